@@ -1,0 +1,163 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# swap_ext: virtual swap table and BPF swap policies on Linux 6.12.
+#
+#   make                  deps, kernel, libbpf + bpftool, BPF objects, tools
+#   make check            the selftests in the test VM (last line: N passed, N failed)
+#   make run              the demo: swap under pressure in the VM
+#   make vm CMD='...'     run one command in the test VM; its status is make's
+#
+# Variables: DEBUG=1 (KASAN/lockdep/DEBUG_VM kernel), STOCK=1 (Linux 6.12,
+# same config, no patches), and for the VM: MEM CPUS DISKS DISK_SIZE
+# VM_TIMEOUT KVM (see scripts/vm.sh).  V=1 shows the kernel's commands.
+
+TOP		:= $(CURDIR)
+BUILD		:= $(TOP)/build
+NPROC		:= $(shell nproc)
+
+DEBUG		?= 0
+STOCK		?= 0
+dbg		:= $(if $(filter 1,$(DEBUG)),-debug)
+FLAVOR		:= $(if $(filter 1,$(STOCK)),stock,vswap)$(dbg)
+KSRC		:= $(BUILD)/src/$(if $(filter 1,$(STOCK)),linux-stock,linux)
+KOBJ		:= $(BUILD)/obj/$(FLAVOR)
+BZIMAGE		:= $(KOBJ)/arch/x86/boot/bzImage
+
+# Our kernel (same DEBUG) provides the headers and BTF the tools and BPF
+# objects are built against, whichever kernel the VM boots.
+OURSRC		:= $(BUILD)/src/linux
+OUROBJ		:= $(BUILD)/obj/vswap$(dbg)
+
+KCONFIGS	:= configs/base.config configs/vswap.config \
+		   $(if $(filter 1,$(DEBUG)),configs/debug.config)
+
+CLANG		?= clang-19
+LLVM_STRIP	?= llvm-strip-19
+CC		?= gcc
+CCACHE		:= $(shell command -v ccache)
+export CCACHE_BASEDIR	:= $(TOP)
+export CCACHE_NOHASHDIR	:= 1
+export CCACHE_MAXSIZE	?= 8G
+
+# Reproducible version strings help ccache and make runs comparable.
+KMAKE		= $(MAKE) -C $(KSRC) O=$(KOBJ) -j$(NPROC) \
+		  CC="$(CCACHE) gcc" HOSTCC="$(CCACHE) gcc" \
+		  KBUILD_BUILD_USER=swapext KBUILD_BUILD_HOST=swapext \
+		  KBUILD_BUILD_TIMESTAMP="2024-11-17" $(if $(V),V=$(V))
+
+TOOLS		:= $(BUILD)/tools
+BPFTOOL		:= $(TOOLS)/sbin/bpftool
+LIBBPF_A	:= $(TOOLS)/libbpf/libbpf.a
+BPFOUT		:= $(BUILD)/bpf
+VMLINUX_H	:= $(BPFOUT)/vmlinux.h
+STOUT		:= $(BUILD)/selftests
+
+BPF_SRCS	:= $(wildcard selftests/bpf/*.bpf.c bpf-progs/*.bpf.c)
+BPF_OBJS	:= $(patsubst %.bpf.c,$(BPFOUT)/%.bpf.o,$(notdir $(BPF_SRCS)))
+BPF_HDRS	:= $(wildcard bpf-progs/include/*.h selftests/bpf/*.h)
+BPF_CFLAGS	:= -g -O2 -Wall -Werror --target=bpf -mcpu=v3 -D__TARGET_ARCH_x86 \
+		   -I$(BPFOUT) -I$(TOOLS)/include -Ibpf-progs/include
+
+USER_CFLAGS	:= -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+		   -D_GNU_SOURCE -Iselftests
+RUNNER_SRCS	:= $(wildcard selftests/runner.c selftests/lib/*.c selftests/tests/*.c)
+RUNNER_HDRS	:= $(wildcard selftests/*.h selftests/lib/*.h)
+WORKLOADS	:= $(patsubst selftests/workloads/%.c,$(STOUT)/%,$(wildcard selftests/workloads/*.c))
+
+VM		:= scripts/vm.sh
+
+.PHONY: all deps tree kernel tools bpf selftests check vm run clean distclean help
+.DEFAULT_GOAL := all
+
+all: deps kernel tools bpf selftests
+
+help:
+	@sed -n '3,15p' Makefile | sed 's/^# \{0,1\}//'
+
+deps:
+	@scripts/deps.sh
+
+# --- kernel -----------------------------------------------------------------
+
+tree: deps
+	@scripts/kernel-tree.sh $(if $(filter 1,$(STOCK)),stock,overlay)
+
+kernel: tree
+	@$(if $(filter 1,$(STOCK)),ALLOW_UNKNOWN=1) scripts/kconfig.sh $(KSRC) $(KOBJ) $(KCONFIGS)
+	@echo "kernel: building $(FLAVOR)"
+	@+$(KMAKE) bzImage
+	@echo "kernel: $(BZIMAGE)"
+
+# The tools and BTF come from our kernel even when the VM boots stock.
+ifeq ($(STOCK),1)
+ourkernel: deps
+	@+$(MAKE) --no-print-directory kernel STOCK=0 DEBUG=$(DEBUG)
+else
+ourkernel: kernel
+endif
+.PHONY: ourkernel
+
+# --- libbpf and bpftool from the same tree ------------------------------------
+
+tools: tree
+	@mkdir -p $(TOOLS)/libbpf $(TOOLS)/bpftool
+	@+$(MAKE) -s -C $(OURSRC)/tools/lib/bpf OUTPUT=$(TOOLS)/libbpf/ \
+		DESTDIR=$(TOOLS) prefix= CC="$(CCACHE) $(CC)" \
+		$(LIBBPF_A) install_headers >/dev/null
+	@+$(MAKE) -s -C $(OURSRC)/tools/bpf/bpftool OUTPUT=$(TOOLS)/bpftool/ \
+		CLANG=$(CLANG) LLVM_STRIP=$(LLVM_STRIP) EXTRA_CFLAGS=-Wno-error \
+		prefix= DESTDIR=$(TOOLS) install-bin >/dev/null
+	@echo "tools: $(BPFTOOL)"
+
+# --- BPF objects ----------------------------------------------------------------
+
+$(VMLINUX_H): ourkernel tools
+	@mkdir -p $(BPFOUT)
+	@$(BPFTOOL) btf dump file $(OUROBJ)/vmlinux format c >$@.tmp
+	@if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; echo "  GEN     $@"; fi
+
+bpf: $(VMLINUX_H)
+	@+$(MAKE) --no-print-directory bpf-objs
+
+bpf-objs: $(BPF_OBJS)
+.PHONY: bpf-objs
+
+vpath %.bpf.c selftests/bpf bpf-progs
+$(BPFOUT)/%.bpf.o: %.bpf.c $(BPF_HDRS) $(wildcard $(VMLINUX_H))
+	@echo "  CLANG   $@"
+	@$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+# --- userspace: runner and workloads ------------------------------------------
+
+selftests: $(STOUT)/runner $(WORKLOADS)
+
+$(STOUT)/runner: $(RUNNER_SRCS) $(RUNNER_HDRS)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	@$(CC) $(USER_CFLAGS) -o $@ $(RUNNER_SRCS)
+
+$(STOUT)/%: selftests/workloads/%.c $(RUNNER_HDRS)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	@$(CC) $(USER_CFLAGS) -o $@ $<
+
+# --- the VM -----------------------------------------------------------------
+
+VMENV		= KERNEL=$(BZIMAGE) FLAVOR=$(FLAVOR)
+
+check: all $(if $(filter 1,$(STOCK)),kernel)
+	@$(VMENV) $(VM) selftests/run-in-vm.sh
+
+vm: kernel
+	@test -n "$(CMD)" || { echo "usage: make vm CMD='command'" >&2; exit 2; }
+	@$(VMENV) $(VM) $(CMD)
+
+run: all
+	@$(VMENV) $(VM) scripts/demo.sh
+
+clean:
+	rm -rf $(BPFOUT) $(STOUT) $(TOOLS) $(BUILD)/vm
+
+# Removes the extracted trees and every kernel build: the next make is cold.
+distclean:
+	rm -rf $(BUILD)

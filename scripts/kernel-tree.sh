@@ -1,0 +1,139 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Prepare the kernel source trees under build/src/.
+#
+#   kernel-tree.sh pristine   extract Debian's linux-source-6.12 once into
+#                             build/src/linux and commit it as tag 'pristine'
+#   kernel-tree.sh overlay    copy the project's kernel/, mm/, include/ over
+#                             build/src/linux and apply patches/series
+#   kernel-tree.sh stock      check the pristine commit out into
+#                             build/src/linux-stock (the STOCK=1 kernel)
+#
+# Every step is idempotent.  'overlay' copies only files whose content
+# changed and re-applies the series only when a patch changed, so an edit
+# to one mm/*.c touches one file in the tree and kbuild rebuilds only that.
+
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+src=$top/build/src
+tree=$src/linux
+stock=$src/linux-stock
+tarball=${KERNEL_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
+state=$src/.overlay		# what the last 'overlay' put in the tree
+
+die() { echo "kernel-tree: $*" >&2; exit 1; }
+
+git_tree() { git -C "$tree" -c user.name=swap_ext -c user.email=swap_ext@localhost "$@"; }
+
+pristine() {
+	if git -C "$tree" rev-parse -q --verify refs/tags/pristine >/dev/null 2>&1; then
+		return 0
+	fi
+	[ -f "$tarball" ] || die "$tarball missing: run 'make deps'"
+	rm -rf "$tree" "$tree.tmp" "$state" "$stock"
+	mkdir -p "$tree.tmp"
+	echo "kernel-tree: extracting $(basename "$tarball")"
+	tar -xf "$tarball" -C "$tree.tmp" --strip-components=1
+	mv "$tree.tmp" "$tree"
+	echo "kernel-tree: recording the pristine tree"
+	git_tree init -q
+	git_tree config core.autocrlf false
+	git_tree config gc.auto 0
+	git_tree add -A -f .
+	git_tree commit -q -m "pristine $(basename "$tarball") $(dpkg-query -W -f '${Version}' linux-source-6.12 2>/dev/null || true)"
+	git_tree tag pristine
+}
+
+# Copy $1 (relative to the project) to the same path in the tree when the
+# content differs; record it in the new manifest.
+sync_file() {
+	local f=$1
+
+	if ! cmp -s "$top/$f" "$tree/$f"; then
+		mkdir -p "$(dirname "$tree/$f")"
+		cp "$top/$f" "$tree/$f"
+		echo "  OVERLAY $f"
+	fi
+	echo "$f" >>"$state/files.new"
+}
+
+overlay() {
+	git -C "$tree" rev-parse -q --verify refs/tags/pristine >/dev/null 2>&1 ||
+		die "no pristine tree: run '$0 pristine' first"
+	mkdir -p "$state"
+	: >"$state/files.new"
+
+	# 1. Patches: undo the previously applied series if any patch in it
+	#    changed, then apply the current one.
+	local series=$top/patches/series cur=$state/series.cur
+	: >"$cur"
+	if [ -f "$series" ]; then
+		grep -v -e '^[[:space:]]*#' -e '^[[:space:]]*$' "$series" |
+		while read -r p; do
+			[ -f "$top/patches/$p" ] || die "patches/series names missing $p"
+			printf '%s %s\n' "$p" "$(sha1sum <"$top/patches/$p" | cut -c1-40)"
+		done >"$cur"
+	fi
+	if ! cmp -s "$cur" "$state/series.applied" 2>/dev/null; then
+		if [ -s "$state/series.applied" ]; then
+			tac "$state/series.applied" | while read -r p _; do
+				echo "  UNPATCH $p"
+				git_tree apply -R "$state/applied/$p" ||
+					die "cannot reverse $p: tree edited by hand? remove build/src to start over"
+			done
+		fi
+		rm -rf "$state/applied" "$state/series.applied"
+		mkdir -p "$state/applied"
+		while read -r p _; do
+			echo "  PATCH   $p"
+			git_tree apply --whitespace=error-all "$top/patches/$p" ||
+				die "patches/$p does not apply"
+			cp "$top/patches/$p" "$state/applied/$p"
+			grep -F "$p " "$cur" >>"$state/series.applied"
+		done <"$cur"
+		touch "$state/series.applied"
+	fi
+
+	# 2. New files.  Patches only touch existing kernel files and new
+	#    files never exist in the pristine tree, so the two cannot clash.
+	local d f
+	for d in kernel mm include; do
+		[ -d "$top/$d" ] || continue
+		(cd "$top" && find "$d" -type f ! -name '*~' ! -name '.*' | sort) |
+		while read -r f; do
+			git -C "$tree" cat-file -e "pristine:$f" 2>/dev/null &&
+				die "$f exists in the pristine tree: change it with a patch"
+			sync_file "$f"
+		done
+	done
+
+	# 3. Files overlaid last time and gone from the project now.
+	if [ -f "$state/files" ]; then
+		sort "$state/files.new" -o "$state/files.new"
+		comm -23 <(sort "$state/files") "$state/files.new" | while read -r f; do
+			echo "  REMOVE  $f"
+			rm -f "$tree/$f"
+		done
+	fi
+	mv "$state/files.new" "$state/files"
+}
+
+stock_tree() {
+	pristine
+	if [ -d "$stock/.git" ] || [ -f "$stock/.git" ]; then
+		return 0
+	fi
+	rm -rf "$stock"
+	echo "kernel-tree: checking out the stock tree"
+	git_tree worktree prune
+	git_tree worktree add -q --detach "$stock" pristine
+}
+
+case "${1:-}" in
+pristine) pristine ;;
+overlay) pristine; overlay ;;
+stock) stock_tree ;;
+*) die "usage: $0 pristine|overlay|stock" ;;
+esac

@@ -1,0 +1,149 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# vm.sh CMD [ARG...]
+#
+# Boot KERNEL in QEMU and run CMD as root in it; exit with CMD's status.
+#
+# The guest's root is this host's root over 9p, read-only, so every host
+# tool and the project's build are there at the same paths; the guest makes
+# tmpfs where it writes (scripts/guest-init.sh).  Swap tiers are virtio-blk
+# disks backed by sparse files made fresh for each run: /dev/vda, vdb, ...
+#
+# CMD's output is this script's output.  The kernel console goes to
+# build/vm/FLAVOR/console.log; a BUG, WARNING, lockdep, KASAN, KFENCE or
+# UBSAN report there fails the run even when CMD succeeded.
+#
+# Environment:
+#   KERNEL      bzImage to boot (required)
+#   FLAVOR      name of the run directory under build/vm/ (default: vm)
+#   MEM         guest memory (default 1G)
+#   CPUS        guest CPUs (default 2)
+#   DISKS       number of virtio-blk disks (default 2)
+#   DISK_SIZE   size of each disk, or a list of sizes, one a disk, the last
+#               repeated (default 1G)
+#   VM_TIMEOUT  seconds before the VM is killed (default 3600)
+#   KVM         1: use KVM, 0: use TCG, unset: KVM only if a timed probe
+#               boots (the result is kept in build/vm/accel)
+#   APPEND      extra kernel command line
+
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+: "${KERNEL:?KERNEL=path/to/bzImage is required}"
+[ -f "$KERNEL" ] || { echo "vm: $KERNEL: no such kernel, run make first" >&2; exit 2; }
+[ $# -gt 0 ] || { echo "usage: vm.sh CMD [ARG...]" >&2; exit 2; }
+KERNEL=$(realpath "$KERNEL")
+FLAVOR=${FLAVOR:-vm}
+MEM=${MEM:-1G}
+CPUS=${CPUS:-2}
+DISKS=${DISKS:-2}
+DISK_SIZE=${DISK_SIZE:-1G}
+VM_TIMEOUT=${VM_TIMEOUT:-3600}
+
+run=$top/build/vm/$FLAVOR
+qemu=qemu-system-x86_64
+
+# Splats that fail a run.  Fault injection's own "forcing a failure"
+# traces are expected in tests that inject faults and are not listed.
+splat_re='(BUG:|WARNING:|Oops|Kernel panic|KASAN:|KFENCE:|UBSAN:|possible recursive locking|possible circular locking|inconsistent lock state|suspicious RCU usage|INFO: task .* blocked for more than|INFO: rcu_.* detected stalls|watchdog: BUG: soft lockup|general protection fault|Attempted to kill init)'
+
+# boot OUTDIR ACCEL TIMEOUT: one VM run; the guest reads OUTDIR/cmd.
+boot() {
+	local out=$1 accel=$2 tmo=$3 i sizes drives=()
+
+	read -r -a sizes <<<"$DISK_SIZE"
+	for ((i = 0; i < DISKS; i++)); do
+		local sz=${sizes[$i]:-${sizes[-1]}}
+		rm -f "$run/disk$i.img"
+		truncate -s "$sz" "$run/disk$i.img" || return 125
+		drives+=(-drive "file=$run/disk$i.img,if=none,id=disk$i,format=raw,aio=threads"
+			 -device "virtio-blk-pci,drive=disk$i,serial=swapext$i")
+	done
+
+	local append="console=ttyS0,115200 root=swapext_root rootfstype=9p"
+	append+=" rootflags=trans=virtio,version=9p2000.L,msize=262144,cache=loose"
+	append+=" ro init=$top/scripts/guest-init.sh panic=-1 oops=panic"
+	append+=" mitigations=off tsc=reliable no_hash_pointers ${APPEND:-}"
+
+	timeout -k 10 "$tmo" $qemu -M pc -accel "$accel" -cpu max \
+		-smp "$CPUS" -m "$MEM" -nodefaults -no-reboot -display none \
+		-kernel "$KERNEL" -append "$append" \
+		-chardev "file,id=con,path=$run/console.log" -serial chardev:con \
+		-chardev "stdio,id=out,signal=off" -serial chardev:out \
+		-fsdev "local,id=root,path=/,security_model=none,readonly=on,multidevs=remap" \
+		-device "virtio-9p-pci,fsdev=root,mount_tag=swapext_root" \
+		-fsdev "local,id=out,path=$out,security_model=none,multidevs=remap" \
+		-device "virtio-9p-pci,fsdev=out,mount_tag=swapext_out" \
+		-device virtio-rng-pci \
+		"${drives[@]}" </dev/null | tr -d '\r'
+}
+
+# setup_out DIR CMD...: the files the guest init reads.
+setup_out() {
+	local out=$1
+	shift
+	rm -rf "$out"
+	mkdir -p "$out"
+	{
+		printf 'export SWAPEXT_ROOT=%q\n' "$top"
+		printf 'export SWAPEXT_FLAVOR=%q\n' "$FLAVOR"
+		printf 'export SWAPEXT_DISKS=%q\n' "$DISKS"
+		printf 'export SWAPEXT_OUT=%q\n' /run/swapext-out
+		[ -n "${SWAPEXT_VM_ENV:-}" ] && printf '%s\n' "$SWAPEXT_VM_ENV"
+	} >"$out/env"
+	printf '%q ' "$@" >"$out/cmd"
+	echo >>"$out/cmd"
+}
+
+# KVM only where a guest really boots on it: /dev/kvm can exist and hang.
+pick_accel() {
+	case "${KVM:-}" in
+	1) echo kvm; return ;;
+	0) echo tcg,thread=multi; return ;;
+	esac
+	if [ -f "$top/build/vm/accel" ]; then
+		cat "$top/build/vm/accel"
+		return
+	fi
+	local accel=tcg,thread=multi
+	if [ -w /dev/kvm ]; then
+		setup_out "$run/probe" true
+		if DISKS=0 boot "$run/probe" kvm 30 >/dev/null 2>&1 &&
+		   [ "$(cat "$run/probe/status" 2>/dev/null)" = 0 ]; then
+			accel=kvm
+		fi
+		rm -rf "$run/probe"
+	fi
+	echo "$accel" >"$top/build/vm/accel"
+	echo "$accel"
+}
+
+mkdir -p "$run"
+accel=$(pick_accel)
+setup_out "$run/out" "$@"
+echo "vm: booting $(basename "$(dirname "$(dirname "$(dirname "$(dirname "$KERNEL")")")")") (${accel%%,*}, $CPUS CPUs, $MEM, $DISKS disks)"
+
+boot "$run/out" "$accel" "$VM_TIMEOUT"
+qrc=$?
+
+status=$(cat "$run/out/status" 2>/dev/null)
+rc=0
+if [ -z "$status" ]; then
+	if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
+		echo "vm: timed out after ${VM_TIMEOUT}s" >&2
+	else
+		echo "vm: the guest stopped before the command finished (qemu status $qrc)" >&2
+	fi
+	rc=125
+elif [ "$status" != 0 ]; then
+	rc=$status
+fi
+
+if grep -Eq "$splat_re" "$run/console.log"; then
+	echo "vm: kernel splat in $run/console.log:" >&2
+	grep -E -m 20 -A 12 "$splat_re" "$run/console.log" | tr -d '\r' >&2
+	[ "$rc" = 0 ] && rc=124
+fi
+[ "$rc" = 0 ] || echo "vm: failed (status $rc), console: $run/console.log" >&2
+exit "$rc"

@@ -1,0 +1,421 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Helpers shared by the selftests.  See st.h.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/swap.h>
+#include <sys/wait.h>
+
+#include "runner.h"
+#include "lib/st.h"
+
+#define ZSWAP_PARAMS	"/sys/module/zswap/parameters"
+
+int st_write(const char *path, const char *fmt, ...)
+{
+	char buf[4096];
+	va_list ap;
+	ssize_t ret;
+	int fd, len;
+
+	va_start(ap, fmt);
+	len = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0) {
+		ret = -errno;
+		st_log("open %s: %s", path, strerror(errno));
+		return ret;
+	}
+	ret = write(fd, buf, len);
+	if (ret != len) {
+		ret = ret < 0 ? -errno : -EIO;
+		st_log("write '%s' to %s: %s", buf, path, strerror(-ret));
+		close(fd);
+		return ret;
+	}
+	close(fd);
+	return 0;
+}
+
+ssize_t st_read(const char *path, char *buf, size_t len)
+{
+	ssize_t ret, total = 0;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	while ((size_t)total < len - 1) {
+		ret = read(fd, buf + total, len - 1 - total);
+		if (ret < 0) {
+			ret = -errno;
+			close(fd);
+			return ret;
+		}
+		if (!ret)
+			break;
+		total += ret;
+	}
+	buf[total] = '\0';
+	close(fd);
+	return total;
+}
+
+int st_read_u64(const char *path, uint64_t *val)
+{
+	char buf[64], *end;
+	ssize_t ret;
+
+	ret = st_read(path, buf, sizeof(buf));
+	if (ret < 0) {
+		st_log("read %s: %s", path, strerror(-ret));
+		return ret;
+	}
+	if (!strncmp(buf, "max", 3)) {
+		*val = UINT64_MAX;
+		return 0;
+	}
+	errno = 0;
+	*val = strtoull(buf, &end, 10);
+	if (errno || end == buf) {
+		st_log("%s: not a number: '%s'", path, buf);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int st_read_key(const char *path, const char *key, uint64_t *val)
+{
+	size_t klen = strlen(key);
+	char line[256];
+	FILE *f;
+
+	f = fopen(path, "re");
+	if (!f) {
+		st_log("open %s: %s", path, strerror(errno));
+		return -errno;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, key, klen) && line[klen] == ' ') {
+			*val = strtoull(line + klen + 1, NULL, 10);
+			fclose(f);
+			return 0;
+		}
+	}
+	fclose(f);
+	st_log("%s: no key '%s'", path, key);
+	return -ENOENT;
+}
+
+uint64_t st_vmstat(const char *key)
+{
+	uint64_t v = 0;
+
+	st_read_key("/proc/vmstat", key, &v);
+	return v;
+}
+
+const char *st_build_dir(void)
+{
+	static char dir[PATH_MAX];
+	char exe[PATH_MAX];
+	ssize_t n;
+
+	if (dir[0])
+		return dir;
+	/* The runner is build/selftests/runner. */
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n < 0)
+		return NULL;
+	exe[n] = '\0';
+	snprintf(dir, sizeof(dir), "%s", dirname(dirname(exe)));
+	return dir;
+}
+
+const char *st_build_path(const char *sub, const char *name)
+{
+	static char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s/%s", st_build_dir(), sub, name);
+	return path;
+}
+
+int st_cmd(char *out, size_t len, const char *fmt, ...)
+{
+	char cmd[4096];
+	size_t total = 0;
+	va_list ap;
+	FILE *p;
+	int ret;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+
+	fflush(stdout);
+	p = popen(cmd, "re");
+	if (!p) {
+		st_log("popen '%s': %s", cmd, strerror(errno));
+		return -errno;
+	}
+	if (out && len) {
+		size_t n;
+
+		while (total < len - 1 &&
+		       (n = fread(out + total, 1, len - 1 - total, p)) > 0)
+			total += n;
+		out[total] = '\0';
+	}
+	/* Drain what did not fit, so the command is not killed by SIGPIPE. */
+	while (fgetc(p) != EOF)
+		;
+	ret = pclose(p);
+	if (ret < 0)
+		return -errno;
+	return WIFEXITED(ret) ? WEXITSTATUS(ret) : 128 + WTERMSIG(ret);
+}
+
+int st_cg_create(const char *name, char *path, size_t len)
+{
+	int ret;
+
+	if (mkdir(ST_CG_ROOT, 0755) && errno != EEXIST) {
+		st_log("mkdir %s: %s", ST_CG_ROOT, strerror(errno));
+		return -errno;
+	}
+	ret = st_write("/sys/fs/cgroup/cgroup.subtree_control", "+memory");
+	if (!ret)
+		ret = st_write(ST_CG_ROOT "/cgroup.subtree_control", "+memory");
+	if (ret)
+		return ret;
+	snprintf(path, len, "%s/%s", ST_CG_ROOT, name);
+	if (mkdir(path, 0755) && errno != EEXIST) {
+		st_log("mkdir %s: %s", path, strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+int st_cg_write(const char *cg, const char *file, const char *fmt, ...)
+{
+	char path[PATH_MAX], buf[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	snprintf(path, sizeof(path), "%s/%s", cg, file);
+	return st_write(path, "%s", buf);
+}
+
+int st_cg_key(const char *cg, const char *file, const char *key, uint64_t *val)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", cg, file);
+	return st_read_key(path, key, val);
+}
+
+int st_cg_u64(const char *cg, const char *file, uint64_t *val)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", cg, file);
+	return st_read_u64(path, val);
+}
+
+int st_cg_run(const char *cg, char *const argv[])
+{
+	char procs[PATH_MAX];
+	int wstatus;
+	pid_t pid;
+
+	snprintf(procs, sizeof(procs), "%s/cgroup.procs", cg);
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0) {
+		st_log("fork: %s", strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		if (st_write(procs, "0"))
+			_exit(127);
+		execv(argv[0], argv);
+		st_log("exec %s: %s", argv[0], strerror(errno));
+		_exit(127);
+	}
+	if (waitpid(pid, &wstatus, 0) < 0)
+		return -1;
+	if (WIFSIGNALED(wstatus)) {
+		st_log("%s killed by signal %d (%s)", argv[0],
+		       WTERMSIG(wstatus), strsignal(WTERMSIG(wstatus)));
+		return -1;
+	}
+	return WEXITSTATUS(wstatus);
+}
+
+int st_memverify(const char *cg, unsigned int mib, unsigned int passes,
+		 const char *fill, const char *flags)
+{
+	char bin[PATH_MAX], size[16], gens[16], fl[32];
+	char *argv[] = { bin, "-s", size, "-p", gens, "-f", (char *)fill,
+			 NULL, NULL };
+
+	snprintf(bin, sizeof(bin), "%s", st_build_path("selftests", "memverify"));
+	snprintf(size, sizeof(size), "%u", mib);
+	snprintf(gens, sizeof(gens), "%u", passes);
+	if (flags && flags[0]) {
+		snprintf(fl, sizeof(fl), "%s", flags);
+		argv[7] = fl;
+	}
+	return st_cg_run(cg, argv);
+}
+
+const char *st_disk(int idx)
+{
+	static char dev[32];
+
+	snprintf(dev, sizeof(dev), "/dev/vd%c", 'a' + idx);
+	return access(dev, F_OK) ? NULL : dev;
+}
+
+int st_swapon(const char *dev, int prio)
+{
+	int ret, flags = 0;
+
+	ret = st_cmd(NULL, 0, "mkswap -f %s >/dev/null 2>&1", dev);
+	if (ret) {
+		st_log("mkswap %s failed (%d)", dev, ret);
+		return -EIO;
+	}
+	if (prio >= 0)
+		flags = SWAP_FLAG_PREFER |
+			((prio << SWAP_FLAG_PRIO_SHIFT) & SWAP_FLAG_PRIO_MASK);
+	if (swapon(dev, flags)) {
+		st_log("swapon %s: %s", dev, strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+int st_swapoff_all(void)
+{
+	char line[512], dev[PATH_MAX];
+	int ret = 0;
+	FILE *f;
+
+	f = fopen("/proc/swaps", "re");
+	if (!f)
+		return -errno;
+	/* Skip the header line. */
+	if (!fgets(line, sizeof(line), f)) {
+		fclose(f);
+		return 0;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%4095s", dev) != 1)
+			continue;
+		if (swapoff(dev)) {
+			st_log("swapoff %s: %s", dev, strerror(errno));
+			ret = -errno;
+		}
+	}
+	fclose(f);
+	return ret;
+}
+
+bool st_zswap_available(void)
+{
+	return access(ZSWAP_PARAMS "/enabled", F_OK) == 0;
+}
+
+int st_zswap_set(const char *param, const char *val)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), ZSWAP_PARAMS "/%s", param);
+	return st_write(path, "%s", val);
+}
+
+int st_blk_writes(const char *dev, uint64_t *sectors, uint64_t *ios)
+{
+	unsigned long long v[8];
+	char path[PATH_MAX], buf[512];
+	const char *name = strrchr(dev, '/');
+
+	snprintf(path, sizeof(path), "/sys/block/%s/stat", name ? name + 1 : dev);
+	if (st_read(path, buf, sizeof(buf)) < 0)
+		return -ENOENT;
+	/* read ios, merges, sectors, ticks, write ios, merges, sectors, ticks */
+	if (sscanf(buf, "%llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1],
+		   &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) != 8)
+		return -EINVAL;
+	*ios = v[4];
+	*sectors = v[6];
+	return 0;
+}
+
+/* Remove @dir and every cgroup below it, killing what runs there. */
+static int cg_remove_tree(const char *dir)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	int ret = 0, tries;
+	DIR *d;
+
+	d = opendir(dir);
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	while ((de = readdir(d))) {
+		struct stat sb;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (!stat(path, &sb) && S_ISDIR(sb.st_mode))
+			ret |= cg_remove_tree(path);
+	}
+	closedir(d);
+
+	snprintf(path, sizeof(path), "%s/cgroup.kill", dir);
+	st_write(path, "1");
+	/* Killed tasks leave the cgroup asynchronously. */
+	for (tries = 0; tries < 500; tries++) {
+		if (!rmdir(dir) || errno == ENOENT)
+			return ret;
+		if (errno != EBUSY)
+			break;
+		usleep(10000);
+	}
+	st_log("rmdir %s: %s", dir, strerror(errno));
+	return -errno;
+}
+
+int st_env_reset(void)
+{
+	int ret = 0;
+
+	ret |= cg_remove_tree(ST_CG_ROOT);
+	ret |= st_swapoff_all();
+	if (st_zswap_available()) {
+		ret |= st_zswap_set("enabled", "N");
+		st_zswap_set("max_pool_percent", "20");
+		st_zswap_set("shrinker_enabled", "N");
+	}
+	if (st_cmd(NULL, 0, "rm -rf %s", ST_BPF_DIR))
+		ret = -EIO;
+	return ret ? -EIO : 0;
+}

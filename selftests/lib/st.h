@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the selftests: files, cgroups, swap devices, commands.
+ * Functions returning int return 0 or a negative errno and log the error.
+ */
+#ifndef __SWAPEXT_ST_H
+#define __SWAPEXT_ST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Every test cgroup lives below this one; st_env_reset() removes it. */
+#define ST_CG_ROOT	"/sys/fs/cgroup/swapext-test"
+/* Every pin a test makes lives below this directory. */
+#define ST_BPF_DIR	"/sys/fs/bpf/swapext-test"
+
+#define KiB		1024ULL
+#define MiB		(1024 * KiB)
+
+/* Put the machine back as it booted: no swap, zswap off, no test cgroups. */
+int st_env_reset(void);
+
+/* Files */
+int st_write(const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+ssize_t st_read(const char *path, char *buf, size_t len);
+int st_read_u64(const char *path, uint64_t *val);
+/* Value of "KEY VALUE" in a flat keyed file (memory.stat, /proc/vmstat). */
+int st_read_key(const char *path, const char *key, uint64_t *val);
+uint64_t st_vmstat(const char *key);
+
+/* Paths of the project's build outputs, found from the runner's own path. */
+const char *st_build_dir(void);
+/* Absolute path of build/@sub/@name in a static buffer. */
+const char *st_build_path(const char *sub, const char *name);
+
+/* Commands: run through sh -c, output to @out (NUL-terminated) if given. */
+int st_cmd(char *out, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* cgroup v2 */
+int st_cg_create(const char *name, char *path, size_t len);
+int st_cg_write(const char *cg, const char *file, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int st_cg_key(const char *cg, const char *file, const char *key, uint64_t *val);
+int st_cg_u64(const char *cg, const char *file, uint64_t *val);
+/* Run @argv in cgroup @cg and wait: its exit status, or -1 if it died. */
+int st_cg_run(const char *cg, char *const argv[]);
+
+/*
+ * Run build/selftests/memverify in @cg: @mib MiB, @passes generations of
+ * @fill pages, extra flags @flags ("" or e.g. "-r").  Its exit status:
+ * 0 when every byte read back was right, 1 when a page was wrong.
+ */
+int st_memverify(const char *cg, unsigned int mib, unsigned int passes,
+		 const char *fill, const char *flags);
+
+/* Swap devices: the test VM's virtio disks are /dev/vda, /dev/vdb, ... */
+const char *st_disk(int idx);
+int st_swapon(const char *dev, int prio);
+int st_swapoff_all(void);
+
+/* zswap module parameters */
+bool st_zswap_available(void);
+int st_zswap_set(const char *param, const char *val);
+
+/* Block device write statistics: sectors written, write requests. */
+int st_blk_writes(const char *dev, uint64_t *sectors, uint64_t *ios);
+
+#endif /* __SWAPEXT_ST_H */

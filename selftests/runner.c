@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * swap_ext selftest runner.
+ *
+ * Runs every registered test (or those whose name contains -t PATTERN),
+ * each in a child process of its own, so that a test that crashes, is
+ * OOM-killed or hangs fails alone.  Between tests the runner puts the
+ * machine back in a known state (st_env_reset()).  Output is TAP; the last
+ * line is "N passed, N failed", followed by ", N skipped" when any test
+ * skipped.  The exit status is 0 when no test failed.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/wait.h>
+
+#include "runner.h"
+#include "lib/st.h"
+
+#define MAX_TESTS		256
+#define DEFAULT_TIMEOUT		600
+#define SKIP_REASON_LEN		256
+
+static struct st_test *tests[MAX_TESTS];
+static unsigned int nr_tests;
+
+/* In the child: where st_skip() sends its reason to the parent. */
+static int skip_fd = -1;
+
+void st_register(struct st_test *test)
+{
+	if (nr_tests == MAX_TESTS) {
+		fprintf(stderr, "runner: more than %d tests\n", MAX_TESTS);
+		exit(2);
+	}
+	tests[nr_tests++] = test;
+}
+
+void st_log(const char *fmt, ...)
+{
+	char buf[1024], *line, *save;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		printf("# %s\n", line);
+	fflush(stdout);
+}
+
+enum st_status st_skip(const char *fmt, ...)
+{
+	char buf[SKIP_REASON_LEN];
+	va_list ap;
+	ssize_t ret;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (skip_fd >= 0)
+		ret = write(skip_fd, buf, strlen(buf));
+	else
+		ret = printf("# SKIP %s\n", buf);
+	(void)ret;
+	return ST_SKIP;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int __attribute__((noreturn)) child_main(struct st_test *t, int fd)
+{
+	enum st_status st = ST_PASS;
+	void *ctx = NULL;
+
+	skip_fd = fd;
+	setpgid(0, 0);
+	if (t->setup)
+		st = t->setup(&ctx);
+	if (st == ST_PASS) {
+		st = t->run(ctx);
+		if (t->cleanup)
+			t->cleanup(ctx);
+	}
+	fflush(stdout);
+	_exit(st);
+}
+
+/* Run one test in a child; returns its status and fills @reason. */
+static enum st_status run_one(struct st_test *t, char *reason, size_t len)
+{
+	unsigned int timeout = t->timeout ?: DEFAULT_TIMEOUT;
+	double deadline = now() + timeout;
+	int pfd[2], wstatus;
+	ssize_t n;
+	pid_t pid;
+
+	reason[0] = '\0';
+	if (pipe(pfd)) {
+		snprintf(reason, len, "pipe: %s", strerror(errno));
+		return ST_FAIL;
+	}
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0) {
+		snprintf(reason, len, "fork: %s", strerror(errno));
+		return ST_FAIL;
+	}
+	if (pid == 0) {
+		close(pfd[0]);
+		child_main(t, pfd[1]);
+	}
+	close(pfd[1]);
+
+	for (;;) {
+		pid_t ret = waitpid(pid, &wstatus, WNOHANG);
+
+		if (ret == pid)
+			break;
+		if (ret < 0 && errno != EINTR) {
+			snprintf(reason, len, "waitpid: %s", strerror(errno));
+			close(pfd[0]);
+			return ST_FAIL;
+		}
+		if (now() > deadline) {
+			kill(-pid, SIGKILL);
+			kill(pid, SIGKILL);
+			waitpid(pid, &wstatus, 0);
+			st_log("timed out after %u s", timeout);
+			close(pfd[0]);
+			return ST_FAIL;
+		}
+		usleep(20000);
+	}
+	/* The test's helpers may have left processes in its group. */
+	kill(-pid, SIGKILL);
+
+	n = read(pfd[0], reason, len - 1);
+	reason[n > 0 ? n : 0] = '\0';
+	close(pfd[0]);
+
+	if (WIFSIGNALED(wstatus)) {
+		st_log("killed by signal %d (%s)", WTERMSIG(wstatus),
+		       strsignal(WTERMSIG(wstatus)));
+		return ST_FAIL;
+	}
+	switch (WEXITSTATUS(wstatus)) {
+	case ST_PASS:
+		return ST_PASS;
+	case ST_SKIP:
+		if (!reason[0])
+			snprintf(reason, len, "no reason given");
+		return ST_SKIP;
+	default:
+		return ST_FAIL;
+	}
+}
+
+static void usage(const char *prog)
+{
+	fprintf(stderr,
+		"usage: %s [-l] [-F] [-t PATTERN]...\n"
+		"  -l          list the tests and exit\n"
+		"  -F          run outside the test VM (swaps off, removes cgroups)\n"
+		"  -t PATTERN  run the tests whose name contains PATTERN (repeatable)\n",
+		prog);
+}
+
+static bool selected(const struct st_test *t, char **pats, int nr_pats)
+{
+	int i;
+
+	if (!nr_pats)
+		return true;
+	for (i = 0; i < nr_pats; i++)
+		if (strstr(t->name, pats[i]))
+			return true;
+	return false;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned int passed = 0, failed = 0, skipped = 0, nr_sel = 0, i, n = 0;
+	char *pats[MAX_TESTS];
+	char reason[SKIP_REASON_LEN];
+	bool list = false, force = false;
+	int nr_pats = 0, opt;
+
+	while ((opt = getopt(argc, argv, "lFt:h")) != -1) {
+		switch (opt) {
+		case 'l':
+			list = true;
+			break;
+		case 'F':
+			force = true;
+			break;
+		case 't':
+			if (nr_pats < MAX_TESTS)
+				pats[nr_pats++] = optarg;
+			break;
+		default:
+			usage(argv[0]);
+			return opt == 'h' ? 0 : 2;
+		}
+	}
+
+	for (i = 0; i < nr_tests; i++) {
+		if (!tests[i]->name || !tests[i]->run) {
+			fprintf(stderr, "runner: test %u lacks a name or run()\n", i);
+			return 2;
+		}
+		if (selected(tests[i], pats, nr_pats))
+			nr_sel++;
+	}
+	if (list) {
+		for (i = 0; i < nr_tests; i++)
+			if (selected(tests[i], pats, nr_pats))
+				printf("%-32s %s\n", tests[i]->name,
+				       tests[i]->description ?: "");
+		return 0;
+	}
+	/* The runner swaps devices off and removes cgroups between tests. */
+	if (!force && !getenv("SWAPEXT_OUT")) {
+		fprintf(stderr, "runner: not in the test VM: use 'make check' (or -F)\n");
+		return 2;
+	}
+	if (!nr_sel) {
+		fprintf(stderr, "runner: no test matches\n");
+		return 2;
+	}
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	printf("TAP version 13\n1..%u\n", nr_sel);
+	for (i = 0; i < nr_tests; i++) {
+		struct st_test *t = tests[i];
+		enum st_status st;
+		double start;
+
+		if (!selected(t, pats, nr_pats))
+			continue;
+		n++;
+		printf("# %s: %s\n", t->name, t->description ?: "");
+		if (st_env_reset()) {
+			printf("not ok %u - %s # cannot reset the environment\n",
+			       n, t->name);
+			failed++;
+			continue;
+		}
+		start = now();
+		st = run_one(t, reason, sizeof(reason));
+		printf("# %s: %.1f s\n", t->name, now() - start);
+		switch (st) {
+		case ST_PASS:
+			printf("ok %u - %s\n", n, t->name);
+			passed++;
+			break;
+		case ST_SKIP:
+			printf("ok %u - %s # SKIP %s\n", n, t->name, reason);
+			skipped++;
+			break;
+		default:
+			printf("not ok %u - %s\n", n, t->name);
+			failed++;
+			break;
+		}
+	}
+	st_env_reset();
+
+	if (skipped)
+		printf("%u passed, %u failed, %u skipped\n", passed, failed, skipped);
+	else
+		printf("%u passed, %u failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
