@@ -37,10 +37,15 @@ CC		?= gcc
 CCACHE		:= $(shell command -v ccache)
 export CCACHE_BASEDIR	:= $(TOP)
 export CCACHE_NOHASHDIR	:= 1
+# Absolute paths of the clone, which change between clones and change no
+# output: kbuild maps them away again.
+export CCACHE_IGNOREOPTIONS := -fmacro-prefix-map=* -ffile-prefix-map=*
 export CCACHE_MAXSIZE	?= 8G
+# Depend mode: a miss runs the compiler once, not the preprocessor first.
+export CCACHE_DEPEND	:= 1
 
 # Reproducible version strings help ccache and make runs comparable.
-KMAKE		= $(MAKE) -C $(KSRC) O=$(KOBJ) -j$(NPROC) \
+KMAKE		= $(MAKE) --no-print-directory -C $(KSRC) O=$(KOBJ) -j$(NPROC) \
 		  CC="$(CCACHE) gcc" HOSTCC="$(CCACHE) gcc" \
 		  KBUILD_BUILD_USER=swapext KBUILD_BUILD_HOST=swapext \
 		  KBUILD_BUILD_TIMESTAMP="2024-11-17" $(if $(V),V=$(V))
@@ -79,8 +84,14 @@ deps:
 
 # --- kernel -----------------------------------------------------------------
 
-tree: deps
-	@scripts/kernel-tree.sh $(if $(filter 1,$(STOCK)),stock,overlay)
+ourtree: deps
+	@scripts/kernel-tree.sh overlay
+
+stocktree: deps
+	@scripts/kernel-tree.sh stock
+
+tree: $(if $(filter 1,$(STOCK)),stocktree,ourtree)
+.PHONY: ourtree stocktree
 
 kernel: tree
 	@$(if $(filter 1,$(STOCK)),ALLOW_UNKNOWN=1) scripts/kconfig.sh $(KSRC) $(KOBJ) $(KCONFIGS)
@@ -99,7 +110,7 @@ endif
 
 # --- libbpf and bpftool from the same tree ------------------------------------
 
-tools: tree
+tools: ourtree
 	@mkdir -p $(TOOLS)/libbpf $(TOOLS)/bpftool
 	@+$(MAKE) -s -C $(OURSRC)/tools/lib/bpf OUTPUT=$(TOOLS)/libbpf/ \
 		DESTDIR=$(TOOLS) prefix= CC="$(CCACHE) $(CC)" \
@@ -111,19 +122,23 @@ tools: tree
 
 # --- BPF objects ----------------------------------------------------------------
 
-$(VMLINUX_H): ourkernel tools
+# vmlinux.h is rewritten only when the BTF changed, so that the objects
+# are not rebuilt for nothing; bpf-objs runs after it in a sub-make that
+# sees the new file.
+vmlinux-h: ourkernel tools
 	@mkdir -p $(BPFOUT)
-	@$(BPFTOOL) btf dump file $(OUROBJ)/vmlinux format c >$@.tmp
-	@if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; echo "  GEN     $@"; fi
+	@$(BPFTOOL) btf dump file $(OUROBJ)/vmlinux format c >$(VMLINUX_H).tmp
+	@if cmp -s $(VMLINUX_H).tmp $(VMLINUX_H); then rm $(VMLINUX_H).tmp; \
+	 else mv $(VMLINUX_H).tmp $(VMLINUX_H); echo "  GEN     $(VMLINUX_H)"; fi
 
-bpf: $(VMLINUX_H)
-	@+$(MAKE) --no-print-directory bpf-objs
+bpf: vmlinux-h
+	@+$(MAKE) --no-print-directory -s bpf-objs
 
 bpf-objs: $(BPF_OBJS)
-.PHONY: bpf-objs
+.PHONY: vmlinux-h bpf-objs
 
 vpath %.bpf.c selftests/bpf bpf-progs
-$(BPFOUT)/%.bpf.o: %.bpf.c $(BPF_HDRS) $(wildcard $(VMLINUX_H))
+$(BPFOUT)/%.bpf.o: %.bpf.c $(BPF_HDRS) $(VMLINUX_H)
 	@echo "  CLANG   $@"
 	@$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
@@ -145,7 +160,7 @@ $(STOUT)/%: selftests/workloads/%.c $(RUNNER_HDRS)
 
 VMENV		= KERNEL=$(BZIMAGE) FLAVOR=$(FLAVOR)
 
-check: all $(if $(filter 1,$(STOCK)),kernel)
+check: all
 	@$(VMENV) $(VM) selftests/run-in-vm.sh
 
 vm: kernel

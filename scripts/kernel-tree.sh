@@ -70,7 +70,7 @@ overlay() {
 	local series=$top/patches/series cur=$state/series.cur
 	: >"$cur"
 	if [ -f "$series" ]; then
-		grep -v -e '^[[:space:]]*#' -e '^[[:space:]]*$' "$series" |
+		{ grep -v -e '^[[:space:]]*#' -e '^[[:space:]]*$' "$series" || true; } |
 		while read -r p; do
 			[ -f "$top/patches/$p" ] || die "patches/series names missing $p"
 			printf '%s %s\n' "$p" "$(sha1sum <"$top/patches/$p" | cut -c1-40)"

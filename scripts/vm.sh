@@ -12,7 +12,8 @@
 #
 # CMD's output is this script's output.  The kernel console goes to
 # build/vm/FLAVOR/console.log; a BUG, WARNING, lockdep, KASAN, KFENCE or
-# UBSAN report there fails the run even when CMD succeeded.
+# UBSAN report there fails the run (status 99) even when CMD succeeded.
+# A guest that stops before CMD ends (panic, timeout) fails with 125.
 #
 # Environment:
 #   KERNEL      bzImage to boot (required)
@@ -122,7 +123,7 @@ pick_accel() {
 mkdir -p "$run"
 accel=$(pick_accel)
 setup_out "$run/out" "$@"
-echo "vm: booting $(basename "$(dirname "$(dirname "$(dirname "$(dirname "$KERNEL")")")")") (${accel%%,*}, $CPUS CPUs, $MEM, $DISKS disks)"
+echo "vm: booting $FLAVOR (${accel%%,*}, $CPUS CPUs, $MEM, $DISKS disks)"
 
 boot "$run/out" "$accel" "$VM_TIMEOUT"
 qrc=$?
@@ -143,7 +144,7 @@ fi
 if grep -Eq "$splat_re" "$run/console.log"; then
 	echo "vm: kernel splat in $run/console.log:" >&2
 	grep -E -m 20 -A 12 "$splat_re" "$run/console.log" | tr -d '\r' >&2
-	[ "$rc" = 0 ] && rc=124
+	[ "$rc" = 0 ] && rc=99
 fi
 [ "$rc" = 0 ] || echo "vm: failed (status $rc), console: $run/console.log" >&2
 exit "$rc"
