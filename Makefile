@@ -70,6 +70,7 @@ RUNNER_HDRS	:= $(wildcard selftests/*.h selftests/lib/*.h)
 WORKLOADS	:= $(patsubst selftests/workloads/%.c,$(STOUT)/%,$(wildcard selftests/workloads/*.c))
 
 VM		:= scripts/vm.sh
+VM_INIT		:= $(BUILD)/vm-init
 
 .PHONY: all deps tree kernel tools bpf selftests check vm run clean distclean help
 .DEFAULT_GOAL := all
@@ -144,7 +145,12 @@ $(BPFOUT)/%.bpf.o: %.bpf.c $(BPF_HDRS) $(VMLINUX_H)
 
 # --- userspace: runner and workloads ------------------------------------------
 
-selftests: $(STOUT)/runner $(WORKLOADS)
+selftests: $(STOUT)/runner $(WORKLOADS) $(VM_INIT)
+
+$(VM_INIT): scripts/vm-init.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	@$(CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
 
 $(STOUT)/runner: $(RUNNER_SRCS) $(RUNNER_HDRS)
 	@mkdir -p $(dir $@)
@@ -158,14 +164,14 @@ $(STOUT)/%: selftests/workloads/%.c $(RUNNER_HDRS)
 
 # --- the VM -----------------------------------------------------------------
 
-VMENV		= KERNEL=$(BZIMAGE) FLAVOR=$(FLAVOR)
+VMENV		= KERNEL=$(BZIMAGE) FLAVOR=$(FLAVOR) VM_INIT=$(VM_INIT)
 
 check: all
 	@$(VMENV) $(VM) selftests/run-in-vm.sh
 
-vm: kernel
-	@test -n "$(CMD)" || { echo "usage: make vm CMD='command'" >&2; exit 2; }
-	@$(VMENV) $(VM) $(CMD)
+vm: kernel $(VM_INIT)
+	@test -n "$$CMD" || { echo "usage: make vm CMD='command'" >&2; exit 2; }
+	@$(VMENV) $(VM) bash -c "$$CMD"
 
 run: all
 	@$(VMENV) $(VM) scripts/demo.sh

@@ -7,7 +7,7 @@
 #
 # The guest's root is this host's root over 9p, read-only, so every host
 # tool and the project's build are there at the same paths; the guest makes
-# tmpfs where it writes (scripts/guest-init.sh).  Swap tiers are virtio-blk
+# tmpfs where it writes (scripts/vm-init.c, built as VM_INIT).  Swap tiers are virtio-blk
 # disks backed by sparse files made fresh for each run: /dev/vda, vdb, ...
 #
 # CMD's output is this script's output.  The kernel console goes to
@@ -32,6 +32,8 @@ set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 : "${KERNEL:?KERNEL=path/to/bzImage is required}"
+VM_INIT=${VM_INIT:-$top/build/vm-init}
+[ -x "$VM_INIT" ] || { echo "vm: $VM_INIT missing, run make first" >&2; exit 2; }
 [ -f "$KERNEL" ] || { echo "vm: $KERNEL: no such kernel, run make first" >&2; exit 2; }
 [ $# -gt 0 ] || { echo "usage: vm.sh CMD [ARG...]" >&2; exit 2; }
 KERNEL=$(realpath "$KERNEL")
@@ -64,7 +66,7 @@ boot() {
 
 	local append="console=ttyS0,115200 root=swapext_root rootfstype=9p"
 	append+=" rootflags=trans=virtio,version=9p2000.L,msize=262144,cache=loose"
-	append+=" ro init=$top/scripts/guest-init.sh panic=-1 oops=panic"
+	append+=" ro init=$VM_INIT panic=-1 oops=panic"
 	append+=" mitigations=off tsc=reliable no_hash_pointers ${APPEND:-}"
 
 	timeout -k 10 "$tmo" $qemu -M pc -accel "$accel" -cpu max \

@@ -145,12 +145,10 @@ const char *st_build_dir(void)
 	return dir;
 }
 
-const char *st_build_path(const char *sub, const char *name)
+char *st_build_path(char *buf, size_t len, const char *sub, const char *name)
 {
-	static char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), "%s/%s/%s", st_build_dir(), sub, name);
-	return path;
+	snprintf(buf, len, "%s/%s/%s", st_build_dir(), sub, name);
+	return buf;
 }
 
 int st_cmd(char *out, size_t len, const char *fmt, ...)
@@ -274,7 +272,7 @@ int st_memverify(const char *cg, unsigned int mib, unsigned int passes,
 	char *argv[] = { bin, "-s", size, "-p", gens, "-f", (char *)fill,
 			 NULL, NULL };
 
-	snprintf(bin, sizeof(bin), "%s", st_build_path("selftests", "memverify"));
+	st_build_path(bin, sizeof(bin), "selftests", "memverify");
 	snprintf(size, sizeof(size), "%u", mib);
 	snprintf(gens, sizeof(gens), "%u", passes);
 	if (flags && flags[0]) {

@@ -32,8 +32,8 @@ uint64_t st_vmstat(const char *key);
 
 /* Paths of the project's build outputs, found from the runner's own path. */
 const char *st_build_dir(void);
-/* Absolute path of build/@sub/@name in a static buffer. */
-const char *st_build_path(const char *sub, const char *name);
+/* Absolute path of build/@sub/@name, written to @buf; returns @buf. */
+char *st_build_path(char *buf, size_t len, const char *sub, const char *name);
 
 /* Commands: run through sh -c, output to @out (NUL-terminated) if given. */
 int st_cmd(char *out, size_t len, const char *fmt, ...)

@@ -62,6 +62,7 @@ static void delta(struct counters *d, const struct counters *a,
 static enum st_status swap_setup(void **ctxp, bool zswap)
 {
 	struct swap_ctx *ctx;
+	enum st_status st = ST_FAIL;
 
 	if (zswap && !st_zswap_available())
 		return st_skip("kernel without zswap");
@@ -69,23 +70,29 @@ static enum st_status swap_setup(void **ctxp, bool zswap)
 	if (!ctx)
 		return ST_FAIL;
 	ctx->disk = st_disk(0);
-	if (!ctx->disk)
-		return st_skip("no virtio disk /dev/vda (run with DISKS>=1)");
+	if (!ctx->disk) {
+		st = st_skip("no virtio disk /dev/vda (run with DISKS>=1)");
+		goto err;
+	}
 	if (st_swapon(ctx->disk, -1))
-		return ST_FAIL;
+		goto err;
 	if (zswap && (st_zswap_set("enabled", "Y") ||
 		      st_zswap_set("compressor", "lzo")))
-		return ST_FAIL;
+		goto err;
 	if (st_cg_create(zswap ? "zswap_writeback" : "swap_disk",
 			 ctx->cg, sizeof(ctx->cg)) ||
 	    st_cg_write(ctx->cg, "memory.max", "%llu", LIMIT_MIB * MiB) ||
 	    st_cg_write(ctx->cg, "memory.swap.max", "max"))
-		return ST_FAIL;
+		goto err;
 	if (zswap && (st_cg_write(ctx->cg, "memory.zswap.max", "%llu", ZSWAP_MIB * MiB) ||
 		      st_cg_write(ctx->cg, "memory.zswap.writeback", "1")))
-		return ST_FAIL;
+		goto err;
 	*ctxp = ctx;
 	return ST_PASS;
+err:
+	/* The runner's reset between tests undoes swapon and the cgroup. */
+	free(ctx);
+	return st;
 }
 
 static enum st_status swap_disk_setup(void **ctx)
