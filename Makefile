@@ -19,8 +19,11 @@ DEBUG		?= 0
 STOCK		?= 0
 dbg		:= $(if $(filter 1,$(DEBUG)),-debug)
 FLAVOR		:= $(if $(filter 1,$(STOCK)),stock,vswap)$(dbg)
-KSRC		:= $(BUILD)/src/$(if $(filter 1,$(STOCK)),linux-stock,linux)
-KOBJ		:= $(BUILD)/obj/$(FLAVOR)
+# The stock tree mirrors ours one level down, so that the relative paths
+# kbuild compiles with are the same and ccache hits across the two.
+KBASE		:= $(BUILD)$(if $(filter 1,$(STOCK)),/stock)
+KSRC		:= $(KBASE)/src/linux
+KOBJ		:= $(KBASE)/obj/$(FLAVOR)
 BZIMAGE		:= $(KOBJ)/arch/x86/boot/bzImage
 
 # Our kernel (same DEBUG) provides the headers and BTF the tools and BPF
@@ -165,13 +168,16 @@ $(STOUT)/%: selftests/workloads/%.c $(RUNNER_HDRS)
 # --- the VM -----------------------------------------------------------------
 
 VMENV		= KERNEL=$(BZIMAGE) FLAVOR=$(FLAVOR) VM_INIT=$(VM_INIT)
+# CMD as typed: a shell command line, not make's ($VAR stays the shell's).
+VM_CMD		:= $(value CMD)
+export VM_CMD
 
 check: all
 	@$(VMENV) $(VM) selftests/run-in-vm.sh
 
 vm: kernel $(VM_INIT)
-	@test -n "$$CMD" || { echo "usage: make vm CMD='command'" >&2; exit 2; }
-	@$(VMENV) $(VM) bash -c "$$CMD"
+	@test -n "$$VM_CMD" || { echo "usage: make vm CMD='command'" >&2; exit 2; }
+	@$(VMENV) $(VM) bash -c "$$VM_CMD"
 
 run: all
 	@$(VMENV) $(VM) scripts/demo.sh

@@ -8,7 +8,7 @@
 #   kernel-tree.sh overlay    copy the project's kernel/, mm/, include/ over
 #                             build/src/linux and apply patches/series
 #   kernel-tree.sh stock      check the pristine commit out into
-#                             build/src/linux-stock (the STOCK=1 kernel)
+#                             build/stock/src/linux (the STOCK=1 kernel)
 #
 # Every step is idempotent.  'overlay' copies only files whose content
 # changed and re-applies the series only when a patch changed, so an edit
@@ -19,7 +19,10 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 src=$top/build/src
 tree=$src/linux
-stock=$src/linux-stock
+# Same depth below build/stock as ours below build/: kbuild's relative
+# paths from the object directory to the source are then identical, and
+# ccache serves the stock build from ours for every unpatched file.
+stock=$top/build/stock/src/linux
 tarball=${KERNEL_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
 state=$src/.overlay		# what the last 'overlay' put in the tree
 
@@ -126,6 +129,7 @@ stock_tree() {
 		return 0
 	fi
 	rm -rf "$stock"
+	mkdir -p "$(dirname "$stock")"
 	echo "kernel-tree: checking out the stock tree"
 	git_tree worktree prune
 	git_tree worktree add -q --detach "$stock" pristine
