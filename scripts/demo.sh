@@ -36,7 +36,7 @@ run() {
 	local title=$1 fill=$2
 
 	echo
-	echo "== $title: memverify 128 MiB ($fill pages) in $cg, memory.max 32M"
+	echo "== $title: memverify 128 MiB ($fill pages) in $cg, memory.max 32M, memory.high 24M"
 	# Enter the cgroup before the first allocation, so all of it is charged.
 	sh -c 'echo $$ >"$1/cgroup.procs" && exec "$2" -s 128 -p 2 -f "$3"' \
 		sh "$cg" "$mv" "$fill" &
@@ -53,6 +53,9 @@ swapon "$dev"
 echo +memory >/sys/fs/cgroup/cgroup.subtree_control
 mkdir -p "$cg"
 echo 32M >"$cg/memory.max"
+# Throttle before the hard limit, so a slow disk cannot leave every page of
+# the cgroup under writeback when it reaches memory.max (an OOM kill).
+echo 24M >"$cg/memory.high"
 
 run "disk swap" random
 

@@ -4,6 +4,11 @@
  *
  * swap_disk:        a workload 4x its cgroup's memory.max swaps to a virtio
  *                   disk and reads every byte back intact.
+ *
+ * memory.high sits below memory.max: when the disk is slow (a loaded host
+ * under TCG) every page the cgroup has can be under writeback at once, and
+ * with memory.max alone 6.12 then OOM-kills the workload; memory.high makes
+ * the workload wait for reclaim instead, as production setups do.
  * zswap_writeback:  the same through zswap, with memory.zswap.max small
  *                   enough that zswap must write back to the disk.
  */
@@ -15,6 +20,7 @@
 
 #define WORK_MIB	128	/* workload size */
 #define LIMIT_MIB	32	/* its cgroup's memory.max */
+#define HIGH_MIB	24	/* its cgroup's memory.high */
 #define ZSWAP_MIB	4	/* its cgroup's memory.zswap.max */
 #define PASSES		2
 
@@ -82,6 +88,7 @@ static enum st_status swap_setup(void **ctxp, bool zswap)
 	if (st_cg_create(zswap ? "zswap_writeback" : "swap_disk",
 			 ctx->cg, sizeof(ctx->cg)) ||
 	    st_cg_write(ctx->cg, "memory.max", "%llu", LIMIT_MIB * MiB) ||
+	    st_cg_write(ctx->cg, "memory.high", "%llu", HIGH_MIB * MiB) ||
 	    st_cg_write(ctx->cg, "memory.swap.max", "max"))
 		goto err;
 	if (zswap && (st_cg_write(ctx->cg, "memory.zswap.max", "%llu", ZSWAP_MIB * MiB) ||
