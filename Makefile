@@ -37,7 +37,8 @@ KCONFIGS	:= configs/base.config configs/vswap.config \
 CLANG		?= clang-19
 LLVM_STRIP	?= llvm-strip-19
 CC		?= gcc
-CCACHE		:= $(shell command -v ccache)
+# Installed by deps; not looked up here, where it may not exist yet.
+CCACHE		:= ccache
 export CCACHE_BASEDIR	:= $(TOP)
 export CCACHE_NOHASHDIR	:= 1
 # Absolute paths of the clone, which change between clones and change no
@@ -175,7 +176,7 @@ export VM_CMD
 check: all
 	@$(VMENV) $(VM) selftests/run-in-vm.sh
 
-vm: kernel $(VM_INIT)
+vm: all
 	@test -n "$$VM_CMD" || { echo "usage: make vm CMD='command'" >&2; exit 2; }
 	@$(VMENV) $(VM) bash -c "$$VM_CMD"
 

@@ -19,7 +19,7 @@ pkgs=(
 	dwarves ccache rsync python3
 	clang-19 llvm-19 lld-19
 	qemu-system-x86 busybox-static
-	stress-ng fio gnuplot-nox util-linux e2fsprogs
+	stress-ng fio gnuplot-nox util-linux bsdextrautils e2fsprogs
 )
 
 missing=()
@@ -47,4 +47,4 @@ echo "deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 # A stale or empty package list cannot resolve a pinned version.
 apt-get update -q >/dev/null
-apt-get install -y -q --no-install-recommends "${missing[@]}"
+apt-get install -y -q --no-install-recommends --allow-downgrades "${missing[@]}"

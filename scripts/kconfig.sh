@@ -8,8 +8,9 @@
 # fragments set survived.  Kconfig silently drops a symbol whose
 # dependencies are not met; here that is an error, naming the symbol.
 #
-# The configuration is redone only when the fragments change, so that an
-# unchanged config never makes kbuild rebuild anything.
+# The configuration is redone only when the fragments or the tree's Kconfig
+# files change (a patch adding a 'depends on' can drop a symbol), so that
+# an unchanged config never makes kbuild rebuild anything.
 #
 # ALLOW_UNKNOWN=1: symbols that this tree's Kconfig does not define (the
 # project's own, in the stock tree) are skipped instead of failing.
@@ -21,13 +22,19 @@ src=$(cd "$1" && pwd) obj=$(cd "$2" && pwd)
 shift 2
 
 frag=$obj/.swapext-fragment
-cat "$@" >"$frag.new"
+{
+	cat "$@"
+	echo "# Kconfig: $(find "$src" -name 'Kconfig*' -type f -print0 | sort -z |
+			  xargs -0 cat | sha1sum | cut -c1-40)"
+} >"$frag.new"
 if [ -f "$obj/.config" ] && cmp -s "$frag.new" "$frag"; then
 	rm -f "$frag.new"
 	exit 0
 fi
 
-kmake() { make -s -C "$src" O="$obj" "$@"; }
+# The same compilers as the build (Makefile's KMAKE), or kbuild would
+# rebuild the host programs the config step made.
+kmake() { make -s -C "$src" O="$obj" CC="ccache gcc" HOSTCC="ccache gcc" "$@"; }
 
 echo "kconfig: $(basename "$obj") from $*"
 kmake KCONFIG_ALLCONFIG="$frag.new" allnoconfig >/dev/null

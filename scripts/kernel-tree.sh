@@ -28,14 +28,25 @@ state=$src/.overlay		# what the last 'overlay' put in the tree
 
 die() { echo "kernel-tree: $*" >&2; exit 1; }
 
+# What the pristine tree was made from: a new tarball means a new tree.
+tarball_id() {
+	printf '%s %s\n' "$(basename "$tarball")" \
+		"$(dpkg-query -W -f '${Version}' linux-source-6.12 2>/dev/null || stat -c %Y "$tarball")"
+}
+
+has_pristine() {
+	# Without its own .git, git would find the project's repository.
+	[ -d "$tree/.git" ] &&
+		git -C "$tree" rev-parse -q --verify refs/tags/pristine >/dev/null 2>&1 &&
+		[ "$(cat "$src/.pristine-id" 2>/dev/null)" = "$(tarball_id)" ]
+}
+
 git_tree() { git -C "$tree" -c user.name=swap_ext -c user.email=swap_ext@localhost "$@"; }
 
 pristine() {
-	if git -C "$tree" rev-parse -q --verify refs/tags/pristine >/dev/null 2>&1; then
-		return 0
-	fi
+	has_pristine && return 0
 	[ -f "$tarball" ] || die "$tarball missing: run 'make deps'"
-	rm -rf "$tree" "$tree.tmp" "$state" "$stock"
+	rm -rf "$tree" "$tree.tmp" "$state" "$stock" "$src/.pristine-id"
 	mkdir -p "$tree.tmp"
 	echo "kernel-tree: extracting $(basename "$tarball")"
 	tar -xf "$tarball" -C "$tree.tmp" --strip-components=1
@@ -47,6 +58,7 @@ pristine() {
 	git_tree add -A -f .
 	git_tree commit -q -m "pristine $(basename "$tarball") $(dpkg-query -W -f '${Version}' linux-source-6.12 2>/dev/null || true)"
 	git_tree tag pristine
+	tarball_id >"$src/.pristine-id"
 }
 
 # Copy $1 (relative to the project) to the same path in the tree when the
@@ -63,14 +75,13 @@ sync_file() {
 }
 
 overlay() {
-	git -C "$tree" rev-parse -q --verify refs/tags/pristine >/dev/null 2>&1 ||
-		die "no pristine tree: run '$0 pristine' first"
+	has_pristine || die "no pristine tree: run '$0 pristine' first"
 	mkdir -p "$state"
 	: >"$state/files.new"
 
 	# 1. Patches: undo the previously applied series if any patch in it
 	#    changed, then apply the current one.
-	local series=$top/patches/series cur=$state/series.cur
+	local series=$top/patches/series cur=$state/series.cur p h
 	: >"$cur"
 	if [ -f "$series" ]; then
 		{ grep -v -e '^[[:space:]]*#' -e '^[[:space:]]*$' "$series" || true; } |
@@ -80,23 +91,27 @@ overlay() {
 		done >"$cur"
 	fi
 	if ! cmp -s "$cur" "$state/series.applied" 2>/dev/null; then
-		if [ -s "$state/series.applied" ]; then
-			tac "$state/series.applied" | while read -r p _; do
-				echo "  UNPATCH $p"
-				git_tree apply -R "$state/applied/$p" ||
-					die "cannot reverse $p: tree edited by hand? remove build/src to start over"
-			done
-		fi
-		rm -rf "$state/applied" "$state/series.applied"
+		# Reverse newest first; a patch leaves the list as soon as it is
+		# reversed, so an interrupted run resumes where it stopped.
+		while [ -s "$state/series.applied" ]; do
+			local last
+			last=$(tail -n 1 "$state/series.applied")
+			p=${last%% *}
+			echo "  UNPATCH $p"
+			git_tree apply -R "$state/applied/$p" ||
+				die "cannot reverse $p: tree edited by hand? remove build/src to start over"
+			sed -i '$d' "$state/series.applied"
+		done
+		rm -rf "$state/applied"
 		mkdir -p "$state/applied"
-		while read -r p _; do
+		: >"$state/series.applied"
+		while read -r p h; do
 			echo "  PATCH   $p"
 			git_tree apply --whitespace=error-all "$top/patches/$p" ||
 				die "patches/$p does not apply"
 			cp "$top/patches/$p" "$state/applied/$p"
-			grep -F "$p " "$cur" >>"$state/series.applied"
+			printf '%s %s\n' "$p" "$h" >>"$state/series.applied"
 		done <"$cur"
-		touch "$state/series.applied"
 	fi
 
 	# 2. New files.  Patches only touch existing kernel files and new
@@ -104,7 +119,8 @@ overlay() {
 	local d f
 	for d in kernel mm include; do
 		[ -d "$top/$d" ] || continue
-		(cd "$top" && find "$d" -type f ! -name '*~' ! -name '.*' | sort) |
+		(cd "$top" && find "$d" -type f ! -name '*~' ! -name '.*' \
+			! -name '*.orig' ! -name '*.rej' | sort) |
 		while read -r f; do
 			git -C "$tree" cat-file -e "pristine:$f" 2>/dev/null &&
 				die "$f exists in the pristine tree: change it with a patch"
@@ -134,6 +150,11 @@ stock_tree() {
 	git_tree worktree prune
 	git_tree worktree add -q --detach "$stock" pristine
 }
+
+# One run at a time: make -j may start several.
+mkdir -p "$src"
+exec 9>"$src/.lock"
+flock 9
 
 case "${1:-}" in
 pristine) pristine ;;

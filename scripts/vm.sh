@@ -67,9 +67,17 @@ boot() {
 	local append="console=ttyS0,115200 root=swapext_root rootfstype=9p"
 	append+=" rootflags=trans=virtio,version=9p2000.L,msize=262144,cache=loose"
 	append+=" ro init=$VM_INIT panic=-1 oops=panic"
-	append+=" mitigations=off tsc=reliable no_hash_pointers ${APPEND:-}"
+	append+=" mitigations=off tsc=reliable no_hash_pointers"
+	# TCG on a shared host stalls vCPUs for seconds at a time: keep the
+	# stall and lockup detectors, with thresholds a real hang still hits.
+	append+=" rcupdate.rcu_cpu_stall_timeout=120 watchdog_thresh=30"
+	append+=" ${APPEND:-}"
 
-	timeout -k 10 "$tmo" $qemu -M pc -accel "$accel" -cpu max \
+	rm -f "$run/console.log" "$run/qemu.pid"
+	# --foreground keeps QEMU in our process group, where a ^C or a CI
+	# cancel reaches it; the EXIT trap covers the rest.
+	timeout --foreground -k 10 "$tmo" $qemu -M pc -accel "$accel" -cpu max \
+		-pidfile "$run/qemu.pid" \
 		-smp "$CPUS" -m "$MEM" -nodefaults -no-reboot -display none \
 		-kernel "$KERNEL" -append "$append" \
 		-chardev "file,id=con,path=$run/console.log" -serial chardev:con \
@@ -109,20 +117,35 @@ pick_accel() {
 		cat "$top/build/vm/accel"
 		return
 	fi
-	local accel=tcg,thread=multi
+	local accel=tcg,thread=multi why="/dev/kvm is not usable"
 	if [ -w /dev/kvm ]; then
 		setup_out "$run/probe" true
 		if DISKS=0 boot "$run/probe" kvm 30 >/dev/null 2>&1 &&
 		   [ "$(cat "$run/probe/status" 2>/dev/null)" = 0 ]; then
 			accel=kvm
+		else
+			why="a KVM guest did not run 'true' within 30 s"
 		fi
 		rm -rf "$run/probe"
 	fi
+	[ "$accel" = kvm ] ||
+		echo "vm: using TCG: $why (rm build/vm/accel to probe again)" >&2
 	echo "$accel" >"$top/build/vm/accel"
 	echo "$accel"
 }
 
+cleanup() {
+	local pid
+
+	pid=$(cat "$run/qemu.pid" 2>/dev/null) && kill -KILL "$pid" 2>/dev/null
+	return 0
+}
+
 mkdir -p "$run"
+exec 9>"$run/lock"
+flock -n 9 || { echo "vm: another VM is running in $run" >&2; exit 2; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 accel=$(pick_accel)
 setup_out "$run/out" "$@"
 echo "vm: booting $FLAVOR (${accel%%,*}, $CPUS CPUs, $MEM, $DISKS disks)"
@@ -132,18 +155,19 @@ qrc=$?
 
 status=$(cat "$run/out/status" 2>/dev/null)
 rc=0
-if [ -z "$status" ]; then
-	if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
-		echo "vm: timed out after ${VM_TIMEOUT}s" >&2
-	else
-		echo "vm: the guest stopped before the command finished (qemu status $qrc)" >&2
-	fi
+if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
+	# Even after the command: a guest that hangs on its way down
+	# (swap I/O that never completes, say) is a failure.
+	echo "vm: timed out after ${VM_TIMEOUT}s${status:+ (command had exited $status)}" >&2
+	rc=125
+elif [ -z "$status" ]; then
+	echo "vm: the guest stopped before the command finished (qemu status $qrc)" >&2
 	rc=125
 elif [ "$status" != 0 ]; then
 	rc=$status
 fi
 
-if grep -Eq "$splat_re" "$run/console.log"; then
+if grep -Eqs "$splat_re" "$run/console.log"; then
 	echo "vm: kernel splat in $run/console.log:" >&2
 	grep -E -m 20 -A 12 "$splat_re" "$run/console.log" | tr -d '\r' >&2
 	[ "$rc" = 0 ] && rc=99

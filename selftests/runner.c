@@ -10,6 +10,7 @@
  * skipped.  The exit status is 0 when no test failed.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -24,6 +25,9 @@
 #include "lib/st.h"
 
 #define MAX_TESTS		256
+/* A child's exit status: anything else (a crash, exit(1)) is a failure. */
+#define EXIT_PASS		0
+#define EXIT_SKIP		77
 #define DEFAULT_TIMEOUT		600
 #define SKIP_REASON_LEN		256
 
@@ -96,7 +100,7 @@ static int __attribute__((noreturn)) child_main(struct st_test *t, int fd)
 			t->cleanup(ctx);
 	}
 	fflush(stdout);
-	_exit(st);
+	_exit(st == ST_PASS ? EXIT_PASS : st == ST_SKIP ? EXIT_SKIP : 1);
 }
 
 /* Run one test in a child; returns its status and fills @reason. */
@@ -107,16 +111,25 @@ static enum st_status run_one(struct st_test *t, char *reason, size_t len)
 	int pfd[2], wstatus;
 	ssize_t n;
 	pid_t pid;
+	char *p;
 
 	reason[0] = '\0';
-	if (pipe(pfd)) {
-		snprintf(reason, len, "pipe: %s", strerror(errno));
+	/*
+	 * Not inherited by what the test executes, and never blocking the
+	 * runner: a process stuck in D state with the write end open must not
+	 * hang the suite past the test's timeout.
+	 */
+	if (pipe2(pfd, O_CLOEXEC)) {
+		st_log("pipe: %s", strerror(errno));
 		return ST_FAIL;
 	}
+	fcntl(pfd[0], F_SETFL, O_NONBLOCK);
 	fflush(stdout);
 	pid = fork();
 	if (pid < 0) {
-		snprintf(reason, len, "fork: %s", strerror(errno));
+		st_log("fork: %s", strerror(errno));
+		close(pfd[0]);
+		close(pfd[1]);
 		return ST_FAIL;
 	}
 	if (pid == 0) {
@@ -151,6 +164,10 @@ static enum st_status run_one(struct st_test *t, char *reason, size_t len)
 	n = read(pfd[0], reason, len - 1);
 	reason[n > 0 ? n : 0] = '\0';
 	close(pfd[0]);
+	/* The reason goes on the TAP line: one line. */
+	for (p = reason; *p; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
 
 	if (WIFSIGNALED(wstatus)) {
 		st_log("killed by signal %d (%s)", WTERMSIG(wstatus),
@@ -158,13 +175,17 @@ static enum st_status run_one(struct st_test *t, char *reason, size_t len)
 		return ST_FAIL;
 	}
 	switch (WEXITSTATUS(wstatus)) {
-	case ST_PASS:
+	case EXIT_PASS:
 		return ST_PASS;
-	case ST_SKIP:
-		if (!reason[0])
-			snprintf(reason, len, "no reason given");
-		return ST_SKIP;
+	case EXIT_SKIP:
+		if (reason[0])
+			return ST_SKIP;
+		st_log("skipped without a reason: st_skip() not used");
+		return ST_FAIL;
 	default:
+		/* 1 is ST_FAIL's; anything else came from elsewhere. */
+		if (WEXITSTATUS(wstatus) != 1)
+			st_log("exit status %d", WEXITSTATUS(wstatus));
 		return ST_FAIL;
 	}
 }

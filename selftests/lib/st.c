@@ -32,11 +32,15 @@ int st_write(const char *path, const char *fmt, ...)
 	va_start(ap, fmt);
 	len = vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
+	if (len < 0 || (size_t)len >= sizeof(buf)) {
+		st_log("write to %s: value too long", path);
+		return -E2BIG;
+	}
 
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0) {
 		ret = -errno;
-		st_log("open %s: %s", path, strerror(errno));
+		st_log("open %s: %s", path, strerror(-ret));
 		return ret;
 	}
 	ret = write(fd, buf, len);
@@ -105,8 +109,10 @@ int st_read_key(const char *path, const char *key, uint64_t *val)
 
 	f = fopen(path, "re");
 	if (!f) {
-		st_log("open %s: %s", path, strerror(errno));
-		return -errno;
+		int err = errno;
+
+		st_log("open %s: %s", path, strerror(err));
+		return -err;
 	}
 	while (fgets(line, sizeof(line), f)) {
 		if (!strncmp(line, key, klen) && line[klen] == ' ') {
@@ -166,8 +172,10 @@ int st_cmd(char *out, size_t len, const char *fmt, ...)
 	fflush(stdout);
 	p = popen(cmd, "re");
 	if (!p) {
-		st_log("popen '%s': %s", cmd, strerror(errno));
-		return -errno;
+		int err = errno;
+
+		st_log("popen '%s': %s", cmd, strerror(err));
+		return -err;
 	}
 	if (out && len) {
 		size_t n;
@@ -191,8 +199,9 @@ int st_cg_create(const char *name, char *path, size_t len)
 	int ret;
 
 	if (mkdir(ST_CG_ROOT, 0755) && errno != EEXIST) {
-		st_log("mkdir %s: %s", ST_CG_ROOT, strerror(errno));
-		return -errno;
+		ret = -errno;
+		st_log("mkdir %s: %s", ST_CG_ROOT, strerror(-ret));
+		return ret;
 	}
 	ret = st_write("/sys/fs/cgroup/cgroup.subtree_control", "+memory");
 	if (!ret)
@@ -201,8 +210,9 @@ int st_cg_create(const char *name, char *path, size_t len)
 		return ret;
 	snprintf(path, len, "%s/%s", ST_CG_ROOT, name);
 	if (mkdir(path, 0755) && errno != EEXIST) {
-		st_log("mkdir %s: %s", path, strerror(errno));
-		return -errno;
+		ret = -errno;
+		st_log("mkdir %s: %s", path, strerror(-ret));
+		return ret;
 	}
 	return 0;
 }
@@ -237,24 +247,44 @@ int st_cg_u64(const char *cg, const char *file, uint64_t *val)
 
 int st_cg_run(const char *cg, char *const argv[])
 {
-	char procs[PATH_MAX];
-	int wstatus;
+	char procs[PATH_MAX], line[1024];
+	int wstatus, pfd[2];
+	FILE *out;
 	pid_t pid;
 
 	snprintf(procs, sizeof(procs), "%s/cgroup.procs", cg);
+	if (pipe2(pfd, O_CLOEXEC)) {
+		st_log("pipe: %s", strerror(errno));
+		return -1;
+	}
 	fflush(stdout);
 	pid = fork();
 	if (pid < 0) {
 		st_log("fork: %s", strerror(errno));
+		close(pfd[0]);
+		close(pfd[1]);
 		return -1;
 	}
 	if (pid == 0) {
+		/* Its output becomes TAP comments, read by the parent. */
+		dup2(pfd[1], 1);
+		dup2(pfd[1], 2);
+		/* In the cgroup before its first allocation. */
 		if (st_write(procs, "0"))
 			_exit(127);
 		execv(argv[0], argv);
 		st_log("exec %s: %s", argv[0], strerror(errno));
 		_exit(127);
 	}
+	close(pfd[1]);
+	out = fdopen(pfd[0], "r");
+	while (out && fgets(line, sizeof(line), out))
+		st_log("%s", line);
+	if (out)
+		fclose(out);
+	else
+		close(pfd[0]);
+
 	if (waitpid(pid, &wstatus, 0) < 0)
 		return -1;
 	if (WIFSIGNALED(wstatus)) {
@@ -303,15 +333,35 @@ int st_swapon(const char *dev, int prio)
 		flags = SWAP_FLAG_PREFER |
 			((prio << SWAP_FLAG_PRIO_SHIFT) & SWAP_FLAG_PRIO_MASK);
 	if (swapon(dev, flags)) {
-		st_log("swapon %s: %s", dev, strerror(errno));
-		return -errno;
+		ret = -errno;
+		st_log("swapon %s: %s", dev, strerror(-ret));
+		return ret;
 	}
 	return 0;
 }
 
+/* Undo the octal escapes (\\040 for a space...) of /proc/swaps names. */
+static void unescape(char *s)
+{
+	char *d = s;
+
+	while (*s) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' &&
+		    s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
+			*d++ = (s[1] - '0') << 6 | (s[2] - '0') << 3 | (s[3] - '0');
+			s += 4;
+		} else {
+			*d++ = *s++;
+		}
+	}
+	*d = '\0';
+}
+
 int st_swapoff_all(void)
 {
-	char line[512], dev[PATH_MAX];
+	static const char deleted[] = " (deleted)";
+	char *line = NULL, *name;
+	size_t cap = 0, n;
 	int ret = 0;
 	FILE *f;
 
@@ -319,18 +369,25 @@ int st_swapoff_all(void)
 	if (!f)
 		return -errno;
 	/* Skip the header line. */
-	if (!fgets(line, sizeof(line), f)) {
-		fclose(f);
-		return 0;
-	}
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%4095s", dev) != 1)
+	if (getline(&line, &cap, f) < 0)
+		goto out;
+	while (getline(&line, &cap, f) > 0) {
+		/* The name is the first field; blanks in it are escaped. */
+		name = strtok(line, " \t\n");
+		if (!name)
 			continue;
-		if (swapoff(dev)) {
-			st_log("swapoff %s: %s", dev, strerror(errno));
+		unescape(name);
+		n = strlen(name);
+		if (n > sizeof(deleted) - 1 &&
+		    !strcmp(name + n - (sizeof(deleted) - 1), deleted))
+			name[n - (sizeof(deleted) - 1)] = '\0';
+		if (swapoff(name)) {
 			ret = -errno;
+			st_log("swapoff %s: %s", name, strerror(-ret));
 		}
 	}
+out:
+	free(line);
 	fclose(f);
 	return ret;
 }
@@ -346,6 +403,26 @@ int st_zswap_set(const char *param, const char *val)
 
 	snprintf(path, sizeof(path), ZSWAP_PARAMS "/%s", param);
 	return st_write(path, "%s", val);
+}
+
+int st_blk_settle(const char *dev, unsigned int timeout_ms)
+{
+	const char *name = strrchr(dev, '/');
+	unsigned long long r = 0, w = 0;
+	char path[PATH_MAX], buf[64];
+	unsigned int waited;
+
+	snprintf(path, sizeof(path), "/sys/block/%s/inflight", name ? name + 1 : dev);
+	for (waited = 0; waited <= timeout_ms; waited += 10) {
+		if (st_read(path, buf, sizeof(buf)) < 0 ||
+		    sscanf(buf, "%llu %llu", &r, &w) != 2)
+			return -ENOENT;
+		if (!r && !w)
+			return 0;
+		usleep(10000);
+	}
+	st_log("%s: %llu reads, %llu writes still in flight", dev, r, w);
+	return -ETIMEDOUT;
 }
 
 int st_blk_writes(const char *dev, uint64_t *sectors, uint64_t *ios)
@@ -398,8 +475,9 @@ static int cg_remove_tree(const char *dir)
 			break;
 		usleep(10000);
 	}
-	st_log("rmdir %s: %s", dir, strerror(errno));
-	return -errno;
+	ret = -errno;
+	st_log("rmdir %s: %s", dir, strerror(-ret));
+	return ret;
 }
 
 int st_env_reset(void)

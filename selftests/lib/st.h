@@ -45,7 +45,10 @@ int st_cg_write(const char *cg, const char *file, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int st_cg_key(const char *cg, const char *file, const char *key, uint64_t *val);
 int st_cg_u64(const char *cg, const char *file, uint64_t *val);
-/* Run @argv in cgroup @cg and wait: its exit status, or -1 if it died. */
+/*
+ * Run @argv in cgroup @cg and wait: its exit status, or -1 if it died.
+ * Its output is logged as TAP comments.
+ */
 int st_cg_run(const char *cg, char *const argv[]);
 
 /*
@@ -65,6 +68,8 @@ int st_swapoff_all(void);
 bool st_zswap_available(void);
 int st_zswap_set(const char *param, const char *val);
 
+/* Wait until @dev has no I/O in flight, so its statistics are final. */
+int st_blk_settle(const char *dev, unsigned int timeout_ms);
 /* Block device write statistics: sectors written, write requests. */
 int st_blk_writes(const char *dev, uint64_t *sectors, uint64_t *ios);
 
