@@ -3,7 +3,8 @@
 # swap_ext: virtual swap table and BPF swap policies on Linux 6.12.
 #
 #   make                  deps, kernel, libbpf + bpftool, BPF objects, tools
-#   make check            the selftests in the test VM (last line: N passed, N failed)
+#   make check            the selftests in the test VM (last line: N passed, N failed);
+#                         T=PATTERN runs those whose name contains PATTERN
 #   make run              the demo: swap under pressure in the VM
 #   make vm CMD='...'     run one command in the test VM; its status is make's
 #
@@ -82,7 +83,7 @@ VM_INIT		:= $(BUILD)/vm-init
 all: deps kernel tools bpf selftests
 
 help:
-	@sed -n '3,15p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,16p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	@scripts/deps.sh
@@ -174,7 +175,7 @@ VM_CMD		:= $(value CMD)
 export VM_CMD
 
 check: all
-	@$(VMENV) $(VM) selftests/run-in-vm.sh
+	@$(VMENV) $(VM) selftests/run-in-vm.sh $(if $(T),-t $(T))
 
 vm: all
 	@test -n "$$VM_CMD" || { echo "usage: make vm CMD='command'" >&2; exit 2; }
