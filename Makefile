@@ -83,7 +83,7 @@ VM_INIT		:= $(BUILD)/vm-init
 all: deps kernel tools bpf selftests
 
 help:
-	@sed -n '3,16p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,/^$$/p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	@scripts/deps.sh

@@ -76,7 +76,7 @@ boot() {
 	rm -f "$run/console.log" "$run/qemu.pid"
 	# --foreground keeps QEMU in our process group, where a ^C or a CI
 	# cancel reaches it; the EXIT trap covers the rest.
-	timeout --foreground -k 10 "$tmo" $qemu -M pc -accel "$accel" -cpu max \
+	timeout --foreground -k 10 "$tmo" $qemu -M q35 -accel "$accel" -cpu max \
 		-pidfile "$run/qemu.pid" \
 		-smp "$CPUS" -m "$MEM" -nodefaults -no-reboot -display none \
 		-kernel "$KERNEL" -append "$append" \
@@ -87,7 +87,7 @@ boot() {
 		-fsdev "local,id=out,path=$out,security_model=none,multidevs=remap" \
 		-device "virtio-9p-pci,fsdev=out,mount_tag=swapext_out" \
 		-device virtio-rng-pci \
-		"${drives[@]}" </dev/null | tr -d '\r'
+		"${drives[@]}" </dev/null | sed -u 's/\r$//'
 }
 
 # setup_out DIR CMD...: the files the guest init reads.
