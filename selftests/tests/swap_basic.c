@@ -52,19 +52,30 @@ static void snapshot(struct swap_ctx *ctx, struct counters *c)
 	st_blk_writes(ctx->disk, &c->sectors, &c->writes);
 }
 
-static void delta(struct counters *d, const struct counters *a,
-		  const struct counters *b)
+/*
+ * Run the workload with @fill pages in the test's cgroup; @d gets what it
+ * moved.  Returns memverify's exit status.
+ */
+static int run_workload(struct swap_ctx *ctx, const char *fill, struct counters *d)
 {
-	d->pswpout = b->pswpout - a->pswpout;
-	d->pswpin = b->pswpin - a->pswpin;
-	d->zswpout = b->zswpout - a->zswpout;
-	d->zswpin = b->zswpin - a->zswpin;
-	d->zswpwb = b->zswpwb - a->zswpwb;
-	d->sectors = b->sectors - a->sectors;
-	d->writes = b->writes - a->writes;
+	struct counters a, b;
+	int ret;
+
+	snapshot(ctx, &a);
+	ret = st_memverify(ctx->cg, WORK_MIB, PASSES, fill, "");
+	snapshot(ctx, &b);
+
+	d->pswpout = b.pswpout - a.pswpout;
+	d->pswpin = b.pswpin - a.pswpin;
+	d->zswpout = b.zswpout - a.zswpout;
+	d->zswpin = b.zswpin - a.zswpin;
+	d->zswpwb = b.zswpwb - a.zswpwb;
+	d->sectors = b.sectors - a.sectors;
+	d->writes = b.writes - a.writes;
 	st_log("pswpout %lu pswpin %lu zswpout %lu zswpin %lu zswpwb %lu, disk: %lu sectors in %lu writes",
 	       d->pswpout, d->pswpin, d->zswpout, d->zswpin, d->zswpwb,
 	       d->sectors, d->writes);
+	return ret;
 }
 
 static enum st_status swap_setup(void **ctxp, bool zswap)
@@ -112,14 +123,11 @@ static enum st_status swap_disk_setup(void **ctx)
 static enum st_status swap_disk_run(void *arg)
 {
 	struct swap_ctx *ctx = arg;
-	struct counters a, b, d;
+	struct counters d;
 	uint64_t peak;
 	int ret;
 
-	snapshot(ctx, &a);
-	ret = st_memverify(ctx->cg, WORK_MIB, PASSES, "random", "");
-	snapshot(ctx, &b);
-	delta(&d, &a, &b);
+	ret = run_workload(ctx, "random", &d);
 
 	ST_FAIL_IF(ret != 0, "memverify failed (%d): data lost or corrupted", ret);
 	ST_FAIL_IF(d.pswpout < MIN_OUT_PAGES, "only %lu pages swapped out, want >= %llu",
@@ -158,14 +166,11 @@ static enum st_status zswap_wb_setup(void **ctx)
 static enum st_status zswap_wb_run(void *arg)
 {
 	struct swap_ctx *ctx = arg;
-	struct counters a, b, d;
+	struct counters d;
 	uint64_t cg_zswpout, cg_zswpwb, zcur;
 	int ret;
 
-	snapshot(ctx, &a);
-	ret = st_memverify(ctx->cg, WORK_MIB, PASSES, "compressible", "");
-	snapshot(ctx, &b);
-	delta(&d, &a, &b);
+	ret = run_workload(ctx, "compressible", &d);
 
 	ST_FAIL_IF(ret != 0, "memverify failed (%d): data lost or corrupted", ret);
 	ST_CHECK(!st_cg_key(ctx->cg, "memory.stat", "zswpout", &cg_zswpout));
