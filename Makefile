@@ -37,7 +37,9 @@ KCONFIGS	:= configs/base.config configs/vswap.config \
 
 CLANG		?= clang-19
 LLVM_STRIP	?= llvm-strip-19
-CC		?= gcc
+ifeq ($(origin CC),default)
+CC		:= gcc
+endif
 # Installed by deps; not looked up here, where it may not exist yet.
 CCACHE		:= ccache
 export CCACHE_BASEDIR	:= $(TOP)

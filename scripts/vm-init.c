@@ -44,6 +44,46 @@ static void mnt(const char *type, const char *src, const char *dir,
 		msg("mount %s", dir, errno);
 }
 
+static void mkdir_p(const char *path)
+{
+	char buf[4096], *p;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		mkdir(buf, 0755);
+		*p = '/';
+	}
+	mkdir(buf, 0755);
+}
+
+/*
+ * A tmpfs over @dir, keeping the project at @root visible when it lives
+ * below @dir (a clone in /tmp, say): it is moved aside on devtmpfs, the
+ * only writable place yet, and moved back onto the new tmpfs.
+ */
+static void mnt_tmpfs(const char *dir, const char *root)
+{
+	static const char keep[] = "/dev/.swapext-root";
+	size_t n = strlen(dir);
+
+	if (strncmp(root, dir, n) || root[n] != '/') {
+		mnt("tmpfs", "tmpfs", dir, 0, "mode=0755");
+		return;
+	}
+	mkdir(keep, 0755);
+	if (mount(root, keep, NULL, MS_BIND | MS_REC, NULL)) {
+		msg("bind %s", root, errno);
+		return;
+	}
+	mnt("tmpfs", "tmpfs", dir, 0, "mode=0755");
+	mkdir_p(root);
+	if (mount(keep, root, NULL, MS_MOVE, NULL))
+		msg("move %s", root, errno);
+}
+
 static void write_file(const char *path, const char *buf, size_t len)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -73,14 +113,14 @@ static void save_dmesg(void)
 	free(buf);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	static const char *const tmpfs_dirs[] = {
 		"/run", "/tmp", "/var/tmp", "/var/log", "/var/lib", "/var/cache",
 		"/root", "/mnt", "/srv",
 	};
 	const unsigned long nosuid = MS_NOSUID | MS_NODEV | MS_NOEXEC;
-	char status[16];
+	char status[16], root[4096], *slash;
 	int wstatus, rc = 255;
 	unsigned int i;
 	pid_t pid;
@@ -90,8 +130,13 @@ int main(void)
 	mnt("devtmpfs", "devtmpfs", "/dev", MS_NOSUID, NULL);
 	mnt("devpts", "devpts", "/dev/pts", MS_NOSUID | MS_NOEXEC, NULL);
 	mnt("tmpfs", "tmpfs", "/dev/shm", MS_NOSUID | MS_NODEV, NULL);
+
+	/* We are ROOT/build/vm-init: the project must stay visible. */
+	snprintf(root, sizeof(root), "%s", argc > 0 ? argv[0] : "/");
+	for (i = 0; i < 2 && (slash = strrchr(root, '/')); i++)
+		*slash = '\0';
 	for (i = 0; i < sizeof(tmpfs_dirs) / sizeof(tmpfs_dirs[0]); i++)
-		mnt("tmpfs", "tmpfs", tmpfs_dirs[i], 0, "mode=0755");
+		mnt_tmpfs(tmpfs_dirs[i], root);
 	chmod("/tmp", 01777);
 	chmod("/var/tmp", 01777);
 	mnt("cgroup2", "cgroup2", "/sys/fs/cgroup", nosuid, "nsdelegate");
