@@ -134,10 +134,15 @@ pick_accel() {
 	echo "$accel"
 }
 
+# On any exit while QEMU runs (^C, a CI cancel): the pid file exists only
+# then, and the pid is checked to still be QEMU's.
 cleanup() {
 	local pid
 
-	pid=$(cat "$run/qemu.pid" 2>/dev/null) && kill -KILL "$pid" 2>/dev/null
+	pid=$(cat "$run/qemu.pid" 2>/dev/null) || return 0
+	case "$(cat "/proc/$pid/comm" 2>/dev/null)" in
+	qemu-system-*) kill -KILL "$pid" 2>/dev/null ;;
+	esac
 	return 0
 }
 
@@ -150,8 +155,12 @@ accel=$(pick_accel)
 setup_out "$run/out" "$@"
 echo "vm: booting $FLAVOR (${accel%%,*}, $CPUS CPUs, $MEM, $DISKS disks)"
 
-boot "$run/out" "$accel" "$VM_TIMEOUT"
+# In the background: bash runs the INT/TERM trap (and so kills QEMU) only
+# between commands, and 'wait' is one it can be interrupted in.
+boot "$run/out" "$accel" "$VM_TIMEOUT" &
+wait $!
 qrc=$?
+rm -f "$run/qemu.pid"
 
 status=$(cat "$run/out/status" 2>/dev/null)
 rc=0
