@@ -51,9 +51,12 @@ export CCACHE_MAXSIZE	?= 8G
 # Depend mode: a miss runs the compiler once, not the preprocessor first.
 export CCACHE_DEPEND	:= 1
 
+# The kernel's compiler, here and in scripts/kconfig.sh.
+export KCC	:= $(CCACHE) gcc
+
 # Reproducible version strings help ccache and make runs comparable.
 KMAKE		= $(MAKE) --no-print-directory -C $(KSRC) O=$(KOBJ) -j$(NPROC) \
-		  CC="$(CCACHE) gcc" HOSTCC="$(CCACHE) gcc" \
+		  CC="$(KCC)" HOSTCC="$(KCC)" \
 		  KBUILD_BUILD_USER=swapext KBUILD_BUILD_HOST=swapext \
 		  KBUILD_BUILD_TIMESTAMP="2024-11-17" $(if $(V),V=$(V))
 

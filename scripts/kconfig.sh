@@ -32,9 +32,10 @@ if [ -f "$obj/.config" ] && cmp -s "$frag.new" "$frag"; then
 	exit 0
 fi
 
-# The same compilers as the build (Makefile's KMAKE), or kbuild would
+# The same compiler as the build (KCC, from the Makefile), or kbuild would
 # rebuild the host programs the config step made.
-kmake() { make -s -C "$src" O="$obj" CC="ccache gcc" HOSTCC="ccache gcc" "$@"; }
+KCC=${KCC:-ccache gcc}
+kmake() { make -s -C "$src" O="$obj" CC="$KCC" HOSTCC="$KCC" "$@"; }
 
 echo "kconfig: $(basename "$obj") from $*"
 kmake KCONFIG_ALLCONFIG="$frag.new" allnoconfig >/dev/null

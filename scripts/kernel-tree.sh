@@ -56,7 +56,7 @@ pristine() {
 	git_tree config core.autocrlf false
 	git_tree config gc.auto 0
 	git_tree add -A -f .
-	git_tree commit -q -m "pristine $(basename "$tarball") $(dpkg-query -W -f '${Version}' linux-source-6.12 2>/dev/null || true)"
+	git_tree commit -q -m "pristine $(tarball_id)"
 	git_tree tag pristine
 	tarball_id >"$src/.pristine-id"
 }

@@ -7,8 +7,9 @@
 #
 # The guest's root is this host's root over 9p, read-only, so every host
 # tool and the project's build are there at the same paths; the guest makes
-# tmpfs where it writes (scripts/vm-init.c, built as VM_INIT).  Swap tiers are virtio-blk
-# disks backed by sparse files made fresh for each run: /dev/vda, vdb, ...
+# tmpfs where it writes (scripts/vm-init.c, built as VM_INIT).  Swap tiers
+# are virtio-blk disks backed by sparse files made fresh for each run:
+# /dev/vda, vdb, ...
 #
 # CMD's output is this script's output.  The kernel console goes to
 # build/vm/FLAVOR/console.log; a BUG, WARNING, lockdep, KASAN, KFENCE or
@@ -74,8 +75,8 @@ boot() {
 	append+=" ${APPEND:-}"
 
 	rm -f "$run/console.log" "$run/qemu.pid"
-	# --foreground keeps QEMU in our process group, where a ^C or a CI
-	# cancel reaches it; the EXIT trap covers the rest.
+	# --foreground: no process group of timeout's own; a ^C or a CI
+	# cancel is handled by our trap, which kills QEMU by its pid file.
 	timeout --foreground -k 10 "$tmo" $qemu -M q35 -accel "$accel" -cpu max \
 		-pidfile "$run/qemu.pid" \
 		-smp "$CPUS" -m "$MEM" -nodefaults -no-reboot -display none \

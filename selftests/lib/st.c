@@ -405,14 +405,22 @@ int st_zswap_set(const char *param, const char *val)
 	return st_write(path, "%s", val);
 }
 
-int st_blk_settle(const char *dev, unsigned int timeout_ms)
+/* /sys/block/NAME/@file of the block device @dev ("/dev/vda" or "vda"). */
+static char *blk_sysfs(char *buf, size_t len, const char *dev, const char *file)
 {
 	const char *name = strrchr(dev, '/');
+
+	snprintf(buf, len, "/sys/block/%s/%s", name ? name + 1 : dev, file);
+	return buf;
+}
+
+int st_blk_settle(const char *dev, unsigned int timeout_ms)
+{
 	unsigned long long r = 0, w = 0;
 	char path[PATH_MAX], buf[64];
 	unsigned int waited;
 
-	snprintf(path, sizeof(path), "/sys/block/%s/inflight", name ? name + 1 : dev);
+	blk_sysfs(path, sizeof(path), dev, "inflight");
 	for (waited = 0; waited <= timeout_ms; waited += 10) {
 		if (st_read(path, buf, sizeof(buf)) < 0 ||
 		    sscanf(buf, "%llu %llu", &r, &w) != 2)
@@ -429,10 +437,8 @@ int st_blk_writes(const char *dev, uint64_t *sectors, uint64_t *ios)
 {
 	unsigned long long v[8];
 	char path[PATH_MAX], buf[512];
-	const char *name = strrchr(dev, '/');
 
-	snprintf(path, sizeof(path), "/sys/block/%s/stat", name ? name + 1 : dev);
-	if (st_read(path, buf, sizeof(buf)) < 0)
+	if (st_read(blk_sysfs(path, sizeof(path), dev, "stat"), buf, sizeof(buf)) < 0)
 		return -ENOENT;
 	/* read ios, merges, sectors, ticks, write ios, merges, sectors, ticks */
 	if (sscanf(buf, "%llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1],
