@@ -360,7 +360,7 @@ static void unescape(char *s)
 int st_swapoff_all(void)
 {
 	static const char deleted[] = " (deleted)";
-	char *line = NULL, *name;
+	char *line = NULL, *name, *type;
 	size_t cap = 0, n;
 	int ret = 0;
 	FILE *f;
@@ -376,6 +376,10 @@ int st_swapoff_all(void)
 		name = strtok(line, " \t\n");
 		if (!name)
 			continue;
+		/* vswap's virtual space is switched by its sysfs file */
+		type = strtok(NULL, " \t\n");
+		if (type && !strcmp(type, "virtual"))
+			continue;
 		unescape(name);
 		n = strlen(name);
 		if (n > sizeof(deleted) - 1 &&
@@ -390,6 +394,23 @@ out:
 	free(line);
 	fclose(f);
 	return ret;
+}
+
+bool st_vswap_available(void)
+{
+	return access(VSWAP_DIR "/enabled", F_OK) == 0;
+}
+
+bool st_vswap_enabled(void)
+{
+	uint64_t on = 0;
+
+	return !st_read_u64(VSWAP_DIR "/enabled", &on) && on;
+}
+
+int st_vswap_stat(const char *key, uint64_t *val)
+{
+	return st_read_key(VSWAP_DIR "/stat", key, val);
 }
 
 bool st_zswap_available(void)
@@ -492,6 +513,15 @@ int st_env_reset(void)
 
 	ret |= cg_remove_tree(ST_CG_ROOT);
 	ret |= st_swapoff_all();
+	if (st_vswap_available()) {
+		/* back to the boot defaults: on, default size and batch */
+		if (st_vswap_enabled() && st_write(VSWAP_DIR "/enabled", "0"))
+			ret = -EIO;
+		st_write(VSWAP_DIR "/size", "0");
+		st_write(VSWAP_DIR "/writeback_batch", "32");
+		if (st_write(VSWAP_DIR "/enabled", "1"))
+			ret = -EIO;
+	}
 	if (st_zswap_available()) {
 		ret |= st_zswap_set("enabled", "N");
 		st_zswap_set("max_pool_percent", "20");

@@ -65,6 +65,12 @@ int st_swapon(const char *dev, int prio);
 int st_swapoff_all(void);
 
 /* zswap module parameters */
+/* vswap: /sys/kernel/mm/vswap */
+#define VSWAP_DIR	"/sys/kernel/mm/vswap"
+bool st_vswap_available(void);
+bool st_vswap_enabled(void);
+int st_vswap_stat(const char *key, uint64_t *val);
+
 bool st_zswap_available(void);
 int st_zswap_set(const char *param, const char *val);
 

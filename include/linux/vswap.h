@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vswap: a virtual swap space with native backends.  See mm/vswap.c.
+ *
+ * Callers in mm/ use these hooks; everything else is private to vswap.
+ */
+#ifndef _LINUX_VSWAP_H
+#define _LINUX_VSWAP_H
+
+#include <linux/swap.h>
+#include <linux/jump_label.h>
+#include <linux/swapops.h>
+
+struct folio;
+struct writeback_control;
+struct swap_info_struct;
+struct swap_cluster_info;
+
+#ifdef CONFIG_VSWAP
+
+DECLARE_STATIC_KEY_FALSE(vswap_on);
+/* swap type of the virtual device, MAX_SWAPFILES when there is none */
+extern unsigned int vswap_type;
+
+/* New swap entries are virtual ones */
+static inline bool vswap_active(void)
+{
+	return static_branch_unlikely(&vswap_on);
+}
+
+static inline bool swp_entry_is_virtual(swp_entry_t entry)
+{
+	return swp_type(entry) == READ_ONCE(vswap_type);
+}
+
+static inline bool vswap_folio(struct folio *folio)
+{
+	return swp_entry_is_virtual(folio->swap);
+}
+
+/* swapfile.c: allocation, free, cluster life, swapoff */
+int vswap_get_pages(int n_goal, swp_entry_t entries[], int order);
+void __vswap_release(swp_entry_t entry, int nr);
+int vswap_setup_clusters(struct swap_info_struct *si,
+			 struct swap_cluster_info *cluster_info,
+			 unsigned char *swap_map);
+void vswap_retire_cluster(struct swap_info_struct *si,
+			  struct swap_cluster_info *ci);
+bool vswap_map_hole(struct swap_info_struct *si, unsigned long offset);
+void vswap_free_map(struct swap_info_struct *si, unsigned char *swap_map);
+int vswap_unuse_tier(struct swap_info_struct *si);
+void vswap_tier_swapoff(struct swap_info_struct *si);
+
+/* page_io.c: where the data goes and comes from */
+int vswap_writepage(struct folio *folio, struct writeback_control *wbc);
+bool vswap_read_folio(struct folio *folio, struct swap_info_struct **sisp);
+swp_entry_t __vswap_io_entry(swp_entry_t entry);
+
+/* zswap.c: writeback to a tier */
+int vswap_wb_prepare(swp_entry_t entry, swp_entry_t *phys);
+void vswap_wb_commit(swp_entry_t entry, swp_entry_t phys);
+void vswap_wb_cancel(swp_entry_t phys);
+bool vswap_wb_possible(void);
+unsigned long vswap_wb_batch(void);
+
+/* Release whatever backs virtual @entry..@entry + @nr - 1; may not sleep */
+static inline void vswap_release(swp_entry_t entry, int nr)
+{
+	if (swp_entry_is_virtual(entry))
+		__vswap_release(entry, nr);
+}
+
+/* The slot I/O for @entry goes to: a tier slot for a virtual entry */
+static inline swp_entry_t vswap_io_entry(swp_entry_t entry)
+{
+	if (swp_entry_is_virtual(entry))
+		return __vswap_io_entry(entry);
+	return entry;
+}
+
+#else /* !CONFIG_VSWAP */
+
+static inline bool vswap_active(void)
+{
+	return false;
+}
+
+static inline bool swp_entry_is_virtual(swp_entry_t entry)
+{
+	return false;
+}
+
+static inline bool vswap_folio(struct folio *folio)
+{
+	return false;
+}
+
+static inline int vswap_get_pages(int n_goal, swp_entry_t entries[],
+				  int order)
+{
+	return 0;
+}
+
+static inline void vswap_release(swp_entry_t entry, int nr)
+{
+}
+
+static inline int vswap_setup_clusters(struct swap_info_struct *si,
+				       struct swap_cluster_info *cluster_info,
+				       unsigned char *swap_map)
+{
+	return -EINVAL;
+}
+
+static inline void vswap_retire_cluster(struct swap_info_struct *si,
+					struct swap_cluster_info *ci)
+{
+}
+
+static inline bool vswap_map_hole(struct swap_info_struct *si,
+				  unsigned long offset)
+{
+	return false;
+}
+
+static inline void vswap_free_map(struct swap_info_struct *si,
+				  unsigned char *swap_map)
+{
+}
+
+static inline int vswap_unuse_tier(struct swap_info_struct *si)
+{
+	return 0;
+}
+
+static inline void vswap_tier_swapoff(struct swap_info_struct *si)
+{
+}
+
+static inline int vswap_writepage(struct folio *folio,
+				  struct writeback_control *wbc)
+{
+	return 0;
+}
+
+static inline bool vswap_read_folio(struct folio *folio,
+				    struct swap_info_struct **sisp)
+{
+	return false;
+}
+
+static inline swp_entry_t vswap_io_entry(swp_entry_t entry)
+{
+	return entry;
+}
+
+static inline int vswap_wb_prepare(swp_entry_t entry, swp_entry_t *phys)
+{
+	return 0;
+}
+
+static inline void vswap_wb_commit(swp_entry_t entry, swp_entry_t phys)
+{
+}
+
+static inline void vswap_wb_cancel(swp_entry_t phys)
+{
+}
+
+static inline bool vswap_wb_possible(void)
+{
+	return true;
+}
+
+static inline unsigned long vswap_wb_batch(void)
+{
+	return 1;
+}
+
+#endif /* CONFIG_VSWAP */
+#endif /* _LINUX_VSWAP_H */

@@ -1,0 +1,1229 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vswap: a virtual swap space with native backends
+ *
+ * A swap entry in a page table names a slot on a swap device.  Moving the
+ * data anywhere else - zswap writeback, another device, swapoff - means
+ * finding every page table and shmem mapping that names the slot, and
+ * zswap, which does no I/O for most pages, still needs a device to hand out
+ * the slots it keys its tree by.  vswap puts a virtual swap device between
+ * page tables and the places data can live, so that page tables keep one
+ * entry however often the data moves, and zswap needs no device at all.
+ *
+ * The virtual device is an ordinary swap_info_struct flagged SWP_VIRTUAL:
+ * swap cache, swap counts, memcg swap accounting, readahead and the zswap
+ * tree all keep working on virtual entries unchanged.  What vswap adds:
+ *
+ * - A descriptor per virtual slot, 8 bytes, tagged in its low 3 bits:
+ *   NONE (free or not written yet), ZERO (all zeroes, nothing stored),
+ *   ZSWAP (in zswap's tree under the same entry), PHYS (on a tier slot:
+ *   type and offset) and FOLIO (only in the dirty swap cache folio).
+ *
+ * - No cost for virtual space that is not in use.  Descriptors live in one
+ *   page per cluster, allocated when the allocator first needs the cluster
+ *   and freed when the cluster empties.  The device's swap_map is a sparse
+ *   vmalloc area whose pages are mapped, like the swap_cgroup pages, when a
+ *   cluster in them is first used.  Those two stay mapped until vswap is
+ *   disabled: lockless readers (swap_swapcount(), readahead) may look at any
+ *   slot ever handed out, so unmapping under them is not safe.
+ *
+ * - Tiers: every swapon'd device is a tier, chosen by priority.  A tier slot
+ *   is allocated only when data must go to a tier - writeout of a page zswap
+ *   did not take, or zswap writeback - and a per-tier reverse map records
+ *   the virtual slot it backs, so swapoff of a tier moves the data off it
+ *   without walking page tables.
+ *
+ * Ownership, instead of a lock.  Only the owner of a virtual entry reads or
+ * writes its descriptor: whoever holds its swap cache folio locked (writeout,
+ * swap-in, zswap writeback, tier swapoff), or whoever frees it once its swap
+ * count and SWAP_HAS_CACHE are gone.  A descriptor table is freed only when
+ * its cluster's count is zero, under si->lock and the cluster lock, so an
+ * owner always finds its table.
+ *
+ * Cluster life.  Clusters start "unpopulated": off every allocator list.
+ * When the allocator has no free cluster left, vswap_get_pages() activates
+ * one (map page, descriptor table, swap_cgroup page) and puts it on the free
+ * list.  A cluster that empties is retired: its table goes to a small pool
+ * or is freed, its swap_map bytes become SWAP_MAP_BAD so that a stale
+ * per-cpu allocation hint finds nothing free in it (the trick discard uses),
+ * and it goes back on the unpopulated list.
+ *
+ * Locking: the virtual si->lock protects the unpopulated list and the table
+ * pool; vswap.grow_lock serialises activations, which sleep; vswap_ctl_lock
+ * serialises enable, disable and resizing.  Releasing a tier slot takes the
+ * tier's locks, so it is never done under the virtual si->lock.
+ */
+
+#define pr_fmt(fmt) "vswap: " fmt
+
+#include <linux/anon_inodes.h>
+#include <linux/blkdev.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/init.h>
+#include <linux/kobject.h>
+#include <linux/memcontrol.h>
+#include <linux/mempolicy.h>
+#include <linux/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/swap.h>
+#include <linux/swap_cgroup.h>
+#include <linux/swap_slots.h>
+#include <linux/swapfile.h>
+#include <linux/swapops.h>
+#include <linux/sysfs.h>
+#include <linux/vmalloc.h>
+#include <linux/vswap.h>
+#include <linux/zswap.h>
+
+#include "swap.h"
+
+/* Descriptor tags, in bits 0-2 */
+enum vswap_tag {
+	VSWAP_NONE	= 0,	/* free, or allocated and not written yet */
+	VSWAP_PHYS	= 1,	/* on a tier: type in bits 3-7, offset above */
+	VSWAP_ZERO	= 2,	/* all zeroes: nothing stored anywhere */
+	VSWAP_ZSWAP	= 3,	/* in zswap's tree, under the virtual entry */
+	VSWAP_FOLIO	= 4,	/* only in the dirty swap cache folio */
+	/* 5-7: free for new backends */
+};
+
+#define VSWAP_TAG_MASK		7UL
+#define VSWAP_PHYS_TYPE_SHIFT	3
+#define VSWAP_PHYS_OFF_SHIFT	8
+
+/* Spare descriptor tables kept instead of freed, to absorb churn */
+#define VSWAP_POOL		16
+
+/* Allocations on the swap-out path: no I/O, may use reserves, may fail */
+#define VSWAP_GFP		(GFP_NOIO | __GFP_HIGH | __GFP_NOWARN)
+
+/* Priority of the virtual device in /proc/swaps; allocation ignores it */
+#define VSWAP_PRIO		SHRT_MAX
+
+DEFINE_STATIC_KEY_FALSE(vswap_on);
+unsigned int vswap_type __read_mostly = MAX_SWAPFILES;
+
+static struct vswap {
+	struct swap_info_struct *si;	/* the virtual device, NULL while off */
+	struct file *file;		/* its private anon inode file */
+	unsigned long nr_slots;		/* size of the virtual space */
+	unsigned long nr_clusters;	/* nr_slots / SWAPFILE_CLUSTER */
+	atomic_long_t **tables;		/* descriptor table per cluster */
+	struct vm_struct *map_area;	/* the sparse swap_map */
+	unsigned long *map_mapped;	/* swap_map pages mapped, bit per page */
+	struct list_head unpopulated;	/* clusters without a table: si->lock */
+	void *pool[VSWAP_POOL];		/* spare zeroed tables: si->lock */
+	int pool_nr;			/* tables in pool[]: si->lock */
+	struct mutex grow_lock;		/* one cluster activation at a time */
+	atomic_long_t nr_tables;	/* clusters holding a table */
+	atomic_long_t nr_map_pages;	/* swap_map pages mapped */
+	atomic_long_t nr_cgroup_pages;	/* swap_cgroup pages populated */
+} vswap = {
+	.grow_lock = __MUTEX_INITIALIZER(vswap.grow_lock),
+};
+
+/* Per tier: which virtual slot each tier slot backs */
+struct vswap_tier {
+	u32 **rmap;			/* per tier cluster: virtual offsets */
+	unsigned long nr_chunks;	/* entries in rmap[] */
+	atomic_long_t nr_backing;	/* tier slots backing virtual slots */
+	atomic_long_t nr_chunk_allocs;	/* rmap chunks allocated */
+};
+
+static struct vswap_tier vswap_tiers[MAX_SWAPFILES];
+
+static DEFINE_MUTEX(vswap_ctl_lock);	/* enable, disable, size */
+static bool vswap_boot_enabled = true;	/* vswap= on the command line */
+static unsigned long vswap_size;	/* bytes; 0: VSWAP_DEFAULT_RATIO x RAM */
+static unsigned int vswap_wb_batch_pages = 32;	/* zswap writeback batch */
+
+#define VSWAP_DEFAULT_RATIO	16
+
+/* ---------------------------------------------------------------------
+ * Descriptors
+ */
+
+static inline enum vswap_tag vswap_tag(unsigned long desc)
+{
+	return desc & VSWAP_TAG_MASK;
+}
+
+static inline unsigned long vswap_phys_desc(swp_entry_t phys)
+{
+	return (swp_offset(phys) << VSWAP_PHYS_OFF_SHIFT) |
+	       ((unsigned long)swp_type(phys) << VSWAP_PHYS_TYPE_SHIFT) |
+	       VSWAP_PHYS;
+}
+
+static inline swp_entry_t vswap_desc_phys(unsigned long desc)
+{
+	return swp_entry((desc >> VSWAP_PHYS_TYPE_SHIFT) &
+			 ((1UL << MAX_SWAPFILES_SHIFT) - 1),
+			 desc >> VSWAP_PHYS_OFF_SHIFT);
+}
+
+/* The descriptor of an entry its caller owns */
+static atomic_long_t *vswap_desc(swp_entry_t entry)
+{
+	pgoff_t off = swp_offset(entry);
+	atomic_long_t *table = READ_ONCE(vswap.tables[off / SWAPFILE_CLUSTER]);
+
+	VM_BUG_ON(!table);
+	return table + off % SWAPFILE_CLUSTER;
+}
+
+static const enum node_stat_item vswap_stat_item[] = {
+	[VSWAP_PHYS]	= NR_VSWAP_PHYS,
+	[VSWAP_ZERO]	= NR_VSWAP_ZERO,
+	[VSWAP_ZSWAP]	= NR_VSWAP_ZSWAP,
+	[VSWAP_FOLIO]	= NR_VSWAP_FOLIO,
+};
+
+/*
+ * Count @desc's backend for the cgroup @entry is charged to.  The swap
+ * cgroup record lives from the charge before the first write to the
+ * uncharge after the last release, so increments and decrements meet the
+ * same cgroup.  The global figures all go to one node: a slot has no node.
+ */
+static void vswap_count(swp_entry_t entry, unsigned long desc, int delta)
+{
+	enum vswap_tag tag = vswap_tag(desc);
+	struct mem_cgroup *memcg;
+
+	if (tag == VSWAP_NONE || tag >= ARRAY_SIZE(vswap_stat_item))
+		return;
+	rcu_read_lock();
+	memcg = mem_cgroup_from_id(lookup_swap_cgroup_id(entry));
+	mod_lruvec_state(mem_cgroup_lruvec(memcg, NODE_DATA(first_memory_node)),
+			 vswap_stat_item[tag], delta);
+	rcu_read_unlock();
+}
+
+static void vswap_tier_free(swp_entry_t phys);
+
+/*
+ * Point @entry's descriptor at @new and give up what the old one held.
+ * zswap_invalidate() is a no-op when zswap has let the entry go already
+ * (load, writeback, a failed store); a zswap store replaces its old entry
+ * itself, so ZSWAP to ZSWAP keeps it.
+ */
+static void vswap_set(swp_entry_t entry, unsigned long new)
+{
+	unsigned long old = atomic_long_xchg(vswap_desc(entry), new);
+
+	if (old == new)
+		return;
+	vswap_count(entry, old, -1);
+	vswap_count(entry, new, 1);
+
+	switch (vswap_tag(old)) {
+	case VSWAP_ZSWAP:
+		zswap_invalidate(entry);
+		break;
+	case VSWAP_PHYS:
+		vswap_tier_free(vswap_desc_phys(old));
+		break;
+	default:
+		break;
+	}
+}
+
+/* ---------------------------------------------------------------------
+ * Tiers and the reverse map
+ */
+
+static struct vswap_tier *vswap_tier_of(swp_entry_t phys)
+{
+	return &vswap_tiers[swp_type(phys)];
+}
+
+/* The rmap slot of tier slot @phys, allocating its chunk if @alloc */
+static u32 *vswap_rmap_slot(swp_entry_t phys, bool alloc)
+{
+	struct vswap_tier *tier = vswap_tier_of(phys);
+	pgoff_t off = swp_offset(phys);
+	u32 *chunk;
+
+	chunk = READ_ONCE(tier->rmap[off / SWAPFILE_CLUSTER]);
+	if (!chunk && alloc) {
+		chunk = kcalloc(SWAPFILE_CLUSTER, sizeof(u32), VSWAP_GFP);
+		if (!chunk)
+			return NULL;
+		if (cmpxchg(&tier->rmap[off / SWAPFILE_CLUSTER], NULL, chunk)) {
+			kfree(chunk);
+			chunk = READ_ONCE(tier->rmap[off / SWAPFILE_CLUSTER]);
+		} else {
+			atomic_long_inc(&tier->nr_chunk_allocs);
+		}
+	}
+	return chunk ? chunk + off % SWAPFILE_CLUSTER : NULL;
+}
+
+/* Make sure tier @si has an rmap index; called holding a device reference */
+static int vswap_tier_prepare(struct swap_info_struct *si)
+{
+	struct vswap_tier *tier = &vswap_tiers[si->type];
+	unsigned long nr = DIV_ROUND_UP(si->max, SWAPFILE_CLUSTER);
+	u32 **rmap;
+
+	if (READ_ONCE(tier->rmap))
+		return 0;
+	rmap = kvcalloc(nr, sizeof(*rmap), GFP_NOIO | __GFP_NOWARN);
+	if (!rmap)
+		return -ENOMEM;
+	tier->nr_chunks = nr;
+	if (cmpxchg(&tier->rmap, NULL, rmap))
+		kvfree(rmap);
+	return 0;
+}
+
+/*
+ * Allocate a tier slot to back virtual @entry: the highest priority tier
+ * with room, its slot pointing back at @entry.  Sleeps; returns a zero
+ * entry when no tier can take it.
+ */
+static swp_entry_t vswap_tier_alloc(swp_entry_t entry)
+{
+	int types[MAX_SWAPFILES], n, i;
+	swp_entry_t phys = {};
+
+	n = swap_tier_types(types, ARRAY_SIZE(types));
+	for (i = 0; i < n; i++) {
+		struct swap_info_struct *si;
+		u32 *slot;
+
+		/* holds off swapoff, which frees the rmap, until we are done */
+		si = get_swap_device(swp_entry(types[i], 1));
+		if (!si)
+			continue;
+		if (vswap_tier_prepare(si) ||
+		    swap_alloc_slots(si, 1, 1, &phys) != 1) {
+			put_swap_device(si);
+			continue;
+		}
+		atomic_long_dec(&nr_swap_pages);
+		slot = vswap_rmap_slot(phys, true);
+		if (!slot) {
+			swap_free_nr(phys, 1);
+			put_swap_device(si);
+			phys.val = 0;
+			continue;
+		}
+		WRITE_ONCE(*slot, swp_offset(entry));
+		atomic_long_inc(&vswap_tier_of(phys)->nr_backing);
+		count_vm_event(VSWAP_TIER_ALLOC);
+		put_swap_device(si);
+		return phys;
+	}
+	return phys;
+}
+
+/* Give tier slot @phys back; no sleeping, no virtual si->lock held */
+static void vswap_tier_free(swp_entry_t phys)
+{
+	u32 *slot = vswap_rmap_slot(phys, false);
+
+	if (!WARN_ON_ONCE(!slot))
+		WRITE_ONCE(*slot, 0);
+	atomic_long_dec(&vswap_tier_of(phys)->nr_backing);
+	swap_free_nr(phys, 1);
+	count_vm_event(VSWAP_TIER_FREE);
+}
+
+/* Is there a tier that could take a page now? */
+static bool vswap_tier_room(void)
+{
+	int types[MAX_SWAPFILES], n, i;
+
+	n = swap_tier_types(types, ARRAY_SIZE(types));
+	for (i = 0; i < n; i++) {
+		struct swap_info_struct *si = swp_swap_info(swp_entry(types[i], 0));
+
+		if (READ_ONCE(si->inuse_pages) < READ_ONCE(si->pages))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Move the data of tier slot @phys, which backs virtual slot @voff, into
+ * memory: the swap cache folio becomes the only copy (FOLIO, dirty) and
+ * reclaim will place it again, in zswap or on another tier.  A stale rmap
+ * read fails the descriptor check and changes nothing.
+ */
+static void vswap_move_off_tier(swp_entry_t phys, u32 voff)
+{
+	swp_entry_t entry = swp_entry(READ_ONCE(vswap_type), voff);
+	struct swap_info_struct *si;
+	struct folio *folio;
+	bool allocated;
+
+	si = get_swap_device(entry);
+	if (!si)
+		return;
+	folio = __read_swap_cache_async(entry, GFP_KERNEL, get_task_policy(current),
+					NO_INTERLEAVE_INDEX, &allocated, false);
+	if (!folio)
+		goto out;
+	if (allocated)
+		swap_read_folio(folio, NULL);
+
+	folio_lock(folio);
+	folio_wait_writeback(folio);
+	if (folio_test_swapcache(folio) && folio->swap.val == entry.val &&
+	    folio_test_uptodate(folio) &&
+	    atomic_long_read(vswap_desc(entry)) == vswap_phys_desc(phys)) {
+		vswap_set(entry, VSWAP_FOLIO);
+		folio_mark_dirty(folio);
+		count_vm_event(VSWAP_MOVE);
+	}
+	folio_unlock(folio);
+	folio_put(folio);
+out:
+	put_swap_device(si);
+}
+
+/*
+ * swapoff of tier @si, from try_to_unuse() once it takes no new slots:
+ * move everything that backs virtual slots off it by the reverse map.
+ * What is left afterwards was swapped to the tier directly (before vswap
+ * was enabled) and goes through the page-table walk as usual.
+ */
+int vswap_unuse_tier(struct swap_info_struct *si)
+{
+	struct vswap_tier *tier = &vswap_tiers[si->type];
+	unsigned long c, i;
+
+	if (!READ_ONCE(tier->rmap))
+		return 0;
+
+	while (atomic_long_read(&tier->nr_backing)) {
+		for (c = 0; c < tier->nr_chunks; c++) {
+			u32 *chunk = READ_ONCE(tier->rmap[c]);
+
+			for (i = 0; chunk && i < SWAPFILE_CLUSTER; i++) {
+				u32 voff = READ_ONCE(chunk[i]);
+
+				if (!voff)
+					continue;
+				if (signal_pending(current))
+					return -EINTR;
+				vswap_move_off_tier(swp_entry(si->type,
+						c * SWAPFILE_CLUSTER + i), voff);
+				cond_resched();
+			}
+		}
+		/* a slot mid-writeout or mid-free: let its owner finish */
+		if (atomic_long_read(&tier->nr_backing))
+			schedule_timeout_uninterruptible(1);
+	}
+	return 0;
+}
+
+/* Tier @si is gone: nothing can back virtual slots on it any more */
+void vswap_tier_swapoff(struct swap_info_struct *si)
+{
+	struct vswap_tier *tier = &vswap_tiers[si->type];
+	unsigned long c;
+
+	if (!tier->rmap)
+		return;
+	WARN_ON_ONCE(atomic_long_read(&tier->nr_backing));
+	for (c = 0; c < tier->nr_chunks; c++)
+		kfree(tier->rmap[c]);
+	kvfree(tier->rmap);
+	tier->rmap = NULL;
+	tier->nr_chunks = 0;
+	atomic_long_set(&tier->nr_chunk_allocs, 0);
+}
+
+/* ---------------------------------------------------------------------
+ * The sparse virtual device: clusters, descriptor tables, swap_map pages
+ */
+
+static void vswap_table_put(void *table)
+{
+	if (vswap.pool_nr < VSWAP_POOL)
+		vswap.pool[vswap.pool_nr++] = table;
+	else
+		free_page((unsigned long)table);
+}
+
+/* Map the swap_map page that holds slot @off */
+static int vswap_map_populate(unsigned long off)
+{
+	unsigned long pg = off / PAGE_SIZE;
+	unsigned long addr = (unsigned long)vswap.map_area->addr + pg * PAGE_SIZE;
+	struct page *page;
+	int err;
+
+	if (test_bit(pg, vswap.map_mapped))
+		return 0;
+	page = alloc_page(VSWAP_GFP | __GFP_ZERO);
+	if (!page)
+		return -ENOMEM;
+	err = vm_area_map_pages(vswap.map_area, addr, addr + PAGE_SIZE, &page);
+	if (err) {
+		__free_page(page);
+		return err;
+	}
+	set_bit(pg, vswap.map_mapped);
+	atomic_long_inc(&vswap.nr_map_pages);
+	return 0;
+}
+
+/* Give cluster @ci what its slots need: map page, table, swap_cgroup page */
+static int vswap_cluster_populate(struct swap_info_struct *si,
+				  struct swap_cluster_info *ci, void **tablep)
+{
+	unsigned long off = (ci - si->cluster_info) * SWAPFILE_CLUSTER;
+	int err;
+
+	if (!*tablep) {
+		*tablep = (void *)get_zeroed_page(VSWAP_GFP);
+		if (!*tablep)
+			return -ENOMEM;
+	}
+	err = vswap_map_populate(off);
+	if (err)
+		return err;
+	err = swap_cgroup_populate(si->type, off, SWAPFILE_CLUSTER, VSWAP_GFP);
+	if (err < 0)
+		return err;
+	atomic_long_add(err, &vswap.nr_cgroup_pages);
+	return 0;
+}
+
+/*
+ * The allocator found no free cluster: activate an unpopulated one.
+ * Returns 0 when a free cluster is there (ours or another activator's).
+ */
+static int vswap_activate_cluster(struct swap_info_struct *si)
+{
+	struct swap_cluster_info *ci;
+	void *table = NULL;
+	unsigned long idx;
+	int err;
+
+	mutex_lock(&vswap.grow_lock);
+	spin_lock(&si->lock);
+	if (!list_empty(&si->free_clusters)) {
+		spin_unlock(&si->lock);
+		mutex_unlock(&vswap.grow_lock);
+		return 0;
+	}
+	if (list_empty(&vswap.unpopulated)) {
+		spin_unlock(&si->lock);
+		mutex_unlock(&vswap.grow_lock);
+		return -ENOSPC;
+	}
+	ci = list_first_entry(&vswap.unpopulated, struct swap_cluster_info, list);
+	list_del_init(&ci->list);
+	if (vswap.pool_nr)
+		table = vswap.pool[--vswap.pool_nr];
+	spin_unlock(&si->lock);
+
+	err = vswap_cluster_populate(si, ci, &table);
+
+	spin_lock(&si->lock);
+	if (err) {
+		list_add(&ci->list, &vswap.unpopulated);
+		if (table)
+			vswap_table_put(table);
+		spin_unlock(&si->lock);
+		mutex_unlock(&vswap.grow_lock);
+		return err;
+	}
+	idx = ci - si->cluster_info;
+	spin_lock(&ci->lock);
+	VM_BUG_ON(ci->count || ci->flags);
+	WRITE_ONCE(vswap.tables[idx], table);
+	memset(si->swap_map + idx * SWAPFILE_CLUSTER, 0, SWAPFILE_CLUSTER);
+	list_add_tail(&ci->list, &si->free_clusters);
+	ci->flags = CLUSTER_FLAG_FREE;
+	ci->order = 0;
+	spin_unlock(&ci->lock);
+	spin_unlock(&si->lock);
+	atomic_long_inc(&vswap.nr_tables);
+	mutex_unlock(&vswap.grow_lock);
+	return 0;
+}
+
+/*
+ * free_cluster() of the virtual device, under si->lock and ci->lock, with
+ * ci->count == 0: give the table up and take the cluster off every list.
+ */
+void vswap_retire_cluster(struct swap_info_struct *si,
+			  struct swap_cluster_info *ci)
+{
+	unsigned long idx = ci - si->cluster_info;
+	atomic_long_t *table;
+
+	lockdep_assert_held(&si->lock);
+	lockdep_assert_held(&ci->lock);
+
+	table = xchg(&vswap.tables[idx], NULL);
+	if (IS_ENABLED(CONFIG_DEBUG_VM) && table) {
+		int i;
+
+		for (i = 0; i < SWAPFILE_CLUSTER; i++)
+			VM_WARN_ONCE(atomic_long_read(&table[i]),
+				     "vswap: slot %lx retired with %lx\n",
+				     idx * SWAPFILE_CLUSTER + i,
+				     atomic_long_read(&table[i]));
+	}
+	/* a stale per-cpu hint must find nothing free here */
+	memset(si->swap_map + idx * SWAPFILE_CLUSTER, SWAP_MAP_BAD,
+	       SWAPFILE_CLUSTER);
+	if (ci->flags)
+		list_move(&ci->list, &vswap.unpopulated);
+	else
+		list_add(&ci->list, &vswap.unpopulated);
+	ci->flags = 0;
+	ci->order = 0;
+	if (table) {
+		vswap_table_put(table);
+		atomic_long_dec(&vswap.nr_tables);
+	}
+}
+
+/*
+ * swapon_virtual(), before the device goes live: populate cluster 0, which
+ * holds the reserved slot 0, and take every other cluster off the free list.
+ */
+int vswap_setup_clusters(struct swap_info_struct *si,
+			 struct swap_cluster_info *cluster_info,
+			 unsigned char *swap_map)
+{
+	struct swap_cluster_info *ci, *tmp;
+	void *table = NULL;
+	int err;
+
+	si->cluster_info = cluster_info;	/* for vswap_cluster_populate() */
+	err = vswap_cluster_populate(si, cluster_info, &table);
+	si->cluster_info = NULL;
+	if (err) {
+		if (table)
+			free_page((unsigned long)table);
+		return err;
+	}
+	vswap.tables[0] = table;
+	atomic_long_inc(&vswap.nr_tables);
+	swap_map[0] = SWAP_MAP_BAD;
+
+	list_for_each_entry_safe(ci, tmp, &si->free_clusters, list) {
+		list_move_tail(&ci->list, &vswap.unpopulated);
+		ci->flags = 0;
+	}
+	vswap.si = si;
+	return 0;
+}
+
+/* find_next_to_unuse(): is slot @offset in a swap_map page never mapped? */
+bool vswap_map_hole(struct swap_info_struct *si, unsigned long offset)
+{
+	return !test_bit(offset / PAGE_SIZE, vswap.map_mapped);
+}
+
+/* swapoff of the virtual device, all slots free: undo vswap_enable() */
+void vswap_free_map(struct swap_info_struct *si, unsigned char *swap_map)
+{
+	unsigned long pg, nr_pages = DIV_ROUND_UP(vswap.nr_slots, PAGE_SIZE);
+	unsigned long c;
+
+	for_each_set_bit(pg, vswap.map_mapped, nr_pages) {
+		unsigned long addr = (unsigned long)swap_map + pg * PAGE_SIZE;
+		struct page *page = vmalloc_to_page((void *)addr);
+
+		vm_area_unmap_pages(vswap.map_area, addr, addr + PAGE_SIZE);
+		set_page_private(page, 0);
+		__free_page(page);
+	}
+	free_vm_area(vswap.map_area);
+	vswap.map_area = NULL;
+	for (c = 0; c < vswap.nr_clusters; c++)
+		if (vswap.tables[c])
+			free_page((unsigned long)vswap.tables[c]);
+	while (vswap.pool_nr)
+		free_page((unsigned long)vswap.pool[--vswap.pool_nr]);
+	kvfree(vswap.tables);
+	vswap.tables = NULL;
+	bitmap_free(vswap.map_mapped);
+	vswap.map_mapped = NULL;
+	atomic_long_set(&vswap.nr_tables, 0);
+	atomic_long_set(&vswap.nr_map_pages, 0);
+	atomic_long_set(&vswap.nr_cgroup_pages, 0);
+	INIT_LIST_HEAD(&vswap.unpopulated);
+	/* before the type can be reused by a swapon */
+	WRITE_ONCE(vswap_type, MAX_SWAPFILES);
+}
+
+/* ---------------------------------------------------------------------
+ * Hooks on the swap paths
+ */
+
+/* Somewhere to put a page: zswap, or a tier */
+static bool vswap_has_backend(void)
+{
+	return zswap_is_enabled() || vswap_tier_room();
+}
+
+/*
+ * get_swap_pages() while vswap is on: every new entry is virtual.  Large
+ * folios get nothing and are split by reclaim (as on a device without
+ * clusters), so each descriptor describes one page.
+ */
+int vswap_get_pages(int n_goal, swp_entry_t entries[], int order)
+{
+	struct swap_info_struct *si;
+	int n = 0, tries;
+	long avail;
+
+	if (order || !vswap_has_backend())
+		return 0;
+	/* keeps the device, and what activation touches, from going away */
+	si = get_swap_device(swp_entry(READ_ONCE(vswap_type), 1));
+	if (!si)
+		return 0;
+
+	avail = atomic_long_read(&nr_swap_pages);
+	if (avail <= 0)
+		goto out;
+	n_goal = min3((long)n_goal, (long)SWAP_BATCH, avail);
+	atomic_long_sub(n_goal, &nr_swap_pages);
+
+	for (tries = 0; tries < 4; tries++) {
+		n += swap_alloc_slots(si, SWAP_HAS_CACHE, n_goal - n, entries + n);
+		if (n == n_goal || vswap_activate_cluster(si))
+			break;
+	}
+	if (n < n_goal)
+		atomic_long_add(n_goal - n, &nr_swap_pages);
+out:
+	put_swap_device(si);
+	return n;
+}
+
+/* The last reference to virtual entries is gone: release their backends */
+void __vswap_release(swp_entry_t entry, int nr)
+{
+	int i;
+
+	for (i = 0; i < nr; i++, entry.val++)
+		vswap_set(entry, VSWAP_NONE);
+}
+
+static void vswap_count_zero(struct folio *folio, enum vm_event_item item)
+{
+	struct obj_cgroup *objcg = get_obj_cgroup_from_folio(folio);
+
+	count_vm_events(item, folio_nr_pages(folio));
+	if (objcg) {
+		count_objcg_events(objcg, item, folio_nr_pages(folio));
+		obj_cgroup_put(objcg);
+	}
+}
+
+/*
+ * swap_writepage() of a virtual folio, locked, in the swap cache: zero
+ * pages need nothing, then zswap, then a tier (the slot it already has, or
+ * a new one), else the folio stays in memory.  This is stock 6.12's order.
+ */
+int vswap_writepage(struct folio *folio, struct writeback_control *wbc)
+{
+	swp_entry_t entry = folio->swap;
+	unsigned long old = atomic_long_read(vswap_desc(entry));
+	swp_entry_t phys;
+
+	VM_WARN_ON_ONCE(folio_test_large(folio));
+
+	if (is_folio_zero_filled(folio)) {
+		vswap_set(entry, VSWAP_ZERO);
+		vswap_count_zero(folio, SWPOUT_ZERO);
+		folio_unlock(folio);
+		return 0;
+	}
+
+	if (zswap_store(folio)) {
+		vswap_set(entry, VSWAP_ZSWAP);
+		folio_unlock(folio);
+		return 0;
+	}
+
+	if (!mem_cgroup_zswap_writeback_enabled(folio_memcg(folio)))
+		goto keep;
+
+	if (vswap_tag(old) != VSWAP_PHYS) {
+		phys = vswap_tier_alloc(entry);
+		if (!phys.val)
+			goto keep;
+		vswap_set(entry, vswap_phys_desc(phys));
+	}
+	__swap_writepage(folio, wbc);
+	return 0;
+
+keep:
+	vswap_set(entry, VSWAP_FOLIO);
+	count_vm_event(VSWAP_KEEP);
+	folio_mark_dirty(folio);
+	return AOP_WRITEPAGE_ACTIVATE;
+}
+
+/*
+ * swap_read_folio() of a virtual folio, locked, in the swap cache.  Returns
+ * true when done (folio unlocked; uptodate unless the data is lost), false
+ * with *@sisp set to the tier when the read goes to a tier slot.
+ */
+bool vswap_read_folio(struct folio *folio, struct swap_info_struct **sisp)
+{
+	swp_entry_t entry = folio->swap;
+	unsigned long desc = atomic_long_read(vswap_desc(entry));
+
+	switch (vswap_tag(desc)) {
+	case VSWAP_ZERO:
+		folio_zero_range(folio, 0, folio_size(folio));
+		folio_mark_uptodate(folio);
+		vswap_count_zero(folio, SWPIN_ZERO);
+		break;
+	case VSWAP_ZSWAP:
+		/* zswap hands the data over: the dirty folio is the copy now */
+		if (zswap_load(folio))
+			vswap_set(entry, VSWAP_FOLIO);
+		else
+			pr_err_ratelimited("slot %lx: not in zswap\n",
+					   swp_offset(entry));
+		break;
+	case VSWAP_PHYS:
+		*sisp = swp_swap_info(vswap_desc_phys(desc));
+		return false;
+	default:
+		WARN_ONCE(1, "vswap: read of slot %lx with nothing behind it (%lx)\n",
+			  swp_offset(entry), desc);
+		break;
+	}
+	folio_unlock(folio);
+	return true;
+}
+
+/* The tier slot holding @entry, for the bio of its folio's I/O */
+swp_entry_t __vswap_io_entry(swp_entry_t entry)
+{
+	unsigned long desc = atomic_long_read(vswap_desc(entry));
+
+	VM_WARN_ON_ONCE(vswap_tag(desc) != VSWAP_PHYS);
+	return vswap_desc_phys(desc);
+}
+
+/*
+ * zswap writeback of @entry: for a virtual entry, the tier slot is
+ * allocated now, before zswap decompresses anything.  Consecutive
+ * writebacks get consecutive slots from the tier's per-cpu cluster, and
+ * zswap's shrinkers submit them under one plug.
+ */
+int vswap_wb_prepare(swp_entry_t entry, swp_entry_t *phys)
+{
+	if (!swp_entry_is_virtual(entry))
+		return 0;
+	*phys = vswap_tier_alloc(entry);
+	return phys->val ? 0 : -ENOSPC;
+}
+
+/* zswap let the entry go; the folio is about to be written to @phys */
+void vswap_wb_commit(swp_entry_t entry, swp_entry_t phys)
+{
+	if (phys.val)
+		vswap_set(entry, vswap_phys_desc(phys));
+}
+
+/* Writeback of the entry did not happen: give @phys back */
+void vswap_wb_cancel(swp_entry_t phys)
+{
+	if (phys.val)
+		vswap_tier_free(phys);
+}
+
+/* May zswap write back at all?  With vswap and no tier, it may not */
+bool vswap_wb_possible(void)
+{
+	if (!vswap_active())
+		return true;
+	return vswap_tier_room();
+}
+
+/* zswap entries to write back per shrink step */
+unsigned long vswap_wb_batch(void)
+{
+	return vswap_active() ? READ_ONCE(vswap_wb_batch_pages) : 1;
+}
+
+/* ---------------------------------------------------------------------
+ * Enable and disable
+ */
+
+static const struct file_operations vswap_fops = {
+	.owner = THIS_MODULE,
+};
+
+static unsigned long vswap_max_slots(void)
+{
+	unsigned long max = min_t(unsigned long, arch_max_swapfile_size(), UINT_MAX);
+
+	return round_down(max, SWAPFILE_CLUSTER);
+}
+
+/* Slots for a virtual space of @bytes, 0 meaning the default */
+static unsigned long vswap_slots(unsigned long bytes)
+{
+	unsigned long nr = bytes ? bytes >> PAGE_SHIFT :
+			   totalram_pages() * VSWAP_DEFAULT_RATIO;
+
+	nr = round_up(nr, SWAPFILE_CLUSTER);
+	return clamp(nr, (unsigned long)SWAPFILE_CLUSTER, vswap_max_slots());
+}
+
+static int vswap_enable(void)
+{
+	unsigned long nr = vswap_slots(vswap_size);
+	struct file *file;
+	int err = -ENOMEM;
+
+	lockdep_assert_held(&vswap_ctl_lock);
+	if (vswap.si)
+		return 0;
+
+	vswap.nr_slots = nr;
+	vswap.nr_clusters = nr / SWAPFILE_CLUSTER;
+	INIT_LIST_HEAD(&vswap.unpopulated);
+	vswap.tables = kvcalloc(vswap.nr_clusters, sizeof(*vswap.tables),
+				GFP_KERNEL);
+	vswap.map_mapped = bitmap_zalloc(DIV_ROUND_UP(nr, PAGE_SIZE), GFP_KERNEL);
+	vswap.map_area = get_vm_area(round_up(nr, PAGE_SIZE), VM_SPARSE);
+	if (!vswap.tables || !vswap.map_mapped || !vswap.map_area)
+		goto free;
+
+	file = anon_inode_create_getfile("[vswap]", &vswap_fops, NULL, O_RDWR,
+					 NULL);
+	if (IS_ERR(file)) {
+		err = PTR_ERR(file);
+		goto free;
+	}
+
+	err = swapon_virtual(file, nr, vswap.map_area->addr, VSWAP_PRIO);
+	if (err) {
+		fput(file);
+		vswap.si = NULL;
+		goto free;
+	}
+	vswap.file = file;
+	WRITE_ONCE(vswap_type, vswap.si->type);
+
+	/* slot caches hold tier entries: empty them as the switch flips */
+	disable_swap_slots_cache_lock();
+	static_branch_enable(&vswap_on);
+	reenable_swap_slots_cache_unlock();
+	return 0;
+
+free:
+	if (vswap.map_area) {
+		unsigned long pg;
+
+		for_each_set_bit(pg, vswap.map_mapped, DIV_ROUND_UP(nr, PAGE_SIZE)) {
+			unsigned long addr = (unsigned long)vswap.map_area->addr +
+					     pg * PAGE_SIZE;
+			struct page *page = vmalloc_to_page((void *)addr);
+
+			vm_area_unmap_pages(vswap.map_area, addr, addr + PAGE_SIZE);
+			__free_page(page);
+		}
+		free_vm_area(vswap.map_area);
+	}
+	vswap.map_area = NULL;
+	if (vswap.tables && vswap.tables[0])
+		free_page((unsigned long)vswap.tables[0]);
+	kvfree(vswap.tables);
+	vswap.tables = NULL;
+	bitmap_free(vswap.map_mapped);
+	vswap.map_mapped = NULL;
+	atomic_long_set(&vswap.nr_tables, 0);
+	atomic_long_set(&vswap.nr_map_pages, 0);
+	pr_err("cannot enable: %d\n", err);
+	return err;
+}
+
+/*
+ * Stop handing out virtual entries and swapoff the virtual device: every
+ * virtual entry is read back into memory (the stock page-table walk), and
+ * what reclaim writes out meanwhile goes straight to the tiers.
+ */
+static int vswap_disable(void)
+{
+	struct file *file = vswap.file;
+	int err;
+
+	lockdep_assert_held(&vswap_ctl_lock);
+	if (!vswap.si)
+		return 0;
+
+	disable_swap_slots_cache_lock();
+	static_branch_disable(&vswap_on);
+	reenable_swap_slots_cache_unlock();
+
+	get_file(file);
+	err = swapoff_file(file);
+	if (err) {
+		fput(file);
+		disable_swap_slots_cache_lock();
+		static_branch_enable(&vswap_on);
+		reenable_swap_slots_cache_unlock();
+		pr_warn("cannot disable: %d\n", err);
+		return err;
+	}
+	/* swapoff closed the device's reference, this is ours */
+	fput(file);
+	vswap.file = NULL;
+	vswap.si = NULL;
+	WRITE_ONCE(vswap_type, MAX_SWAPFILES);
+	return 0;
+}
+
+#ifdef CONFIG_HIBERNATION
+#include <linux/suspend.h>
+
+/* A hibernation image would not carry the virtual space: refuse it */
+static int vswap_pm_notify(struct notifier_block *nb, unsigned long action,
+			   void *unused)
+{
+	if (action != PM_HIBERNATION_PREPARE || !READ_ONCE(vswap.si))
+		return NOTIFY_DONE;
+	pr_err("hibernation is not supported while vswap is enabled; write 0 to /sys/kernel/mm/vswap/enabled first\n");
+	return notifier_from_errno(-EOPNOTSUPP);
+}
+
+static struct notifier_block vswap_pm_nb = {
+	.notifier_call = vswap_pm_notify,
+};
+#endif
+
+/* ---------------------------------------------------------------------
+ * sysfs: /sys/kernel/mm/vswap/
+ */
+
+static ssize_t enabled_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%d\n", READ_ONCE(vswap.si) ? 1 : 0);
+}
+
+static ssize_t enabled_store(struct kobject *kobj, struct kobj_attribute *attr,
+			     const char *buf, size_t count)
+{
+	bool on;
+	int err;
+
+	err = kstrtobool(buf, &on);
+	if (err)
+		return err;
+	mutex_lock(&vswap_ctl_lock);
+	err = on ? vswap_enable() : vswap_disable();
+	mutex_unlock(&vswap_ctl_lock);
+	return err ? err : count;
+}
+
+static ssize_t size_show(struct kobject *kobj, struct kobj_attribute *attr,
+			 char *buf)
+{
+	unsigned long nr;
+
+	mutex_lock(&vswap_ctl_lock);
+	nr = vswap.si ? vswap.nr_slots : vswap_slots(vswap_size);
+	mutex_unlock(&vswap_ctl_lock);
+	return sysfs_emit(buf, "%lu\n", nr << PAGE_SHIFT);
+}
+
+static ssize_t size_store(struct kobject *kobj, struct kobj_attribute *attr,
+			  const char *buf, size_t count)
+{
+	unsigned long long bytes;
+	char *end;
+	int err = 0;
+
+	bytes = memparse(buf, &end);
+	if (end == buf || (*end && *end != '\n'))
+		return -EINVAL;
+	if (bytes && (bytes >> PAGE_SHIFT < SWAPFILE_CLUSTER ||
+		      bytes >> PAGE_SHIFT > vswap_max_slots()))
+		return -ERANGE;
+
+	mutex_lock(&vswap_ctl_lock);
+	if (vswap.si)
+		err = -EBUSY;	/* resize: disable, write, enable */
+	else
+		vswap_size = bytes;
+	mutex_unlock(&vswap_ctl_lock);
+	return err ? err : count;
+}
+
+static ssize_t writeback_batch_show(struct kobject *kobj,
+				    struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", READ_ONCE(vswap_wb_batch_pages));
+}
+
+static ssize_t writeback_batch_store(struct kobject *kobj,
+				     struct kobj_attribute *attr,
+				     const char *buf, size_t count)
+{
+	unsigned int n;
+	int err;
+
+	err = kstrtouint(buf, 0, &n);
+	if (err)
+		return err;
+	if (n < 1 || n > SWAPFILE_CLUSTER)
+		return -ERANGE;
+	WRITE_ONCE(vswap_wb_batch_pages, n);
+	return count;
+}
+
+/* One line per tier: type, priority, slots, in use, backing, rmap bytes */
+static ssize_t tiers_show(struct kobject *kobj, struct kobj_attribute *attr,
+			  char *buf)
+{
+	int types[MAX_SWAPFILES], n, i, len;
+	char *path, *name;
+
+	path = kmalloc(PATH_MAX, GFP_KERNEL);
+	if (!path)
+		return -ENOMEM;
+	len = sysfs_emit(buf, "type\tprio\tslots\tinuse\tbacking\trmap_bytes\tname\n");
+	n = swap_tier_types(types, ARRAY_SIZE(types));
+	for (i = 0; i < n; i++) {
+		struct swap_info_struct *si = get_swap_device(swp_entry(types[i], 1));
+		struct vswap_tier *tier = &vswap_tiers[types[i]];
+
+		if (!si)
+			continue;
+		name = file_path(si->swap_file, path, PATH_MAX);
+		len += sysfs_emit_at(buf, len, "%d\t%d\t%u\t%u\t%ld\t%lu\t%s\n",
+				     si->type, si->prio, si->pages,
+				     READ_ONCE(si->inuse_pages),
+				     atomic_long_read(&tier->nr_backing),
+				     tier->nr_chunks * sizeof(u32 *) +
+				     atomic_long_read(&tier->nr_chunk_allocs) *
+				     SWAPFILE_CLUSTER * sizeof(u32),
+				     IS_ERR(name) ? "?" : name);
+		put_swap_device(si);
+	}
+	kfree(path);
+	return len;
+}
+
+/*
+ * Metadata of the virtual device.  "static" is what exists at 0% use;
+ * "dynamic" grows with the clusters in use.
+ */
+static ssize_t stat_show(struct kobject *kobj, struct kobj_attribute *attr,
+			 char *buf)
+{
+	unsigned long nr_clusters, st, dyn, used;
+	int len;
+
+	mutex_lock(&vswap_ctl_lock);
+	if (!vswap.si) {
+		mutex_unlock(&vswap_ctl_lock);
+		return sysfs_emit(buf, "enabled 0\n");
+	}
+	nr_clusters = vswap.nr_clusters;
+	used = READ_ONCE(vswap.si->inuse_pages);
+	/* cluster_info, table pointers, swap_cgroup pointers, mapped bits */
+	st = nr_clusters * sizeof(struct swap_cluster_info) +
+	     nr_clusters * sizeof(*vswap.tables) +
+	     DIV_ROUND_UP(vswap.nr_slots, PAGE_SIZE / sizeof(u16)) * sizeof(void *) +
+	     BITS_TO_LONGS(DIV_ROUND_UP(vswap.nr_slots, PAGE_SIZE)) * sizeof(long);
+	dyn = (atomic_long_read(&vswap.nr_tables) + vswap.pool_nr +
+	       atomic_long_read(&vswap.nr_map_pages) +
+	       atomic_long_read(&vswap.nr_cgroup_pages)) * PAGE_SIZE;
+	len = sysfs_emit(buf, "enabled 1\n");
+	len += sysfs_emit_at(buf, len, "slots %lu\n", vswap.nr_slots);
+	len += sysfs_emit_at(buf, len, "slots_used %lu\n", used);
+	len += sysfs_emit_at(buf, len, "clusters %lu\n", nr_clusters);
+	len += sysfs_emit_at(buf, len, "clusters_populated %ld\n",
+			     atomic_long_read(&vswap.nr_tables));
+	len += sysfs_emit_at(buf, len, "tables_pooled %d\n", vswap.pool_nr);
+	len += sysfs_emit_at(buf, len, "map_pages %ld\n",
+			     atomic_long_read(&vswap.nr_map_pages));
+	len += sysfs_emit_at(buf, len, "cgroup_pages %ld\n",
+			     atomic_long_read(&vswap.nr_cgroup_pages));
+	len += sysfs_emit_at(buf, len, "zero %lu\n",
+			     global_node_page_state(NR_VSWAP_ZERO));
+	len += sysfs_emit_at(buf, len, "zswap %lu\n",
+			     global_node_page_state(NR_VSWAP_ZSWAP));
+	len += sysfs_emit_at(buf, len, "phys %lu\n",
+			     global_node_page_state(NR_VSWAP_PHYS));
+	len += sysfs_emit_at(buf, len, "folio %lu\n",
+			     global_node_page_state(NR_VSWAP_FOLIO));
+	len += sysfs_emit_at(buf, len, "static_bytes %lu\n", st);
+	len += sysfs_emit_at(buf, len, "dynamic_bytes %lu\n", dyn);
+	mutex_unlock(&vswap_ctl_lock);
+	return len;
+}
+
+static struct kobj_attribute enabled_attr = __ATTR_RW(enabled);
+static struct kobj_attribute size_attr = __ATTR_RW(size);
+static struct kobj_attribute writeback_batch_attr = __ATTR_RW(writeback_batch);
+static struct kobj_attribute tiers_attr = __ATTR_RO(tiers);
+static struct kobj_attribute stat_attr = __ATTR_RO(stat);
+
+static struct attribute *vswap_attrs[] = {
+	&enabled_attr.attr,
+	&size_attr.attr,
+	&writeback_batch_attr.attr,
+	&tiers_attr.attr,
+	&stat_attr.attr,
+	NULL,
+};
+
+static const struct attribute_group vswap_attr_group = {
+	.attrs = vswap_attrs,
+	.name = "vswap",
+};
+
+/* ---------------------------------------------------------------------
+ * Boot parameters and init
+ */
+
+/* vswap=on|off: whether vswap starts enabled (default on) */
+static int __init vswap_setup(char *s)
+{
+	return !kstrtobool(s, &vswap_boot_enabled);
+}
+__setup("vswap=", vswap_setup);
+
+/* vswap_size=SIZE: size of the virtual space (default 16 x RAM) */
+static int __init vswap_size_setup(char *s)
+{
+	vswap_size = memparse(s, NULL);
+	return 1;
+}
+__setup("vswap_size=", vswap_size_setup);
+
+static int __init vswap_init(void)
+{
+	int err;
+
+	err = sysfs_create_group(mm_kobj, &vswap_attr_group);
+	if (err)
+		pr_warn("no sysfs interface: %d\n", err);
+#ifdef CONFIG_HIBERNATION
+	register_pm_notifier(&vswap_pm_nb);
+#endif
+	if (!vswap_boot_enabled)
+		return 0;
+	mutex_lock(&vswap_ctl_lock);
+	err = vswap_enable();
+	mutex_unlock(&vswap_ctl_lock);
+	return 0;
+}
+late_initcall(vswap_init);

@@ -1,0 +1,113 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Regenerate patches/ from a kernel worktree holding our hook changes.
+#
+#   scripts/export-patches.sh [WORKTREE]      (default build/ktree)
+#
+# Make the worktree once with
+#   git -C build/src/linux worktree add ../../ktree -b vswap pristine
+# and edit the hooks there (not in build/src/linux, which 'make' owns).
+# The changes are split into one patch per topic below, each a git-format
+# patch against 'pristine' with a mail header; patches/series lists them.
+
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+wt=${1:-$top/build/ktree}
+out=$top/patches
+
+# patch name | subject | files
+topics=(
+"0001-mm-vswap-add-CONFIG_VSWAP-and-SWP_VIRTUAL.patch|mm: vswap: add CONFIG_VSWAP and SWP_VIRTUAL|mm/Kconfig mm/Makefile include/linux/swap.h"
+"0002-mm-vswap-per-backend-counters-in-vmstat-and-memory.stat.patch|mm: vswap: per-backend counters in vmstat and memory.stat|include/linux/mmzone.h include/linux/vm_event_item.h mm/vmstat.c mm/memcontrol.c"
+"0003-mm-swap_cgroup-maps-populated-on-demand.patch|mm: swap_cgroup: maps populated on demand|include/linux/swap_cgroup.h mm/swap_cgroup.c"
+"0004-mm-swapfile-hooks-for-a-virtual-swap-device.patch|mm: swapfile: hooks for a virtual swap device|mm/swap.h mm/swapfile.c mm/swap_slots.c mm/swap_state.c"
+"0005-mm-page_io-virtual-entries-go-through-vswap.patch|mm: page_io: virtual entries go through vswap|mm/page_io.c"
+"0006-mm-zswap-write-back-through-vswap-batched-and-plugged.patch|mm: zswap: write back through vswap, batched and plugged|mm/zswap.c"
+)
+
+body() {
+	case $1 in
+	0001*) cat <<'M'
+A virtual swap device is a swap_info_struct with SWP_VIRTUAL set: no
+block device, no extents, a sparse swap_map.  mm/vswap.c implements it.
+M
+	;;
+	0002*) cat <<'M'
+Gauges of virtual slots per backend (zero, zswap, tier, folio) as node
+stats, so that /proc/vmstat and memory.stat show them, and events for
+tier slot allocation and release, moves off a tier and pages kept in
+memory for lack of a backend.
+M
+	;;
+	0003*) cat <<'M'
+swap_cgroup_swapon() allocates a map page per 2048 slots up front.  A
+virtual swap space far larger than RAM cannot afford that: let it
+allocate the pointer array only and populate pages as clusters come
+into use.
+M
+	;;
+	0004*) cat <<'M'
+Route allocation to vswap while it is on, release backends at the
+places that already invalidate zswap entries (moved out of si->lock in
+__try_to_reclaim_swap(), since releasing a tier slot takes the tier's
+locks), retire emptied virtual clusters, skip unmapped parts of the
+sparse swap_map, move tier data by the reverse map at swapoff, keep
+readahead within a cluster, name the device in /proc/swaps, and split
+sys_swapoff() so vswap can swap off its own device.  The helpers at the
+end reach what is private to swapfile.c.
+M
+	;;
+	0005*) cat <<'M'
+swap_writepage() and swap_read_folio() hand virtual folios to vswap,
+which resolves the descriptor; I/O to a tier goes to the tier slot the
+descriptor names.  is_folio_zero_filled() is shared with vswap.
+M
+	;;
+	0006*) cat <<'M'
+For a virtual entry, zswap writeback allocates the tier slot before it
+decompresses and points the descriptor at it afterwards; the PTE keeps
+the virtual entry.  Shrinking walks vswap's batch of entries per step
+under one plug, so consecutive slots merge into large writes.  With no
+tier, zswap neither counts objects for its shrinker nor queues its
+worker: there is nowhere to write to.
+M
+	;;
+	esac
+}
+
+git -C "$wt" diff --quiet pristine -- . ':!*.orig' 2>/dev/null && { echo "no changes in $wt"; exit 1; }
+rm -f "$out"/0*.patch
+{
+	echo "# Hook patches to existing 6.12 files, applied in order by"
+	echo "# scripts/kernel-tree.sh over the pristine tree.  Regenerate with"
+	echo "# scripts/export-patches.sh from a worktree (see that script)."
+} >"$out/series"
+for t in "${topics[@]}"; do
+	IFS='|' read -r name subject files <<<"$t"
+	# shellcheck disable=SC2086
+	if git -C "$wt" diff --quiet pristine -- $files; then
+		continue
+	fi
+	{
+		echo "From: swap_ext developers <swap_ext@localhost>"
+		echo "Subject: [PATCH] $subject"
+		echo
+		body "$name"
+		echo
+		echo "Signed-off-by: swap_ext developers <swap_ext@localhost>"
+		echo "---"
+		# shellcheck disable=SC2086
+		git -C "$wt" diff --stat pristine -- $files
+		echo
+		# shellcheck disable=SC2086
+		git -C "$wt" diff pristine -- $files
+	} >"$out/$name"
+	echo "$name" >>"$out/series"
+done
+# every changed file must belong to a topic
+all=$(printf '%s\n' "${topics[@]}" | cut -d'|' -f3 | tr ' ' '\n' | sort)
+changed=$(git -C "$wt" diff --name-only pristine | sort)
+missing=$(comm -23 <(echo "$changed") <(echo "$all"))
+[ -z "$missing" ] || { echo "export-patches: no topic for: $missing" >&2; exit 1; }
+cat "$out/series" | grep -v '^#'
