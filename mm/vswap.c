@@ -170,7 +170,7 @@ static atomic_long_t *vswap_desc(swp_entry_t entry)
 	pgoff_t off = swp_offset(entry);
 	atomic_long_t *table = READ_ONCE(vswap.tables[off / SWAPFILE_CLUSTER]);
 
-	VM_BUG_ON(!table);
+	VM_WARN_ON_ONCE(!table);
 	return table + off % SWAPFILE_CLUSTER;
 }
 
@@ -395,6 +395,7 @@ int vswap_unuse_tier(struct swap_info_struct *si)
 {
 	struct vswap_tier *tier = &vswap_tiers[si->type];
 	unsigned long c, i;
+	swp_entry_t phys;
 
 	if (!READ_ONCE(tier->rmap))
 		return 0;
@@ -410,8 +411,8 @@ int vswap_unuse_tier(struct swap_info_struct *si)
 					continue;
 				if (signal_pending(current))
 					return -EINTR;
-				vswap_move_off_tier(swp_entry(si->type,
-						c * SWAPFILE_CLUSTER + i), voff);
+				phys = swp_entry(si->type, c * SWAPFILE_CLUSTER + i);
+				vswap_move_off_tier(phys, voff);
 				cond_resched();
 			}
 		}
@@ -538,7 +539,7 @@ static int vswap_activate_cluster(struct swap_info_struct *si)
 	}
 	idx = ci - si->cluster_info;
 	spin_lock(&ci->lock);
-	VM_BUG_ON(ci->count || ci->flags);
+	VM_WARN_ON_ONCE(ci->count || ci->flags);
 	WRITE_ONCE(vswap.tables[idx], table);
 	memset(si->swap_map + idx * SWAPFILE_CLUSTER, 0, SWAPFILE_CLUSTER);
 	list_add_tail(&ci->list, &si->free_clusters);
