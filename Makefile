@@ -7,6 +7,7 @@
 #                         T=PATTERN runs those whose name contains PATTERN
 #   make run              the demo: swap under pressure in the VM
 #   make vm CMD='...'     run one command in the test VM; its status is make's
+#   make bench            stock 6.12 against ours, ROUNDS=5 alternating runs (build/bench/)
 #
 # Variables: DEBUG=1 (KASAN/lockdep/DEBUG_VM kernel), STOCK=1 (Linux 6.12,
 # same config, no patches), and for the VM: MEM CPUS DISKS DISK_SIZE
@@ -82,7 +83,7 @@ WORKLOADS	:= $(patsubst selftests/workloads/%.c,$(STOUT)/%,$(wildcard selftests/
 VM		:= scripts/vm.sh
 VM_INIT		:= $(BUILD)/vm-init
 
-.PHONY: all deps tree kernel tools bpf selftests check vm run clean distclean help
+.PHONY: all deps tree kernel tools bpf selftests check vm run bench clean distclean help
 .DEFAULT_GOAL := all
 
 all: deps kernel tools bpf selftests
@@ -188,6 +189,11 @@ vm: all
 
 run: all
 	@$(VMENV) $(VM) scripts/demo.sh
+
+# Stock 6.12 and ours side by side (not part of check): build/bench/.
+bench: all
+	@+$(MAKE) --no-print-directory kernel STOCK=1 DEBUG=0
+	@scripts/bench.sh
 
 clean:
 	rm -rf $(BPFOUT) $(STOUT) $(TOOLS) $(BUILD)/vm

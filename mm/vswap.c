@@ -137,7 +137,6 @@ static struct vswap_tier vswap_tiers[MAX_SWAPFILES];
 static DEFINE_MUTEX(vswap_ctl_lock);	/* enable, disable, size */
 static bool vswap_boot_enabled = true;	/* vswap= on the command line */
 static unsigned long vswap_size;	/* bytes; 0: VSWAP_DEFAULT_RATIO x RAM */
-static unsigned int vswap_wb_batch_pages = 32;	/* zswap writeback batch */
 
 #define VSWAP_DEFAULT_RATIO	16
 
@@ -598,7 +597,7 @@ int vswap_setup_clusters(struct swap_info_struct *si,
 			 struct swap_cluster_info *cluster_info,
 			 unsigned char *swap_map)
 {
-	struct swap_cluster_info *ci, *tmp;
+	struct swap_cluster_info *ci;
 	void *table = NULL;
 	int err;
 
@@ -614,7 +613,12 @@ int vswap_setup_clusters(struct swap_info_struct *si,
 	atomic_long_inc(&vswap.nr_tables);
 	swap_map[0] = SWAP_MAP_BAD;
 
-	list_for_each_entry_safe(ci, tmp, &si->free_clusters, list) {
+	/*
+	 * In index order, unlike setup_clusters(): clusters activated one
+	 * after another then share swap_map and swap_cgroup pages.
+	 */
+	for (ci = cluster_info + 1; ci < cluster_info + vswap.nr_clusters; ci++) {
+		VM_WARN_ON_ONCE(!(ci->flags & CLUSTER_FLAG_FREE));
 		list_move_tail(&ci->list, &vswap.unpopulated);
 		ci->flags = 0;
 	}
@@ -853,12 +857,6 @@ bool vswap_wb_possible(void)
 	return vswap_tier_room();
 }
 
-/* zswap entries to write back per shrink step */
-unsigned long vswap_wb_batch(void)
-{
-	return vswap_active() ? READ_ONCE(vswap_wb_batch_pages) : 1;
-}
-
 /* ---------------------------------------------------------------------
  * Enable and disable
  */
@@ -1066,28 +1064,6 @@ static ssize_t size_store(struct kobject *kobj, struct kobj_attribute *attr,
 	return err ? err : count;
 }
 
-static ssize_t writeback_batch_show(struct kobject *kobj,
-				    struct kobj_attribute *attr, char *buf)
-{
-	return sysfs_emit(buf, "%u\n", READ_ONCE(vswap_wb_batch_pages));
-}
-
-static ssize_t writeback_batch_store(struct kobject *kobj,
-				     struct kobj_attribute *attr,
-				     const char *buf, size_t count)
-{
-	unsigned int n;
-	int err;
-
-	err = kstrtouint(buf, 0, &n);
-	if (err)
-		return err;
-	if (n < 1 || n > SWAPFILE_CLUSTER)
-		return -ERANGE;
-	WRITE_ONCE(vswap_wb_batch_pages, n);
-	return count;
-}
-
 /* One line per tier: type, priority, slots, in use, backing, rmap bytes */
 static ssize_t tiers_show(struct kobject *kobj, struct kobj_attribute *attr,
 			  char *buf)
@@ -1173,14 +1149,12 @@ static ssize_t stat_show(struct kobject *kobj, struct kobj_attribute *attr,
 
 static struct kobj_attribute enabled_attr = __ATTR_RW(enabled);
 static struct kobj_attribute size_attr = __ATTR_RW(size);
-static struct kobj_attribute writeback_batch_attr = __ATTR_RW(writeback_batch);
 static struct kobj_attribute tiers_attr = __ATTR_RO(tiers);
 static struct kobj_attribute stat_attr = __ATTR_RO(stat);
 
 static struct attribute *vswap_attrs[] = {
 	&enabled_attr.attr,
 	&size_attr.attr,
-	&writeback_batch_attr.attr,
 	&tiers_attr.attr,
 	&stat_attr.attr,
 	NULL,

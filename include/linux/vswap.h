@@ -61,7 +61,6 @@ int vswap_wb_prepare(swp_entry_t entry, swp_entry_t *phys);
 void vswap_wb_commit(swp_entry_t entry, swp_entry_t phys);
 void vswap_wb_cancel(swp_entry_t phys);
 bool vswap_wb_possible(void);
-unsigned long vswap_wb_batch(void);
 
 /* Release whatever backs virtual @entry..@entry + @nr - 1; may not sleep */
 static inline void vswap_release(swp_entry_t entry, int nr)
@@ -170,11 +169,6 @@ static inline void vswap_wb_cancel(swp_entry_t phys)
 static inline bool vswap_wb_possible(void)
 {
 	return true;
-}
-
-static inline unsigned long vswap_wb_batch(void)
-{
-	return 1;
 }
 
 #endif /* CONFIG_VSWAP */

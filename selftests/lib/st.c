@@ -514,11 +514,10 @@ int st_env_reset(void)
 	ret |= cg_remove_tree(ST_CG_ROOT);
 	ret |= st_swapoff_all();
 	if (st_vswap_available()) {
-		/* back to the boot defaults: on, default size and batch */
+		/* back to the boot defaults: on, default size */
 		if (st_vswap_enabled() && st_write(VSWAP_DIR "/enabled", "0"))
 			ret = -EIO;
 		st_write(VSWAP_DIR "/size", "0");
-		st_write(VSWAP_DIR "/writeback_batch", "32");
 		if (st_write(VSWAP_DIR "/enabled", "1"))
 			ret = -EIO;
 	}
