@@ -1114,11 +1114,16 @@ static ssize_t stat_show(struct kobject *kobj, struct kobj_attribute *attr,
 	}
 	nr_clusters = vswap.nr_clusters;
 	used = READ_ONCE(vswap.si->inuse_pages);
-	/* cluster_info, table pointers, swap_cgroup pointers, mapped bits */
+	/*
+	 * cluster_info, table pointers, swap_cgroup pointers, mapped bits,
+	 * and a swap cache address_space and zswap tree per 64M
+	 */
 	st = nr_clusters * sizeof(struct swap_cluster_info) +
 	     nr_clusters * sizeof(*vswap.tables) +
 	     DIV_ROUND_UP(vswap.nr_slots, PAGE_SIZE / sizeof(u16)) * sizeof(void *) +
-	     BITS_TO_LONGS(DIV_ROUND_UP(vswap.nr_slots, PAGE_SIZE)) * sizeof(long);
+	     BITS_TO_LONGS(DIV_ROUND_UP(vswap.nr_slots, PAGE_SIZE)) * sizeof(long) +
+	     DIV_ROUND_UP(vswap.nr_slots, SWAP_ADDRESS_SPACE_PAGES) *
+	     (sizeof(struct address_space) + sizeof(struct xarray));
 	dyn = (atomic_long_read(&vswap.nr_tables) + vswap.pool_nr +
 	       atomic_long_read(&vswap.nr_map_pages) +
 	       atomic_long_read(&vswap.nr_cgroup_pages)) * PAGE_SIZE;
