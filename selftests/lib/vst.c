@@ -82,8 +82,8 @@ static enum st_status env_setup(struct vst_env *env, const char *name,
 		const char *dev = st_disk(i);
 
 		if (!dev)
-			return st_skip("needs %d virtio disks (run with DISKS>=%d)",
-				       nr_tiers, nr_tiers);
+			return st_skip("needs %d virtio disk%s (run with DISKS>=%d)",
+				       nr_tiers, nr_tiers > 1 ? "s" : "", nr_tiers);
 		snprintf(env->tier[i], sizeof(env->tier[i]), "%s", dev);
 	}
 	env->nr_tiers = nr_tiers;
@@ -351,20 +351,33 @@ void vst_gauges_log(const char *what, const struct vst_gauges *g)
 	       g->inuse[1]);
 }
 
+uint64_t vst_slot_cache_lag(void)
+{
+	return 64ULL * sysconf(_SC_NPROCESSORS_CONF);
+}
+
+uint64_t vst_leftover(const struct vst_env *env, const struct vst_gauges *g)
+{
+	uint64_t pages, lag = vst_slot_cache_lag();
+	int i;
+
+	pages = (g->cg_zero + g->cg_zswap + g->cg_phys) / VST_PAGE;
+	for (i = 0; i < env->nr_tiers; i++) {
+		pages += g->backing[i];
+		if (g->inuse[i] > lag)
+			pages += g->inuse[i] - lag;
+	}
+	return pages;
+}
+
 int vst_wait_released(const struct vst_env *env, unsigned int ms,
 		      struct vst_gauges *g)
 {
 	unsigned int waited;
-	int i;
 
 	for (waited = 0;; waited += SAMPLE_MS) {
-		bool busy = false;
-
 		vst_sample(env, g);
-		busy = g->cg_zero || g->cg_zswap || g->cg_phys;
-		for (i = 0; i < env->nr_tiers; i++)
-			busy |= g->backing[i] || g->inuse[i];
-		if (!busy)
+		if (!vst_leftover(env, g))
 			return 0;
 		if (waited >= ms)
 			return -ETIMEDOUT;
@@ -550,17 +563,6 @@ int vst_run(const struct vst_env *env, char *const argv[],
 		vst_gauges_max(peak, &g);
 	}
 	return vst_reap(p);
-}
-
-uint64_t vst_leftover(const struct vst_env *env, const struct vst_gauges *g)
-{
-	uint64_t pages;
-	int i;
-
-	pages = (g->cg_zero + g->cg_zswap + g->cg_phys) / VST_PAGE;
-	for (i = 0; i < env->nr_tiers; i++)
-		pages += g->backing[i] > g->inuse[i] ? g->backing[i] : g->inuse[i];
-	return pages;
 }
 
 int vst_run_measured(const struct vst_env *env, char *const argv[],

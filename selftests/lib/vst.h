@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "runner.h"
 #include "lib/st.h"
 
 #define VST_PAGE		4096ULL
@@ -19,8 +20,8 @@
 
 /*
  * Pages a test allows to stay behind once its workload has exited: swap
- * cache folios whose read was in flight at exit keep their slot until
- * reclaim finds them.
+ * cache folios whose read or write was in flight at exit keep their slot
+ * until reclaim finds them.
  */
 #define VST_LINGER_PAGES	64
 
@@ -106,8 +107,21 @@ void vst_gauges_max(struct vst_gauges *max, const struct vst_gauges *g);
 void vst_gauges_log(const char *what, const struct vst_gauges *g);
 
 /*
- * Wait up to @ms until the cgroup holds no virtual slot (zero, zswap,
- * phys) and no tier backs any: 0, or -ETIMEDOUT.  @g gets the last sample.
+ * Tier slots freed go through the per-cpu swap slot caches (64 slots
+ * each) before the tier's inuse drops: inuse may stay that much above
+ * what the tier backs for as long as nothing else frees a slot.
+ */
+uint64_t vst_slot_cache_lag(void);
+
+/*
+ * Pages still held in @g: the cgroup's virtual slots (zero, zswap, phys),
+ * the slots the tiers back, and tier slots in use past the slot cache lag.
+ */
+uint64_t vst_leftover(const struct vst_env *env, const struct vst_gauges *g);
+
+/*
+ * Wait up to @ms until nothing is held (vst_leftover() is 0): 0, or
+ * -ETIMEDOUT.  @g gets the last sample.
  */
 int vst_wait_released(const struct vst_env *env, unsigned int ms,
 		      struct vst_gauges *g);
@@ -182,8 +196,6 @@ struct vst_result {
 int vst_run_measured(const struct vst_env *env, char *const argv[],
 		     struct vst_result *r, struct vst_proc *p);
 
-/* Pages the cgroup and the tiers still hold in @g */
-uint64_t vst_leftover(const struct vst_env *env, const struct vst_gauges *g);
 
 /* /dev/kmsg from now on; count messages containing @needle. */
 int vst_kmsg_open(void);

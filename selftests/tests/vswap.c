@@ -1,0 +1,390 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vswap: the virtual swap device, its interface and its backends without
+ * a tier or with one tier behind zswap.  Every workload verifies every
+ * byte it reads back (memverify); every test skips on a kernel without
+ * /sys/kernel/mm/vswap.
+ *
+ * vswap_proc_swaps:   [vswap] is in /proc/swaps with type virtual and at
+ *                     least 8x MemTotal (16x by default); stat's slots
+ *                     match the size file, static_bytes > 0 and
+ *                     dynamic_bytes small at rest.  While enabled, size
+ *                     refuses a new size (EBUSY), garbage (EINVAL) and a
+ *                     size below one cluster; writeback_batch, if the
+ *                     kernel has it, is 32 and refuses 0.  enabled=0
+ *                     removes the line, a size written then is the size
+ *                     of the next enable, and size 0 is the default again.
+ * vswap_zswap_nodisk: no swap device at all, zswap on: 64 MiB of
+ *                     compressible pages through a 48 MiB cgroup.  zswap
+ *                     stores and loads, memory.stat vswap_zswap holds
+ *                     pages while it runs, nothing is written back or
+ *                     written to a disk, and the cgroup holds nothing
+ *                     once the workload exited.
+ * vswap_zero:         no device, zswap off: 64 MiB of zero pages through
+ *                     a 32 MiB cgroup (memory.max only: no I/O to wait
+ *                     for) leave memory as ZERO descriptors (swpout_zero
+ *                     >= the pages pushed out, vswap_zero in memory.stat)
+ *                     with no zswap store and no disk write, and read back
+ *                     as zeros (swpin_zero).  A kernel that gives out no
+ *                     virtual slot without a backend OOM-kills it.
+ * vswap_writeback:    zswap with memory.zswap.max=4M and one tier: zswap
+ *                     writes back (zswpwb) to tier slots allocated at
+ *                     writeback (vswap_tier_alloc >= zswpwb), the disk
+ *                     sees at least 8 sectors per page written back; the
+ *                     pages per write request are reported.
+ * vswap_mixed:        zswap and one tier, mixed pages (random,
+ *                     compressible, zero, same-filled): zero pages become
+ *                     ZERO, compressible ones go to zswap, random ones
+ *                     (zswap rejects them) to the tier: all three
+ *                     backends hold pages during the run.
+ *
+ * As in swap_basic.c, memory.high sits below memory.max so that a slow
+ * disk makes the workload wait instead of being OOM-killed.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "runner.h"
+#include "lib/st.h"
+#include "lib/vst.h"
+
+#define WORK_MIB	64	/* workload size */
+#define LIMIT_MIB	32	/* its cgroup's memory.max */
+#define HIGH_MIB	24	/* its cgroup's memory.high */
+#define PASSES		2
+
+/* Pages that must leave memory once the workload has written it all */
+#define MIN_OUT_PAGES	((WORK_MIB - LIMIT_MIB) * MiB / VST_PAGE)
+
+/* dynamic_bytes allowed with nothing swapped: a few populated clusters */
+#define REST_DYNAMIC_MAX	(256 * KiB)
+
+/* ---------------------------------------------------------------------
+ * vswap_proc_swaps
+ */
+
+static enum st_status proc_swaps_setup(void **ctx)
+{
+	if (!st_vswap_available())
+		return st_skip("kernel without vswap");
+	return ST_PASS;
+}
+
+static enum st_status proc_swaps_run(void *arg)
+{
+	uint64_t kib, used, memtotal, size, size2, slots, st_b, dyn_b, v;
+	char type[32];
+	int found, err;
+
+	ST_CHECK(st_vswap_enabled());
+	ST_CHECK(!st_read_key("/proc/meminfo", "MemTotal:", &memtotal));
+	found = vst_proc_swaps_vswap(type, sizeof(type), &kib, &used);
+	ST_FAIL_IF(found != 1, "no [vswap] line in /proc/swaps (%d)", found);
+	ST_CHECK(!st_read_u64(VSWAP_DIR "/size", &size));
+	ST_CHECK(!st_vswap_stat("slots", &slots));
+	ST_CHECK(!st_vswap_stat("static_bytes", &st_b));
+	ST_CHECK(!st_vswap_stat("dynamic_bytes", &dyn_b));
+	st_log("[vswap] %s %lu KiB used %lu KiB, MemTotal %lu KiB (x%.1f); size %lu slots %lu; static %lu dynamic %lu bytes",
+	       type, kib, used, memtotal, (double)kib / memtotal, size, slots,
+	       st_b, dyn_b);
+
+	ST_FAIL_IF(strcmp(type, "virtual"), "[vswap] has type '%s', want virtual", type);
+	ST_FAIL_IF(kib < 8 * memtotal, "[vswap] is %lu KiB, want >= 8 x MemTotal (%lu KiB)",
+		   kib, 8 * memtotal);
+	ST_FAIL_IF(slots * VST_PAGE != size, "stat slots %lu != size %lu / 4096",
+		   slots, size);
+	/* /proc/swaps leaves out reserved slot 0, as it does a header page */
+	ST_FAIL_IF(kib * KiB > size || size - kib * KiB > 2 * MiB,
+		   "/proc/swaps says %lu KiB, the size file %lu bytes", kib, size);
+	ST_FAIL_IF(!st_b, "static_bytes is 0");
+	ST_FAIL_IF(dyn_b > REST_DYNAMIC_MAX, "dynamic_bytes %lu at rest, want <= %llu",
+		   dyn_b, REST_DYNAMIC_MAX);
+
+	/* Resizing is done disabled; a refused write changes nothing. */
+	err = vst_try_write(VSWAP_DIR "/size", "1G");
+	ST_FAIL_IF(err != -EBUSY, "size=1G while enabled: %s, want EBUSY",
+		   err ? strerror(-err) : "accepted");
+	err = vst_try_write(VSWAP_DIR "/size", "bogus");
+	ST_FAIL_IF(err != -EINVAL, "size=bogus: %s, want EINVAL",
+		   err ? strerror(-err) : "accepted");
+	err = vst_try_write(VSWAP_DIR "/size", "4K");
+	ST_FAIL_IF(!err, "size=4K (below one cluster) accepted");
+	st_log("size=4K refused: %s", strerror(-err));
+	ST_CHECK(!st_read_u64(VSWAP_DIR "/size", &size2));
+	ST_FAIL_IF(size2 != size, "size is %lu after refused writes, was %lu",
+		   size2, size);
+
+	/* A batch knob, where the kernel has one: 32 by default, never 0 */
+	if (!access(VSWAP_DIR "/writeback_batch", F_OK)) {
+		ST_CHECK(!st_read_u64(VSWAP_DIR "/writeback_batch", &v));
+		ST_FAIL_IF(v != 32, "writeback_batch is %lu, want 32 by default", v);
+		err = vst_try_write(VSWAP_DIR "/writeback_batch", "0");
+		ST_FAIL_IF(!err, "writeback_batch=0 accepted");
+		ST_CHECK(!st_write(VSWAP_DIR "/writeback_batch", "64"));
+		ST_CHECK(!st_read_u64(VSWAP_DIR "/writeback_batch", &v) && v == 64);
+		ST_CHECK(!st_write(VSWAP_DIR "/writeback_batch", "32"));
+	} else {
+		st_log("no writeback_batch knob");
+	}
+
+	/* Off: the line goes */
+	ST_FAIL_IF(st_write(VSWAP_DIR "/enabled", "0"), "enabled=0 failed");
+	ST_FAIL_IF(st_vswap_enabled(), "enabled reads 1 after enabled=0");
+	found = vst_proc_swaps_vswap(type, sizeof(type), &kib, &used);
+	ST_FAIL_IF(found != 0, "[vswap] still in /proc/swaps after enabled=0");
+	ST_CHECK(!st_vswap_stat("enabled", &v) && v == 0);
+
+	/* A size written while off is the size of the next enable */
+	ST_FAIL_IF(st_write(VSWAP_DIR "/size", "2G"), "size=2G while disabled failed");
+	ST_CHECK(!st_read_u64(VSWAP_DIR "/size", &v));
+	ST_FAIL_IF(v != 2 * 1024 * MiB, "size reads %lu after size=2G", v);
+	ST_FAIL_IF(st_write(VSWAP_DIR "/enabled", "1"), "enabled=1 failed");
+	found = vst_proc_swaps_vswap(type, sizeof(type), &kib, &used);
+	ST_FAIL_IF(found != 1, "no [vswap] in /proc/swaps after enabled=1");
+	ST_CHECK(!st_vswap_stat("slots", &slots));
+	st_log("after size=2G: /proc/swaps %lu KiB, %lu slots", kib, slots);
+	ST_FAIL_IF(slots != 2 * 1024 * MiB / VST_PAGE, "%lu slots for 2G", slots);
+	ST_FAIL_IF(kib * KiB > 2 * 1024 * MiB || kib * KiB < 2 * 1024 * MiB - 2 * MiB,
+		   "/proc/swaps says %lu KiB for 2G", kib);
+
+	/* Size 0: the default again */
+	ST_CHECK(!st_write(VSWAP_DIR "/enabled", "0"));
+	ST_CHECK(!st_write(VSWAP_DIR "/size", "0"));
+	ST_CHECK(!st_write(VSWAP_DIR "/enabled", "1"));
+	ST_CHECK(!st_read_u64(VSWAP_DIR "/size", &v));
+	ST_FAIL_IF(v != size, "size %lu after size=0, the default was %lu", v, size);
+	found = vst_proc_swaps_vswap(type, sizeof(type), &kib, &used);
+	ST_FAIL_IF(found != 1 || strcmp(type, "virtual"),
+		   "[vswap] not back in /proc/swaps as virtual");
+	return ST_PASS;
+}
+
+static struct st_test vswap_proc_swaps = {
+	.name = "vswap_proc_swaps",
+	.description = "[vswap] in /proc/swaps, 16x RAM, switched and resized by sysfs",
+	.setup = proc_swaps_setup,
+	.run = proc_swaps_run,
+	.timeout = 120,
+};
+REGISTER_ST_TEST(vswap_proc_swaps);
+
+/* ---------------------------------------------------------------------
+ * vswap_zswap_nodisk
+ */
+
+/* The zswap pool is charged to the cgroup too: a roomier one */
+#define NODISK_LIMIT_MIB	48
+#define NODISK_HIGH_MIB		40
+#define NODISK_MIN_OUT		((WORK_MIB - NODISK_LIMIT_MIB) * MiB / VST_PAGE)
+
+static enum st_status zswap_nodisk_setup(void **ctx)
+{
+	return vst_setup(ctx, "vswap_zswap_nodisk", VST_ZSWAP, 0,
+			 NODISK_LIMIT_MIB, NODISK_HIGH_MIB);
+}
+
+static enum st_status zswap_nodisk_run(void *arg)
+{
+	struct vst_env *env = arg;
+	struct vst_result r;
+	struct vst_argv av;
+
+	vst_run_measured(env, vst_argv(&av, "memverify", "-s %u -p %u -f compressible",
+				       WORK_MIB, PASSES), &r, NULL);
+
+	ST_FAIL_IF(r.status != 0, "memverify failed (%d): data lost or corrupted", r.status);
+	ST_FAIL_IF(r.peak.other_tiers, "a tier is listed with no swap device on");
+	ST_FAIL_IF(r.d.v[VST_ZSWPOUT] < NODISK_MIN_OUT, "zswpout %lu, want >= %llu",
+		   r.d.v[VST_ZSWPOUT], NODISK_MIN_OUT);
+	ST_FAIL_IF(r.d.v[VST_ZSWPIN] < NODISK_MIN_OUT, "zswpin %lu, want >= %llu",
+		   r.d.v[VST_ZSWPIN], NODISK_MIN_OUT);
+	ST_FAIL_IF(r.d.v[VST_ZSWPWB], "zswap wrote back %lu pages with no tier",
+		   r.d.v[VST_ZSWPWB]);
+	ST_FAIL_IF(r.d.v[VST_PSWPOUT], "%lu pages written to a disk with none",
+		   r.d.v[VST_PSWPOUT]);
+	ST_FAIL_IF(r.d.v[VST_TIER_ALLOC], "%lu tier slots allocated with no tier",
+		   r.d.v[VST_TIER_ALLOC]);
+	ST_FAIL_IF(r.peak.cg_zswap < NODISK_MIN_OUT / 2 * VST_PAGE,
+		   "memory.stat vswap_zswap peaked at %lu bytes, want >= %llu",
+		   r.peak.cg_zswap, NODISK_MIN_OUT / 2 * VST_PAGE);
+	ST_FAIL_IF(!r.peak.zswap, "vswap/stat zswap stayed 0");
+	ST_FAIL_IF(!r.peak.cg_zswap_bytes, "memory.zswap.current stayed 0");
+	ST_FAIL_IF(r.peak.cg_phys, "memory.stat vswap_phys %lu with no tier",
+		   r.peak.cg_phys);
+	ST_FAIL_IF(r.leftover > VST_LINGER_PAGES,
+		   "%lu pages still held after the workload exited", r.leftover);
+	return ST_PASS;
+}
+
+static struct st_test vswap_zswap_nodisk = {
+	.name = "vswap_zswap_nodisk",
+	.description = "zswap with no swap device: stores and loads, never writes back",
+	.setup = zswap_nodisk_setup,
+	.run = zswap_nodisk_run,
+	.cleanup = vst_cleanup,
+	.timeout = 300,
+};
+REGISTER_ST_TEST(vswap_zswap_nodisk);
+
+/* ---------------------------------------------------------------------
+ * vswap_zero
+ */
+
+static enum st_status zero_setup(void **ctx)
+{
+	/* No memory.high: zero pages leave memory without I/O to wait for */
+	return vst_setup(ctx, "vswap_zero", 0, 0, LIMIT_MIB, 0);
+}
+
+static enum st_status zero_run(void *arg)
+{
+	struct vst_env *env = arg;
+	struct vst_result r;
+	struct vst_argv av;
+
+	vst_run_measured(env, vst_argv(&av, "memverify", "-s %u -p %u -f zero",
+				       WORK_MIB, PASSES), &r, NULL);
+
+	ST_FAIL_IF(r.status != 0, "memverify failed (%d): zero pages lost or OOM", r.status);
+	ST_FAIL_IF(r.d.v[VST_SWPOUT_ZERO] < MIN_OUT_PAGES, "swpout_zero %lu, want >= %llu",
+		   r.d.v[VST_SWPOUT_ZERO], MIN_OUT_PAGES);
+	ST_FAIL_IF(!r.d.v[VST_SWPIN_ZERO], "no zero page read back (swpin_zero 0)");
+	ST_FAIL_IF(r.d.v[VST_ZSWPOUT], "zswap is off but stored %lu pages",
+		   r.d.v[VST_ZSWPOUT]);
+	ST_FAIL_IF(r.d.v[VST_PSWPOUT], "%lu pages written to a disk with none",
+		   r.d.v[VST_PSWPOUT]);
+	ST_FAIL_IF(r.d.v[VST_TIER_ALLOC], "%lu tier slots allocated with no tier",
+		   r.d.v[VST_TIER_ALLOC]);
+	ST_FAIL_IF(r.peak.cg_zero < MIN_OUT_PAGES / 2 * VST_PAGE,
+		   "memory.stat vswap_zero peaked at %lu bytes, want >= %llu",
+		   r.peak.cg_zero, MIN_OUT_PAGES / 2 * VST_PAGE);
+	ST_FAIL_IF(!r.peak.zero, "vswap/stat zero stayed 0");
+	ST_FAIL_IF(r.leftover > VST_LINGER_PAGES,
+		   "%lu pages still held after the workload exited", r.leftover);
+	return ST_PASS;
+}
+
+static struct st_test vswap_zero = {
+	.name = "vswap_zero",
+	.description = "zero pages leave memory with no backend at all, read back as zeros",
+	.setup = zero_setup,
+	.run = zero_run,
+	.cleanup = vst_cleanup,
+	.timeout = 300,
+};
+REGISTER_ST_TEST(vswap_zero);
+
+/* ---------------------------------------------------------------------
+ * vswap_writeback
+ */
+
+#define ZSWAP_MIB	4	/* memory.zswap.max */
+
+static enum st_status writeback_setup(void **ctx)
+{
+	enum st_status st;
+	struct vst_env *env;
+
+	st = vst_setup(ctx, "vswap_writeback", VST_ZSWAP, 1, LIMIT_MIB, HIGH_MIB);
+	if (st != ST_PASS)
+		return st;
+	env = *ctx;
+	if (st_cg_write(env->cg, "memory.zswap.max", "%llu", ZSWAP_MIB * MiB) ||
+	    st_cg_write(env->cg, "memory.zswap.writeback", "1")) {
+		vst_cleanup(env);
+		return ST_FAIL;
+	}
+	return ST_PASS;
+}
+
+static enum st_status writeback_run(void *arg)
+{
+	struct vst_env *env = arg;
+	struct vst_result r;
+	struct vst_argv av;
+	uint64_t wb, out;
+
+	vst_run_measured(env, vst_argv(&av, "memverify", "-s %u -p %u -f compressible",
+				       WORK_MIB, PASSES), &r, NULL);
+	wb = r.d.v[VST_ZSWPWB];
+	st_log("%lu pages written back, %.1f pages per write request", wb,
+	       r.writes ? (double)r.sectors / 8 / r.writes : 0.0);
+
+	ST_FAIL_IF(r.status != 0, "memverify failed (%d): data lost or corrupted", r.status);
+	ST_FAIL_IF(!wb, "zswap wrote nothing back over memory.zswap.max");
+	ST_FAIL_IF(r.d.v[VST_TIER_ALLOC] < wb, "%lu tier slots allocated for %lu written back",
+		   r.d.v[VST_TIER_ALLOC], wb);
+	ST_FAIL_IF(r.d.v[VST_PSWPOUT] < wb, "written back %lu > swapped out %lu",
+		   wb, r.d.v[VST_PSWPOUT]);
+	ST_FAIL_IF(r.sectors < wb * 8, "disk saw %lu sectors written for %lu written back",
+		   r.sectors, wb);
+	out = r.d.v[VST_ZSWPOUT] + r.d.v[VST_SWPOUT_ZERO] + r.d.v[VST_PSWPOUT] - wb;
+	ST_FAIL_IF(out < MIN_OUT_PAGES, "%lu pages left memory, want >= %llu",
+		   out, MIN_OUT_PAGES);
+	ST_FAIL_IF(!r.d.v[VST_ZSWPIN], "nothing was loaded back from zswap");
+	ST_FAIL_IF(!r.d.v[VST_PSWPIN], "nothing was read back from the tier");
+	ST_FAIL_IF(!r.peak.backing[0], "the tier never backed a virtual slot");
+	ST_FAIL_IF(r.leftover > VST_LINGER_PAGES,
+		   "%lu pages still held after the workload exited", r.leftover);
+	return ST_PASS;
+}
+
+static struct st_test vswap_writeback = {
+	.name = "vswap_writeback",
+	.description = "zswap writes back to a tier past memory.zswap.max, every byte verified",
+	.setup = writeback_setup,
+	.run = writeback_run,
+	.cleanup = vst_cleanup,
+	.timeout = 300,
+};
+REGISTER_ST_TEST(vswap_writeback);
+
+/* ---------------------------------------------------------------------
+ * vswap_mixed
+ */
+
+static enum st_status mixed_setup(void **ctx)
+{
+	return vst_setup(ctx, "vswap_mixed", VST_ZSWAP, 1, LIMIT_MIB, HIGH_MIB);
+}
+
+static enum st_status mixed_run(void *arg)
+{
+	struct vst_env *env = arg;
+	struct vst_result r;
+	struct vst_argv av;
+	uint64_t out;
+
+	vst_run_measured(env, vst_argv(&av, "memverify", "-s %u -p %u -f mixed",
+				       WORK_MIB, PASSES), &r, NULL);
+
+	ST_FAIL_IF(r.status != 0, "memverify failed (%d): data lost or corrupted", r.status);
+	ST_FAIL_IF(!r.d.v[VST_SWPOUT_ZERO], "no zero page left memory as ZERO");
+	ST_FAIL_IF(!r.d.v[VST_ZSWPOUT], "nothing was stored in zswap");
+	ST_FAIL_IF(!r.d.v[VST_PSWPOUT], "nothing was written to the tier");
+	ST_FAIL_IF(!r.peak.cg_zero || !r.peak.cg_zswap || !r.peak.cg_phys,
+		   "memory.stat peaks: vswap_zero %lu vswap_zswap %lu vswap_phys %lu, want all > 0",
+		   r.peak.cg_zero, r.peak.cg_zswap, r.peak.cg_phys);
+	ST_FAIL_IF(!r.peak.zero || !r.peak.zswap || !r.peak.phys,
+		   "vswap/stat peaks: zero %lu zswap %lu phys %lu, want all > 0",
+		   r.peak.zero, r.peak.zswap, r.peak.phys);
+	out = r.d.v[VST_SWPOUT_ZERO] + r.d.v[VST_ZSWPOUT] + r.d.v[VST_PSWPOUT] -
+	      r.d.v[VST_ZSWPWB];
+	ST_FAIL_IF(out < MIN_OUT_PAGES, "%lu pages left memory, want >= %llu",
+		   out, MIN_OUT_PAGES);
+	ST_FAIL_IF(r.leftover > VST_LINGER_PAGES,
+		   "%lu pages still held after the workload exited", r.leftover);
+	return ST_PASS;
+}
+
+static struct st_test vswap_mixed = {
+	.name = "vswap_mixed",
+	.description = "mixed pages go to ZERO, zswap and a tier at once, every byte verified",
+	.setup = mixed_setup,
+	.run = mixed_run,
+	.cleanup = vst_cleanup,
+	.timeout = 300,
+};
+REGISTER_ST_TEST(vswap_mixed);

@@ -1,0 +1,426 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vswap tiers: swap devices behind the virtual device, zswap off, so that
+ * every page that leaves memory and is not zero goes to a tier slot.
+ * Every workload verifies every byte it reads back; every test skips on a
+ * kernel without /sys/kernel/mm/vswap or without the disks it needs.
+ *
+ * vswap_tier_ssd:       one tier, queue/rotational 0: 64 MiB of random
+ *                       pages through a 32 MiB cgroup.  Pages are written
+ *                       to the tier (pswpout, vswap_tier_alloc, the disk's
+ *                       sectors), the tiers file shows them backing
+ *                       virtual slots while it runs, vswap/stat phys and
+ *                       memory.stat vswap_phys too; once the workload
+ *                       exited the tier backs nothing and has no slot in
+ *                       use, and vswap_tier_alloc - vswap_tier_free equals
+ *                       what it still backs.
+ * vswap_tier_hdd:       the same with queue/rotational 1 (a rotational
+ *                       device also switches swap-in to cluster
+ *                       readahead, which vswap keeps within a cluster).
+ * vswap_tier_swapoff:   one tier; a long workload runs in the background;
+ *                       once the tier backs >= 8 MiB, the cgroup's limits
+ *                       are lifted (nowhere else to put the pages) and the
+ *                       tier is swapped off while the workload runs.
+ *                       swapoff succeeds, vswap_move counts the pages
+ *                       moved, the tier is gone from the tiers file,
+ *                       vswap/stat phys comes down to nothing, and the
+ *                       workload's data verifies to the end.
+ * vswap_tier_swapoff2:  two tiers (priorities 10 and 5): the second backs
+ *                       nothing while the first has room; the first is
+ *                       swapped off under the workload's pressure, pages
+ *                       move off it and reclaim puts pages on the second.
+ * vswap_io_error:       the tier is a dm-flakey device over /dev/vda that
+ *                       fails writes (error_writes) one second in three:
+ *                       the kernel logs "Write-error on swap-device", the
+ *                       pages stay in memory and are written again, and
+ *                       every byte verifies.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/swap.h>
+
+#include "runner.h"
+#include "lib/st.h"
+#include "lib/vst.h"
+
+#define WORK_MIB	64	/* workload size */
+#define LIMIT_MIB	32	/* its cgroup's memory.max */
+#define HIGH_MIB	24	/* its cgroup's memory.high */
+#define PASSES		2
+
+#define MIN_OUT_PAGES	((WORK_MIB - LIMIT_MIB) * MiB / VST_PAGE)
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* ---------------------------------------------------------------------
+ * vswap_tier_ssd, vswap_tier_hdd
+ */
+
+static enum st_status tier_ssd_setup(void **ctx)
+{
+	return vst_setup(ctx, "vswap_tier_ssd", VST_SSD, 1, LIMIT_MIB, HIGH_MIB);
+}
+
+static enum st_status tier_hdd_setup(void **ctx)
+{
+	return vst_setup(ctx, "vswap_tier_hdd", VST_HDD, 1, LIMIT_MIB, HIGH_MIB);
+}
+
+static enum st_status tier_run(void *arg)
+{
+	struct vst_env *env = arg;
+	struct vst_tier t[4];
+	struct vst_events e0, e1;
+	struct vst_gauges g;
+	struct vst_result r;
+	struct vst_argv av;
+	uint64_t net;
+	int n;
+
+	n = vst_tiers(t, 4);
+	ST_FAIL_IF(n != 1, "tiers file lists %d tiers, want 1", n);
+	st_log("tier %s: type %d prio %d slots %lu", t[0].name, t[0].type,
+	       t[0].prio, t[0].slots);
+	ST_FAIL_IF(strcmp(t[0].name, env->tier[0]), "tier named '%s', want %s",
+		   t[0].name, env->tier[0]);
+	ST_FAIL_IF(t[0].prio != 10, "tier priority %d, swapon gave 10", t[0].prio);
+	ST_FAIL_IF(t[0].backing || t[0].inuse, "a fresh tier backs %lu, uses %lu",
+		   t[0].backing, t[0].inuse);
+
+	vst_events_read(&e0);
+	vst_run_measured(env, vst_argv(&av, "memverify", "-s %u -p %u -f random",
+				       WORK_MIB, PASSES), &r, NULL);
+	/* Quiet now: what the tier backs matches the tier events */
+	vst_events_read(&e1);
+	vst_sample(env, &g);
+	net = (e1.v[VST_TIER_ALLOC] - e0.v[VST_TIER_ALLOC]) -
+	      (e1.v[VST_TIER_FREE] - e0.v[VST_TIER_FREE]);
+
+	ST_FAIL_IF(r.status != 0, "memverify failed (%d): data lost or corrupted", r.status);
+	ST_FAIL_IF(r.d.v[VST_PSWPOUT] < MIN_OUT_PAGES, "pswpout %lu, want >= %llu",
+		   r.d.v[VST_PSWPOUT], MIN_OUT_PAGES);
+	ST_FAIL_IF(r.d.v[VST_PSWPIN] < MIN_OUT_PAGES, "pswpin %lu, want >= %llu",
+		   r.d.v[VST_PSWPIN], MIN_OUT_PAGES);
+	ST_FAIL_IF(r.d.v[VST_TIER_ALLOC] < MIN_OUT_PAGES, "vswap_tier_alloc %lu, want >= %llu",
+		   r.d.v[VST_TIER_ALLOC], MIN_OUT_PAGES);
+	ST_FAIL_IF(r.d.v[VST_ZSWPOUT], "zswap is off but stored %lu pages",
+		   r.d.v[VST_ZSWPOUT]);
+	ST_FAIL_IF(r.sectors < r.d.v[VST_PSWPOUT] * 8,
+		   "disk saw %lu sectors written for %lu pages swapped out",
+		   r.sectors, r.d.v[VST_PSWPOUT]);
+	ST_FAIL_IF(r.peak.backing[0] < MIN_OUT_PAGES / 2,
+		   "the tier backed at most %lu virtual slots, want >= %llu",
+		   r.peak.backing[0], MIN_OUT_PAGES / 2);
+	ST_FAIL_IF(!r.peak.phys, "vswap/stat phys stayed 0");
+	ST_FAIL_IF(!r.peak.cg_phys, "memory.stat vswap_phys stayed 0");
+	ST_FAIL_IF(r.leftover > VST_LINGER_PAGES,
+		   "%lu pages still held after the workload exited (tier backing %lu inuse %lu)",
+		   r.leftover, r.after.backing[0], r.after.inuse[0]);
+	ST_FAIL_IF(net != g.backing[0],
+		   "vswap_tier_alloc - vswap_tier_free = %lu, the tier backs %lu",
+		   net, g.backing[0]);
+	return ST_PASS;
+}
+
+static struct st_test vswap_tier_ssd = {
+	.name = "vswap_tier_ssd",
+	.description = "random pages go to a non-rotational tier and all come back",
+	.setup = tier_ssd_setup,
+	.run = tier_run,
+	.cleanup = vst_cleanup,
+	.timeout = 300,
+};
+REGISTER_ST_TEST(vswap_tier_ssd);
+
+static struct st_test vswap_tier_hdd = {
+	.name = "vswap_tier_hdd",
+	.description = "random pages go to a rotational tier and all come back",
+	.setup = tier_hdd_setup,
+	.run = tier_run,
+	.cleanup = vst_cleanup,
+	.timeout = 300,
+};
+REGISTER_ST_TEST(vswap_tier_hdd);
+
+/* ---------------------------------------------------------------------
+ * vswap_tier_swapoff, vswap_tier_swapoff2
+ */
+
+#define SWAPOFF_PASSES	4	/* long enough to be running at swapoff */
+#define SWAPOFF_BACKING	(8 * MiB / VST_PAGE)	/* swapoff once backed */
+#define SWAPOFF_WAIT_S	120	/* for the tier to back that much */
+
+static enum st_status swapoff_setup(void **ctx)
+{
+	return vst_setup(ctx, "vswap_tier_swapoff", 0, 1, LIMIT_MIB, HIGH_MIB);
+}
+
+static enum st_status swapoff2_setup(void **ctx)
+{
+	return vst_setup(ctx, "vswap_tier_swapoff2", 0, 2, LIMIT_MIB, HIGH_MIB);
+}
+
+/*
+ * Start the workload, wait until tier 0 backs SWAPOFF_BACKING slots, swap
+ * it off while the workload runs (lifting the cgroup's limits first when
+ * @lift), then let the workload finish.
+ */
+static enum st_status swapoff_common(struct vst_env *env, bool lift)
+{
+	struct vst_gauges g, s, before, after;
+	struct vst_events e0, e1, d;
+	struct vst_proc p;
+	struct vst_argv av;
+	uint64_t min_phys;
+	bool ran_after;
+	double t0, dt;
+	int ret, status, err = 0;
+
+	memset(&g, 0, sizeof(g));
+	memset(&before, 0, sizeof(before));
+	memset(&after, 0, sizeof(after));
+	vst_events_read(&e0);
+	if (vst_spawn(&p, env->cg, vst_argv(&av, "memverify", "-s %u -p %u -f random",
+					     WORK_MIB, SWAPOFF_PASSES)))
+		return ST_FAIL;
+	t0 = now();
+	for (;;) {
+		if (!vst_poll(&p, 100) || vst_exited(&p))
+			break;
+		vst_sample(env, &g);
+		vst_gauges_max(&before, &g);
+		if (g.backing[0] >= SWAPOFF_BACKING || now() - t0 > SWAPOFF_WAIT_S)
+			break;
+	}
+	vst_gauges_log("before swapoff (peak)", &before);
+	if (vst_exited(&p) || g.backing[0] < SWAPOFF_BACKING) {
+		status = vst_reap(&p);
+		st_log("workload exit status %d", status);
+		ST_FAIL_IF(true, "%s before the tier backed %llu slots (%lu)",
+			   status == -1 ? "the workload was killed" : "the workload ended",
+			   SWAPOFF_BACKING, g.backing[0]);
+	}
+	if (env->nr_tiers > 1)
+		ST_FAIL_IF(before.backing[1],
+			   "tier 2 (prio 5) backed %lu slots while tier 1 (prio 10) had room",
+			   before.backing[1]);
+
+	if (lift && (st_cg_write(env->cg, "memory.high", "max") ||
+		     st_cg_write(env->cg, "memory.max", "max"))) {
+		vst_reap(&p);
+		return ST_FAIL;
+	}
+	st_log("swapoff %s with %lu slots backed", env->tier[0], g.backing[0]);
+	t0 = now();
+	ret = swapoff(env->tier[0]);
+	if (ret)
+		err = errno;
+	dt = now() - t0;
+	ran_after = !vst_exited(&p);
+	vst_sample(env, &g);
+	st_log("swapoff: %s in %.1f s, workload %s", ret ? strerror(err) : "done",
+	       dt, ran_after ? "still running" : "already ended");
+	vst_gauges_log("right after swapoff", &g);
+
+	/*
+	 * vswap/stat figures are sums of per-cpu counters that fold within a
+	 * second or two: with no tier left, phys must come down to nothing
+	 * (its lowest value from here on), not be 0 at once.
+	 */
+	min_phys = g.phys;
+	while (vst_poll(&p, 100)) {
+		vst_sample(env, &s);
+		vst_gauges_max(&after, &s);
+		if (s.phys < min_phys)
+			min_phys = s.phys;
+	}
+	status = vst_reap(&p);
+	for (t0 = now(); min_phys && now() - t0 < 3; usleep(100000)) {
+		vst_sample(env, &s);
+		if (s.phys < min_phys)
+			min_phys = s.phys;
+	}
+	vst_events_read(&e1);
+	vst_events_sub(&d, &e1, &e0);
+	vst_events_log("events", &d);
+	vst_gauges_log("after swapoff (peak)", &after);
+
+	ST_FAIL_IF(ret, "swapoff %s: %s", env->tier[0], strerror(err));
+	ST_FAIL_IF(g.listed[0] || after.listed[0], "%s still in the tiers file after swapoff",
+		   env->tier[0]);
+	ST_FAIL_IF(status != 0, "memverify failed (%d): data lost or corrupted", status);
+	ST_FAIL_IF(!d.v[VST_MOVE], "swapoff moved nothing (vswap_move 0)");
+	if (env->nr_tiers == 1) {
+		ST_FAIL_IF(min_phys > VST_LINGER_PAGES,
+			   "vswap/stat phys never below %lu with the only tier swapped off",
+			   min_phys);
+	} else {
+		ST_FAIL_IF(!g.listed[1], "%s left the tiers file", env->tier[1]);
+		if (ran_after)
+			ST_FAIL_IF(!after.backing[1],
+				   "nothing went to %s after %s was swapped off",
+				   env->tier[1], env->tier[0]);
+	}
+	return ST_PASS;
+}
+
+static enum st_status swapoff_run(void *arg)
+{
+	return swapoff_common(arg, true);
+}
+
+static enum st_status swapoff2_run(void *arg)
+{
+	return swapoff_common(arg, false);
+}
+
+static struct st_test vswap_tier_swapoff = {
+	.name = "vswap_tier_swapoff",
+	.description = "swapoff of the only tier under a running workload moves its pages in",
+	.setup = swapoff_setup,
+	.run = swapoff_run,
+	.cleanup = vst_cleanup,
+	.timeout = 400,
+};
+REGISTER_ST_TEST(vswap_tier_swapoff);
+
+static struct st_test vswap_tier_swapoff2 = {
+	.name = "vswap_tier_swapoff2",
+	.description = "swapoff of the first of two tiers under pressure: pages move, the second takes over",
+	.setup = swapoff2_setup,
+	.run = swapoff2_run,
+	.cleanup = vst_cleanup,
+	.timeout = 400,
+};
+REGISTER_ST_TEST(vswap_tier_swapoff2);
+
+/* ---------------------------------------------------------------------
+ * vswap_io_error
+ */
+
+#define FLAKEY		"vswap_flakey"
+#define FLAKEY_UP_S	2	/* seconds writes work ... */
+#define FLAKEY_DOWN_S	1	/* ... and seconds they fail */
+#define IOERR_MIB	48
+#define DMSETUP		"DM_DISABLE_UDEV=1 dmsetup"
+
+static void flakey_remove(struct vst_env *env)
+{
+	if (env->nr_tiers && swapoff(env->tier[0]) && errno != EINVAL)
+		st_log("swapoff %s: %s", env->tier[0], strerror(errno));
+	st_cmd(NULL, 0, DMSETUP " remove --noudevsync " FLAKEY " >/dev/null 2>&1");
+}
+
+static enum st_status io_error_setup(void **ctxp)
+{
+	char out[256], dev[32];
+	const char *disk;
+	uint64_t sectors, minor;
+	struct vst_env *env;
+	enum st_status st;
+	int tries;
+
+	if (!st_vswap_available())
+		return st_skip("kernel without vswap");
+	disk = st_disk(0);
+	if (!disk)
+		return st_skip("needs a virtio disk (run with DISKS>=1)");
+	snprintf(dev, sizeof(dev), "%s", disk);
+	if (st_cmd(NULL, 0, "command -v dmsetup >/dev/null 2>&1"))
+		return st_skip("no dmsetup to build a dm-flakey tier");
+	if (st_cmd(out, sizeof(out), DMSETUP " targets 2>/dev/null") ||
+	    !strstr(out, "flakey"))
+		return st_skip("kernel without the dm-flakey target");
+
+	st = vst_setup(ctxp, "vswap_io_error", 0, 0, LIMIT_MIB, HIGH_MIB);
+	if (st != ST_PASS)
+		return st;
+	env = *ctxp;
+	/* A device left over by a killed run would hold the disk */
+	flakey_remove(env);
+
+	snprintf(out, sizeof(out), "/sys/block/%s/size", dev + 5);
+	if (st_read_u64(out, &sectors))
+		goto fail;
+	if (st_cmd(out, sizeof(out), DMSETUP " create --noudevsync " FLAKEY
+		   " --table '0 %lu linear %s 0' 2>&1", sectors, dev)) {
+		st_log("dmsetup create: %s", out);
+		goto fail;
+	}
+	if (st_cmd(out, sizeof(out), DMSETUP " info -c --noheadings -o minor " FLAKEY) ||
+	    sscanf(out, "%lu", &minor) != 1) {
+		st_log("dmsetup info: %s", out);
+		goto fail;
+	}
+	snprintf(env->tier[0], sizeof(env->tier[0]), "/dev/dm-%lu", minor);
+	/* devtmpfs makes the node asynchronously */
+	for (tries = 0; access(env->tier[0], F_OK) && tries < 200; tries++)
+		usleep(10000);
+	/* mkswap and swapon while writes still work */
+	if (st_swapon(env->tier[0], 10))
+		goto fail;
+	env->nr_tiers = 1;
+	if (st_cmd(out, sizeof(out), DMSETUP " reload --noudevsync " FLAKEY
+		   " --table '0 %lu flakey %s 0 %d %d 1 error_writes' 2>&1 && "
+		   DMSETUP " resume --noudevsync " FLAKEY " 2>&1",
+		   sectors, dev, FLAKEY_UP_S, FLAKEY_DOWN_S)) {
+		st_log("dmsetup reload flakey: %s", out);
+		goto fail;
+	}
+	return ST_PASS;
+fail:
+	flakey_remove(env);
+	vst_cleanup(env);
+	return ST_FAIL;
+}
+
+static enum st_status io_error_run(void *arg)
+{
+	struct vst_env *env = arg;
+	struct vst_result r;
+	struct vst_argv av;
+	unsigned int errors;
+	int kmsg;
+
+	kmsg = vst_kmsg_open();
+	ST_FAIL_IF(kmsg < 0, "cannot read the kernel log");
+	vst_run_measured(env, vst_argv(&av, "memverify", "-s %u -p %u -f random",
+				       IOERR_MIB, PASSES), &r, NULL);
+	errors = vst_kmsg_count(kmsg, "Write-error on swap-device");
+	close(kmsg);
+	st_log("%u 'Write-error on swap-device' messages (rate-limited)", errors);
+
+	ST_FAIL_IF(r.status != 0, "memverify failed (%d): data lost or corrupted", r.status);
+	ST_FAIL_IF(!errors, "no write to %s failed", env->tier[0]);
+	ST_FAIL_IF(!r.d.v[VST_PSWPOUT], "nothing was written to the tier");
+	ST_FAIL_IF(!r.d.v[VST_TIER_ALLOC], "no tier slot was allocated");
+	ST_FAIL_IF(!r.peak.backing[0], "the tier never backed a virtual slot");
+	ST_FAIL_IF(r.leftover > VST_LINGER_PAGES,
+		   "%lu pages still held after the workload exited", r.leftover);
+	return ST_PASS;
+}
+
+static void io_error_cleanup(void *arg)
+{
+	flakey_remove(arg);
+	vst_cleanup(arg);
+}
+
+static struct st_test vswap_io_error = {
+	.name = "vswap_io_error",
+	.description = "a tier failing writes: errors logged, pages kept and rewritten, every byte verified",
+	.setup = io_error_setup,
+	.run = io_error_run,
+	.cleanup = io_error_cleanup,
+	.timeout = 300,
+};
+REGISTER_ST_TEST(vswap_io_error);
