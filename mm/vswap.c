@@ -669,16 +669,12 @@ void vswap_free_map(struct swap_info_struct *si, unsigned char *swap_map)
  * Hooks on the swap paths
  */
 
-/* Somewhere to put a page: zswap, or a tier */
-static bool vswap_has_backend(void)
-{
-	return zswap_is_enabled() || vswap_tier_room();
-}
-
 /*
  * get_swap_pages() while vswap is on: every new entry is virtual.  Large
  * folios get nothing and are split by reclaim (as on a device without
- * clusters), so each descriptor describes one page.
+ * clusters), so each descriptor describes one page.  A slot is handed out
+ * even with no zswap and no tier: zero pages need neither, and the others
+ * stay in memory (vswap_keep), as with memory.zswap.writeback=0.
  */
 int vswap_get_pages(int n_goal, swp_entry_t entries[], int order)
 {
@@ -686,7 +682,7 @@ int vswap_get_pages(int n_goal, swp_entry_t entries[], int order)
 	int n = 0, tries;
 	long avail;
 
-	if (order || !vswap_has_backend())
+	if (order)
 		return 0;
 	/* keeps the device, and what activation touches, from going away */
 	si = get_swap_device(swp_entry(READ_ONCE(vswap_type), 1));

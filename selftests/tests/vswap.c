@@ -10,8 +10,7 @@
  *                     match the size file, static_bytes > 0 and
  *                     dynamic_bytes small at rest.  While enabled, size
  *                     refuses a new size (EBUSY), garbage (EINVAL) and a
- *                     size below one cluster; writeback_batch, if the
- *                     kernel has it, is 32 and refuses 0.  enabled=0
+ *                     size below one cluster.  enabled=0
  *                     removes the line, a size written then is the size
  *                     of the next enable, and size 0 is the default again.
  * vswap_zswap_nodisk: no swap device at all, zswap on: 64 MiB of
@@ -115,19 +114,6 @@ static enum st_status proc_swaps_run(void *arg)
 	ST_CHECK(!st_read_u64(VSWAP_DIR "/size", &size2));
 	ST_FAIL_IF(size2 != size, "size is %lu after refused writes, was %lu",
 		   size2, size);
-
-	/* A batch knob, where the kernel has one: 32 by default, never 0 */
-	if (!access(VSWAP_DIR "/writeback_batch", F_OK)) {
-		ST_CHECK(!st_read_u64(VSWAP_DIR "/writeback_batch", &v));
-		ST_FAIL_IF(v != 32, "writeback_batch is %lu, want 32 by default", v);
-		err = vst_try_write(VSWAP_DIR "/writeback_batch", "0");
-		ST_FAIL_IF(!err, "writeback_batch=0 accepted");
-		ST_CHECK(!st_write(VSWAP_DIR "/writeback_batch", "64"));
-		ST_CHECK(!st_read_u64(VSWAP_DIR "/writeback_batch", &v) && v == 64);
-		ST_CHECK(!st_write(VSWAP_DIR "/writeback_batch", "32"));
-	} else {
-		st_log("no writeback_batch knob");
-	}
 
 	/* Off: the line goes */
 	ST_FAIL_IF(st_write(VSWAP_DIR "/enabled", "0"), "enabled=0 failed");
