@@ -632,23 +632,28 @@ bool vswap_map_hole(struct swap_info_struct *si, unsigned long offset)
 	return !test_bit(offset / PAGE_SIZE, vswap.map_mapped);
 }
 
-/* swapoff of the virtual device, all slots free: undo vswap_enable() */
-void vswap_free_map(struct swap_info_struct *si, unsigned char *swap_map)
+/* Free the sparse swap_map, the descriptor tables and their indexes */
+static void vswap_free_all(void)
 {
-	unsigned long pg, nr_pages = DIV_ROUND_UP(vswap.nr_slots, PAGE_SIZE);
-	unsigned long c;
+	unsigned long pg, c;
 
-	for_each_set_bit(pg, vswap.map_mapped, nr_pages) {
-		unsigned long addr = (unsigned long)swap_map + pg * PAGE_SIZE;
-		struct page *page = vmalloc_to_page((void *)addr);
+	if (vswap.map_area && vswap.map_mapped) {
+		for_each_set_bit(pg, vswap.map_mapped,
+				 DIV_ROUND_UP(vswap.nr_slots, PAGE_SIZE)) {
+			unsigned long addr = (unsigned long)vswap.map_area->addr +
+					     pg * PAGE_SIZE;
+			struct page *page = vmalloc_to_page((void *)addr);
 
-		vm_area_unmap_pages(vswap.map_area, addr, addr + PAGE_SIZE);
-		set_page_private(page, 0);
-		__free_page(page);
+			vm_area_unmap_pages(vswap.map_area, addr, addr + PAGE_SIZE);
+			/* a swap count continuation head leaves this set */
+			set_page_private(page, 0);
+			__free_page(page);
+		}
 	}
-	free_vm_area(vswap.map_area);
+	if (vswap.map_area)
+		free_vm_area(vswap.map_area);
 	vswap.map_area = NULL;
-	for (c = 0; c < vswap.nr_clusters; c++)
+	for (c = 0; vswap.tables && c < vswap.nr_clusters; c++)
 		if (vswap.tables[c])
 			free_page((unsigned long)vswap.tables[c]);
 	while (vswap.pool_nr)
@@ -661,6 +666,12 @@ void vswap_free_map(struct swap_info_struct *si, unsigned char *swap_map)
 	atomic_long_set(&vswap.nr_map_pages, 0);
 	atomic_long_set(&vswap.nr_cgroup_pages, 0);
 	INIT_LIST_HEAD(&vswap.unpopulated);
+}
+
+/* swapoff of the virtual device, all slots free: undo vswap_enable() */
+void vswap_free_map(struct swap_info_struct *si, unsigned char *swap_map)
+{
+	vswap_free_all();
 	/* before the type can be reused by a swapon */
 	WRITE_ONCE(vswap_type, MAX_SWAPFILES);
 }
@@ -921,28 +932,7 @@ static int vswap_enable(void)
 	return 0;
 
 free:
-	if (vswap.map_area) {
-		unsigned long pg;
-
-		for_each_set_bit(pg, vswap.map_mapped, DIV_ROUND_UP(nr, PAGE_SIZE)) {
-			unsigned long addr = (unsigned long)vswap.map_area->addr +
-					     pg * PAGE_SIZE;
-			struct page *page = vmalloc_to_page((void *)addr);
-
-			vm_area_unmap_pages(vswap.map_area, addr, addr + PAGE_SIZE);
-			__free_page(page);
-		}
-		free_vm_area(vswap.map_area);
-	}
-	vswap.map_area = NULL;
-	if (vswap.tables && vswap.tables[0])
-		free_page((unsigned long)vswap.tables[0]);
-	kvfree(vswap.tables);
-	vswap.tables = NULL;
-	bitmap_free(vswap.map_mapped);
-	vswap.map_mapped = NULL;
-	atomic_long_set(&vswap.nr_tables, 0);
-	atomic_long_set(&vswap.nr_map_pages, 0);
+	vswap_free_all();
 	pr_err("cannot enable: %d\n", err);
 	return err;
 }

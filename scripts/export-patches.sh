@@ -18,7 +18,7 @@ out=$top/patches
 
 # patch name | subject | files
 topics=(
-"0001-mm-vswap-add-CONFIG_VSWAP-and-SWP_VIRTUAL.patch|mm: vswap: add CONFIG_VSWAP and SWP_VIRTUAL|mm/Kconfig mm/Makefile include/linux/swap.h"
+"0001-mm-vswap-add-CONFIG_VSWAP-and-SWP_VIRTUAL.patch|mm: vswap: add CONFIG_VSWAP and SWP_VIRTUAL|mm/Kconfig mm/Makefile include/linux/swap.h Documentation/admin-guide/kernel-parameters.txt"
 "0002-mm-vswap-per-backend-counters-in-vmstat-and-memory.stat.patch|mm: vswap: per-backend counters in vmstat and memory.stat|include/linux/mmzone.h include/linux/vm_event_item.h mm/vmstat.c mm/memcontrol.c"
 "0003-mm-swap_cgroup-maps-populated-on-demand.patch|mm: swap_cgroup: maps populated on demand|include/linux/swap_cgroup.h mm/swap_cgroup.c"
 "0004-mm-swapfile-hooks-for-a-virtual-swap-device.patch|mm: swapfile: hooks for a virtual swap device|mm/swap.h mm/swapfile.c mm/swap_slots.c mm/swap_state.c"
@@ -30,7 +30,8 @@ body() {
 	case $1 in
 	0001*) cat <<'M'
 A virtual swap device is a swap_info_struct with SWP_VIRTUAL set: no
-block device, no extents, a sparse swap_map.  mm/vswap.c implements it.
+block device, no extents, a sparse swap_map.  mm/vswap.c implements it;
+vswap= and vswap_size= choose its state and size at boot.
 M
 	;;
 	0002*) cat <<'M'

@@ -25,6 +25,24 @@ enum pat_fill {
 	PAT_MIXED,		/* by page: random, compressible, zero, same */
 };
 
+/* The fill named @name on a command line ("random", ...), or -1 */
+static inline int pat_fill_by_name(const char *name)
+{
+	static const char *const names[] = {
+		[PAT_RANDOM] = "random",
+		[PAT_COMPRESSIBLE] = "compressible",
+		[PAT_ZERO] = "zero",
+		[PAT_SAME] = "same",
+		[PAT_MIXED] = "mixed",
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(name, names[i]))
+			return i;
+	return -1;
+}
+
 struct pat_header {
 	uint64_t magic;
 	uint64_t addr;		/* virtual address the page was written at */

@@ -245,11 +245,10 @@ int st_cg_u64(const char *cg, const char *file, uint64_t *val)
 	return st_read_u64(path, val);
 }
 
-int st_cg_run(const char *cg, char *const argv[])
+pid_t st_cg_spawn(const char *cg, char *const argv[], int *fd)
 {
-	char procs[PATH_MAX], line[1024];
-	int wstatus, pfd[2];
-	FILE *out;
+	char procs[PATH_MAX];
+	int pfd[2];
 	pid_t pid;
 
 	snprintf(procs, sizeof(procs), "%s/cgroup.procs", cg);
@@ -266,7 +265,7 @@ int st_cg_run(const char *cg, char *const argv[])
 		return -1;
 	}
 	if (pid == 0) {
-		/* Its output becomes TAP comments, read by the parent. */
+		/* Its output goes to the pipe, read by the parent. */
 		dup2(pfd[1], 1);
 		dup2(pfd[1], 2);
 		/* In the cgroup before its first allocation. */
@@ -277,13 +276,28 @@ int st_cg_run(const char *cg, char *const argv[])
 		_exit(127);
 	}
 	close(pfd[1]);
-	out = fdopen(pfd[0], "r");
+	*fd = pfd[0];
+	return pid;
+}
+
+int st_cg_run(const char *cg, char *const argv[])
+{
+	char line[1024];
+	int wstatus, fd;
+	FILE *out;
+	pid_t pid;
+
+	pid = st_cg_spawn(cg, argv, &fd);
+	if (pid < 0)
+		return -1;
+	/* Its output becomes TAP comments. */
+	out = fdopen(fd, "r");
 	while (out && fgets(line, sizeof(line), out))
 		st_log("%s", line);
 	if (out)
 		fclose(out);
 	else
-		close(pfd[0]);
+		close(fd);
 
 	if (waitpid(pid, &wstatus, 0) < 0)
 		return -1;

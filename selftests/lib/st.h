@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 /* Every test cgroup lives below this one; st_env_reset() removes it. */
 #define ST_CG_ROOT	"/sys/fs/cgroup/swapext-test"
@@ -50,6 +51,8 @@ int st_cg_u64(const char *cg, const char *file, uint64_t *val);
  * Its output is logged as TAP comments.
  */
 int st_cg_run(const char *cg, char *const argv[]);
+/* Start argv in cgroup @cg, its stdout and stderr on *@fd; its pid or -1 */
+pid_t st_cg_spawn(const char *cg, char *const argv[], int *fd);
 
 /*
  * Run build/selftests/memverify in @cg: @mib MiB, @passes generations of

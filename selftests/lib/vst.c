@@ -430,37 +430,10 @@ char *const *vst_argv(struct vst_argv *a, const char *prog, const char *fmt, ...
 
 int vst_spawn(struct vst_proc *p, const char *cg, char *const argv[])
 {
-	char procs[PATH_MAX];
-	int pfd[2];
-
 	memset(p, 0, sizeof(*p));
 	p->fd = -1;
-	snprintf(procs, sizeof(procs), "%s/cgroup.procs", cg);
-	if (pipe2(pfd, O_CLOEXEC)) {
-		st_log("pipe: %s", strerror(errno));
-		return -errno;
-	}
-	fflush(stdout);
-	p->pid = fork();
-	if (p->pid < 0) {
-		st_log("fork: %s", strerror(errno));
-		close(pfd[0]);
-		close(pfd[1]);
-		return -EAGAIN;
-	}
-	if (p->pid == 0) {
-		dup2(pfd[1], 1);
-		dup2(pfd[1], 2);
-		/* In the cgroup before its first allocation. */
-		if (st_write(procs, "0"))
-			_exit(127);
-		execv(argv[0], argv);
-		st_log("exec %s: %s", argv[0], strerror(errno));
-		_exit(127);
-	}
-	close(pfd[1]);
-	p->fd = pfd[0];
-	return 0;
+	p->pid = st_cg_spawn(cg, argv, &p->fd);
+	return p->pid < 0 ? -EAGAIN : 0;
 }
 
 static void take_line(struct vst_proc *p)

@@ -30,13 +30,6 @@
 
 #define MAX_REPORTS	10
 
-static const char *const fill_names[] = {
-	[PAT_RANDOM] = "random",
-	[PAT_COMPRESSIBLE] = "compressible",
-	[PAT_ZERO] = "zero",
-	[PAT_SAME] = "same",
-	[PAT_MIXED] = "mixed",
-};
 
 static double now(void)
 {
@@ -142,14 +135,11 @@ int main(int argc, char **argv)
 			passes = number(optarg, 1000000);
 			break;
 		case 'f':
-			for (i = 0; i < sizeof(fill_names) / sizeof(fill_names[0]); i++)
-				if (!strcmp(optarg, fill_names[i]))
-					break;
-			if (i == sizeof(fill_names) / sizeof(fill_names[0])) {
+			if (pat_fill_by_name(optarg) < 0) {
 				fprintf(stderr, "memverify: unknown fill '%s'\n", optarg);
 				return 2;
 			}
-			fill = i;
+			fill = pat_fill_by_name(optarg);
 			break;
 		case 'r':
 			random_order = true;

@@ -49,13 +49,6 @@
 #define MAX_REPORTS	10
 #define HPAGE		(2UL << 20)
 
-static const char *const fill_names[] = {
-	[PAT_RANDOM] = "random",
-	[PAT_COMPRESSIBLE] = "compressible",
-	[PAT_ZERO] = "zero",
-	[PAT_SAME] = "same",
-	[PAT_MIXED] = "mixed",
-};
 
 static size_t psize;
 static enum pat_fill fill = PAT_MIXED;
@@ -494,7 +487,7 @@ int main(int argc, char **argv)
 	const char *mode = NULL, *dest = NULL;
 	unsigned long long mib = 0;
 	unsigned int passes = 2;
-	size_t i, n;
+	size_t n;
 	int opt, ret;
 
 	psize = sysconf(_SC_PAGESIZE);
@@ -507,14 +500,11 @@ int main(int argc, char **argv)
 			mib = strtoull(optarg, NULL, 10);
 			break;
 		case 'f':
-			for (i = 0; i < sizeof(fill_names) / sizeof(fill_names[0]); i++)
-				if (!strcmp(optarg, fill_names[i]))
-					break;
-			if (i == sizeof(fill_names) / sizeof(fill_names[0])) {
+			if (pat_fill_by_name(optarg) < 0) {
 				fprintf(stderr, "vswapwork: unknown fill '%s'\n", optarg);
 				return 2;
 			}
-			fill = i;
+			fill = pat_fill_by_name(optarg);
 			break;
 		case 'p':
 			passes = strtoul(optarg, NULL, 10);
