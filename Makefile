@@ -181,7 +181,7 @@ VM_CMD		:= $(value CMD)
 export VM_CMD
 
 check: all
-	@$(VMENV) $(VM) selftests/run-in-vm.sh $(if $(T),-t $(T))
+	@$(VMENV) $(VM) selftests/run-in-vm.sh $(if $(filter 1,$(DEBUG)),-T 4) $(if $(T),-t $(T))
 
 vm: all
 	@test -n "$$VM_CMD" || { echo "usage: make vm CMD='command'" >&2; exit 2; }

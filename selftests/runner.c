@@ -103,10 +103,13 @@ static int __attribute__((noreturn)) child_main(struct st_test *t, int fd)
 	_exit(st == ST_PASS ? EXIT_PASS : st == ST_SKIP ? EXIT_SKIP : 1);
 }
 
+/* Timeouts are multiplied by this (-T): debug kernels run 10-30x slower */
+static unsigned int timeout_scale = 1;
+
 /* Run one test in a child; returns its status and fills @reason. */
 static enum st_status run_one(struct st_test *t, char *reason, size_t len)
 {
-	unsigned int timeout = t->timeout ?: DEFAULT_TIMEOUT;
+	unsigned int timeout = (t->timeout ?: DEFAULT_TIMEOUT) * timeout_scale;
 	double deadline = now() + timeout;
 	int pfd[2], wstatus;
 	ssize_t n;
@@ -193,9 +196,10 @@ static enum st_status run_one(struct st_test *t, char *reason, size_t len)
 static void usage(const char *prog)
 {
 	fprintf(stderr,
-		"usage: %s [-l] [-F] [-t PATTERN]...\n"
+		"usage: %s [-l] [-F] [-T SCALE] [-t PATTERN]...\n"
 		"  -l          list the tests and exit\n"
 		"  -F          run outside the test VM (swaps off, removes cgroups)\n"
+		"  -T SCALE    multiply every test's timeout by SCALE (debug kernels)\n"
 		"  -t PATTERN  run the tests whose name contains PATTERN (repeatable)\n",
 		prog);
 }
@@ -220,13 +224,20 @@ int main(int argc, char **argv)
 	bool list = false, force = false;
 	int nr_pats = 0, opt;
 
-	while ((opt = getopt(argc, argv, "lFt:h")) != -1) {
+	while ((opt = getopt(argc, argv, "lFT:t:h")) != -1) {
 		switch (opt) {
 		case 'l':
 			list = true;
 			break;
 		case 'F':
 			force = true;
+			break;
+		case 'T':
+			timeout_scale = strtoul(optarg, NULL, 10);
+			if (!timeout_scale || timeout_scale > 100) {
+				fprintf(stderr, "runner: -T takes 1 to 100\n");
+				return 2;
+			}
 			break;
 		case 't':
 			if (nr_pats < MAX_TESTS)
