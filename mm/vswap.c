@@ -118,7 +118,6 @@ static struct vswap {
 	int pool_nr;			/* tables in pool[]: si->lock */
 	struct mutex grow_lock;		/* one cluster activation at a time */
 	atomic_long_t nr_tables;	/* clusters holding a table */
-	atomic_long_t nr_map_pages;	/* swap_map pages mapped */
 	atomic_long_t nr_cgroup_pages;	/* swap_cgroup pages populated */
 } vswap = {
 	.grow_lock = __MUTEX_INITIALIZER(vswap.grow_lock),
@@ -129,7 +128,6 @@ struct vswap_tier {
 	u32 **rmap;			/* per tier cluster: virtual offsets */
 	unsigned long nr_chunks;	/* entries in rmap[] */
 	atomic_long_t nr_backing;	/* tier slots backing virtual slots */
-	atomic_long_t nr_chunk_allocs;	/* rmap chunks allocated */
 };
 
 static struct vswap_tier vswap_tiers[MAX_SWAPFILES];
@@ -180,33 +178,46 @@ static const enum node_stat_item vswap_stat_item[] = {
 	[VSWAP_FOLIO]	= NR_VSWAP_FOLIO,
 };
 
-/*
- * Count @desc's backend for the cgroup @entry is charged to.  The swap
- * cgroup record lives from the charge before the first write to the
- * uncharge after the last release, so increments and decrements meet the
- * same cgroup.  The global figures all go to one node: a slot has no node.
- */
-static void vswap_count(swp_entry_t entry, unsigned long desc, int delta)
+/* Does @desc's backend have a counter? */
+static bool vswap_counted(unsigned long desc)
 {
 	enum vswap_tag tag = vswap_tag(desc);
-	struct mem_cgroup *memcg;
 
-	if (tag == VSWAP_NONE || tag >= ARRAY_SIZE(vswap_stat_item))
+	return tag != VSWAP_NONE && tag < ARRAY_SIZE(vswap_stat_item);
+}
+
+/*
+ * Move @entry from @old's backend counter to @new's, for the cgroup it is
+ * charged to.  The swap cgroup record lives from the charge before the
+ * first write to the uncharge after the last release, so increments and
+ * decrements meet the same cgroup.  The global figures all go to one
+ * node: a slot has no node.
+ */
+static void vswap_count(swp_entry_t entry, unsigned long old, unsigned long new)
+{
+	struct mem_cgroup *memcg;
+	struct lruvec *lruvec;
+
+	if (!vswap_counted(old) && !vswap_counted(new))
 		return;
 	rcu_read_lock();
 	memcg = mem_cgroup_from_id(lookup_swap_cgroup_id(entry));
-	mod_lruvec_state(mem_cgroup_lruvec(memcg, NODE_DATA(first_memory_node)),
-			 vswap_stat_item[tag], delta);
+	lruvec = mem_cgroup_lruvec(memcg, NODE_DATA(first_memory_node));
+	if (vswap_counted(old))
+		mod_lruvec_state(lruvec, vswap_stat_item[vswap_tag(old)], -1);
+	if (vswap_counted(new))
+		mod_lruvec_state(lruvec, vswap_stat_item[vswap_tag(new)], 1);
 	rcu_read_unlock();
 }
 
 static void vswap_tier_free(swp_entry_t phys);
 
 /*
- * Point @entry's descriptor at @new and give up what the old one held.
- * zswap_invalidate() is a no-op when zswap has let the entry go already
- * (load, writeback, a failed store); a zswap store replaces its old entry
- * itself, so ZSWAP to ZSWAP keeps it.
+ * Point @entry's descriptor at @new and give up the tier slot the old one
+ * held.  A zswap entry is not ours to drop here: zswap lets it go itself
+ * on load, writeback and a failed or replacing store, and the free paths
+ * invalidate it before calling vswap_release(); the one case left, a page
+ * rewritten as zeroes, is handled in vswap_writepage().
  */
 static void vswap_set(swp_entry_t entry, unsigned long new)
 {
@@ -214,19 +225,9 @@ static void vswap_set(swp_entry_t entry, unsigned long new)
 
 	if (old == new)
 		return;
-	vswap_count(entry, old, -1);
-	vswap_count(entry, new, 1);
-
-	switch (vswap_tag(old)) {
-	case VSWAP_ZSWAP:
-		zswap_invalidate(entry);
-		break;
-	case VSWAP_PHYS:
+	vswap_count(entry, old, new);
+	if (vswap_tag(old) == VSWAP_PHYS)
 		vswap_tier_free(vswap_desc_phys(old));
-		break;
-	default:
-		break;
-	}
 }
 
 /* ---------------------------------------------------------------------
@@ -253,8 +254,6 @@ static u32 *vswap_rmap_slot(swp_entry_t phys, bool alloc)
 		if (cmpxchg(&tier->rmap[off / SWAPFILE_CLUSTER], NULL, chunk)) {
 			kfree(chunk);
 			chunk = READ_ONCE(tier->rmap[off / SWAPFILE_CLUSTER]);
-		} else {
-			atomic_long_inc(&tier->nr_chunk_allocs);
 		}
 	}
 	return chunk ? chunk + off % SWAPFILE_CLUSTER : NULL;
@@ -436,7 +435,6 @@ void vswap_tier_swapoff(struct swap_info_struct *si)
 	kvfree(tier->rmap);
 	tier->rmap = NULL;
 	tier->nr_chunks = 0;
-	atomic_long_set(&tier->nr_chunk_allocs, 0);
 }
 
 /* ---------------------------------------------------------------------
@@ -470,7 +468,6 @@ static int vswap_map_populate(unsigned long off)
 		return err;
 	}
 	set_bit(pg, vswap.map_mapped);
-	atomic_long_inc(&vswap.nr_map_pages);
 	return 0;
 }
 
@@ -663,7 +660,6 @@ static void vswap_free_all(void)
 	bitmap_free(vswap.map_mapped);
 	vswap.map_mapped = NULL;
 	atomic_long_set(&vswap.nr_tables, 0);
-	atomic_long_set(&vswap.nr_map_pages, 0);
 	atomic_long_set(&vswap.nr_cgroup_pages, 0);
 	INIT_LIST_HEAD(&vswap.unpopulated);
 }
@@ -752,6 +748,9 @@ int vswap_writepage(struct folio *folio, struct writeback_control *wbc)
 	VM_WARN_ON_ONCE(folio_test_large(folio));
 
 	if (is_folio_zero_filled(folio)) {
+		/* a copy zswap kept from an earlier writeout is stale now */
+		if (vswap_tag(old) == VSWAP_ZSWAP)
+			zswap_invalidate(entry);
 		vswap_set(entry, VSWAP_ZERO);
 		vswap_count_zero(folio, SWPOUT_ZERO);
 		folio_unlock(folio);
@@ -1050,6 +1049,21 @@ static ssize_t size_store(struct kobject *kobj, struct kobj_attribute *attr,
 	return err ? err : count;
 }
 
+/* Memory of @tier's reverse map; the caller holds a device reference */
+static unsigned long vswap_rmap_bytes(struct vswap_tier *tier)
+{
+	u32 **rmap = READ_ONCE(tier->rmap);
+	unsigned long c, bytes;
+
+	if (!rmap)
+		return 0;
+	bytes = tier->nr_chunks * sizeof(*rmap);
+	for (c = 0; c < tier->nr_chunks; c++)
+		if (READ_ONCE(rmap[c]))
+			bytes += SWAPFILE_CLUSTER * sizeof(u32);
+	return bytes;
+}
+
 /* One line per tier: type, priority, slots, in use, backing, rmap bytes */
 static ssize_t tiers_show(struct kobject *kobj, struct kobj_attribute *attr,
 			  char *buf)
@@ -1073,9 +1087,7 @@ static ssize_t tiers_show(struct kobject *kobj, struct kobj_attribute *attr,
 				     si->type, si->prio, si->pages,
 				     READ_ONCE(si->inuse_pages),
 				     atomic_long_read(&tier->nr_backing),
-				     tier->nr_chunks * sizeof(u32 *) +
-				     atomic_long_read(&tier->nr_chunk_allocs) *
-				     SWAPFILE_CLUSTER * sizeof(u32),
+				     vswap_rmap_bytes(tier),
 				     IS_ERR(name) ? "?" : name);
 		put_swap_device(si);
 	}
@@ -1090,7 +1102,7 @@ static ssize_t tiers_show(struct kobject *kobj, struct kobj_attribute *attr,
 static ssize_t stat_show(struct kobject *kobj, struct kobj_attribute *attr,
 			 char *buf)
 {
-	unsigned long nr_clusters, st, dyn, used;
+	unsigned long nr_clusters, nr_map_pages, st, dyn, used;
 	int len;
 
 	mutex_lock(&vswap_ctl_lock);
@@ -1099,6 +1111,8 @@ static ssize_t stat_show(struct kobject *kobj, struct kobj_attribute *attr,
 		return sysfs_emit(buf, "enabled 0\n");
 	}
 	nr_clusters = vswap.nr_clusters;
+	nr_map_pages = bitmap_weight(vswap.map_mapped,
+				     DIV_ROUND_UP(vswap.nr_slots, PAGE_SIZE));
 	used = READ_ONCE(vswap.si->inuse_pages);
 	/*
 	 * cluster_info, table pointers, swap_cgroup pointers, mapped bits,
@@ -1111,8 +1125,7 @@ static ssize_t stat_show(struct kobject *kobj, struct kobj_attribute *attr,
 	     DIV_ROUND_UP(vswap.nr_slots, SWAP_ADDRESS_SPACE_PAGES) *
 	     (sizeof(struct address_space) + sizeof(struct xarray));
 	dyn = (atomic_long_read(&vswap.nr_tables) + vswap.pool_nr +
-	       atomic_long_read(&vswap.nr_map_pages) +
-	       atomic_long_read(&vswap.nr_cgroup_pages)) * PAGE_SIZE;
+	       nr_map_pages + atomic_long_read(&vswap.nr_cgroup_pages)) * PAGE_SIZE;
 	len = sysfs_emit(buf, "enabled 1\n");
 	len += sysfs_emit_at(buf, len, "slots %lu\n", vswap.nr_slots);
 	len += sysfs_emit_at(buf, len, "slots_used %lu\n", used);
@@ -1120,8 +1133,7 @@ static ssize_t stat_show(struct kobject *kobj, struct kobj_attribute *attr,
 	len += sysfs_emit_at(buf, len, "clusters_populated %ld\n",
 			     atomic_long_read(&vswap.nr_tables));
 	len += sysfs_emit_at(buf, len, "tables_pooled %d\n", vswap.pool_nr);
-	len += sysfs_emit_at(buf, len, "map_pages %ld\n",
-			     atomic_long_read(&vswap.nr_map_pages));
+	len += sysfs_emit_at(buf, len, "map_pages %lu\n", nr_map_pages);
 	len += sysfs_emit_at(buf, len, "cgroup_pages %ld\n",
 			     atomic_long_read(&vswap.nr_cgroup_pages));
 	len += sysfs_emit_at(buf, len, "zero %lu\n",

@@ -65,7 +65,7 @@ for sc in sorted({s for s, _ in rows}):
     for k in ('stock', 'vswap'):
         w, p = med(sc, k, 'writes'), med(sc, k, 'sectors') / 8
         lines.append(f"| pages per write request ({k}) | | | {p / w if w else float('nan'):.1f} |")
-    tput = {k: 1 / med(sc, k, 'write_s') + 0 for k in ('stock', 'vswap')}
+    tput = {k: 1 / med(sc, k, 'write_s') for k in ('stock', 'vswap')}
     tin = {k: 1 / med(sc, k, 'verify_s') for k in ('stock', 'vswap')}
     lines += ["", f"Throughput ratio vswap/stock: swap-out {tput['vswap'] / tput['stock']:.3f}, "
               f"swap-in {tin['vswap'] / tin['stock']:.3f}."]
