@@ -23,9 +23,12 @@
  *   page per cluster, allocated when the allocator first needs the cluster
  *   and freed when the cluster empties.  The device's swap_map is a sparse
  *   vmalloc area whose pages are mapped, like the swap_cgroup pages, when a
- *   cluster in them is first used.  Those two stay mapped until vswap is
- *   disabled: lockless readers (swap_swapcount(), readahead) may look at any
- *   slot ever handed out, so unmapping under them is not safe.
+ *   cluster in them is first used, and given back once all 8 clusters a
+ *   swap_map page covers have emptied.  A reader of a stale entry may still
+ *   look at its swap count without holding the slot (do_swap_page(),
+ *   readahead), so a swap_map page is never unmapped: one read-only page of
+ *   SWAP_MAP_BAD bytes is mapped wherever no swap_map page is, and the
+ *   switch between the two is a single PTE store.
  *
  * - Tiers: every swapon'd device is a tier, chosen by priority.  A tier slot
  *   is allocated only when data must go to a tier - writeout of a page zswap
@@ -46,10 +49,13 @@
  * list.  A cluster that empties is retired: its table goes to a small pool
  * or is freed, its swap_map bytes become SWAP_MAP_BAD so that a stale
  * per-cpu allocation hint finds nothing free in it (the trick discard uses),
- * and it goes back on the unpopulated list.
+ * and it goes back on the unpopulated list.  A second later a work item
+ * frees the swap_map and swap_cgroup pages of every 4096 slots whose
+ * clusters are all unpopulated.
  *
  * Locking: the virtual si->lock protects the unpopulated list and the table
- * pool; vswap.grow_lock serialises activations, which sleep; vswap_ctl_lock
+ * pool; vswap.grow_lock serialises activations, which sleep, with the work
+ * that gives swap_map and swap_cgroup pages back; vswap_ctl_lock
  * serialises enable, disable and resizing.  Releasing a tier slot takes the
  * tier's locks, so it is never done under the virtual si->lock.
  */
@@ -75,7 +81,10 @@
 #include <linux/sysfs.h>
 #include <linux/vmalloc.h>
 #include <linux/vswap.h>
+#include <linux/workqueue.h>
 #include <linux/zswap.h>
+
+#include <asm/tlbflush.h>
 
 #include "swap.h"
 
@@ -96,6 +105,12 @@ enum vswap_tag {
 /* Spare descriptor tables kept instead of freed, to absorb churn */
 #define VSWAP_POOL		16
 
+/* Clusters whose swap counts share a swap_map page */
+#define VSWAP_CLUSTERS_PER_MAP	(PAGE_SIZE / SWAPFILE_CLUSTER)
+
+/* How long a retired cluster's swap_map page is kept before the release */
+#define VSWAP_RELEASE_DELAY	HZ
+
 /* Allocations on the swap-out path: no I/O, may use reserves, may fail */
 #define VSWAP_GFP		(GFP_NOIO | __GFP_HIGH | __GFP_NOWARN)
 
@@ -112,13 +127,17 @@ static struct vswap {
 	unsigned long nr_clusters;	/* nr_slots / SWAPFILE_CLUSTER */
 	atomic_long_t **tables;		/* descriptor table per cluster */
 	struct vm_struct *map_area;	/* the sparse swap_map */
+	struct page *bad_page;		/* SWAP_MAP_BAD, mapped read-only */
 	unsigned long *map_mapped;	/* swap_map pages mapped, bit per page */
+	unsigned long *map_idle;	/* pages with a retired cluster: atomic */
+	struct delayed_work release_work; /* gives idle map pages back */
 	struct list_head unpopulated;	/* clusters without a table: si->lock */
 	void *pool[VSWAP_POOL];		/* spare zeroed tables: si->lock */
 	int pool_nr;			/* tables in pool[]: si->lock */
 	struct mutex grow_lock;		/* one cluster activation at a time */
 	atomic_long_t nr_tables;	/* clusters holding a table */
 	atomic_long_t nr_cgroup_pages;	/* swap_cgroup pages populated */
+	atomic_long_t nr_released;	/* swap_map pages given back */
 } vswap = {
 	.grow_lock = __MUTEX_INITIALIZER(vswap.grow_lock),
 };
@@ -449,24 +468,69 @@ static void vswap_table_put(void *table)
 		free_page((unsigned long)table);
 }
 
-/* Map the swap_map page that holds slot @off */
+static unsigned long vswap_map_addr(unsigned long pg)
+{
+	return (unsigned long)vswap.map_area->addr + pg * PAGE_SIZE;
+}
+
+struct vswap_pte {
+	struct page *page;
+	pgprot_t prot;
+	unsigned long nr;		/* PTEs written */
+};
+
+static int vswap_pte_set(pte_t *pte, unsigned long addr, void *data)
+{
+	struct vswap_pte *p = data;
+
+	set_pte_at(&init_mm, addr, pte, mk_pte(p->page, p->prot));
+	p->nr++;
+	return 0;
+}
+
+/*
+ * At enable: the bad page everywhere, page tables included, so that no
+ * swap_map access ever finds a hole and no later switch allocates.
+ */
+static int vswap_map_init(unsigned long nr_pages)
+{
+	struct vswap_pte p = { .page = vswap.bad_page, .prot = PAGE_KERNEL_RO };
+
+	return apply_to_page_range(&init_mm, vswap_map_addr(0),
+				   nr_pages * PAGE_SIZE, vswap_pte_set, &p);
+}
+
+/*
+ * Map @page at swap_map page @pg in place of what is there.  One PTE store:
+ * a lockless reader sees the old page or the new one, and once this
+ * returns, no CPU reaches the old one any more.
+ */
+static void vswap_map_switch(unsigned long pg, struct page *page,
+			     pgprot_t prot)
+{
+	struct vswap_pte p = { .page = page, .prot = prot };
+	unsigned long addr = vswap_map_addr(pg);
+
+	apply_to_existing_page_range(&init_mm, addr, PAGE_SIZE,
+				     vswap_pte_set, &p);
+	WARN_ON_ONCE(p.nr != 1);
+	flush_tlb_kernel_range(addr, addr + PAGE_SIZE);
+}
+
+/* Map the swap_map page that holds slot @off, in place of the bad page */
 static int vswap_map_populate(unsigned long off)
 {
 	unsigned long pg = off / PAGE_SIZE;
-	unsigned long addr = (unsigned long)vswap.map_area->addr + pg * PAGE_SIZE;
 	struct page *page;
-	int err;
 
 	if (test_bit(pg, vswap.map_mapped))
 		return 0;
-	page = alloc_page(VSWAP_GFP | __GFP_ZERO);
+	page = alloc_page(VSWAP_GFP);
 	if (!page)
 		return -ENOMEM;
-	err = vm_area_map_pages(vswap.map_area, addr, addr + PAGE_SIZE, &page);
-	if (err) {
-		__free_page(page);
-		return err;
-	}
+	/* the clusters that stay unpopulated read as before: retired */
+	memset(page_address(page), SWAP_MAP_BAD, PAGE_SIZE);
+	vswap_map_switch(pg, page, PAGE_KERNEL);
 	set_bit(pg, vswap.map_mapped);
 	return 0;
 }
@@ -584,6 +648,75 @@ void vswap_retire_cluster(struct swap_info_struct *si,
 		vswap_table_put(table);
 		atomic_long_dec(&vswap.nr_tables);
 	}
+	set_bit(idx / VSWAP_CLUSTERS_PER_MAP, vswap.map_idle);
+	queue_delayed_work(system_unbound_wq, &vswap.release_work,
+			   VSWAP_RELEASE_DELAY);
+}
+
+/*
+ * Are all clusters sharing swap_map page @pg unpopulated?  Under grow_lock
+ * none can be activated; taking si->lock waits out a retirement still in
+ * progress: swap_entry_range_free() uncharges the swap_cgroup entries after
+ * free_cluster() retired their cluster, under the same si->lock.
+ */
+static bool vswap_map_idle(struct swap_info_struct *si, unsigned long pg)
+{
+	unsigned long c = pg * VSWAP_CLUSTERS_PER_MAP;
+	unsigned long end = min(c + VSWAP_CLUSTERS_PER_MAP, vswap.nr_clusters);
+	bool idle = test_bit(pg, vswap.map_mapped);
+
+	lockdep_assert_held(&vswap.grow_lock);
+	spin_lock(&si->lock);
+	for (; idle && c < end; c++)
+		idle = !vswap.tables[c];
+	spin_unlock(&si->lock);
+	return idle;
+}
+
+/*
+ * Give back swap_map page @pg, every swap count continuation page still
+ * chained to it (stock frees those at swapoff), and the swap_cgroup pages
+ * of its slots.  Every slot there is free and its cluster unpopulated:
+ * nothing but a stale reader of SWAP_MAP_BAD looks at them.
+ */
+static void vswap_map_release(struct swap_info_struct *si, unsigned long pg)
+{
+	struct page *page = vmalloc_to_page((void *)vswap_map_addr(pg));
+	struct page *cont, *next;
+	int freed;
+
+	vswap_map_switch(pg, vswap.bad_page, PAGE_KERNEL_RO);
+	clear_bit(pg, vswap.map_mapped);
+
+	spin_lock(&si->cont_lock);
+	if (page_private(page)) {
+		list_for_each_entry_safe(cont, next, &page->lru, lru) {
+			list_del(&cont->lru);
+			__free_page(cont);
+		}
+		set_page_private(page, 0);
+	}
+	spin_unlock(&si->cont_lock);
+	__free_page(page);
+
+	freed = swap_cgroup_depopulate(si->type, pg * PAGE_SIZE, PAGE_SIZE);
+	atomic_long_sub(freed, &vswap.nr_cgroup_pages);
+	atomic_long_inc(&vswap.nr_released);
+}
+
+static void vswap_release_fn(struct work_struct *work)
+{
+	unsigned long pg, nr_pages = DIV_ROUND_UP(vswap.nr_slots, PAGE_SIZE);
+	struct swap_info_struct *si = vswap.si;
+
+	mutex_lock(&vswap.grow_lock);
+	for_each_set_bit(pg, vswap.map_idle, nr_pages) {
+		clear_bit(pg, vswap.map_idle);
+		if (vswap_map_idle(si, pg))
+			vswap_map_release(si, pg);
+		cond_resched();
+	}
+	mutex_unlock(&vswap.grow_lock);
 }
 
 /*
@@ -608,6 +741,7 @@ int vswap_setup_clusters(struct swap_info_struct *si,
 	}
 	vswap.tables[0] = table;
 	atomic_long_inc(&vswap.nr_tables);
+	memset(swap_map, 0, SWAPFILE_CLUSTER);
 	swap_map[0] = SWAP_MAP_BAD;
 
 	/*
@@ -632,24 +766,28 @@ bool vswap_map_hole(struct swap_info_struct *si, unsigned long offset)
 /* Free the sparse swap_map, the descriptor tables and their indexes */
 static void vswap_free_all(void)
 {
+	struct page *page, *next;
 	unsigned long pg, c;
+	LIST_HEAD(pages);
 
 	if (vswap.map_area && vswap.map_mapped) {
 		for_each_set_bit(pg, vswap.map_mapped,
 				 DIV_ROUND_UP(vswap.nr_slots, PAGE_SIZE)) {
-			unsigned long addr = (unsigned long)vswap.map_area->addr +
-					     pg * PAGE_SIZE;
-			struct page *page = vmalloc_to_page((void *)addr);
-
-			vm_area_unmap_pages(vswap.map_area, addr, addr + PAGE_SIZE);
+			page = vmalloc_to_page((void *)vswap_map_addr(pg));
 			/* a swap count continuation head leaves this set */
 			set_page_private(page, 0);
-			__free_page(page);
+			list_add(&page->lru, &pages);
 		}
 	}
+	/* as vfree() does: unmap the area, then free what was mapped */
 	if (vswap.map_area)
 		free_vm_area(vswap.map_area);
 	vswap.map_area = NULL;
+	list_for_each_entry_safe(page, next, &pages, lru)
+		__free_page(page);
+	if (vswap.bad_page)
+		__free_page(vswap.bad_page);
+	vswap.bad_page = NULL;
 	for (c = 0; vswap.tables && c < vswap.nr_clusters; c++)
 		if (vswap.tables[c])
 			free_page((unsigned long)vswap.tables[c]);
@@ -659,14 +797,19 @@ static void vswap_free_all(void)
 	vswap.tables = NULL;
 	bitmap_free(vswap.map_mapped);
 	vswap.map_mapped = NULL;
+	bitmap_free(vswap.map_idle);
+	vswap.map_idle = NULL;
 	atomic_long_set(&vswap.nr_tables, 0);
 	atomic_long_set(&vswap.nr_cgroup_pages, 0);
+	atomic_long_set(&vswap.nr_released, 0);
 	INIT_LIST_HEAD(&vswap.unpopulated);
 }
 
 /* swapoff of the virtual device, all slots free: undo vswap_enable() */
 void vswap_free_map(struct swap_info_struct *si, unsigned char *swap_map)
 {
+	/* every cluster retired: the last release work may still run */
+	cancel_delayed_work_sync(&vswap.release_work);
 	vswap_free_all();
 	/* before the type can be reused by a swapon */
 	WRITE_ONCE(vswap_type, MAX_SWAPFILES);
@@ -904,8 +1047,15 @@ static int vswap_enable(void)
 	vswap.tables = kvcalloc(vswap.nr_clusters, sizeof(*vswap.tables),
 				GFP_KERNEL);
 	vswap.map_mapped = bitmap_zalloc(DIV_ROUND_UP(nr, PAGE_SIZE), GFP_KERNEL);
+	vswap.map_idle = bitmap_zalloc(DIV_ROUND_UP(nr, PAGE_SIZE), GFP_KERNEL);
 	vswap.map_area = get_vm_area(round_up(nr, PAGE_SIZE), VM_SPARSE);
-	if (!vswap.tables || !vswap.map_mapped || !vswap.map_area)
+	vswap.bad_page = alloc_page(GFP_KERNEL);
+	if (!vswap.tables || !vswap.map_mapped || !vswap.map_idle ||
+	    !vswap.map_area || !vswap.bad_page)
+		goto free;
+	memset(page_address(vswap.bad_page), SWAP_MAP_BAD, PAGE_SIZE);
+	err = vswap_map_init(DIV_ROUND_UP(nr, PAGE_SIZE));
+	if (err)
 		goto free;
 
 	file = anon_inode_create_getfile("[vswap]", &vswap_fops, NULL, O_RDWR,
@@ -1102,7 +1252,7 @@ static ssize_t tiers_show(struct kobject *kobj, struct kobj_attribute *attr,
 static ssize_t stat_show(struct kobject *kobj, struct kobj_attribute *attr,
 			 char *buf)
 {
-	unsigned long nr_clusters, nr_map_pages, st, dyn, used;
+	unsigned long nr_clusters, nr_pages, nr_map_pages, st, dyn, used;
 	int len;
 
 	mutex_lock(&vswap_ctl_lock);
@@ -1111,17 +1261,19 @@ static ssize_t stat_show(struct kobject *kobj, struct kobj_attribute *attr,
 		return sysfs_emit(buf, "enabled 0\n");
 	}
 	nr_clusters = vswap.nr_clusters;
-	nr_map_pages = bitmap_weight(vswap.map_mapped,
-				     DIV_ROUND_UP(vswap.nr_slots, PAGE_SIZE));
+	nr_pages = DIV_ROUND_UP(vswap.nr_slots, PAGE_SIZE);
+	nr_map_pages = bitmap_weight(vswap.map_mapped, nr_pages);
 	used = READ_ONCE(vswap.si->inuse_pages);
 	/*
-	 * cluster_info, table pointers, swap_cgroup pointers, mapped bits,
+	 * cluster_info, table pointers, swap_cgroup pointers, mapped and
+	 * idle bits, the PTE pages of the swap_map area and its bad page,
 	 * and a swap cache address_space and zswap tree per 64M
 	 */
 	st = nr_clusters * sizeof(struct swap_cluster_info) +
 	     nr_clusters * sizeof(*vswap.tables) +
 	     DIV_ROUND_UP(vswap.nr_slots, PAGE_SIZE / sizeof(u16)) * sizeof(void *) +
-	     BITS_TO_LONGS(DIV_ROUND_UP(vswap.nr_slots, PAGE_SIZE)) * sizeof(long) +
+	     2 * BITS_TO_LONGS(nr_pages) * sizeof(long) +
+	     DIV_ROUND_UP(nr_pages, PTRS_PER_PTE) * PAGE_SIZE + PAGE_SIZE +
 	     DIV_ROUND_UP(vswap.nr_slots, SWAP_ADDRESS_SPACE_PAGES) *
 	     (sizeof(struct address_space) + sizeof(struct xarray));
 	dyn = (atomic_long_read(&vswap.nr_tables) + vswap.pool_nr +
@@ -1136,6 +1288,8 @@ static ssize_t stat_show(struct kobject *kobj, struct kobj_attribute *attr,
 	len += sysfs_emit_at(buf, len, "map_pages %lu\n", nr_map_pages);
 	len += sysfs_emit_at(buf, len, "cgroup_pages %ld\n",
 			     atomic_long_read(&vswap.nr_cgroup_pages));
+	len += sysfs_emit_at(buf, len, "map_pages_released %ld\n",
+			     atomic_long_read(&vswap.nr_released));
 	len += sysfs_emit_at(buf, len, "zero %lu\n",
 			     global_node_page_state(NR_VSWAP_ZERO));
 	len += sysfs_emit_at(buf, len, "zswap %lu\n",
@@ -1191,6 +1345,7 @@ static int __init vswap_init(void)
 {
 	int err;
 
+	INIT_DELAYED_WORK(&vswap.release_work, vswap_release_fn);
 	err = sysfs_create_group(mm_kobj, &vswap_attr_group);
 	if (err)
 		pr_warn("no sysfs interface: %d\n", err);

@@ -44,8 +44,8 @@ M
 	0003*) cat <<'M'
 swap_cgroup_swapon() allocates a map page per 2048 slots up front.  A
 virtual swap space far larger than RAM cannot afford that: let it
-allocate the pointer array only and populate pages as clusters come
-into use.
+allocate the pointer array only, populate pages as clusters come into
+use and free them again once the slots they cover are all free.
 M
 	;;
 	0004*) cat <<'M'

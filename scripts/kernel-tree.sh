@@ -91,6 +91,17 @@ overlay() {
 		done >"$cur"
 	fi
 	if ! cmp -s "$cur" "$state/series.applied" 2>/dev/null; then
+		# Remember the files the applied series touches, so that those
+		# it leaves as they were keep their times: kbuild then rebuilds
+		# what changed, not all that includes a patched header.
+		local stamps=$state/stamps
+		: >"$stamps"
+		cat "$state"/applied/*.patch 2>/dev/null |
+			sed -n 's|^+++ b/||p' | sort -u | while read -r f; do
+			[ -f "$tree/$f" ] &&
+				printf '%s %s %s\n' "$(sha1sum <"$tree/$f" | cut -c1-40)" \
+					"$(stat -c %Y "$tree/$f")" "$f"
+		done >"$stamps"
 		# Reverse newest first; a patch leaves the list as soon as it is
 		# reversed, so an interrupted run resumes where it stopped.
 		while [ -s "$state/series.applied" ]; do
@@ -112,6 +123,12 @@ overlay() {
 			cp "$top/patches/$p" "$state/applied/$p"
 			printf '%s %s\n' "$p" "$h" >>"$state/series.applied"
 		done <"$cur"
+		local sum t
+		while read -r sum t f; do
+			[ -f "$tree/$f" ] &&
+				[ "$(sha1sum <"$tree/$f" | cut -c1-40)" = "$sum" ] &&
+				touch -d "@$t" "$tree/$f"
+		done <"$stamps"
 	fi
 
 	# 2. New files.  Patches only touch existing kernel files and new

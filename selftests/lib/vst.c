@@ -286,6 +286,9 @@ void vst_sample(const struct vst_env *env, struct vst_gauges *g)
 	buf_key(buf, "phys", &g->phys);
 	buf_key(buf, "folio", &g->folio);
 	buf_key(buf, "slots_used", &g->slots_used);
+	buf_key(buf, "clusters_populated", &g->clusters);
+	buf_key(buf, "map_pages", &g->map_pages);
+	buf_key(buf, "cgroup_pages", &g->cgroup_pages);
 	if (env->cg[0]) {
 		snprintf(path, sizeof(path), "%s/memory.stat", env->cg);
 		slurp(path, buf, sizeof(buf));
@@ -326,6 +329,9 @@ void vst_gauges_max(struct vst_gauges *max, const struct vst_gauges *g)
 	max->phys = MAX(max->phys, g->phys);
 	max->folio = MAX(max->folio, g->folio);
 	max->slots_used = MAX(max->slots_used, g->slots_used);
+	max->clusters = MAX(max->clusters, g->clusters);
+	max->map_pages = MAX(max->map_pages, g->map_pages);
+	max->cgroup_pages = MAX(max->cgroup_pages, g->cgroup_pages);
 	max->cg_zero = MAX(max->cg_zero, g->cg_zero);
 	max->cg_zswap = MAX(max->cg_zswap, g->cg_zswap);
 	max->cg_phys = MAX(max->cg_phys, g->cg_phys);
@@ -342,10 +348,12 @@ void vst_gauges_max(struct vst_gauges *max, const struct vst_gauges *g)
 
 void vst_gauges_log(const char *what, const struct vst_gauges *g)
 {
-	st_log("%s: vswap zero %lu zswap %lu phys %lu folio %lu slots_used %lu; "
+	st_log("%s: vswap zero %lu zswap %lu phys %lu folio %lu slots_used %lu "
+	       "clusters %lu map_pages %lu cgroup_pages %lu; "
 	       "cgroup vswap_zero %lu vswap_zswap %lu vswap_phys %lu vswap_folio %lu "
 	       "swap.current %lu zswap.current %lu; tiers backing/inuse %lu/%lu %lu/%lu",
 	       what, g->zero, g->zswap, g->phys, g->folio, g->slots_used,
+	       g->clusters, g->map_pages, g->cgroup_pages,
 	       g->cg_zero, g->cg_zswap, g->cg_phys, g->cg_folio, g->cg_swap,
 	       g->cg_zswap_bytes, g->backing[0], g->inuse[0], g->backing[1],
 	       g->inuse[1]);

@@ -26,6 +26,15 @@
  *                     with no zswap store and no disk write, and read back
  *                     as zeros (swpin_zero).  A kernel that gives out no
  *                     virtual slot without a backend OOM-kills it.
+ * vswap_release:     no device, zswap off: 128 MiB of zero pages through
+ *                     a 32 MiB cgroup populate several swap_map pages
+ *                     (4096 slots each); once the workload exited, within
+ *                     10 s every swap_map page still mapped holds a
+ *                     populated cluster, the swap_cgroup pages are at most
+ *                     two per swap_map page, map_pages_released counts the
+ *                     pages given back, and dynamic_bytes is small again.
+ *                     A kernel that keeps swap_map or swap_cgroup pages
+ *                     until vswap is disabled fails here.
  * vswap_writeback:    zswap with memory.zswap.max=4M and one tier: zswap
  *                     writes back (zswpwb) to tier slots allocated at
  *                     writeback (vswap_tier_alloc >= zswpwb), the disk
@@ -261,6 +270,79 @@ static struct st_test vswap_zero = {
 	.timeout = 300,
 };
 REGISTER_ST_TEST(vswap_zero);
+
+/* ---------------------------------------------------------------------
+ * vswap_release
+ */
+
+#define RELEASE_MIB		128	/* workload size */
+#define RELEASE_WAIT_MS		10000	/* the kernel waits a second */
+
+static enum st_status release_setup(void **ctx)
+{
+	return vst_setup(ctx, "vswap_release", 0, 0, LIMIT_MIB, 0);
+}
+
+static enum st_status release_run(void *arg)
+{
+	struct vst_env *env = arg;
+	uint64_t rel0 = 0, rel1 = 0, dyn_b = 0;
+	struct vst_gauges g;
+	struct vst_result r;
+	struct vst_argv av;
+	unsigned int ms;
+
+	ST_CHECK(!st_vswap_stat("map_pages_released", &rel0));
+	vst_run_measured(env, vst_argv(&av, "memverify", "-s %u -p 1 -f zero",
+				       RELEASE_MIB), &r, NULL);
+	ST_FAIL_IF(r.status != 0, "memverify failed (%d): zero pages lost or OOM", r.status);
+	ST_FAIL_IF(r.d.v[VST_SWPOUT_ZERO] < (RELEASE_MIB - LIMIT_MIB) * MiB / VST_PAGE,
+		   "swpout_zero %lu, want >= %llu", r.d.v[VST_SWPOUT_ZERO],
+		   (RELEASE_MIB - LIMIT_MIB) * MiB / VST_PAGE);
+	st_log("peak: %lu slots used, %lu clusters, %lu swap_map pages, %lu swap_cgroup pages",
+	       r.peak.slots_used, r.peak.clusters, r.peak.map_pages, r.peak.cgroup_pages);
+	ST_FAIL_IF(r.peak.map_pages < 3,
+		   "%lu swap_map pages at peak: the workload did not spread", r.peak.map_pages);
+
+	for (ms = 0; ; ms += 100) {
+		vst_sample(env, &g);
+		if (g.map_pages <= g.clusters && g.cgroup_pages <= 2 * g.map_pages)
+			break;
+		if (ms >= RELEASE_WAIT_MS)
+			break;
+		usleep(100 * 1000);
+	}
+	ST_CHECK(!st_vswap_stat("map_pages_released", &rel1));
+	ST_CHECK(!st_vswap_stat("dynamic_bytes", &dyn_b));
+	st_log("after %u ms: %lu slots used, %lu clusters, %lu swap_map pages, %lu swap_cgroup pages, %lu released, dynamic_bytes %lu",
+	       ms, g.slots_used, g.clusters, g.map_pages, g.cgroup_pages,
+	       rel1 - rel0, dyn_b);
+
+	ST_FAIL_IF(g.map_pages > g.clusters,
+		   "%lu swap_map pages still mapped for %lu populated clusters",
+		   g.map_pages, g.clusters);
+	ST_FAIL_IF(g.cgroup_pages > 2 * g.map_pages,
+		   "%lu swap_cgroup pages for %lu swap_map pages", g.cgroup_pages,
+		   g.map_pages);
+	ST_FAIL_IF(g.map_pages >= r.peak.map_pages,
+		   "swap_map pages %lu, as many as at peak", g.map_pages);
+	ST_FAIL_IF(rel1 - rel0 < r.peak.map_pages - g.map_pages,
+		   "map_pages_released grew by %lu, %lu pages went",
+		   rel1 - rel0, r.peak.map_pages - g.map_pages);
+	ST_FAIL_IF(dyn_b > REST_DYNAMIC_MAX, "dynamic_bytes %lu at rest, want <= %llu",
+		   dyn_b, REST_DYNAMIC_MAX);
+	return ST_PASS;
+}
+
+static struct st_test vswap_release = {
+	.name = "vswap_release",
+	.description = "swap_map and swap_cgroup pages are given back when their clusters empty",
+	.setup = release_setup,
+	.run = release_run,
+	.cleanup = vst_cleanup,
+	.timeout = 300,
+};
+REGISTER_ST_TEST(vswap_release);
 
 /* ---------------------------------------------------------------------
  * vswap_writeback
