@@ -82,11 +82,12 @@ WORKLOADS	:= $(patsubst selftests/workloads/%.c,$(STOUT)/%,$(wildcard selftests/
 
 VM		:= scripts/vm.sh
 VM_INIT		:= $(BUILD)/vm-init
+SWAPCTL		:= $(BUILD)/userspace/swapctl
 
-.PHONY: all deps tree kernel tools bpf selftests check vm run bench clean distclean help
+.PHONY: all deps tree kernel tools bpf userspace selftests check vm run bench clean distclean help
 .DEFAULT_GOAL := all
 
-all: deps kernel tools bpf selftests
+all: deps kernel tools bpf userspace selftests
 
 help:
 	@sed -n '3,/^$$/p' Makefile | sed 's/^# \{0,1\}//'
@@ -154,7 +155,15 @@ $(BPFOUT)/%.bpf.o: %.bpf.c $(BPF_HDRS) $(VMLINUX_H)
 	@echo "  CLANG   $@"
 	@$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
-# --- userspace: runner and workloads ------------------------------------------
+# --- userspace: swapctl, the runner and workloads -----------------------------
+
+userspace: $(SWAPCTL)
+
+# libbpf.a is built by 'tools', which 'all' runs first
+$(SWAPCTL): userspace/swapctl.c $(wildcard $(LIBBPF_A))
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	@$(CC) $(USER_CFLAGS) -I$(TOOLS)/include -o $@ $< $(LIBBPF_A) -lelf -lz
 
 selftests: $(STOUT)/runner $(WORKLOADS) $(VM_INIT)
 

@@ -77,6 +77,7 @@
 #include <linux/swap_cgroup.h>
 #include <linux/swap_slots.h>
 #include <linux/swapfile.h>
+#include <linux/swap_ext.h>
 #include <linux/swapops.h>
 #include <linux/sysfs.h>
 #include <linux/vmalloc.h>
@@ -301,38 +302,60 @@ static int vswap_tier_prepare(struct swap_info_struct *si)
  * with room, its slot pointing back at @entry.  Sleeps; returns a zero
  * entry when no tier can take it.
  */
-static swp_entry_t vswap_tier_alloc(swp_entry_t entry)
+/* A tier slot on tier @type for @entry, with its reverse map; {0} if none */
+static swp_entry_t vswap_tier_alloc_on(swp_entry_t entry, int type)
+{
+	struct swap_info_struct *si;
+	swp_entry_t phys = {};
+	u32 *slot;
+
+	/* holds off swapoff, which frees the rmap, until we are done */
+	si = get_swap_device(swp_entry(type, 1));
+	if (!si)
+		return phys;
+	if (vswap_tier_prepare(si) || swap_alloc_slots(si, 1, 1, &phys) != 1) {
+		phys.val = 0;
+		goto out;
+	}
+	atomic_long_dec(&nr_swap_pages);
+	slot = vswap_rmap_slot(phys, true);
+	if (!slot) {
+		swap_free_nr(phys, 1);
+		phys.val = 0;
+		goto out;
+	}
+	WRITE_ONCE(*slot, swp_offset(entry));
+	atomic_long_inc(&vswap_tier_of(phys)->nr_backing);
+	count_vm_event(VSWAP_TIER_ALLOC);
+out:
+	put_swap_device(si);
+	return phys;
+}
+
+/*
+ * A tier slot for @entry: on tier @prefer if it is one and has room, else
+ * on the first tier by priority that has.  {0} if no tier has room.
+ */
+static swp_entry_t vswap_tier_alloc(swp_entry_t entry, int prefer)
 {
 	int types[MAX_SWAPFILES], n, i;
 	swp_entry_t phys = {};
 
 	n = swap_tier_types(types, ARRAY_SIZE(types));
+	for (i = 0; prefer >= 0 && i < n; i++) {
+		if (types[i] == prefer) {
+			phys = vswap_tier_alloc_on(entry, prefer);
+			if (phys.val)
+				return phys;
+			break;
+		}
+	}
 	for (i = 0; i < n; i++) {
-		struct swap_info_struct *si;
-		u32 *slot;
-
-		/* holds off swapoff, which frees the rmap, until we are done */
-		si = get_swap_device(swp_entry(types[i], 1));
-		if (!si)
+		if (types[i] == prefer)
 			continue;
-		if (vswap_tier_prepare(si) ||
-		    swap_alloc_slots(si, 1, 1, &phys) != 1) {
-			put_swap_device(si);
-			continue;
-		}
-		atomic_long_dec(&nr_swap_pages);
-		slot = vswap_rmap_slot(phys, true);
-		if (!slot) {
-			swap_free_nr(phys, 1);
-			put_swap_device(si);
-			phys.val = 0;
-			continue;
-		}
-		WRITE_ONCE(*slot, swp_offset(entry));
-		atomic_long_inc(&vswap_tier_of(phys)->nr_backing);
-		count_vm_event(VSWAP_TIER_ALLOC);
-		put_swap_device(si);
-		return phys;
+		phys = vswap_tier_alloc_on(entry, types[i]);
+		if (phys.val)
+			return phys;
 	}
 	return phys;
 }
@@ -370,16 +393,25 @@ static bool vswap_tier_room(void)
  * reclaim will place it again, in zswap or on another tier.  A stale rmap
  * read fails the descriptor check and changes nothing.
  */
-static void vswap_move_off_tier(swp_entry_t phys, u32 voff)
+/*
+ * Move virtual @entry off its tier slot (@from, or whichever it has if
+ * @from is {0}): read it into the swap cache, then write it to tier @tier
+ * at once, or with @tier -1 (or no room there) leave it as a dirty folio
+ * for reclaim to place again.  Sleeps.
+ */
+static void vswap_move(swp_entry_t entry, swp_entry_t from, int tier)
 {
-	swp_entry_t entry = swp_entry(READ_ONCE(vswap_type), voff);
 	struct swap_info_struct *si;
 	struct folio *folio;
+	unsigned long desc;
+	swp_entry_t phys;
 	bool allocated;
 
 	si = get_swap_device(entry);
 	if (!si)
 		return;
+	if (!(si->flags & SWP_VIRTUAL))
+		goto out;
 	folio = __read_swap_cache_async(entry, GFP_KERNEL, get_task_policy(current),
 					NO_INTERLEAVE_INDEX, &allocated, false);
 	if (!folio)
@@ -389,17 +421,90 @@ static void vswap_move_off_tier(swp_entry_t phys, u32 voff)
 
 	folio_lock(folio);
 	folio_wait_writeback(folio);
-	if (folio_test_swapcache(folio) && folio->swap.val == entry.val &&
-	    folio_test_uptodate(folio) &&
-	    atomic_long_read(vswap_desc(entry)) == vswap_phys_desc(phys)) {
-		vswap_set(entry, VSWAP_FOLIO);
-		folio_mark_dirty(folio);
-		count_vm_event(VSWAP_MOVE);
+	desc = atomic_long_read(vswap_desc(entry));
+	if (!folio_test_swapcache(folio) || folio->swap.val != entry.val ||
+	    !folio_test_uptodate(folio) || vswap_tag(desc) != VSWAP_PHYS ||
+	    (from.val && desc != vswap_phys_desc(from)) ||
+	    (tier >= 0 && swp_type(vswap_desc_phys(desc)) == tier))
+		goto unlock;
+
+	if (tier >= 0 && !folio_test_dirty(folio)) {
+		phys = vswap_tier_alloc_on(entry, tier);
+		if (phys.val) {
+			struct writeback_control wbc = {
+				.sync_mode = WB_SYNC_NONE,
+				.nr_to_write = 1,
+			};
+
+			vswap_set(entry, vswap_phys_desc(phys));
+			count_vm_event(VSWAP_MOVE);
+			/* unlocks the folio; a write error redirties it */
+			__swap_writepage(folio, &wbc);
+			folio_put(folio);
+			goto out;
+		}
 	}
+	vswap_set(entry, VSWAP_FOLIO);
+	folio_mark_dirty(folio);
+	count_vm_event(VSWAP_MOVE);
+unlock:
 	folio_unlock(folio);
 	folio_put(folio);
 out:
 	put_swap_device(si);
+}
+
+/* Tier swapoff: move the virtual slot @voff tier slot @phys backs */
+static void vswap_move_off_tier(swp_entry_t phys, u32 voff)
+{
+	vswap_move(swp_entry(READ_ONCE(vswap_type), voff), phys, -1);
+}
+
+/* A move that a policy asked for, done by a worker */
+struct vswap_move_req {
+	struct work_struct work;
+	swp_entry_t entry;
+	int tier;
+};
+
+/* Moves queued and not done yet: at most VSWAP_MOVES_MAX */
+static atomic_t vswap_moves_pending = ATOMIC_INIT(0);
+#define VSWAP_MOVES_MAX		1024
+
+static void vswap_move_workfn(struct work_struct *work)
+{
+	struct vswap_move_req *req = container_of(work, struct vswap_move_req,
+						  work);
+
+	vswap_move(req->entry, (swp_entry_t){}, req->tier);
+	kfree(req);
+	atomic_dec(&vswap_moves_pending);
+}
+
+/*
+ * swap_ext: move virtual @entry to tier @tier (-1: into memory) when it
+ * is on a tier.  Any context; the move happens later, in a worker.
+ */
+int vswap_queue_move(swp_entry_t entry, int tier)
+{
+	struct vswap_move_req *req;
+
+	if (!swp_entry_is_virtual(entry) || !swp_offset(entry))
+		return -ENOENT;
+	if (atomic_inc_return(&vswap_moves_pending) > VSWAP_MOVES_MAX) {
+		atomic_dec(&vswap_moves_pending);
+		return -EBUSY;
+	}
+	req = kmalloc(sizeof(*req), GFP_NOWAIT | __GFP_NOWARN);
+	if (!req) {
+		atomic_dec(&vswap_moves_pending);
+		return -ENOMEM;
+	}
+	INIT_WORK(&req->work, vswap_move_workfn);
+	req->entry = entry;
+	req->tier = tier;
+	queue_work(system_unbound_wq, &req->work);
+	return 0;
 }
 
 /*
@@ -886,7 +991,9 @@ int vswap_writepage(struct folio *folio, struct writeback_control *wbc)
 {
 	swp_entry_t entry = folio->swap;
 	unsigned long old = atomic_long_read(vswap_desc(entry));
+	struct swap_ext_place pl = {};
 	swp_entry_t phys;
+	int prefer = -1;
 
 	VM_WARN_ON_ONCE(folio_test_large(folio));
 
@@ -900,17 +1007,36 @@ int vswap_writepage(struct folio *folio, struct writeback_control *wbc)
 		return 0;
 	}
 
-	if (zswap_store(folio)) {
+	if (vswap_tag(old) == VSWAP_PHYS)
+		pl.args.flags |= SWAP_EXT_PLACE_WAS_PHYS;
+	switch (swap_ext_place(folio, &pl)) {
+	case SWAP_EXT_KEEP:
+	case SWAP_EXT_TIER:
+		/* past zswap, whose copy from an earlier writeout is stale */
+		if (vswap_tag(old) == VSWAP_ZSWAP)
+			zswap_invalidate(entry);
+		goto tier;
+	default:
+		break;
+	}
+
+	if (zswap_store_placed(folio, &pl)) {
 		vswap_set(entry, VSWAP_ZSWAP);
 		folio_unlock(folio);
 		return 0;
 	}
 
+tier:
+	if (pl.verdict == SWAP_EXT_KEEP)
+		goto keep;
+	if (pl.verdict == SWAP_EXT_TIER)
+		prefer = pl.args.tier;
 	if (!mem_cgroup_zswap_writeback_enabled(folio_memcg(folio)))
 		goto keep;
 
-	if (vswap_tag(old) != VSWAP_PHYS) {
-		phys = vswap_tier_alloc(entry);
+	if (vswap_tag(old) != VSWAP_PHYS ||
+	    (prefer >= 0 && swp_type(vswap_desc_phys(old)) != prefer)) {
+		phys = vswap_tier_alloc(entry, prefer);
 		if (!phys.val)
 			goto keep;
 		vswap_set(entry, vswap_phys_desc(phys));
@@ -951,6 +1077,9 @@ bool vswap_read_folio(struct folio *folio, struct swap_info_struct **sisp)
 		break;
 	case VSWAP_PHYS:
 		*sisp = swp_swap_info(vswap_desc_phys(desc));
+		if (swap_ext_swapin(folio, swp_type(vswap_desc_phys(desc))) ==
+		    SWAP_EXT_DROP)
+			vswap_queue_move(entry, -1);
 		return false;
 	default:
 		WARN_ONCE(1, "vswap: read of slot %lx with nothing behind it (%lx)\n",
@@ -980,7 +1109,16 @@ int vswap_wb_prepare(swp_entry_t entry, swp_entry_t *phys)
 {
 	if (!swp_entry_is_virtual(entry))
 		return 0;
-	*phys = vswap_tier_alloc(entry);
+	*phys = vswap_tier_alloc(entry, -1);
+	return phys->val ? 0 : -ENOSPC;
+}
+
+/* The same, trying tier @tier first: a policy's choice */
+int vswap_wb_prepare_on(swp_entry_t entry, swp_entry_t *phys, int tier)
+{
+	if (!swp_entry_is_virtual(entry))
+		return 0;
+	*phys = vswap_tier_alloc(entry, tier);
 	return phys->val ? 0 : -ENOSPC;
 }
 
@@ -1004,6 +1142,46 @@ bool vswap_wb_possible(void)
 	if (!vswap_active())
 		return true;
 	return vswap_tier_room();
+}
+
+/* ---------------------------------------------------------------------
+ * What swap_ext policies see
+ */
+
+/* The @idx-th tier by priority; -ENOENT past the last */
+int vswap_tier_info(unsigned int idx, struct swap_ext_tier *t)
+{
+	int types[MAX_SWAPFILES], n;
+	struct swap_info_struct *si;
+
+	n = swap_tier_types(types, ARRAY_SIZE(types));
+	if (idx >= n)
+		return -ENOENT;
+	si = swp_swap_info(swp_entry(types[idx], 0));
+	*t = (struct swap_ext_tier) {
+		.type = types[idx],
+		.prio = READ_ONCE(si->prio),
+		.rotational = !(READ_ONCE(si->flags) & SWP_SOLIDSTATE),
+		.slots = READ_ONCE(si->pages),
+		.used = READ_ONCE(si->inuse_pages),
+		.backing = atomic_long_read(&vswap_tiers[types[idx]].nr_backing),
+	};
+	return 0;
+}
+
+/* Virtual slots of @memcg and its descendants held by @backend */
+long vswap_memcg_pages(struct mem_cgroup *memcg, unsigned int backend)
+{
+	static const enum vswap_tag tags[SWAP_EXT_NR_BACKENDS] = {
+		[SWAP_EXT_BACKEND_ZERO]		= VSWAP_ZERO,
+		[SWAP_EXT_BACKEND_ZSWAP]	= VSWAP_ZSWAP,
+		[SWAP_EXT_BACKEND_PHYS]		= VSWAP_PHYS,
+		[SWAP_EXT_BACKEND_FOLIO]	= VSWAP_FOLIO,
+	};
+
+	if (backend >= SWAP_EXT_NR_BACKENDS)
+		return -EINVAL;
+	return memcg_page_state(memcg, vswap_stat_item[tags[backend]]);
 }
 
 /* ---------------------------------------------------------------------

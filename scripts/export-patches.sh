@@ -9,21 +9,31 @@
 #   git -C build/src/linux worktree add ../../ktree -b vswap pristine
 # and edit the hooks there (not in build/src/linux, which 'make' owns).
 # The changes are split into one patch per topic below, each a git-format
-# patch against 'pristine' with a mail header; patches/series lists them.
+# patch with a mail header; patches/series lists them.
+#
+# Two layers, so that both can touch the same file: the vswap hooks
+# (0001-0006) are the commit tagged 'vswap-hooks' on top of 'pristine',
+# and the swap_ext hooks (0007-) are the uncommitted changes on top of
+# that.  To change a vswap hook: git stash, edit, git commit --amend,
+# git tag -f vswap-hooks, git stash pop.
 
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 wt=${1:-$top/build/ktree}
 out=$top/patches
 
-# patch name | subject | files
+# patch name | subject | files | layer (vswap: pristine..vswap-hooks,
+# swap_ext: vswap-hooks..worktree)
 topics=(
-"0001-mm-vswap-add-CONFIG_VSWAP-and-SWP_VIRTUAL.patch|mm: vswap: add CONFIG_VSWAP and SWP_VIRTUAL|mm/Kconfig mm/Makefile include/linux/swap.h Documentation/admin-guide/kernel-parameters.txt"
-"0002-mm-vswap-per-backend-counters-in-vmstat-and-memory.stat.patch|mm: vswap: per-backend counters in vmstat and memory.stat|include/linux/mmzone.h include/linux/vm_event_item.h mm/vmstat.c mm/memcontrol.c"
-"0003-mm-swap_cgroup-maps-populated-on-demand.patch|mm: swap_cgroup: maps populated on demand|include/linux/swap_cgroup.h mm/swap_cgroup.c"
-"0004-mm-swapfile-hooks-for-a-virtual-swap-device.patch|mm: swapfile: hooks for a virtual swap device|mm/swap.h mm/swapfile.c mm/swap_slots.c mm/swap_state.c"
-"0005-mm-page_io-virtual-entries-go-through-vswap.patch|mm: page_io: virtual entries go through vswap|mm/page_io.c"
-"0006-mm-zswap-write-back-through-vswap-batched-and-plugged.patch|mm: zswap: write back through vswap, batched and plugged|mm/zswap.c"
+"0001-mm-vswap-add-CONFIG_VSWAP-and-SWP_VIRTUAL.patch|mm: vswap: add CONFIG_VSWAP and SWP_VIRTUAL|mm/Kconfig mm/Makefile include/linux/swap.h Documentation/admin-guide/kernel-parameters.txt|vswap"
+"0002-mm-vswap-per-backend-counters-in-vmstat-and-memory.stat.patch|mm: vswap: per-backend counters in vmstat and memory.stat|include/linux/mmzone.h include/linux/vm_event_item.h mm/vmstat.c mm/memcontrol.c|vswap"
+"0003-mm-swap_cgroup-maps-populated-on-demand.patch|mm: swap_cgroup: maps populated on demand|include/linux/swap_cgroup.h mm/swap_cgroup.c|vswap"
+"0004-mm-swapfile-hooks-for-a-virtual-swap-device.patch|mm: swapfile: hooks for a virtual swap device|mm/swap.h mm/swapfile.c mm/swap_slots.c mm/swap_state.c|vswap"
+"0005-mm-page_io-virtual-entries-go-through-vswap.patch|mm: page_io: virtual entries go through vswap|mm/page_io.c|vswap"
+"0006-mm-zswap-write-back-through-vswap-batched-and-plugged.patch|mm: zswap: write back through vswap, batched and plugged|mm/zswap.c|vswap"
+"0007-bpf-struct_ops-links-that-target-a-cgroup.patch|bpf: struct_ops links that target a cgroup|include/uapi/linux/bpf.h tools/include/uapi/linux/bpf.h include/linux/bpf.h kernel/bpf/bpf_struct_ops.c|swap_ext"
+"0008-libbpf-bpf_map__attach_struct_ops_cgroup.patch|libbpf: bpf_map__attach_struct_ops_cgroup()|tools/lib/bpf/libbpf.c tools/lib/bpf/libbpf.h tools/lib/bpf/libbpf.map|swap_ext"
+"0009-mm-swap_ext-BPF-swap-policies-per-memory-cgroup.patch|mm: swap_ext: BPF swap policies per memory cgroup|mm/Kconfig mm/Makefile include/linux/memcontrol.h mm/memcontrol.c include/linux/zswap.h mm/zswap.c|swap_ext"
 )
 
 body() {
@@ -74,10 +84,33 @@ tier, zswap neither counts objects for its shrinker nor queues its
 worker: there is nowhere to write to.
 M
 	;;
+	0007*) cat <<'M'
+A struct_ops link made with BPF_F_CGROUP_FD in link_create.flags
+takes link_create.target_fd as a cgroup fd and keeps a reference on
+that cgroup; the struct_ops' reg() and unreg() find it with
+bpf_struct_ops_link_cgroup().  fdinfo shows its id.  Without the flag
+nothing changes, and flags the link does not know are refused.
+M
+	;;
+	0008*) cat <<'M'
+Attach a struct_ops map to a cgroup: like bpf_map__attach_struct_ops(),
+with the cgroup fd as the link's target.
+M
+	;;
+	0009*) cat <<'M'
+CONFIG_SWAP_EXT, the policy pointers a memory cgroup carries (the one
+attached to it and the effective one, its own or its nearest
+ancestor's), the calls that keep them right as cgroups come and go,
+memory.swap.policy naming the effective policy, and the two places in
+zswap that ask the policy: after compression, and before a writeback
+batch.
+M
+	;;
 	esac
 }
 
-git -C "$wt" diff --quiet pristine -- . ':!*.orig' 2>/dev/null && { echo "no changes in $wt"; exit 1; }
+git -C "$wt" rev-parse -q --verify refs/tags/vswap-hooks >/dev/null ||
+	{ echo "export-patches: no tag vswap-hooks in $wt" >&2; exit 1; }
 rm -f "$out"/0*.patch
 {
 	echo "# Hook patches to existing 6.12 files, applied in order by"
@@ -85,9 +118,14 @@ rm -f "$out"/0*.patch
 	echo "# scripts/export-patches.sh from a worktree (see that script)."
 } >"$out/series"
 for t in "${topics[@]}"; do
-	IFS='|' read -r name subject files <<<"$t"
+	IFS='|' read -r name subject files layer <<<"$t"
+	if [ "$layer" = vswap ]; then
+		range=(pristine vswap-hooks)
+	else
+		range=(vswap-hooks)
+	fi
 	# shellcheck disable=SC2086
-	if git -C "$wt" diff --quiet pristine -- $files; then
+	if git -C "$wt" diff --quiet "${range[@]}" -- $files; then
 		continue
 	fi
 	{
@@ -99,15 +137,15 @@ for t in "${topics[@]}"; do
 		echo "Signed-off-by: swap_ext developers <swap_ext@localhost>"
 		echo "---"
 		# shellcheck disable=SC2086
-		git -C "$wt" diff --stat pristine -- $files
+		git -C "$wt" diff --stat "${range[@]}" -- $files
 		echo
 		# shellcheck disable=SC2086
-		git -C "$wt" diff pristine -- $files
+		git -C "$wt" diff "${range[@]}" -- $files
 	} >"$out/$name"
 	echo "$name" >>"$out/series"
 done
 # every changed file must belong to a topic
-all=$(printf '%s\n' "${topics[@]}" | cut -d'|' -f3 | tr ' ' '\n' | sort)
+all=$(printf '%s\n' "${topics[@]}" | cut -d'|' -f3 | tr ' ' '\n' | sort -u)
 changed=$(git -C "$wt" diff --name-only pristine | sort)
 missing=$(comm -23 <(echo "$changed") <(echo "$all"))
 [ -z "$missing" ] || { echo "export-patches: no topic for: $missing" >&2; exit 1; }

@@ -15,6 +15,8 @@ struct folio;
 struct writeback_control;
 struct swap_info_struct;
 struct swap_cluster_info;
+struct swap_ext_tier;
+struct mem_cgroup;
 
 #ifdef CONFIG_VSWAP
 
@@ -56,11 +58,17 @@ int vswap_writepage(struct folio *folio, struct writeback_control *wbc);
 bool vswap_read_folio(struct folio *folio, struct swap_info_struct **sisp);
 swp_entry_t __vswap_io_entry(swp_entry_t entry);
 
-/* zswap.c: writeback to a tier */
+/* zswap.c: writeback to a tier (@tier: swap type first tried, or -1) */
 int vswap_wb_prepare(swp_entry_t entry, swp_entry_t *phys);
+int vswap_wb_prepare_on(swp_entry_t entry, swp_entry_t *phys, int tier);
 void vswap_wb_commit(swp_entry_t entry, swp_entry_t phys);
 void vswap_wb_cancel(swp_entry_t phys);
 bool vswap_wb_possible(void);
+
+/* swap_ext.c: what policies see and move */
+int vswap_tier_info(unsigned int idx, struct swap_ext_tier *t);
+long vswap_memcg_pages(struct mem_cgroup *memcg, unsigned int backend);
+int vswap_queue_move(swp_entry_t entry, int tier);
 
 /* Release whatever backs virtual @entry..@entry + @nr - 1; may not sleep */
 static inline void vswap_release(swp_entry_t entry, int nr)
@@ -154,6 +162,12 @@ static inline swp_entry_t vswap_io_entry(swp_entry_t entry)
 }
 
 static inline int vswap_wb_prepare(swp_entry_t entry, swp_entry_t *phys)
+{
+	return 0;
+}
+
+static inline int vswap_wb_prepare_on(swp_entry_t entry, swp_entry_t *phys,
+				      int tier)
 {
 	return 0;
 }

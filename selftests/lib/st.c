@@ -540,7 +540,28 @@ int st_env_reset(void)
 		st_zswap_set("max_pool_percent", "20");
 		st_zswap_set("shrinker_enabled", "N");
 	}
-	if (st_cmd(NULL, 0, "rm -rf %s", ST_BPF_DIR))
+	if (st_cmd(NULL, 0, "rm -rf %s %s", ST_BPF_DIR, SWAP_EXT_PIN_DIR))
 		ret = -EIO;
+	if (st_swap_ext_available()) {
+		char buf[4096];
+		int tries;
+
+		/* a link whose last pin went is released by a work item */
+		for (tries = 0; tries < 200; tries++) {
+			if (st_read(SWAP_EXT_DIR "/policies", buf, sizeof(buf)) >= 0 &&
+			    !buf[0])
+				break;
+			usleep(10000);
+		}
+		if (tries == 200) {
+			st_log("swap_ext policies left behind: %s", buf);
+			ret = -EIO;
+		}
+	}
 	return ret ? -EIO : 0;
+}
+
+bool st_swap_ext_available(void)
+{
+	return !access(SWAP_EXT_DIR "/policies", R_OK);
 }

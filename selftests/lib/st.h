@@ -70,7 +70,12 @@ int st_swapoff_all(void);
 /* zswap module parameters */
 /* vswap: /sys/kernel/mm/vswap */
 #define VSWAP_DIR	"/sys/kernel/mm/vswap"
+#define SWAP_EXT_DIR	"/sys/kernel/mm/swap_ext"
+/* where swapctl pins policies' links and stats maps */
+#define SWAP_EXT_PIN_DIR	"/sys/fs/bpf/swap_ext"
 bool st_vswap_available(void);
+/* The kernel has swap_ext (/sys/kernel/mm/swap_ext) */
+bool st_swap_ext_available(void);
 bool st_vswap_enabled(void);
 int st_vswap_stat(const char *key, uint64_t *val);
 

@@ -1,0 +1,1255 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * swap_ext: BPF swap policies, attached per memory cgroup
+ *
+ * vswap decides in three places what happens to anonymous and shmem pages
+ * that leave memory: where a folio goes (zero, zswap, a tier, or stay),
+ * how zswap writes entries back to a tier, and what happens to the tier
+ * copy of a page read back.  Its built-in answers suit nobody in
+ * particular: a latency-sensitive service wants its pages kept off a slow
+ * disk, a batch job wants its incompressible pages to skip zswap, and a
+ * machine with a fast and a slow tier wants hot pages promoted.  swap_ext
+ * lets a BPF program give those answers, per cgroup.
+ *
+ * A policy is a struct swap_ext_ops (include/linux/swap_ext.h) registered
+ * as a struct_ops map.  A struct_ops link attaches it: to the root cgroup
+ * by default (bpftool struct_ops register), or to the cgroup whose fd the
+ * link was created with (BPF_F_CGROUP_FD).  One map may be linked to many
+ * cgroups; a cgroup has at most one policy of its own.  Each memory cgroup
+ * caches its effective policy - its own, or its nearest ancestor's - in
+ * memcg->swap_ext, recomputed for the subtree on every attach and detach,
+ * so the hot path is one RCU dereference.
+ *
+ * Failure model, after sched_ext: the kernel checks every value an op
+ * returns.  A wrong one (or bpf_swap_ext_error()) ejects the policy from
+ * every cgroup it is attached to at once - the hot path stops calling it
+ * - and a work item then detaches it, calls its exit() with the reason
+ * (also in /sys/kernel/mm/swap_ext/last_exit) and leaves the cgroups on
+ * their inherited or built-in policy.  Nothing is lost: a verdict only
+ * chooses among places vswap can put the page anyway.  A policy that
+ * writes back nothing while its cgroup is over its zswap limit is
+ * overruled after SWAP_EXT_WB_FORCE answers, and no op is called from
+ * inside another on the same CPU.
+ *
+ * Who may attach: CAP_SYS_ADMIN, to any cgroup (a struct_ops map needs
+ * CAP_BPF already).  Delegation of a cgroup subtree does not delegate
+ * policies: a policy chooses where pages go on devices the whole machine
+ * shares.
+ */
+
+#define pr_fmt(fmt) "swap_ext: " fmt
+
+#include <linux/bpf.h>
+#include <linux/bpf_verifier.h>
+#include <linux/btf.h>
+#include <linux/btf_ids.h>
+#include <linux/capability.h>
+#include <linux/cgroup.h>
+#include <linux/filter.h>
+#include <linux/kobject.h>
+#include <linux/memcontrol.h>
+#include <linux/mm.h>
+#include <linux/percpu.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/swap.h>
+#include <linux/swap_ext.h>
+#include <linux/sysfs.h>
+#include <linux/vswap.h>
+#include <linux/workqueue.h>
+
+#define CREATE_TRACE_POINTS
+#include <trace/events/swap_ext.h>
+
+/* writeback() answers of nothing in a row before the kernel overrules */
+#define SWAP_EXT_WB_FORCE	4
+
+/* Per-CPU counters of a policy */
+struct swap_ext_stats {
+	u64 calls[SWAP_EXT_NR_OPS];		/* op calls */
+	u64 verdicts[SWAP_EXT_NR_VERDICTS];	/* place/compressed/swapin */
+	u64 wb_pages;				/* entries writeback() asked for */
+	u64 wb_forced;				/* writeback() answers overruled */
+	u64 nested;				/* calls skipped: op running */
+};
+
+/* A loaded policy: one per struct_ops map with a link */
+struct swap_ext_policy {
+	struct swap_ext_ops *ops;		/* the map's value */
+	struct list_head node;			/* swap_ext_policies: mutex */
+	struct list_head attachments;		/* swap_ext_attach.node: mutex */
+	int nr_links;				/* reg() minus unreg(): mutex */
+	bool ejected;				/* ops not called: READ_ONCE */
+	bool exited;				/* exit() called: mutex */
+	atomic_t exit_claimed;			/* exit_info written once */
+	struct swap_ext_exit_info exit_info;	/* why it stopped */
+	struct work_struct eject_work;		/* detach after an error */
+	atomic_t wb_idle;			/* writeback() nothing in a row */
+	struct swap_ext_stats __percpu *stats;	/* counters */
+};
+
+/* A policy attached to a memory cgroup by a link */
+struct swap_ext_attach {
+	struct swap_ext_policy *policy;
+	struct mem_cgroup *memcg;		/* css reference held */
+	struct bpf_link *link;			/* NULL: map registered bare */
+	struct list_head node;			/* policy->attachments */
+};
+
+/* Policies, attachments and every memcg's swap_ext pointers */
+static DEFINE_MUTEX(swap_ext_mutex);
+/* Policies with at least one link: swap_ext_mutex */
+static LIST_HEAD(swap_ext_policies);
+/* Some cgroup has a policy: the hot paths look */
+static DEFINE_STATIC_KEY_FALSE(swap_ext_enabled);
+/* The policy whose non-sleepable op this CPU runs, or NULL */
+static DEFINE_PER_CPU(struct swap_ext_policy *, swap_ext_running);
+/* The policy whose sleepable op runs, and its task: swap_ext_mutex */
+static struct swap_ext_policy *swap_ext_running_sleepable;
+static struct task_struct *swap_ext_sleepable_task;
+/* The last policy that stopped, for sysfs: swap_ext_mutex */
+static char swap_ext_last_name[SWAP_EXT_NAME_LEN];
+static struct swap_ext_exit_info swap_ext_last_exit;
+
+/* BTF of the argument structs a program may write to */
+static const struct btf_type *swap_ext_place_args_type;
+static const struct btf_type *swap_ext_wb_args_type;
+static u32 swap_ext_ops_type_id;
+
+static const char * const swap_ext_op_names[SWAP_EXT_NR_OPS] = {
+	[SWAP_EXT_OP_PLACE]		= "place",
+	[SWAP_EXT_OP_COMPRESSED]	= "compressed",
+	[SWAP_EXT_OP_WRITEBACK]		= "writeback",
+	[SWAP_EXT_OP_SWAPIN]		= "swapin",
+	[SWAP_EXT_OP_CGROUP_ATTACH]	= "cgroup_attach",
+	[SWAP_EXT_OP_INIT]		= "init",
+};
+
+static const char * const swap_ext_verdict_names[SWAP_EXT_NR_VERDICTS] = {
+	[SWAP_EXT_DEFAULT]	= "default",
+	[SWAP_EXT_ZSWAP]	= "zswap",
+	[SWAP_EXT_TIER]		= "tier",
+	[SWAP_EXT_KEEP]		= "keep",
+	[SWAP_EXT_DROP]		= "drop",
+};
+
+/* ---------------------------------------------------------------------
+ * Effective policies
+ */
+
+static struct swap_ext_policy *swap_ext_policy_find(struct swap_ext_ops *ops)
+{
+	struct swap_ext_policy *p;
+
+	lockdep_assert_held(&swap_ext_mutex);
+	list_for_each_entry(p, &swap_ext_policies, node)
+		if (p->ops == ops)
+			return p;
+	return NULL;
+}
+
+/* @memcg's effective policy, for who changes it */
+static struct swap_ext_policy *swap_ext_effective(struct mem_cgroup *memcg)
+{
+	return rcu_dereference_protected(memcg->swap_ext,
+					 lockdep_is_held(&swap_ext_mutex));
+}
+
+/*
+ * Recompute memcg->swap_ext below and at @memcg: a cgroup's own policy, or
+ * its parent's effective one.  Pre-order, so parents are done first.
+ */
+static void swap_ext_propagate(struct mem_cgroup *memcg)
+{
+	struct cgroup_subsys_state *css;
+
+	lockdep_assert_held(&swap_ext_mutex);
+	rcu_read_lock();
+	css_for_each_descendant_pre(css, &memcg->css) {
+		struct mem_cgroup *m = mem_cgroup_from_css(css);
+		struct mem_cgroup *parent = parent_mem_cgroup(m);
+		struct swap_ext_policy *p = NULL;
+
+		if (m->swap_ext_own)
+			p = m->swap_ext_own->policy;
+		else if (parent)
+			p = swap_ext_effective(parent);
+		rcu_assign_pointer(m->swap_ext, p);
+	}
+	rcu_read_unlock();
+}
+
+/* A new cgroup inherits its parent's policy */
+void swap_ext_memcg_online(struct mem_cgroup *memcg)
+{
+	struct mem_cgroup *parent = parent_mem_cgroup(memcg);
+
+	if (!parent)
+		return;
+	mutex_lock(&swap_ext_mutex);
+	rcu_assign_pointer(memcg->swap_ext, swap_ext_effective(parent));
+	mutex_unlock(&swap_ext_mutex);
+}
+
+static void swap_ext_detach(struct swap_ext_attach *at);
+
+/*
+ * A cgroup being removed drops its link: the link is detached as by
+ * BPF_LINK_DETACH (its owner sees EPOLLHUP), which unregisters it here.
+ * The cgroup's pages left behind follow the parent's policy.
+ */
+void swap_ext_memcg_offline(struct mem_cgroup *memcg)
+{
+	struct bpf_link *link = NULL;
+	struct swap_ext_attach *at;
+
+	mutex_lock(&swap_ext_mutex);
+	at = memcg->swap_ext_own;
+	if (at && at->link) {
+		link = bpf_link_inc_not_zero(at->link);
+		if (IS_ERR(link))
+			link = NULL;	/* its release is unregistering it */
+	} else if (at) {
+		swap_ext_detach(at);
+	}
+	mutex_unlock(&swap_ext_mutex);
+
+	if (link) {
+		link->ops->detach(link);
+		bpf_link_put(link);
+	}
+}
+
+/* ---------------------------------------------------------------------
+ * Attach, detach, eject, exit
+ */
+
+/* init, exit, cgroup_attach and cgroup_detach run under swap_ext_mutex */
+static void swap_ext_enter_sleepable(struct swap_ext_policy *p)
+{
+	lockdep_assert_held(&swap_ext_mutex);
+	swap_ext_running_sleepable = p;
+	WRITE_ONCE(swap_ext_sleepable_task, current);
+}
+
+static void swap_ext_leave_sleepable(void)
+{
+	WRITE_ONCE(swap_ext_sleepable_task, NULL);
+	swap_ext_running_sleepable = NULL;
+}
+
+/*
+ * Take @at off its cgroup and its policy; the cgroup falls back to what it
+ * inherits.  Called for every attachment of an ejected policy too.
+ */
+static void swap_ext_detach(struct swap_ext_attach *at)
+{
+	struct swap_ext_policy *p = at->policy;
+	struct mem_cgroup *memcg = at->memcg;
+
+	lockdep_assert_held(&swap_ext_mutex);
+	memcg->swap_ext_own = NULL;
+	swap_ext_propagate(memcg);
+	list_del(&at->node);
+	static_branch_dec(&swap_ext_enabled);
+
+	if (p->ops->cgroup_detach) {
+		struct swap_ext_cgroup_args args = {
+			.cgroup_id = cgroup_id(memcg->css.cgroup),
+		};
+
+		swap_ext_enter_sleepable(p);
+		p->ops->cgroup_detach(&args);
+		swap_ext_leave_sleepable();
+	}
+	css_put(&memcg->css);
+	kfree(at);
+}
+
+/* Call exit() once, when no CPU can be in an op any more */
+static void swap_ext_exit(struct swap_ext_policy *p)
+{
+	lockdep_assert_held(&swap_ext_mutex);
+	if (p->exited)
+		return;
+	p->exited = true;
+	WRITE_ONCE(p->ejected, true);
+	synchronize_rcu();
+
+	strscpy(swap_ext_last_name, p->ops->name, sizeof(swap_ext_last_name));
+	swap_ext_last_exit = p->exit_info;
+	trace_swap_ext_eject(p->ops->name, &p->exit_info);
+	if (p->exit_info.kind != SWAP_EXT_EXIT_UNREG)
+		pr_warn("policy %s ejected: %s\n", p->ops->name,
+			p->exit_info.reason);
+	if (p->ops->exit) {
+		swap_ext_enter_sleepable(p);
+		p->ops->exit(&p->exit_info);
+		swap_ext_leave_sleepable();
+	}
+}
+
+/* Record why @p stops; the first reason wins */
+static bool swap_ext_claim_exit(struct swap_ext_policy *p,
+				enum swap_ext_exit_kind kind, int op, s64 value,
+				const char *fmt, va_list ap)
+{
+	if (atomic_xchg(&p->exit_claimed, 1))
+		return false;
+	p->exit_info.kind = kind;
+	p->exit_info.op = op;
+	p->exit_info.value = value;
+	vscnprintf(p->exit_info.reason, sizeof(p->exit_info.reason), fmt, ap);
+	return true;
+}
+
+/* Detach @p from every cgroup and call its exit(): swap_ext_mutex held */
+static void swap_ext_eject_locked(struct swap_ext_policy *p)
+{
+	struct swap_ext_attach *at, *tmp;
+
+	lockdep_assert_held(&swap_ext_mutex);
+	WRITE_ONCE(p->ejected, true);
+	list_for_each_entry_safe(at, tmp, &p->attachments, node)
+		swap_ext_detach(at);
+	swap_ext_exit(p);
+}
+
+static void swap_ext_eject_workfn(struct work_struct *work)
+{
+	struct swap_ext_policy *p = container_of(work, struct swap_ext_policy,
+						 eject_work);
+
+	mutex_lock(&swap_ext_mutex);
+	swap_ext_eject_locked(p);
+	mutex_unlock(&swap_ext_mutex);
+}
+
+/*
+ * An op of @p returned @value, which it may not: eject the policy.  Any
+ * context: the hot path stops calling @p at once, the work item detaches.
+ */
+static __printf(4, 5)
+void swap_ext_error(struct swap_ext_policy *p, int op, s64 value,
+		    const char *fmt, ...)
+{
+	va_list ap;
+	bool first;
+
+	va_start(ap, fmt);
+	first = swap_ext_claim_exit(p, SWAP_EXT_EXIT_ERROR, op, value, fmt, ap);
+	va_end(ap);
+	WRITE_ONCE(p->ejected, true);
+	if (first)
+		queue_work(system_unbound_wq, &p->eject_work);
+}
+
+static struct swap_ext_policy *swap_ext_policy_new(struct swap_ext_ops *ops)
+{
+	struct swap_ext_policy *p;
+
+	p = kzalloc(sizeof(*p), GFP_KERNEL);
+	if (!p)
+		return NULL;
+	p->stats = alloc_percpu(struct swap_ext_stats);
+	if (!p->stats) {
+		kfree(p);
+		return NULL;
+	}
+	p->ops = ops;
+	p->exit_info.op = -1;
+	INIT_LIST_HEAD(&p->attachments);
+	INIT_WORK(&p->eject_work, swap_ext_eject_workfn);
+	return p;
+}
+
+static void swap_ext_policy_free(struct swap_ext_policy *p)
+{
+	free_percpu(p->stats);
+	kfree(p);
+}
+
+/* The memory cgroup a link targets, with a css reference */
+static struct mem_cgroup *swap_ext_link_memcg(struct bpf_link *link)
+{
+	struct cgroup *cgrp = bpf_struct_ops_link_cgroup(link);
+	struct cgroup_subsys_state *css;
+
+	if (mem_cgroup_disabled())
+		return ERR_PTR(-EOPNOTSUPP);
+	if (!cgrp) {
+		css_get(&root_mem_cgroup->css);
+		return root_mem_cgroup;
+	}
+	css = cgroup_get_e_css(cgrp, &memory_cgrp_subsys);
+	if (css->cgroup != cgrp) {
+		/* the memory controller is not enabled in that cgroup */
+		css_put(css);
+		return ERR_PTR(-EOPNOTSUPP);
+	}
+	return mem_cgroup_from_css(css);
+}
+
+/* reg(): a link (or a bare map registration) attaches @kdata */
+static int swap_ext_reg(void *kdata, struct bpf_link *link)
+{
+	struct swap_ext_ops *ops = kdata;
+	struct swap_ext_cgroup_args args;
+	struct swap_ext_policy *p;
+	struct swap_ext_attach *at;
+	int op = SWAP_EXT_OP_INIT;
+	struct mem_cgroup *memcg;
+	bool created = false;
+	int err;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	memcg = swap_ext_link_memcg(link);
+	if (IS_ERR(memcg))
+		return PTR_ERR(memcg);
+	at = kzalloc(sizeof(*at), GFP_KERNEL);
+	if (!at) {
+		css_put(&memcg->css);
+		return -ENOMEM;
+	}
+	at->memcg = memcg;
+	at->link = link;
+	args.cgroup_id = cgroup_id(memcg->css.cgroup);
+
+	mutex_lock(&swap_ext_mutex);
+	err = -EBUSY;
+	if (memcg->swap_ext_own)
+		goto unlock;
+	p = swap_ext_policy_find(ops);
+	if (p && p->ejected) {
+		/* its verdicts were wrong once: load it again */
+		err = -ESTALE;
+		goto unlock;
+	}
+	if (!p) {
+		err = -ENOMEM;
+		p = swap_ext_policy_new(ops);
+		if (!p)
+			goto unlock;
+		created = true;
+		if (ops->init) {
+			swap_ext_enter_sleepable(p);
+			err = ops->init();
+			swap_ext_leave_sleepable();
+			if (err) {
+				err = (err < 0 && err >= -MAX_ERRNO) ? err : -EINVAL;
+				goto unlock;
+			}
+		}
+	}
+	op = SWAP_EXT_OP_CGROUP_ATTACH;
+	if (ops->cgroup_attach) {
+		swap_ext_enter_sleepable(p);
+		err = ops->cgroup_attach(&args);
+		swap_ext_leave_sleepable();
+		if (err) {
+			err = (err < 0 && err >= -MAX_ERRNO) ? err : -EINVAL;
+			goto unlock;
+		}
+	}
+	if (READ_ONCE(p->ejected)) {
+		/* bpf_swap_ext_error() from init() or cgroup_attach() */
+		err = -ESTALE;
+		goto unlock;
+	}
+	if (created)
+		list_add_tail(&p->node, &swap_ext_policies);
+	at->policy = p;
+	list_add_tail(&at->node, &p->attachments);
+	p->nr_links++;
+	memcg->swap_ext_own = at;
+	static_branch_inc(&swap_ext_enabled);
+	swap_ext_propagate(memcg);
+	mutex_unlock(&swap_ext_mutex);
+	return 0;
+
+unlock:
+	if (created) {
+		/* the policy never got a cgroup: exit() says why */
+		if (!atomic_xchg(&p->exit_claimed, 1)) {
+			p->exit_info.kind = SWAP_EXT_EXIT_INIT;
+			p->exit_info.op = op;
+			p->exit_info.value = err;
+			scnprintf(p->exit_info.reason, sizeof(p->exit_info.reason),
+				  "%s() for cgroup %llu failed: %d",
+				  swap_ext_op_names[op], args.cgroup_id, err);
+		}
+		swap_ext_exit(p);
+		mutex_unlock(&swap_ext_mutex);
+		cancel_work_sync(&p->eject_work);
+		swap_ext_policy_free(p);
+	} else {
+		mutex_unlock(&swap_ext_mutex);
+	}
+	css_put(&memcg->css);
+	kfree(at);
+	return err;
+}
+
+/* unreg(): a link is gone (or the bare map was deleted) */
+static void swap_ext_unreg(void *kdata, struct bpf_link *link)
+{
+	struct swap_ext_attach *at, *found = NULL;
+	struct swap_ext_policy *p;
+	bool last;
+
+	mutex_lock(&swap_ext_mutex);
+	p = swap_ext_policy_find(kdata);
+	if (!p) {
+		mutex_unlock(&swap_ext_mutex);
+		return;
+	}
+	list_for_each_entry(at, &p->attachments, node) {
+		if (at->link == link) {
+			found = at;
+			break;
+		}
+	}
+	if (found)
+		swap_ext_detach(found);
+	last = --p->nr_links == 0;
+	if (last)
+		list_del(&p->node);
+	mutex_unlock(&swap_ext_mutex);
+	if (!last)
+		return;
+
+	/* an ejection may be under way: let it finish, then exit() */
+	cancel_work_sync(&p->eject_work);
+	mutex_lock(&swap_ext_mutex);
+	if (!atomic_xchg(&p->exit_claimed, 1)) {
+		p->exit_info.kind = SWAP_EXT_EXIT_UNREG;
+		strscpy(p->exit_info.reason, "unregistered",
+			sizeof(p->exit_info.reason));
+	}
+	swap_ext_eject_locked(p);
+	mutex_unlock(&swap_ext_mutex);
+	swap_ext_policy_free(p);
+}
+
+/* Eject every policy: /sys/kernel/mm/swap_ext/eject */
+static void swap_ext_eject_all(void)
+{
+	struct swap_ext_policy *p;
+
+	mutex_lock(&swap_ext_mutex);
+	list_for_each_entry(p, &swap_ext_policies, node) {
+		if (!atomic_xchg(&p->exit_claimed, 1)) {
+			p->exit_info.kind = SWAP_EXT_EXIT_SYSFS;
+			strscpy(p->exit_info.reason,
+				"ejected through /sys/kernel/mm/swap_ext/eject",
+				sizeof(p->exit_info.reason));
+		}
+		swap_ext_eject_locked(p);
+	}
+	mutex_unlock(&swap_ext_mutex);
+}
+
+/* ---------------------------------------------------------------------
+ * The hot paths: vswap and zswap ask, the policy answers
+ */
+
+/*
+ * The policy that decides for @memcg, or NULL for the built-in one.  Under
+ * rcu_read_lock(); the policy stays valid until rcu_read_unlock().
+ */
+static struct swap_ext_policy *swap_ext_policy_of(struct mem_cgroup *memcg)
+{
+	struct swap_ext_policy *p;
+
+	if (!memcg)
+		memcg = root_mem_cgroup;
+	if (!memcg)
+		return NULL;
+	p = rcu_dereference(memcg->swap_ext);
+	if (p && READ_ONCE(p->ejected))
+		return NULL;
+	return p;
+}
+
+/*
+ * Run a non-sleepable op of @p on this CPU, unless one is running already
+ * (reclaim that an op caused, say): then the caller uses the built-in
+ * policy.  Preemption stays off until swap_ext_leave().
+ */
+static bool swap_ext_enter(struct swap_ext_policy *p, enum swap_ext_op op)
+{
+	preempt_disable();
+	if (this_cpu_read(swap_ext_running)) {
+		this_cpu_inc(p->stats->nested);
+		preempt_enable();
+		return false;
+	}
+	this_cpu_write(swap_ext_running, p);
+	this_cpu_inc(p->stats->calls[op]);
+	return true;
+}
+
+static void swap_ext_leave(void)
+{
+	this_cpu_write(swap_ext_running, NULL);
+	preempt_enable();
+}
+
+static u64 swap_ext_cgroup_id(struct mem_cgroup *memcg)
+{
+	if (!memcg)
+		memcg = root_mem_cgroup;
+	return memcg ? cgroup_id(memcg->css.cgroup) : 0;
+}
+
+/* A tier argument: a swap type other than the virtual device */
+static bool swap_ext_tier_valid(s32 tier)
+{
+	return tier >= 0 && tier < MAX_SWAPFILES &&
+	       tier != READ_ONCE(vswap_type);
+}
+
+/* Check place()'s or compressed()'s @v; DEFAULT and eject if invalid */
+static s32 swap_ext_check_place(struct swap_ext_policy *p, int op, s32 v,
+				struct swap_ext_place_args *args)
+{
+	switch (v) {
+	case SWAP_EXT_DEFAULT:
+	case SWAP_EXT_ZSWAP:
+	case SWAP_EXT_KEEP:
+		break;
+	case SWAP_EXT_TIER:
+		if (swap_ext_tier_valid(args->tier))
+			break;
+		swap_ext_error(p, op, args->tier, "%s() chose tier %d, not a swap type",
+			       swap_ext_op_names[op], args->tier);
+		return SWAP_EXT_DEFAULT;
+	default:
+		swap_ext_error(p, op, v, "%s() returned %d, not a placement verdict",
+			       swap_ext_op_names[op], v);
+		return SWAP_EXT_DEFAULT;
+	}
+	this_cpu_inc(p->stats->verdicts[v]);
+	return v;
+}
+
+s32 swap_ext_place(struct folio *folio, struct swap_ext_place *pl)
+{
+	struct mem_cgroup *memcg = folio_memcg(folio);
+	struct swap_ext_policy *p;
+	s32 v = SWAP_EXT_DEFAULT;
+
+	pl->verdict = SWAP_EXT_DEFAULT;
+	pl->args.cgroup_id = 0;
+	if (!static_branch_unlikely(&swap_ext_enabled))
+		return v;
+
+	rcu_read_lock();
+	p = swap_ext_policy_of(memcg);
+	if (!p)
+		goto out;
+	pl->args.cgroup_id = swap_ext_cgroup_id(memcg);
+	pl->args.entry = folio->swap.val;
+	pl->args.tier = -1;
+	if (!folio_test_anon(folio))
+		pl->args.flags |= SWAP_EXT_PLACE_SHMEM;
+	if (!p->ops->place || !swap_ext_enter(p, SWAP_EXT_OP_PLACE))
+		goto out;
+	v = p->ops->place(&pl->args);
+	swap_ext_leave();
+	v = swap_ext_check_place(p, SWAP_EXT_OP_PLACE, v, &pl->args);
+	trace_swap_ext_place(p->ops->name, &pl->args, v);
+out:
+	rcu_read_unlock();
+	pl->verdict = v;
+	return v;
+}
+
+bool swap_ext_compressed(struct folio *folio, struct swap_ext_place *pl,
+			 unsigned int len)
+{
+	struct swap_ext_policy *p;
+	s32 v = SWAP_EXT_DEFAULT;
+
+	if (!pl || !pl->args.cgroup_id)
+		return true;
+
+	rcu_read_lock();
+	p = swap_ext_policy_of(folio_memcg(folio));
+	if (!p || !p->ops->compressed ||
+	    !swap_ext_enter(p, SWAP_EXT_OP_COMPRESSED))
+		goto out;
+	pl->args.compressed_len = len;
+	v = p->ops->compressed(&pl->args);
+	swap_ext_leave();
+	v = swap_ext_check_place(p, SWAP_EXT_OP_COMPRESSED, v, &pl->args);
+	trace_swap_ext_compressed(p->ops->name, &pl->args, v);
+out:
+	rcu_read_unlock();
+	if (v == SWAP_EXT_TIER || v == SWAP_EXT_KEEP) {
+		pl->verdict = v;
+		return false;
+	}
+	return true;
+}
+
+s32 swap_ext_swapin(struct folio *folio, int tier)
+{
+	struct mem_cgroup *memcg = folio_memcg(folio);
+	struct swap_ext_swapin_args args;
+	struct swap_ext_policy *p;
+	s32 v = SWAP_EXT_DEFAULT;
+
+	if (!static_branch_unlikely(&swap_ext_enabled))
+		return v;
+
+	rcu_read_lock();
+	p = swap_ext_policy_of(memcg);
+	if (!p || !p->ops->swapin || !swap_ext_enter(p, SWAP_EXT_OP_SWAPIN))
+		goto out;
+	args = (struct swap_ext_swapin_args) {
+		.cgroup_id = swap_ext_cgroup_id(memcg),
+		.entry = folio->swap.val,
+		.tier = tier,
+	};
+	v = p->ops->swapin(&args);
+	swap_ext_leave();
+	if (v != SWAP_EXT_DEFAULT && v != SWAP_EXT_DROP) {
+		swap_ext_error(p, SWAP_EXT_OP_SWAPIN, v,
+			       "swapin() returned %d, not DEFAULT or DROP", v);
+		v = SWAP_EXT_DEFAULT;
+	} else {
+		this_cpu_inc(p->stats->verdicts[v]);
+	}
+	trace_swap_ext_swapin(p->ops->name, &args, v);
+out:
+	rcu_read_unlock();
+	return v;
+}
+
+void swap_ext_writeback(struct mem_cgroup *memcg, struct swap_ext_wb_args *args)
+{
+	struct swap_ext_wb_args builtin = *args;
+	struct swap_ext_policy *p;
+	bool forced = false;
+	s32 ret;
+
+	if (!static_branch_unlikely(&swap_ext_enabled))
+		return;
+
+	rcu_read_lock();
+	p = swap_ext_policy_of(memcg);
+	if (!p || !p->ops->writeback ||
+	    !swap_ext_enter(p, SWAP_EXT_OP_WRITEBACK))
+		goto out;
+	args->cgroup_id = swap_ext_cgroup_id(memcg);
+	if (memcg) {
+		u64 max = READ_ONCE(memcg->zswap_max);
+
+		args->pool_bytes = memcg_page_state(memcg, MEMCG_ZSWAP_B);
+		args->pool_limit = max >= PAGE_COUNTER_MAX ? U64_MAX :
+				   max << PAGE_SHIFT;
+	}
+	ret = p->ops->writeback(args);
+	swap_ext_leave();
+
+	if (ret || args->nr > args->max_batch ||
+	    (args->tier != -1 && !swap_ext_tier_valid(args->tier))) {
+		swap_ext_error(p, SWAP_EXT_OP_WRITEBACK, ret ?: args->nr,
+			       "writeback() returned %d with nr %u (max %u), tier %d",
+			       ret, args->nr, args->max_batch, args->tier);
+		*args = builtin;
+		goto out;
+	}
+	if (!args->nr) {
+		/* the cgroup is over a limit: it may not starve */
+		if (atomic_inc_return(&p->wb_idle) >= SWAP_EXT_WB_FORCE) {
+			atomic_set(&p->wb_idle, 0);
+			*args = builtin;
+			forced = true;
+			this_cpu_inc(p->stats->wb_forced);
+		}
+	} else {
+		atomic_set(&p->wb_idle, 0);
+	}
+	this_cpu_add(p->stats->wb_pages, args->nr);
+	trace_swap_ext_writeback(p->ops->name, args, forced);
+out:
+	rcu_read_unlock();
+}
+
+/* ---------------------------------------------------------------------
+ * memory.swap.policy and /sys/kernel/mm/swap_ext/
+ */
+
+/* The effective policy and where it comes from: "name attached|inherited" */
+int swap_ext_policy_show(struct seq_file *m, void *v)
+{
+	struct mem_cgroup *memcg = mem_cgroup_from_css(seq_css(m));
+	struct swap_ext_policy *p;
+
+	mutex_lock(&swap_ext_mutex);
+	p = rcu_dereference_protected(memcg->swap_ext,
+				      lockdep_is_held(&swap_ext_mutex));
+	if (!p || p->ejected)
+		seq_puts(m, "default\n");
+	else
+		seq_printf(m, "%s %s\n", p->ops->name,
+			   memcg->swap_ext_own ? "attached" : "inherited");
+	mutex_unlock(&swap_ext_mutex);
+	return 0;
+}
+
+static void swap_ext_stats_sum(struct swap_ext_policy *p,
+			       struct swap_ext_stats *sum)
+{
+	int cpu, i;
+
+	memset(sum, 0, sizeof(*sum));
+	for_each_possible_cpu(cpu) {
+		struct swap_ext_stats *s = per_cpu_ptr(p->stats, cpu);
+
+		for (i = 0; i < SWAP_EXT_NR_OPS; i++)
+			sum->calls[i] += s->calls[i];
+		for (i = 0; i < SWAP_EXT_NR_VERDICTS; i++)
+			sum->verdicts[i] += s->verdicts[i];
+		sum->wb_pages += s->wb_pages;
+		sum->wb_forced += s->wb_forced;
+		sum->nested += s->nested;
+	}
+}
+
+/*
+ * One line per policy: name, state, cgroup ids, then key=value counters:
+ *   place=N compressed=N writeback=N swapin=N (calls),
+ *   default=N zswap=N tier=N keep=N drop=N (verdicts),
+ *   wb_pages=N wb_forced=N nested=N
+ */
+static ssize_t policies_show(struct kobject *kobj, struct kobj_attribute *attr,
+			     char *buf)
+{
+	struct swap_ext_policy *p;
+	struct swap_ext_attach *at;
+	struct swap_ext_stats sum;
+	int len = 0, i;
+
+	mutex_lock(&swap_ext_mutex);
+	list_for_each_entry(p, &swap_ext_policies, node) {
+		len += sysfs_emit_at(buf, len, "%s %s cgroups=", p->ops->name,
+				     p->ejected ? "ejected" : "active");
+		if (list_empty(&p->attachments))
+			len += sysfs_emit_at(buf, len, "-");
+		list_for_each_entry(at, &p->attachments, node)
+			len += sysfs_emit_at(buf, len, "%s%llu",
+					     list_is_first(&at->node, &p->attachments) ?
+					     "" : ",",
+					     cgroup_id(at->memcg->css.cgroup));
+		swap_ext_stats_sum(p, &sum);
+		for (i = 0; i < SWAP_EXT_OP_CGROUP_ATTACH; i++)
+			len += sysfs_emit_at(buf, len, " %s=%llu",
+					     swap_ext_op_names[i], sum.calls[i]);
+		for (i = 0; i < SWAP_EXT_NR_VERDICTS; i++)
+			len += sysfs_emit_at(buf, len, " %s=%llu",
+					     swap_ext_verdict_names[i],
+					     sum.verdicts[i]);
+		len += sysfs_emit_at(buf, len, " wb_pages=%llu wb_forced=%llu nested=%llu\n",
+				     sum.wb_pages, sum.wb_forced, sum.nested);
+	}
+	mutex_unlock(&swap_ext_mutex);
+	return len;
+}
+
+/* The last policy that stopped: name kind op value reason */
+static ssize_t last_exit_show(struct kobject *kobj, struct kobj_attribute *attr,
+			      char *buf)
+{
+	static const char * const kinds[] = {
+		[SWAP_EXT_EXIT_NONE]	= "none",
+		[SWAP_EXT_EXIT_UNREG]	= "unreg",
+		[SWAP_EXT_EXIT_SYSFS]	= "sysfs",
+		[SWAP_EXT_EXIT_ERROR]	= "error",
+		[SWAP_EXT_EXIT_INIT]	= "init",
+	};
+	struct swap_ext_exit_info *e = &swap_ext_last_exit;
+	int len;
+
+	mutex_lock(&swap_ext_mutex);
+	if (!swap_ext_last_name[0]) {
+		mutex_unlock(&swap_ext_mutex);
+		return sysfs_emit(buf, "none\n");
+	}
+	len = sysfs_emit(buf, "%s %s %s %lld %s\n", swap_ext_last_name,
+			 e->kind < ARRAY_SIZE(kinds) ? kinds[e->kind] : "?",
+			 e->op >= 0 && e->op < SWAP_EXT_NR_OPS ?
+			 swap_ext_op_names[e->op] : "-",
+			 e->value, e->reason);
+	mutex_unlock(&swap_ext_mutex);
+	return len;
+}
+
+/* Writing 1 ejects every policy */
+static ssize_t eject_store(struct kobject *kobj, struct kobj_attribute *attr,
+			   const char *buf, size_t count)
+{
+	bool val;
+	int err;
+
+	err = kstrtobool(buf, &val);
+	if (err)
+		return err;
+	if (!val)
+		return -EINVAL;
+	swap_ext_eject_all();
+	return count;
+}
+
+static struct kobj_attribute policies_attr = __ATTR_RO(policies);
+static struct kobj_attribute last_exit_attr = __ATTR_RO(last_exit);
+static struct kobj_attribute eject_attr = __ATTR_WO(eject);
+
+static struct attribute *swap_ext_attrs[] = {
+	&policies_attr.attr,
+	&last_exit_attr.attr,
+	&eject_attr.attr,
+	NULL,
+};
+
+static const struct attribute_group swap_ext_attr_group = {
+	.name = "swap_ext",
+	.attrs = swap_ext_attrs,
+};
+
+/* ---------------------------------------------------------------------
+ * struct_ops plumbing
+ */
+
+static bool swap_ext_is_valid_access(int off, int size, enum bpf_access_type type,
+				     const struct bpf_prog *prog,
+				     struct bpf_insn_access_aux *info)
+{
+	return bpf_tracing_btf_ctx_access(off, size, type, prog, info);
+}
+
+/* Is [@off, @off + @size) inside the field at @foff of @fsize bytes? */
+static bool swap_ext_in_field(int off, int size, size_t foff, size_t fsize)
+{
+	return off >= foff && off + size <= foff + fsize;
+}
+
+/* Programs write the out fields of their arguments, and nothing else */
+static int swap_ext_btf_struct_access(struct bpf_verifier_log *log,
+				      const struct bpf_reg_state *reg, int off,
+				      int size)
+{
+	const struct btf_type *t = btf_type_by_id(reg->btf, reg->btf_id);
+
+	if (t == swap_ext_place_args_type &&
+	    swap_ext_in_field(off, size, offsetof(struct swap_ext_place_args, tier),
+			      sizeof_field(struct swap_ext_place_args, tier)))
+		return SCALAR_VALUE;
+	if (t == swap_ext_wb_args_type &&
+	    (swap_ext_in_field(off, size, offsetof(struct swap_ext_wb_args, nr),
+			       sizeof_field(struct swap_ext_wb_args, nr)) ||
+	     swap_ext_in_field(off, size, offsetof(struct swap_ext_wb_args, tier),
+			       sizeof_field(struct swap_ext_wb_args, tier)) ||
+	     swap_ext_in_field(off, size, offsetof(struct swap_ext_wb_args, min_age_ns),
+			       sizeof_field(struct swap_ext_wb_args, min_age_ns))))
+		return SCALAR_VALUE;
+
+	bpf_log(log, "swap_ext: only the out fields of the arguments are writable\n");
+	return -EACCES;
+}
+
+static const struct bpf_verifier_ops swap_ext_verifier_ops = {
+	.get_func_proto = bpf_base_func_proto,
+	.is_valid_access = swap_ext_is_valid_access,
+	.btf_struct_access = swap_ext_btf_struct_access,
+};
+
+static int swap_ext_init_member(const struct btf_type *t,
+				const struct btf_member *member,
+				void *kdata, const void *udata)
+{
+	const struct swap_ext_ops *uops = udata;
+	struct swap_ext_ops *ops = kdata;
+	u32 moff = __btf_member_bit_offset(t, member) / 8;
+	int ret;
+
+	switch (moff) {
+	case offsetof(struct swap_ext_ops, flags):
+		if (uops->flags & ~SWAP_EXT_OPS_ALL_FLAGS)
+			return -EINVAL;
+		ops->flags = uops->flags;
+		return 1;
+	case offsetof(struct swap_ext_ops, name):
+		ret = bpf_obj_name_cpy(ops->name, uops->name, sizeof(ops->name));
+		if (ret < 0)
+			return ret;
+		if (ret == 0)
+			return -EINVAL;
+		return 1;
+	}
+	return 0;
+}
+
+static int swap_ext_check_member(const struct btf_type *t,
+				 const struct btf_member *member,
+				 const struct bpf_prog *prog)
+{
+	u32 moff = __btf_member_bit_offset(t, member) / 8;
+
+	switch (moff) {
+	case offsetof(struct swap_ext_ops, init):
+	case offsetof(struct swap_ext_ops, exit):
+	case offsetof(struct swap_ext_ops, cgroup_attach):
+	case offsetof(struct swap_ext_ops, cgroup_detach):
+		break;
+	default:
+		/* reclaim and fault paths: no sleeping */
+		if (prog->sleepable)
+			return -EINVAL;
+	}
+	return 0;
+}
+
+static int swap_ext_init(struct btf *btf)
+{
+	s32 id;
+
+	id = btf_find_by_name_kind(btf, "swap_ext_place_args", BTF_KIND_STRUCT);
+	if (id < 0)
+		return -EINVAL;
+	swap_ext_place_args_type = btf_type_by_id(btf, id);
+	id = btf_find_by_name_kind(btf, "swap_ext_wb_args", BTF_KIND_STRUCT);
+	if (id < 0)
+		return -EINVAL;
+	swap_ext_wb_args_type = btf_type_by_id(btf, id);
+	id = btf_find_by_name_kind(btf, "swap_ext_ops", BTF_KIND_STRUCT);
+	if (id < 0)
+		return -EINVAL;
+	swap_ext_ops_type_id = id;
+	return 0;
+}
+
+static int swap_ext_update(void *kdata, void *old_kdata, struct bpf_link *link)
+{
+	/* attach the new map and detach the old link instead */
+	return -EOPNOTSUPP;
+}
+
+static int swap_ext_validate(void *kdata)
+{
+	return 0;
+}
+
+static s32 place_stub(struct swap_ext_place_args *args) { return SWAP_EXT_DEFAULT; }
+static s32 compressed_stub(struct swap_ext_place_args *args) { return SWAP_EXT_DEFAULT; }
+static s32 writeback_stub(struct swap_ext_wb_args *args) { return 0; }
+static s32 swapin_stub(struct swap_ext_swapin_args *args) { return SWAP_EXT_DEFAULT; }
+static s32 cgroup_attach_stub(struct swap_ext_cgroup_args *args) { return 0; }
+static void cgroup_detach_stub(struct swap_ext_cgroup_args *args) {}
+static s32 init_stub(void) { return 0; }
+static void exit_stub(struct swap_ext_exit_info *info) {}
+
+static struct swap_ext_ops __bpf_ops_swap_ext_ops = {
+	.place = place_stub,
+	.compressed = compressed_stub,
+	.writeback = writeback_stub,
+	.swapin = swapin_stub,
+	.cgroup_attach = cgroup_attach_stub,
+	.cgroup_detach = cgroup_detach_stub,
+	.init = init_stub,
+	.exit = exit_stub,
+};
+
+static struct bpf_struct_ops bpf_swap_ext_ops = {
+	.verifier_ops = &swap_ext_verifier_ops,
+	.reg = swap_ext_reg,
+	.unreg = swap_ext_unreg,
+	.check_member = swap_ext_check_member,
+	.init_member = swap_ext_init_member,
+	.init = swap_ext_init,
+	.update = swap_ext_update,
+	.validate = swap_ext_validate,
+	.name = "swap_ext_ops",
+	.owner = THIS_MODULE,
+	.link_flags = BPF_F_CGROUP_FD,
+	.cfi_stubs = &__bpf_ops_swap_ext_ops,
+};
+
+/* ---------------------------------------------------------------------
+ * kfuncs
+ */
+
+__bpf_kfunc_start_defs();
+
+/**
+ * bpf_swap_ext_nr_tiers - how many tiers there are
+ *
+ * Any op.  Tiers are the swapon'd devices vswap can write to.
+ */
+__bpf_kfunc s32 bpf_swap_ext_nr_tiers(void)
+{
+	struct swap_ext_tier t;
+	s32 n = 0;
+
+	while (!vswap_tier_info(n, &t))
+		n++;
+	return n;
+}
+
+/**
+ * bpf_swap_ext_tier - the @idx-th tier, highest priority first
+ * @idx: 0 .. bpf_swap_ext_nr_tiers() - 1
+ * @tier: filled in: swap type, priority, rotational, slots, use
+ *
+ * Any op.  Returns 0, or -ENOENT past the last tier.
+ */
+__bpf_kfunc s32 bpf_swap_ext_tier(u32 idx, struct swap_ext_tier *tier)
+{
+	return vswap_tier_info(idx, tier);
+}
+
+/**
+ * bpf_swap_ext_cgroup_pages - pages of a cgroup's in one backend
+ * @cgroup_id: the cgroup (v2 id, as in the ops' arguments)
+ * @backend: SWAP_EXT_BACKEND_*
+ *
+ * Any op.  Counts include the cgroup's descendants and lag by up to the
+ * memcg statistics' flush period (2 s).  Returns the count, -EINVAL for
+ * an unknown backend, -ENOENT for an unknown cgroup.
+ */
+__bpf_kfunc s64 bpf_swap_ext_cgroup_pages(u64 cgroup_id, u32 backend)
+{
+	struct cgroup_subsys_state *css;
+	struct cgroup *cgrp;
+	s64 ret = -ENOENT;
+
+	if (backend >= SWAP_EXT_NR_BACKENDS)
+		return -EINVAL;
+	cgrp = __cgroup_get_from_id(cgroup_id);
+	if (IS_ERR(cgrp))
+		return PTR_ERR(cgrp);
+	rcu_read_lock();
+	css = rcu_dereference(cgrp->subsys[memory_cgrp_id]);
+	if (css)
+		ret = vswap_memcg_pages(mem_cgroup_from_css(css), backend);
+	rcu_read_unlock();
+	cgroup_put(cgrp);
+	return ret;
+}
+
+/**
+ * bpf_swap_ext_promote - move a swapped-out page to another tier
+ * @entry: its virtual entry, as in the ops' arguments
+ * @tier: swap type of the tier to move it to, or -1 for memory
+ *
+ * Any non-sleepable op.  The move is asynchronous: the page is read from
+ * where it is and written to @tier (or kept in memory, to be placed by
+ * the next reclaim).  Returns 0 when the move is queued, -EINVAL for a bad
+ * tier, -EBUSY when too many moves are pending, -ENOENT if the entry is
+ * not on a tier.
+ */
+__bpf_kfunc s32 bpf_swap_ext_promote(u64 entry, s32 tier)
+{
+	if (tier != -1 && !swap_ext_tier_valid(tier))
+		return -EINVAL;
+	return vswap_queue_move((swp_entry_t){ .val = entry }, tier);
+}
+
+/**
+ * bpf_swap_ext_error - eject the calling policy
+ * @msg__str: why; shown in /sys/kernel/mm/swap_ext/last_exit and exit()
+ *
+ * Any op.  The policy is ejected from every cgroup as if an op had
+ * returned an invalid value.
+ */
+__bpf_kfunc void bpf_swap_ext_error(const char *msg__str)
+{
+	struct swap_ext_policy *p = this_cpu_read(swap_ext_running);
+
+	/* a sleepable op: its task holds swap_ext_mutex */
+	if (!p && READ_ONCE(swap_ext_sleepable_task) == current)
+		p = swap_ext_running_sleepable;
+	if (p)
+		swap_ext_error(p, -1, 0, "%s: %s", __func__, msg__str);
+}
+
+__bpf_kfunc_end_defs();
+
+/* Read-only and reporting kfuncs: from any op */
+BTF_KFUNCS_START(swap_ext_kfunc_ids_any)
+BTF_ID_FLAGS(func, bpf_swap_ext_nr_tiers)
+BTF_ID_FLAGS(func, bpf_swap_ext_tier)
+BTF_ID_FLAGS(func, bpf_swap_ext_cgroup_pages)
+BTF_ID_FLAGS(func, bpf_swap_ext_error)
+BTF_KFUNCS_END(swap_ext_kfunc_ids_any)
+
+/* Kfuncs that start I/O: from the ops that run as pages move */
+BTF_KFUNCS_START(swap_ext_kfunc_ids_move)
+BTF_ID_FLAGS(func, bpf_swap_ext_promote)
+BTF_KFUNCS_END(swap_ext_kfunc_ids_move)
+
+/* Only swap_ext_ops programs, not other struct_ops, call these */
+static int swap_ext_kfunc_filter(const struct bpf_prog *prog, u32 kfunc_id)
+{
+	if (!btf_id_set8_contains(&swap_ext_kfunc_ids_any, kfunc_id) &&
+	    !btf_id_set8_contains(&swap_ext_kfunc_ids_move, kfunc_id))
+		return 0;
+	if (prog->aux->attach_btf_id != swap_ext_ops_type_id)
+		return -EACCES;
+	if (btf_id_set8_contains(&swap_ext_kfunc_ids_move, kfunc_id) &&
+	    prog->sleepable)
+		return -EACCES;
+	return 0;
+}
+
+static const struct btf_kfunc_id_set swap_ext_kfunc_set_any = {
+	.owner	= THIS_MODULE,
+	.set	= &swap_ext_kfunc_ids_any,
+	.filter	= swap_ext_kfunc_filter,
+};
+
+static const struct btf_kfunc_id_set swap_ext_kfunc_set_move = {
+	.owner	= THIS_MODULE,
+	.set	= &swap_ext_kfunc_ids_move,
+	.filter	= swap_ext_kfunc_filter,
+};
+
+/* ---------------------------------------------------------------------
+ * Init
+ */
+
+static int __init swap_ext_init_late(void)
+{
+	int err;
+
+	/* the enums policies use, for vmlinux.h */
+	BTF_TYPE_EMIT(enum swap_ext_verdict);
+	BTF_TYPE_EMIT(enum swap_ext_place_flags);
+	BTF_TYPE_EMIT(enum swap_ext_wb_reason);
+	BTF_TYPE_EMIT(enum swap_ext_exit_kind);
+	BTF_TYPE_EMIT(enum swap_ext_backend);
+	BTF_TYPE_EMIT(enum swap_ext_ops_flags);
+	BTF_TYPE_EMIT(enum swap_ext_op);
+
+	err = register_btf_kfunc_id_set(BPF_PROG_TYPE_STRUCT_OPS,
+					&swap_ext_kfunc_set_any) ?:
+	      register_btf_kfunc_id_set(BPF_PROG_TYPE_STRUCT_OPS,
+					&swap_ext_kfunc_set_move);
+	if (err) {
+		pr_err("cannot register kfuncs: %d\n", err);
+		return err;
+	}
+	err = register_bpf_struct_ops(&bpf_swap_ext_ops, swap_ext_ops);
+	if (err) {
+		pr_err("cannot register struct_ops: %d\n", err);
+		return err;
+	}
+	err = sysfs_create_group(mm_kobj, &swap_ext_attr_group);
+	if (err)
+		pr_warn("no sysfs interface: %d\n", err);
+	return 0;
+}
+late_initcall(swap_ext_init_late);

@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sx_test: a swap_ext policy whose every answer is a knob, for the
+ * selftests.  Each op counts its calls and arguments in the stats map and
+ * returns what its knob says, valid or not: the tests set the knobs with
+ * swapctl attach -s and check that the kernel does what the verdict says,
+ * or ejects the policy when the verdict is invalid.
+ *
+ * Knobs (defaults: the built-in policy everywhere):
+ *   place_verdict       place()'s verdict (SWAP_EXT_*; anything else too)
+ *   place_tier          its tier: a swap type, or -1 fastest, -2 slowest
+ *   compressed_over     compressed(): entries bigger than this many bytes
+ *                       get compressed_verdict/compressed_tier (0: off)
+ *   compressed_verdict, compressed_tier   (tier as for place_tier)
+ *   swapin_verdict      swapin()'s verdict
+ *   promote_on_swapin   1: swapin() moves the entry to the fastest tier
+ *   wb_nr               writeback(): entries per call (0: built-in)
+ *   wb_tier             its tier (-1 fastest, -2 slowest, -3 built-in)
+ *   wb_min_age_ms       its minimum age
+ *   error_at            place() calls bpf_swap_ext_error() on call N
+ *   init_ret, attach_ret   what init() and cgroup_attach() return
+ */
+#include "swap_ext.bpf.h"
+
+char _license[] SEC("license") = "GPL";
+
+const volatile u32 place_verdict = SWAP_EXT_DEFAULT;
+const volatile s32 place_tier = -2;
+const volatile u32 compressed_over;
+const volatile u32 compressed_verdict = SWAP_EXT_TIER;
+const volatile s32 compressed_tier = -2;
+const volatile u32 swapin_verdict = SWAP_EXT_DEFAULT;
+const volatile u32 promote_on_swapin;
+const volatile u32 wb_nr;
+const volatile s32 wb_tier = -3;
+const volatile u32 wb_min_age_ms;
+const volatile u32 error_at;
+const volatile s32 init_ret;
+const volatile s32 attach_ret;
+
+struct sx_test_stats {
+	u64 init;		/* init() calls */
+	u64 exit;		/* exit() calls */
+	u64 exit_kind;		/* the last exit()'s info->kind */
+	u64 exit_op;		/* ... its info->op + 1 (0: none) */
+	u64 attach;		/* cgroup_attach() calls */
+	u64 detach;		/* cgroup_detach() calls */
+	u64 place;		/* place() calls */
+	u64 place_shmem;	/* ... for shmem folios */
+	u64 place_was_phys;	/* ... for folios with a tier copy */
+	u64 compressed;		/* compressed() calls */
+	u64 compressed_over;	/* ... sent away for their size */
+	u64 compressed_bytes;	/* sum of compressed_len */
+	u64 writeback;		/* writeback() calls */
+	u64 wb_limit;		/* ... for memory.zswap.max */
+	u64 wb_pool;		/* ... for the global pool limit */
+	u64 wb_shrink;		/* ... from the shrinker */
+	u64 swapin;		/* swapin() calls */
+	u64 promoted;		/* bpf_swap_ext_promote() accepted */
+	u64 promote_failed;	/* ... refused */
+	u64 last_cgroup;	/* cgroup id of the last place() */
+};
+
+SWAP_EXT_STATS(struct sx_test_stats);
+
+static u32 nr_place;
+
+static __always_inline s32 pick_tier(s32 knob)
+{
+	if (knob == -1)
+		return swap_ext_fastest_tier();
+	if (knob == -2)
+		return swap_ext_slowest_tier();
+	return knob;
+}
+
+SEC("struct_ops/place")
+s32 BPF_PROG(sx_place, struct swap_ext_place_args *args)
+{
+	struct sx_test_stats *s = swap_ext_stats();
+
+	if (s) {
+		s->place++;
+		if (args->flags & SWAP_EXT_PLACE_SHMEM)
+			s->place_shmem++;
+		if (args->flags & SWAP_EXT_PLACE_WAS_PHYS)
+			s->place_was_phys++;
+		s->last_cgroup = args->cgroup_id;
+	}
+	if (error_at && __sync_add_and_fetch(&nr_place, 1) == error_at)
+		bpf_swap_ext_error("sx_test: error_at reached");
+	if (place_verdict == SWAP_EXT_TIER)
+		args->tier = pick_tier(place_tier);
+	return place_verdict;
+}
+
+SEC("struct_ops/compressed")
+s32 BPF_PROG(sx_compressed, struct swap_ext_place_args *args)
+{
+	struct sx_test_stats *s = swap_ext_stats();
+
+	if (s) {
+		s->compressed++;
+		s->compressed_bytes += args->compressed_len;
+	}
+	if (!compressed_over || args->compressed_len <= compressed_over)
+		return SWAP_EXT_DEFAULT;
+	if (s)
+		s->compressed_over++;
+	if (compressed_verdict == SWAP_EXT_TIER)
+		args->tier = pick_tier(compressed_tier);
+	return compressed_verdict;
+}
+
+SEC("struct_ops/writeback")
+s32 BPF_PROG(sx_writeback, struct swap_ext_wb_args *args)
+{
+	struct sx_test_stats *s = swap_ext_stats();
+
+	if (s) {
+		s->writeback++;
+		if (args->reason == SWAP_EXT_WB_LIMIT)
+			s->wb_limit++;
+		else if (args->reason == SWAP_EXT_WB_POOL)
+			s->wb_pool++;
+		else
+			s->wb_shrink++;
+	}
+	if (wb_nr)
+		args->nr = wb_nr;
+	if (wb_tier != -3)
+		args->tier = pick_tier(wb_tier);
+	args->min_age_ns = (u64)wb_min_age_ms * 1000000;
+	return 0;
+}
+
+SEC("struct_ops/swapin")
+s32 BPF_PROG(sx_swapin, struct swap_ext_swapin_args *args)
+{
+	struct sx_test_stats *s = swap_ext_stats();
+
+	if (s)
+		s->swapin++;
+	if (promote_on_swapin) {
+		s32 fast = swap_ext_fastest_tier();
+
+		if (fast >= 0 && fast != args->tier &&
+		    !bpf_swap_ext_promote(args->entry, fast)) {
+			if (s)
+				s->promoted++;
+		} else if (s) {
+			s->promote_failed++;
+		}
+	}
+	return swapin_verdict;
+}
+
+SEC("struct_ops.s/cgroup_attach")
+s32 BPF_PROG(sx_cgroup_attach, struct swap_ext_cgroup_args *args)
+{
+	swap_ext_stat_inc(attach);
+	return attach_ret;
+}
+
+SEC("struct_ops.s/cgroup_detach")
+void BPF_PROG(sx_cgroup_detach, struct swap_ext_cgroup_args *args)
+{
+	swap_ext_stat_inc(detach);
+}
+
+SEC("struct_ops.s/init")
+s32 BPF_PROG(sx_init)
+{
+	swap_ext_stat_inc(init);
+	return init_ret;
+}
+
+SEC("struct_ops.s/exit")
+void BPF_PROG(sx_exit, struct swap_ext_exit_info *info)
+{
+	struct sx_test_stats *s = swap_ext_stats();
+
+	if (s) {
+		s->exit++;
+		s->exit_kind = info->kind;
+		s->exit_op = info->op + 1;
+	}
+}
+
+SEC(".struct_ops.link")
+struct swap_ext_ops sx_test = {
+	.place		= (void *)sx_place,
+	.compressed	= (void *)sx_compressed,
+	.writeback	= (void *)sx_writeback,
+	.swapin		= (void *)sx_swapin,
+	.cgroup_attach	= (void *)sx_cgroup_attach,
+	.cgroup_detach	= (void *)sx_cgroup_detach,
+	.init		= (void *)sx_init,
+	.exit		= (void *)sx_exit,
+	.name		= "sx_test",
+};
