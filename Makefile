@@ -8,6 +8,7 @@
 #   make run              the demo: swap under pressure in the VM
 #   make vm CMD='...'     run one command in the test VM; its status is make's
 #   make bench            stock 6.12 against ours, ROUNDS=5 alternating runs (build/bench/)
+#   make bench-policy     no swap_ext policy against a no-op one (build/bench/policy.md)
 #
 # Variables: DEBUG=1 (KASAN/lockdep/DEBUG_VM kernel), STOCK=1 (Linux 6.12,
 # same config, no patches), and for the VM: MEM CPUS DISKS DISK_SIZE
@@ -84,7 +85,7 @@ VM		:= scripts/vm.sh
 VM_INIT		:= $(BUILD)/vm-init
 SWAPCTL		:= $(BUILD)/userspace/swapctl
 
-.PHONY: all deps tree kernel tools bpf userspace selftests check vm run bench clean distclean help
+.PHONY: all deps tree kernel tools bpf userspace selftests check vm run bench bench-policy clean distclean help
 .DEFAULT_GOAL := all
 
 all: deps kernel tools bpf userspace selftests
@@ -203,6 +204,10 @@ run: all
 bench: all
 	@+$(MAKE) --no-print-directory kernel STOCK=1 DEBUG=0
 	@scripts/bench.sh
+
+# A no-op swap_ext policy against none, on our kernel: build/bench/policy.md
+bench-policy: all
+	@scripts/bench-policy.sh
 
 clean:
 	rm -rf $(BPFOUT) $(STOUT) $(TOOLS) $(BUILD)/vm

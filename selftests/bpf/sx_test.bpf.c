@@ -15,6 +15,7 @@
  *   swapin_verdict      swapin()'s verdict
  *   promote_on_swapin   1: swapin() moves the entry to the fastest tier
  *   wb_nr               writeback(): entries per call (0: built-in)
+ *   wb_nothing          1: writeback() asks for no entry at all
  *   wb_tier             its tier (-1 fastest, -2 slowest, -3 built-in)
  *   wb_min_age_ms       its minimum age
  *   error_at            place() calls bpf_swap_ext_error() on call N
@@ -32,6 +33,7 @@ const volatile s32 compressed_tier = -2;
 const volatile u32 swapin_verdict = SWAP_EXT_DEFAULT;
 const volatile u32 promote_on_swapin;
 const volatile u32 wb_nr;
+const volatile u32 wb_nothing;
 const volatile s32 wb_tier = -3;
 const volatile u32 wb_min_age_ms;
 const volatile u32 error_at;
@@ -128,6 +130,8 @@ s32 BPF_PROG(sx_writeback, struct swap_ext_wb_args *args)
 	}
 	if (wb_nr)
 		args->nr = wb_nr;
+	if (wb_nothing)
+		args->nr = 0;
 	if (wb_tier != -3)
 		args->tier = pick_tier(wb_tier);
 	args->min_age_ns = (u64)wb_min_age_ms * 1000000;

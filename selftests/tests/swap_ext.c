@@ -15,7 +15,8 @@
  *                       memory (mincore), counted as vswap_keep; no zswap
  *                       store, no disk write.
  * swap_ext_tier:        place() = TIER with zswap on: pages go to the tier,
- *                       none to zswap.
+ *                       none to zswap; the swap_ext_place tracepoint shows
+ *                       the verdicts.
  * swap_ext_compressed:  compressed() sends pages that compress to more
  *                       than 256 bytes to the tier: every page it sends away
  *                       is written to the tier, every page it keeps is
@@ -28,6 +29,9 @@
  * swap_ext_writeback:   writeback() asks for batches of 32 under
  *                       memory.zswap.max: the op runs for the limit and
  *                       zswap writes back.
+ * swap_ext_wb_starve:   writeback() asks for nothing while the cgroup is
+ *                       over memory.zswap.max: the kernel overrules it
+ *                       (wb_forced) and zswap still writes back.
  * swap_ext_isolation:   two cgroups, KEEP in one and TIER in the other:
  *                       each behaves as its policy says, each policy sees
  *                       only its own cgroup.
@@ -43,6 +47,8 @@
  *                       cgroup is back on the default policy, no data lost.
  * swap_ext_attach_fail: cgroup_attach() returning -EACCES, or init() 1,
  *                       refuses the attach and leaves nothing behind.
+ * swap_ext_cap_fail:   with CAP_BPF and CAP_PERFMON but not CAP_SYS_ADMIN,
+ *                       the policy loads and the attach is refused.
  * swap_ext_verifier_fail: a place() that writes a read-only argument, and
  *                       a sleepable place(), do not load.
  * swap_ext_eject_fail:  /sys/kernel/mm/swap_ext/eject ejects every policy.
@@ -386,6 +392,32 @@ static struct st_test swap_ext_keep = {
 };
 REGISTER_ST_TEST(swap_ext_keep);
 
+#define TRACING		"/sys/kernel/tracing"
+
+/*
+ * @on: clear the trace and enable swap_ext:swap_ext_place; 0 or -1.
+ * !@on: disable it; the number of events traced with verdict tier (2).
+ */
+static int trace_place(bool on)
+{
+	char out[64];
+
+	if (on) {
+		if (access(TRACING "/trace", W_OK))
+			st_cmd(NULL, 0, "mount -t tracefs nodev %s", TRACING);
+		if (st_cmd(NULL, 0, ": > %s/trace", TRACING) ||
+		    st_write(TRACING "/events/swap_ext/swap_ext_place/enable", "1"))
+			return -1;
+		return 0;
+	}
+	st_write(TRACING "/events/swap_ext/swap_ext_place/enable", "0");
+	if (st_cmd(out, sizeof(out), "grep -c 'swap_ext_place: policy=sx_test .*verdict=2' %s/trace",
+		   TRACING) > 1)
+		return -1;
+	st_log("%d swap_ext_place events with verdict tier in the trace buffer", atoi(out));
+	return atoi(out);
+}
+
 static enum st_status tier_setup(void **ctx)
 {
 	return sx_setup(ctx, "swap_ext_tier", VST_ZSWAP, 1, LIMIT_MIB, HIGH_MIB);
@@ -396,13 +428,16 @@ static enum st_status tier_run(void *arg)
 	struct vst_env *env = arg;
 	struct vst_result r;
 	uint64_t place;
-	int status;
+	int status, traced;
 
 	ST_FAIL_IF(sx_attach(env->cg, "-s place_verdict=tier -s place_tier=-2"),
 		   "attach failed");
+	ST_FAIL_IF(trace_place(true), "cannot enable swap_ext:swap_ext_place");
 	status = sx_memverify(env, "compressible", 2, &r);
+	traced = trace_place(false);
 	sx_stats_log(env->cg);
 	ST_FAIL_IF(status, "memverify failed (%d): data lost", status);
+	ST_FAIL_IF(traced <= 0, "no swap_ext_place event with verdict tier traced");
 	ST_CHECK(!sx_stat(env->cg, "place", &place));
 	ST_FAIL_IF(place < MIN_OUT_PAGES, "place() ran %lu times", place);
 	ST_FAIL_IF(r.d.v[VST_ZSWPOUT], "TIER, yet zswap stored %lu pages",
@@ -585,6 +620,41 @@ static enum st_status wb_run(void *arg)
 	ST_FAIL_IF(!r.d.v[VST_ZSWPWB], "nothing written back");
 	return ST_PASS;
 }
+
+static enum st_status starve_setup(void **ctx)
+{
+	return wb_setup(ctx);
+}
+
+static enum st_status starve_run(void *arg)
+{
+	struct vst_env *env = arg;
+	struct vst_result r;
+	char buf[4096];
+	long long forced;
+	int status;
+
+	ST_FAIL_IF(sx_attach(env->cg, "-s wb_nothing=1"), "attach failed");
+	status = sx_memverify(env, "compressible", 2, &r);
+	sx_stats_log(env->cg);
+	ST_FAIL_IF(status, "memverify failed (%d): data lost", status);
+	sx_read("policies", buf, sizeof(buf));
+	st_log("policies: %s", buf);
+	forced = policies_key(buf, "wb_forced");
+	ST_FAIL_IF(forced <= 0, "the kernel never overruled a writeback() of nothing");
+	ST_FAIL_IF(!r.d.v[VST_ZSWPWB], "nothing written back: the cgroup starved");
+	return ST_PASS;
+}
+
+static struct st_test swap_ext_wb_starve = {
+	.name = "swap_ext_wb_starve",
+	.description = "a writeback() that asks for nothing over the limit is overruled",
+	.setup = starve_setup,
+	.run = starve_run,
+	.cleanup = vst_cleanup,
+	.timeout = 300,
+};
+REGISTER_ST_TEST(swap_ext_wb_starve);
 
 static struct st_test swap_ext_writeback = {
 	.name = "swap_ext_writeback",
@@ -971,6 +1041,41 @@ static struct st_test swap_ext_attach_fail = {
 	.timeout = 120,
 };
 REGISTER_ST_TEST(swap_ext_attach_fail);
+
+static enum st_status cap_run(void *arg)
+{
+	struct vst_env *env = arg;
+	char out[4096];
+	int ret;
+
+	/* CAP_BPF and CAP_PERFMON load the policy; attaching needs more */
+	ret = st_cmd(out, sizeof(out), "setpriv --bounding-set=-sys_admin %s attach %s %s 2>&1",
+		     swapctl(), sx_obj("sx_test"), env->cg);
+	st_log("swapctl attach without CAP_SYS_ADMIN: %d: %s", ret, out);
+	ST_FAIL_IF(!ret, "attached without CAP_SYS_ADMIN");
+	ST_FAIL_IF(!strstr(out, "attach to") || !strstr(out, "permission denied"),
+		   "refused, but not by the attach");
+	ST_FAIL_IF(!sx_wait_none(), "a refused policy is listed");
+	ST_FAIL_IF(sx_attach(env->cg, ""), "with CAP_SYS_ADMIN the attach fails");
+	return ST_PASS;
+}
+
+static enum st_status cap_setup(void **ctx)
+{
+	if (access("/usr/bin/setpriv", X_OK))
+		return st_skip("no setpriv to drop a capability with");
+	return sx_setup(ctx, "swap_ext_cap_fail", 0, 0, 0, 0);
+}
+
+static struct st_test swap_ext_cap_fail = {
+	.name = "swap_ext_cap_fail",
+	.description = "attaching a policy needs CAP_SYS_ADMIN",
+	.setup = cap_setup,
+	.run = cap_run,
+	.cleanup = vst_cleanup,
+	.timeout = 120,
+};
+REGISTER_ST_TEST(swap_ext_cap_fail);
 
 static enum st_status verifier_run(void *arg)
 {
