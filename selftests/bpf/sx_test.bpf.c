@@ -19,6 +19,9 @@
  *   wb_tier             its tier (-1 fastest, -2 slowest, -3 built-in)
  *   wb_min_age_ms       its minimum age
  *   error_at            place() calls bpf_swap_ext_error() on call N
+ *   probe_usage         N: place() reads the cgroup's zswap and tier pages
+ *                       (bpf_swap_ext_cgroup_pages) and checks that there
+ *                       are N tiers, each with slots (bpf_swap_ext_tier)
  *   init_ret, attach_ret   what init() and cgroup_attach() return
  */
 #include "swap_ext.bpf.h"
@@ -37,6 +40,7 @@ const volatile u32 wb_nothing;
 const volatile s32 wb_tier = -3;
 const volatile u32 wb_min_age_ms;
 const volatile u32 error_at;
+const volatile u32 probe_usage;
 const volatile s32 init_ret;
 const volatile s32 attach_ret;
 
@@ -61,6 +65,10 @@ struct sx_test_stats {
 	u64 promoted;		/* bpf_swap_ext_promote() accepted */
 	u64 promote_failed;	/* ... refused */
 	u64 last_cgroup;	/* cgroup id of the last place() */
+	u64 usage_zswap;	/* most zswap pages seen (probe_usage) */
+	u64 usage_phys;		/* most tier pages seen (probe_usage) */
+	u64 usage_errors;	/* bpf_swap_ext_cgroup_pages() errors */
+	u64 tier_errors;	/* not probe_usage tiers, or one without slots */
 };
 
 SWAP_EXT_STATS(struct sx_test_stats);
@@ -88,6 +96,22 @@ s32 BPF_PROG(sx_place, struct swap_ext_place_args *args)
 		if (args->flags & SWAP_EXT_PLACE_WAS_PHYS)
 			s->place_was_phys++;
 		s->last_cgroup = args->cgroup_id;
+	}
+	if (probe_usage && s) {
+		s64 z = bpf_swap_ext_cgroup_pages(args->cgroup_id, SWAP_EXT_BACKEND_ZSWAP);
+		s64 p = bpf_swap_ext_cgroup_pages(args->cgroup_id, SWAP_EXT_BACKEND_PHYS);
+		struct swap_ext_tier t;
+
+		if (z < 0 || p < 0)
+			s->usage_errors++;
+		if (z > (s64)s->usage_zswap)
+			s->usage_zswap = z;
+		if (p > (s64)s->usage_phys)
+			s->usage_phys = p;
+		if (bpf_swap_ext_nr_tiers() != probe_usage ||
+		    bpf_swap_ext_tier(probe_usage - 1, &t) || !t.slots ||
+		    !bpf_swap_ext_tier(probe_usage, &t))
+			s->tier_errors++;
 	}
 	if (error_at && __sync_add_and_fetch(&nr_place, 1) == error_at)
 		bpf_swap_ext_error("sx_test: error_at reached");

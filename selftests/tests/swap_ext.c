@@ -28,7 +28,9 @@
  *                       tier ends up backing pages it was never given.
  * swap_ext_writeback:   writeback() asks for batches of 32 under
  *                       memory.zswap.max: the op runs for the limit and
- *                       zswap writes back.
+ *                       zswap writes back; place() reads the cgroup's
+ *                       zswap and tier pages and the tiers through the
+ *                       kfuncs.
  * swap_ext_wb_starve:   writeback() asks for nothing while the cgroup is
  *                       over memory.zswap.max: the kernel overrules it
  *                       (wb_forced) and zswap still writes back.
@@ -604,16 +606,24 @@ static enum st_status wb_setup(void **ctx)
 static enum st_status wb_run(void *arg)
 {
 	struct vst_env *env = arg;
-	uint64_t calls, limit;
+	uint64_t calls, limit, uz, up, ue, te;
 	struct vst_result r;
 	int status;
 
-	ST_FAIL_IF(sx_attach(env->cg, "-s wb_nr=32"), "attach failed");
+	ST_FAIL_IF(sx_attach(env->cg, "-s wb_nr=32 -s probe_usage=1"), "attach failed");
 	status = sx_memverify(env, "compressible", 2, &r);
 	sx_stats_log(env->cg);
 	ST_FAIL_IF(status, "memverify failed (%d): data lost", status);
 	ST_CHECK(!sx_stat(env->cg, "writeback", &calls));
 	ST_CHECK(!sx_stat(env->cg, "wb_limit", &limit));
+	/* the kfuncs: the cgroup's zswap and tier pages, the tier */
+	ST_CHECK(!sx_stat(env->cg, "usage_zswap", &uz));
+	ST_CHECK(!sx_stat(env->cg, "usage_phys", &up));
+	ST_CHECK(!sx_stat(env->cg, "usage_errors", &ue));
+	ST_CHECK(!sx_stat(env->cg, "tier_errors", &te));
+	ST_FAIL_IF(ue, "bpf_swap_ext_cgroup_pages() failed %lu times", ue);
+	ST_FAIL_IF(!uz || !up, "the policy saw %lu zswap and %lu tier pages", uz, up);
+	ST_FAIL_IF(te, "bpf_swap_ext_nr_tiers()/bpf_swap_ext_tier() wrong %lu times", te);
 	st_log("%lu pages written back, %.1f pages per write request",
 	       r.d.v[VST_ZSWPWB], r.writes ? (double)r.sectors / 8 / r.writes : 0.0);
 	ST_FAIL_IF(!limit, "writeback() never ran for memory.zswap.max (%lu calls)", calls);
