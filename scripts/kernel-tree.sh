@@ -96,12 +96,14 @@ overlay() {
 		# what changed, not all that includes a patched header.
 		local stamps=$state/stamps
 		: >"$stamps"
-		cat "$state"/applied/*.patch 2>/dev/null |
-			sed -n 's|^+++ b/||p' | sort -u | while read -r f; do
-			[ -f "$tree/$f" ] &&
+		if compgen -G "$state/applied/*.patch" >/dev/null; then
+			sed -n 's|^+++ b/||p' "$state"/applied/*.patch | sort -u |
+			while read -r f; do
+				[ -f "$tree/$f" ] || continue
 				printf '%s %s %s\n' "$(sha1sum <"$tree/$f" | cut -c1-40)" \
 					"$(stat -c %Y "$tree/$f")" "$f"
-		done >"$stamps"
+			done >"$stamps"
+		fi
 		# Reverse newest first; a patch leaves the list as soon as it is
 		# reversed, so an interrupted run resumes where it stopped.
 		while [ -s "$state/series.applied" ]; do
@@ -125,9 +127,10 @@ overlay() {
 		done <"$cur"
 		local sum t
 		while read -r sum t f; do
-			[ -f "$tree/$f" ] &&
-				[ "$(sha1sum <"$tree/$f" | cut -c1-40)" = "$sum" ] &&
+			[ -f "$tree/$f" ] || continue
+			if [ "$(sha1sum <"$tree/$f" | cut -c1-40)" = "$sum" ]; then
 				touch -d "@$t" "$tree/$f"
+			fi
 		done <"$stamps"
 	fi
 
