@@ -23,6 +23,7 @@
  *                       (bpf_swap_ext_cgroup_pages) and checks that there
  *                       are N tiers, each with slots (bpf_swap_ext_tier)
  *   init_ret, attach_ret   what init() and cgroup_attach() return
+ *   expect_cgroup       count place() calls for any other cgroup
  */
 #include "swap_ext.bpf.h"
 
@@ -41,6 +42,7 @@ const volatile s32 wb_tier = -3;
 const volatile u32 wb_min_age_ms;
 const volatile u32 error_at;
 const volatile u32 probe_usage;
+const volatile u64 expect_cgroup;
 const volatile s32 init_ret;
 const volatile s32 attach_ret;
 
@@ -64,7 +66,7 @@ struct sx_test_stats {
 	u64 swapin;		/* swapin() calls */
 	u64 promoted;		/* bpf_swap_ext_promote() accepted */
 	u64 promote_failed;	/* ... refused */
-	u64 last_cgroup;	/* cgroup id of the last place() */
+	u64 foreign;		/* place() calls not for expect_cgroup */
 	u64 usage_zswap;	/* most zswap pages seen (probe_usage) */
 	u64 usage_phys;		/* most tier pages seen (probe_usage) */
 	u64 usage_errors;	/* bpf_swap_ext_cgroup_pages() errors */
@@ -95,7 +97,8 @@ s32 BPF_PROG(sx_place, struct swap_ext_place_args *args)
 			s->place_shmem++;
 		if (args->flags & SWAP_EXT_PLACE_WAS_PHYS)
 			s->place_was_phys++;
-		s->last_cgroup = args->cgroup_id;
+		if (expect_cgroup && args->cgroup_id != expect_cgroup)
+			s->foreign++;
 	}
 	if (probe_usage && s) {
 		s64 z = bpf_swap_ext_cgroup_pages(args->cgroup_id, SWAP_EXT_BACKEND_ZSWAP);

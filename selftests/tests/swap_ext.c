@@ -723,12 +723,17 @@ static void isolation_cleanup(void *ctx)
 static enum st_status isolation_run(void *arg)
 {
 	struct two_env *t = arg;
-	uint64_t out_a, out_b, last_a, last_b;
+	uint64_t out_a, out_b, foreign_a, foreign_b, place_a, place_b;
 	struct vst_result ra, rb;
+	char knobs[128];
 	int sa, sb;
 
-	ST_FAIL_IF(sx_attach(t->a.cg, "-s place_verdict=keep"), "attach to A failed");
-	ST_FAIL_IF(sx_attach(t->b.cg, "-s place_verdict=tier"), "attach to B failed");
+	snprintf(knobs, sizeof(knobs), "-s place_verdict=keep -s expect_cgroup=%lu",
+		 cg_id(t->a.cg));
+	ST_FAIL_IF(sx_attach(t->a.cg, knobs), "attach to A failed");
+	snprintf(knobs, sizeof(knobs), "-s place_verdict=tier -s expect_cgroup=%lu",
+		 cg_id(t->b.cg));
+	ST_FAIL_IF(sx_attach(t->b.cg, knobs), "attach to B failed");
 	ST_FAIL_IF(!sx_wait_policy(t->a.cg, "sx_test attached"), "A");
 	ST_FAIL_IF(!sx_wait_policy(t->b.cg, "sx_test attached"), "B");
 
@@ -740,12 +745,13 @@ static enum st_status isolation_run(void *arg)
 	ST_FAIL_IF(out_a > PAGEOUT_PAGES / 20, "A (KEEP): %lu pages left memory", out_a);
 	ST_FAIL_IF(out_b < PAGEOUT_PAGES * 9 / 10, "B (TIER): only %lu pages left memory",
 		   out_b);
-	ST_CHECK(!sx_stat(t->a.cg, "last_cgroup", &last_a));
-	ST_CHECK(!sx_stat(t->b.cg, "last_cgroup", &last_b));
-	ST_FAIL_IF(last_a != cg_id(t->a.cg), "A's policy saw cgroup %lu, not A (%lu)",
-		   last_a, cg_id(t->a.cg));
-	ST_FAIL_IF(last_b != cg_id(t->b.cg), "B's policy saw cgroup %lu, not B (%lu)",
-		   last_b, cg_id(t->b.cg));
+	ST_CHECK(!sx_stat(t->a.cg, "foreign", &foreign_a));
+	ST_CHECK(!sx_stat(t->b.cg, "foreign", &foreign_b));
+	ST_CHECK(!sx_stat(t->a.cg, "place", &place_a));
+	ST_CHECK(!sx_stat(t->b.cg, "place", &place_b));
+	ST_FAIL_IF(!place_a || !place_b, "place() calls: A %lu, B %lu", place_a, place_b);
+	ST_FAIL_IF(foreign_a, "A's policy decided %lu times for another cgroup", foreign_a);
+	ST_FAIL_IF(foreign_b, "B's policy decided %lu times for another cgroup", foreign_b);
 	return ST_PASS;
 }
 
@@ -783,7 +789,7 @@ static enum st_status inherit_run(void *arg)
 	struct vst_env *env = arg;
 	struct vst_env child = *env;
 	const char *parent = env->cg;
-	uint64_t out1, last;
+	uint64_t out1, foreign;
 	struct vst_result r;
 	char buf[4096];
 	int status, i;
@@ -791,14 +797,16 @@ static enum st_status inherit_run(void *arg)
 	ST_FAIL_IF(snprintf(child.cg, sizeof(child.cg), "%s/child", parent) >=
 		   (int)sizeof(child.cg), "cgroup path too long");
 
-	ST_FAIL_IF(sx_attach(parent, "-s place_verdict=keep"), "attach to the parent failed");
+	snprintf(buf, sizeof(buf), "-s place_verdict=keep -s expect_cgroup=%lu",
+		 cg_id(child.cg));
+	ST_FAIL_IF(sx_attach(parent, buf), "attach to the parent failed");
 	ST_FAIL_IF(!sx_wait_policy(child.cg, "sx_test inherited"), "child does not inherit");
 	status = sx_pageout(&child, "random", &out1, &r);
 	ST_FAIL_IF(status, "vswapwork failed (%d): data lost", status);
 	ST_FAIL_IF(out1 > PAGEOUT_PAGES / 20, "inherited KEEP: %lu pages left memory", out1);
-	ST_CHECK(!sx_stat(parent, "last_cgroup", &last));
-	ST_FAIL_IF(last != cg_id(child.cg), "the parent's policy saw cgroup %lu, not the child",
-		   last);
+	ST_CHECK(!sx_stat(parent, "foreign", &foreign));
+	ST_FAIL_IF(foreign, "the parent's policy decided %lu times for another cgroup than the child",
+		   foreign);
 
 	ST_FAIL_IF(sx_attach(child.cg, "-s place_verdict=tier"), "attach to the child failed");
 	ST_FAIL_IF(!sx_wait_policy(child.cg, "sx_test attached"), "child's own policy");
