@@ -1091,12 +1091,7 @@ __bpf_kfunc_start_defs();
  */
 __bpf_kfunc s32 bpf_swap_ext_nr_tiers(void)
 {
-	struct swap_ext_tier t;
-	s32 n = 0;
-
-	while (!vswap_tier_info(n, &t))
-		n++;
-	return n;
+	return vswap_nr_tiers();
 }
 
 /**

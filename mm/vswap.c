@@ -1148,6 +1148,14 @@ bool vswap_wb_possible(void)
  * What swap_ext policies see
  */
 
+/* How many tiers there are */
+int vswap_nr_tiers(void)
+{
+	int types[MAX_SWAPFILES];
+
+	return swap_tier_types(types, ARRAY_SIZE(types));
+}
+
 /* The @idx-th tier by priority; -ENOENT past the last */
 int vswap_tier_info(unsigned int idx, struct swap_ext_tier *t)
 {

@@ -66,6 +66,7 @@ void vswap_wb_cancel(swp_entry_t phys);
 bool vswap_wb_possible(void);
 
 /* swap_ext.c: what policies see and move */
+int vswap_nr_tiers(void);
 int vswap_tier_info(unsigned int idx, struct swap_ext_tier *t);
 long vswap_memcg_pages(struct mem_cgroup *memcg, unsigned int backend);
 int vswap_queue_move(swp_entry_t entry, int tier);
