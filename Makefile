@@ -164,7 +164,8 @@ userspace: $(SWAPCTL)
 $(SWAPCTL): userspace/swapctl.c $(wildcard $(LIBBPF_A))
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
-	@$(CC) $(USER_CFLAGS) -I$(TOOLS)/include -o $@ $< $(LIBBPF_A) -lelf -lz
+	@$(CC) $(USER_CFLAGS) -I$(TOOLS)/include -I$(OURSRC)/tools/include/uapi \
+		-o $@ $< $(LIBBPF_A) -lelf -lz
 
 selftests: $(STOUT)/runner $(WORKLOADS) $(VM_INIT)
 

@@ -1,24 +1,29 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * swapctl: attach swap_ext policies to cgroups and read their statistics.
+ * swapctl: attach swap_ext policies to cgroups and see what they do.
  *
- *   swapctl attach [-v] [-s KNOB=VALUE]... POLICY CGROUP
- *   swapctl detach CGROUP
- *   swapctl stats CGROUP
- *   swapctl list
+ *   swapctl [-j] [-v] list
+ *   swapctl [-j] [-v] attach [-s KNOB=VALUE]... POLICY CGROUP
+ *   swapctl [-j] detach CGROUP
+ *   swapctl [-j] status [CGROUP]
+ *   swapctl [-j] stats POLICY|CGROUP
+ *   swapctl [-j] tiers
  *
- * POLICY is a .bpf.o file, or the name of a policy built with this tool
- * (looked up as NAME.bpf.o in $SWAPCTL_POLICY_DIR, then in the bpf/
- * directory next to swapctl's own).  CGROUP is a cgroup v2 directory,
- * absolute or relative to /sys/fs/cgroup; "/" is the root, which makes the
- * policy system-wide.  attach pins the link, and the policy's stats map if
- * it has one, under /sys/fs/bpf/swap_ext/<cgroup id>/, so the policy stays
- * after swapctl exits; detach removes them, which detaches the policy.
- * KNOB is one of the policy's const volatile variables; VALUE a number or
- * a verdict name (default, zswap, tier, keep, drop).
+ * A policy is a BPF object with a struct swap_ext_ops (bpf-progs/).  attach
+ * loads it, attaches it to a cgroup v2 directory with a struct_ops link and
+ * pins the link under /sys/fs/bpf/swap_ext/<cgroup id>/, so the policy
+ * stays after swapctl exits; detach unpins it, which detaches the policy.
+ * Policies attached otherwise (bpftool struct_ops register attaches to the
+ * root) are listed too: everything swapctl shows comes from the kernel's
+ * BPF objects and the swap_ext, vswap and cgroup files, not from state of
+ * its own.
+ *
+ * -j prints JSON, one document per command; errors go to stderr as text
+ * with exit status 1 (2 for a usage error) either way.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <getopt.h>
 #include <libgen.h>
 #include <limits.h>
@@ -40,9 +45,15 @@
 #define CGROUP_ROOT	"/sys/fs/cgroup"
 #define BPFFS		"/sys/fs/bpf"
 #define PIN_ROOT	BPFFS "/swap_ext"
-#define SYSFS_POLICIES	"/sys/kernel/mm/swap_ext/policies"
+#define SWAP_EXT_SYSFS	"/sys/kernel/mm/swap_ext"
+#define VSWAP_SYSFS	"/sys/kernel/mm/vswap"
+#define POLICY_FILE	"memory.swap.policy"
+#define OPS_VALUE_TYPE	"bpf_struct_ops_swap_ext_ops"
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 static bool verbose;
+static bool json;
 
 static void __attribute__((format(printf, 1, 2))) err(const char *fmt, ...)
 {
@@ -66,30 +77,215 @@ static int print_fn(enum libbpf_print_level level, const char *fmt, va_list ap)
 }
 
 /* ---------------------------------------------------------------------
+ * JSON output: a document built with nested objects and arrays on stdout
+ */
+
+static struct {
+	int depth;
+	bool first[32];		/* nothing written yet at this depth */
+	bool key;		/* a key was written, its value comes next */
+} jw;
+
+static void jw_sep(void)
+{
+	if (jw.key) {
+		jw.key = false;
+		return;
+	}
+	if (jw.depth && !jw.first[jw.depth])
+		putchar(',');
+	jw.first[jw.depth] = false;
+}
+
+static void jw_open(char c)
+{
+	jw_sep();
+	putchar(c);
+	jw.first[++jw.depth] = true;
+}
+
+static void jw_close(char c)
+{
+	putchar(c);
+	if (!--jw.depth)
+		putchar('\n');
+}
+
+static void jw_string(const char *s)
+{
+	jw_sep();
+	putchar('"');
+	for (; *s; s++) {
+		unsigned char c = *s;
+
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}
+
+static void jw_key(const char *k)
+{
+	jw_string(k);
+	putchar(':');
+	jw.key = true;
+}
+
+static void jw_u64(unsigned long long v)
+{
+	jw_sep();
+	printf("%llu", v);
+}
+
+static void jw_s64(long long v)
+{
+	jw_sep();
+	printf("%lld", v);
+}
+
+static void jw_null(void)
+{
+	jw_sep();
+	fputs("null", stdout);
+}
+
+static void jw_kv_str(const char *k, const char *v)
+{
+	jw_key(k);
+	if (v)
+		jw_string(v);
+	else
+		jw_null();
+}
+
+static void jw_kv_u64(const char *k, unsigned long long v)
+{
+	jw_key(k);
+	jw_u64(v);
+}
+
+static void jw_kv_s64(const char *k, long long v)
+{
+	jw_key(k);
+	jw_s64(v);
+}
+
+/* ---------------------------------------------------------------------
+ * Small helpers: files, sizes
+ */
+
+/* Read @path into @buf, NUL-terminated: length, or -1 with errno */
+static ssize_t read_file(const char *path, char *buf, size_t len)
+{
+	ssize_t n;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	return n;
+}
+
+/* "key value" line @key of file @path into @val: 0, or -1 */
+static int read_key(const char *path, const char *key, unsigned long long *val)
+{
+	char line[256];
+	size_t klen = strlen(key);
+	FILE *f = fopen(path, "r");
+	int ret = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, key, klen) && line[klen] == ' ') {
+			*val = strtoull(line + klen + 1, NULL, 10);
+			ret = 0;
+			break;
+		}
+	}
+	fclose(f);
+	return ret;
+}
+
+/* @bytes for humans: 0, 12K, 3.4M, 1.2G */
+static const char *human(unsigned long long bytes, char *buf, size_t len)
+{
+	static const char units[] = "KMGT";
+	double v = bytes;
+	int i = -1;
+
+	if (bytes < 1024) {
+		snprintf(buf, len, "%llu", bytes);
+		return buf;
+	}
+	while (v >= 1024 && i < 3) {
+		v /= 1024;
+		i++;
+	}
+	snprintf(buf, len, v < 10 ? "%.1f%c" : "%.0f%c", v, units[i]);
+	return buf;
+}
+
+/* ---------------------------------------------------------------------
  * Cgroups and pins
  */
 
-/* Open cgroup v2 directory @arg; its id in @id.  An fd, or -1 (reported). */
-static int cgroup_open(const char *arg, unsigned long long *id, char *path,
-		       size_t len)
+/* @arg as a cgroup directory path: absolute, or relative to the root */
+static void cgroup_path(const char *arg, char *path, size_t len)
 {
-	struct statfs sfs;
-	struct stat st;
-	int fd;
-
-	if (!strcmp(arg, "/"))
+	if (!strcmp(arg, "/") || !strcmp(arg, CGROUP_ROOT))
 		snprintf(path, len, "%s", CGROUP_ROOT);
 	else if (arg[0] == '/')
 		snprintf(path, len, "%s", arg);
 	else
 		snprintf(path, len, "%s/%s", CGROUP_ROOT, arg);
+}
+
+/* "/" for the root, "/a/b" for CGROUP_ROOT/a/b, else @path itself */
+static const char *cgroup_name(const char *path)
+{
+	size_t l = strlen(CGROUP_ROOT);
+
+	if (!strncmp(path, CGROUP_ROOT, l) && (!path[l] || path[l] == '/'))
+		return path[l] ? path + l : "/";
+	return path;
+}
+
+/*
+ * Open cgroup v2 directory @arg: an fd, its id in @id and its path in
+ * @path; or -1, reported.  With @need_memcg, also check that swap_ext
+ * exists and the memory controller is on in this cgroup.
+ */
+static int cgroup_open(const char *arg, unsigned long long *id, char *path,
+		       size_t len, bool need_memcg)
+{
+	struct statfs sfs;
+	struct stat st;
+	int fd;
+
+	cgroup_path(arg, path, len);
 	fd = open(path, O_RDONLY | O_DIRECTORY);
 	if (fd < 0) {
-		err("cgroup %s: %s", path, strerror(errno));
+		if (errno == ENOENT)
+			err("cgroup %s does not exist", path);
+		else
+			err("cgroup %s: %s", path, strerror(errno));
 		return -1;
 	}
 	if (fstatfs(fd, &sfs) || sfs.f_type != CGROUP2_SUPER_MAGIC) {
-		err("%s is not a cgroup v2 directory (swap_ext needs cgroup v2)", path);
+		if (sfs.f_type == CGROUP_SUPER_MAGIC || sfs.f_type == TMPFS_MAGIC)
+			err("%s is cgroup v1: swap_ext needs cgroup v2 (the unified hierarchy)",
+			    path);
+		else
+			err("%s is not a cgroup v2 directory", path);
 		close(fd);
 		return -1;
 	}
@@ -99,7 +295,63 @@ static int cgroup_open(const char *arg, unsigned long long *id, char *path,
 		return -1;
 	}
 	*id = st.st_ino;
+	if (need_memcg && faccessat(fd, POLICY_FILE, F_OK, 0)) {
+		if (access(SWAP_EXT_SYSFS, F_OK))
+			err("this kernel has no swap_ext (CONFIG_SWAP_EXT)");
+		else
+			err("%s: the memory controller is not enabled there (echo +memory > %s/../cgroup.subtree_control)",
+			    path, path);
+		close(fd);
+		return -1;
+	}
 	return fd;
+}
+
+/* Every cgroup's id and path, for naming the ids the kernel gives */
+static struct cg_ent {
+	unsigned long long id;
+	char *path;
+} *cgs;
+static size_t nr_cgs, cgs_cap;
+
+static int cg_walk_one(const char *path, const struct stat *st, int type,
+		       struct FTW *ftw)
+{
+	if (type != FTW_D)
+		return 0;
+	if (nr_cgs == cgs_cap) {
+		struct cg_ent *n;
+
+		cgs_cap = cgs_cap ? 2 * cgs_cap : 64;
+		n = realloc(cgs, cgs_cap * sizeof(*cgs));
+		if (!n)
+			return -1;
+		cgs = n;
+	}
+	cgs[nr_cgs].id = st->st_ino;
+	cgs[nr_cgs].path = strdup(path);
+	if (!cgs[nr_cgs].path)
+		return -1;
+	nr_cgs++;
+	return 0;
+}
+
+static void cg_walk(void)
+{
+	if (!nr_cgs)
+		nftw(CGROUP_ROOT, cg_walk_one, 16, FTW_PHYS | FTW_MOUNT);
+}
+
+/* The path of cgroup @id, or NULL */
+static const char *cg_path_of(unsigned long long id)
+{
+	size_t i;
+
+	cg_walk();
+	for (i = 0; i < nr_cgs; i++)
+		if (cgs[i].id == id)
+			return cgs[i].path;
+	return NULL;
 }
 
 static void pin_dir(unsigned long long id, char *buf, size_t len)
@@ -126,6 +378,473 @@ static int pin_root(void)
 }
 
 /* ---------------------------------------------------------------------
+ * Loaded policies, from the kernel's BPF objects
+ */
+
+#define MAX_OPS		16
+#define MAX_LINKS	64
+
+struct policy {
+	__u32 map_id;			/* the struct_ops map */
+	char name[32];			/* swap_ext_ops.name */
+	int nr_ops;
+	char ops[MAX_OPS][32];		/* the ops it implements */
+	__u32 stats_id;			/* its map called "stats", or 0 */
+	int nr_links;
+	unsigned long long cgroups[MAX_LINKS];	/* its links' cgroups */
+	char state[16];			/* active, ejected; "" if detached */
+	char counters[1024];		/* the kernel's "key=value ..." */
+};
+
+static struct policy *policies;
+static int nr_policies;
+
+/* Where the name and the op pointers are in the struct_ops map's value */
+static struct {
+	__u32 value_type_id;
+	__u32 value_size;
+	__u32 name_off;
+	int nr_ops;
+	__u32 op_off[MAX_OPS];
+	const char *op_name[MAX_OPS];
+} layout;
+
+static int layout_load(struct btf *vmlinux)
+{
+	const struct btf_member *m, *dm;
+	const struct btf_type *t, *ops;
+	__u32 data_off = 0;
+	int id, i;
+
+	id = btf__find_by_name_kind(vmlinux, OPS_VALUE_TYPE, BTF_KIND_STRUCT);
+	if (id < 0) {
+		err("this kernel has no swap_ext (no %s in its BTF)", OPS_VALUE_TYPE);
+		return -1;
+	}
+	layout.value_type_id = id;
+	t = btf__type_by_id(vmlinux, id);
+	layout.value_size = t->size;
+	ops = NULL;
+	m = btf_members(t);
+	for (i = 0; i < btf_vlen(t); i++, m++) {
+		if (strcmp(btf__name_by_offset(vmlinux, m->name_off), "data"))
+			continue;
+		data_off = btf_member_bit_offset(t, i) / 8;
+		ops = btf__type_by_id(vmlinux, m->type);
+	}
+	if (!ops || !btf_is_struct(ops)) {
+		err("%s: no data member in the kernel's BTF", OPS_VALUE_TYPE);
+		return -1;
+	}
+	dm = btf_members(ops);
+	for (i = 0; i < btf_vlen(ops); i++, dm++) {
+		const struct btf_type *mt = btf__type_by_id(vmlinux, dm->type);
+		const char *name = btf__name_by_offset(vmlinux, dm->name_off);
+		__u32 off = data_off + btf_member_bit_offset(ops, i) / 8;
+
+		if (!strcmp(name, "name")) {
+			layout.name_off = off;
+		} else if (btf_is_ptr(mt) && layout.nr_ops < MAX_OPS) {
+			layout.op_off[layout.nr_ops] = off;
+			layout.op_name[layout.nr_ops++] = name;
+		}
+	}
+	return 0;
+}
+
+static int need_root(const char *what)
+{
+	if (errno == EPERM) {
+		err("%s: permission denied (needs CAP_SYS_ADMIN: run as root)", what);
+		return -1;
+	}
+	return 0;
+}
+
+/* The id of the map called "stats" that program @prog_id uses, or 0 */
+static __u32 prog_stats_map(__u32 prog_id)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info), ids[64], i, found = 0;
+	int fd = bpf_prog_get_fd_by_id(prog_id);
+
+	if (fd < 0)
+		return 0;
+	info.nr_map_ids = ARRAY_SIZE(ids);
+	info.map_ids = (unsigned long)ids;
+	if (bpf_prog_get_info_by_fd(fd, &info, &len))
+		goto out;
+	for (i = 0; i < info.nr_map_ids && i < ARRAY_SIZE(ids) && !found; i++) {
+		struct bpf_map_info mi = {};
+		__u32 mlen = sizeof(mi);
+		int mfd = bpf_map_get_fd_by_id(ids[i]);
+
+		if (mfd < 0)
+			continue;
+		if (!bpf_map_get_info_by_fd(mfd, &mi, &mlen) &&
+		    !strcmp(mi.name, "stats"))
+			found = ids[i];
+		close(mfd);
+	}
+out:
+	close(fd);
+	return found;
+}
+
+/* Add the swap_ext struct_ops map @fd (@info) to policies[] */
+static int policy_add(int fd, struct bpf_map_info *info)
+{
+	struct policy *p, *n;
+	__u32 key = 0;
+	char *val;
+	int i;
+
+	if (info->value_size < layout.value_size)
+		return 0;
+	val = calloc(1, info->value_size);
+	if (!val)
+		return -1;
+	if (bpf_map_lookup_elem(fd, &key, val)) {
+		free(val);
+		return 0;
+	}
+	n = realloc(policies, (nr_policies + 1) * sizeof(*policies));
+	if (!n) {
+		free(val);
+		return -1;
+	}
+	policies = n;
+	p = &policies[nr_policies++];
+	memset(p, 0, sizeof(*p));
+	p->map_id = info->id;
+	snprintf(p->name, sizeof(p->name), "%.31s", val + layout.name_off);
+	/* the value holds the programs' ids where the op pointers are */
+	for (i = 0; i < layout.nr_ops; i++) {
+		__u32 prog_id = *(__u64 *)(val + layout.op_off[i]);
+
+		if (!prog_id)
+			continue;
+		snprintf(p->ops[p->nr_ops++], sizeof(p->ops[0]), "%s",
+			 layout.op_name[i]);
+		if (!p->stats_id)
+			p->stats_id = prog_stats_map(prog_id);
+	}
+	free(val);
+	return 0;
+}
+
+/* The "cgroup_id:" line our kernel adds to a struct_ops link's fdinfo */
+static unsigned long long link_cgroup(int fd)
+{
+	char path[64], line[256];
+	unsigned long long id = 1;	/* no cgroup: the root */
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "cgroup_id:", 10))
+			id = strtoull(line + 10, NULL, 10);
+	fclose(f);
+	return id;
+}
+
+static struct policy *policy_by_map(__u32 map_id)
+{
+	int i;
+
+	for (i = 0; i < nr_policies; i++)
+		if (policies[i].map_id == map_id)
+			return &policies[i];
+	return NULL;
+}
+
+static bool policy_has_cgroup(const struct policy *p, unsigned long long id)
+{
+	int i;
+
+	for (i = 0; i < p->nr_links; i++)
+		if (p->cgroups[i] == id)
+			return true;
+	return false;
+}
+
+/*
+ * Match a line of /sys/kernel/mm/swap_ext/policies ("name state
+ * cgroups=1,2 key=value...") to the policy linked to the same cgroups.
+ */
+static void policy_match_sysfs(char *line)
+{
+	char *name = strtok(line, " \n"), *state = strtok(NULL, " \n");
+	char *cg = strtok(NULL, " \n"), *rest = strtok(NULL, "\n");
+	unsigned long long ids[MAX_LINKS];
+	int nr = 0, i, j;
+
+	if (!name || !state || !cg || strncmp(cg, "cgroups=", 8))
+		return;
+	for (cg += 8; *cg && *cg != '-' && nr < MAX_LINKS; ) {
+		ids[nr++] = strtoull(cg, &cg, 10);
+		if (*cg == ',')
+			cg++;
+	}
+	for (i = 0; i < nr_policies; i++) {
+		struct policy *p = &policies[i];
+
+		if (p->state[0] || strcmp(p->name, name) || p->nr_links != nr)
+			continue;
+		for (j = 0; j < nr; j++)
+			if (!policy_has_cgroup(p, ids[j]))
+				break;
+		if (j < nr)
+			continue;
+		goto found;
+	}
+	/* a map registered without a link applies to the root */
+	for (i = 0; i < nr_policies; i++) {
+		struct policy *p = &policies[i];
+
+		if (!p->state[0] && !strcmp(p->name, name) && !p->nr_links &&
+		    nr == 1 && ids[0] == 1) {
+			p->cgroups[p->nr_links++] = 1;
+			goto found;
+		}
+	}
+	return;
+found:
+	snprintf(policies[i].state, sizeof(policies[i].state), "%s", state);
+	snprintf(policies[i].counters, sizeof(policies[i].counters), "%s",
+		 rest ? rest : "");
+}
+
+/* Fill policies[]: every loaded swap_ext_ops map, its links and state */
+static int policies_load(void)
+{
+	struct btf *vmlinux = btf__load_vmlinux_btf();
+	__u32 id = 0;
+	char line[4096];
+	FILE *f;
+	int ret = -1;
+
+	if (!vmlinux) {
+		err("cannot read the kernel's BTF: %s", strerror(errno));
+		return -1;
+	}
+	if (layout_load(vmlinux))
+		goto out;
+
+	while (!bpf_map_get_next_id(id, &id)) {
+		struct bpf_map_info info = {};
+		__u32 len = sizeof(info);
+		int fd = bpf_map_get_fd_by_id(id);
+
+		if (fd < 0)
+			continue;
+		if (!bpf_map_get_info_by_fd(fd, &info, &len) &&
+		    info.type == BPF_MAP_TYPE_STRUCT_OPS &&
+		    info.btf_vmlinux_value_type_id == layout.value_type_id &&
+		    policy_add(fd, &info)) {
+			close(fd);
+			goto out;
+		}
+		close(fd);
+	}
+	if (errno == EPERM) {
+		need_root("listing BPF maps");
+		goto out;
+	}
+
+	id = 0;
+	while (!bpf_link_get_next_id(id, &id)) {
+		struct bpf_link_info info = {};
+		__u32 len = sizeof(info);
+		struct policy *p;
+		int fd = bpf_link_get_fd_by_id(id);
+
+		if (fd < 0)
+			continue;
+		if (!bpf_link_get_info_by_fd(fd, &info, &len) &&
+		    info.type == BPF_LINK_TYPE_STRUCT_OPS &&
+		    (p = policy_by_map(info.struct_ops.map_id)) &&
+		    p->nr_links < MAX_LINKS)
+			p->cgroups[p->nr_links++] = link_cgroup(fd);
+		close(fd);
+	}
+
+	f = fopen(SWAP_EXT_SYSFS "/policies", "r");
+	if (f) {
+		while (fgets(line, sizeof(line), f))
+			policy_match_sysfs(line);
+		fclose(f);
+	}
+	ret = 0;
+out:
+	btf__free(vmlinux);
+	return ret;
+}
+
+/* ---------------------------------------------------------------------
+ * list
+ */
+
+/* Shipped policies: NAME.bpf.o files in the policy directory */
+static const char *policy_dir(char *buf, size_t len)
+{
+	const char *dir = getenv("SWAPCTL_POLICY_DIR");
+	char exe[PATH_MAX];
+	ssize_t n;
+
+	if (dir)
+		return dir;
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return NULL;
+	exe[n] = '\0';
+	snprintf(buf, len, "%s/../bpf", dirname(exe));
+	/* canonical if it exists, for messages */
+	if (realpath(buf, exe))
+		snprintf(buf, len, "%s", exe);
+	return buf;
+}
+
+static const char * const shipped[] = {
+	"default", "tiered", "incompressible", "latency",
+};
+
+/* Is shipped policy @i in @dir? */
+static bool shipped_in(const char *dir, size_t i)
+{
+	char path[PATH_MAX];
+
+	if (snprintf(path, sizeof(path), "%s/%s.bpf.o", dir, shipped[i]) >= (int)sizeof(path))
+		return false;
+	return !access(path, R_OK);
+}
+
+static void list_text(void)
+{
+	char buf[64];
+	int i, j;
+
+	if (!nr_policies)
+		printf("no swap_ext policy loaded\n");
+	for (i = 0; i < nr_policies; i++) {
+		const struct policy *p = &policies[i];
+
+		printf("%-16s map %-6u %-8s stats %s\n", p->name, p->map_id,
+		       p->state[0] ? p->state : "detached",
+		       p->stats_id ? (snprintf(buf, sizeof(buf), "map %u",
+					       p->stats_id), buf) : "-");
+		printf("  ops:");
+		for (j = 0; j < p->nr_ops; j++)
+			printf(" %s", p->ops[j]);
+		printf("\n  cgroups:");
+		for (j = 0; j < p->nr_links; j++) {
+			const char *path = cg_path_of(p->cgroups[j]);
+
+			printf(" %s", path ? cgroup_name(path) : "(removed)");
+		}
+		if (!p->nr_links)
+			printf(" -");
+		printf("\n");
+		if (verbose && p->counters[0])
+			printf("  kernel: %s\n", p->counters);
+	}
+}
+
+static void list_json(const char *dir)
+{
+	int i, j;
+
+	jw_open('{');
+	jw_key("policies");
+	jw_open('[');
+	for (i = 0; i < nr_policies; i++) {
+		const struct policy *p = &policies[i];
+		char counters[sizeof(p->counters)], *kv, *save;
+
+		jw_open('{');
+		jw_kv_str("name", p->name);
+		jw_kv_u64("map_id", p->map_id);
+		jw_kv_str("state", p->state[0] ? p->state : "detached");
+		jw_key("ops");
+		jw_open('[');
+		for (j = 0; j < p->nr_ops; j++)
+			jw_string(p->ops[j]);
+		jw_close(']');
+		jw_key("stats_map_id");
+		if (p->stats_id)
+			jw_u64(p->stats_id);
+		else
+			jw_null();
+		jw_key("cgroups");
+		jw_open('[');
+		for (j = 0; j < p->nr_links; j++) {
+			const char *path = cg_path_of(p->cgroups[j]);
+
+			jw_open('{');
+			jw_kv_u64("id", p->cgroups[j]);
+			jw_kv_str("path", path ? cgroup_name(path) : NULL);
+			jw_close('}');
+		}
+		jw_close(']');
+		/* the kernel's counters: key=value pairs */
+		jw_key("counters");
+		jw_open('{');
+		snprintf(counters, sizeof(counters), "%s", p->counters);
+		for (kv = strtok_r(counters, " ", &save); kv;
+		     kv = strtok_r(NULL, " ", &save)) {
+			char *eq = strchr(kv, '=');
+
+			if (!eq)
+				continue;
+			*eq = '\0';
+			jw_kv_u64(kv, strtoull(eq + 1, NULL, 10));
+		}
+		jw_close('}');
+		jw_close('}');
+	}
+	jw_close(']');
+	jw_key("policy_dir");
+	if (dir)
+		jw_string(dir);
+	else
+		jw_null();
+	jw_key("shipped");
+	jw_open('[');
+	for (i = 0; dir && i < (int)ARRAY_SIZE(shipped); i++)
+		if (shipped_in(dir, i))
+			jw_string(shipped[i]);
+	jw_close(']');
+	jw_close('}');
+}
+
+static int cmd_list(int argc, char **argv)
+{
+	char buf[PATH_MAX];
+	const char *dir;
+	size_t i;
+
+	if (argc != 1)
+		return 2;
+	if (policies_load())
+		return 1;
+	dir = policy_dir(buf, sizeof(buf));
+	if (json) {
+		list_json(dir);
+	} else {
+		list_text();
+		printf("shipped policies:");
+		for (i = 0; dir && i < ARRAY_SIZE(shipped); i++)
+			if (shipped_in(dir, i))
+				printf(" %s", shipped[i]);
+		printf("\n  in %s\n", dir ? dir : "(unknown: set SWAPCTL_POLICY_DIR)");
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------------
  * attach
  */
 
@@ -134,49 +853,107 @@ static const struct {
 	long long value;
 } verdicts[] = {
 	{ "default", 0 }, { "zswap", 1 }, { "tier", 2 }, { "keep", 3 },
-	{ "drop", 4 },
+	{ "drop", 4 }, { "fastest", -1 }, { "slowest", -2 },
 };
+
+/*
+ * A knob's value: a number, a verdict or tier name, or a cgroup (its id):
+ * 0 and the value in @v, or -1 (reported).
+ */
+static int knob_value(const char *name, const char *val, long long *v)
+{
+	char path[PATH_MAX];
+	struct statfs sfs;
+	struct stat st;
+	char *end;
+	size_t i;
+
+	errno = 0;
+	*v = strtoll(val, &end, 0);
+	if (!errno && !*end && end != val)
+		return 0;
+	for (i = 0; i < ARRAY_SIZE(verdicts); i++) {
+		if (!strcmp(val, verdicts[i].name)) {
+			*v = verdicts[i].value;
+			return 0;
+		}
+	}
+	cgroup_path(val, path, sizeof(path));
+	if (!statfs(path, &sfs) && sfs.f_type == CGROUP2_SUPER_MAGIC &&
+	    !stat(path, &st) && S_ISDIR(st.st_mode)) {
+		*v = st.st_ino;
+		return 0;
+	}
+	err("knob %s: '%s' is not a number, a verdict or tier name, or a cgroup",
+	    name, val);
+	return -1;
+}
+
+/* The .rodata map of @obj and its BTF section, or -1 */
+static int rodata_of(struct bpf_object *obj, struct bpf_map **map,
+		     const struct btf_type **sec)
+{
+	struct btf *btf = bpf_object__btf(obj);
+	struct bpf_map *m;
+	int id;
+
+	*map = NULL;
+	bpf_object__for_each_map(m, obj) {
+		const char *n = bpf_map__name(m);
+		size_t l = strlen(n);
+
+		if (l >= 7 && !strcmp(n + l - 7, ".rodata"))
+			*map = m;
+	}
+	id = btf ? btf__find_by_name_kind(btf, ".rodata", BTF_KIND_DATASEC) : -1;
+	if (!*map || id < 0)
+		return -1;
+	*sec = btf__type_by_id(btf, id);
+	return 0;
+}
+
+/* The knobs of @obj, for an error message */
+static void knobs_list(struct bpf_object *obj, char *buf, size_t len)
+{
+	const struct btf_var_secinfo *vs;
+	const struct btf_type *sec;
+	struct btf *btf = bpf_object__btf(obj);
+	struct bpf_map *map;
+	size_t off = 0;
+	int i;
+
+	buf[0] = '\0';
+	if (rodata_of(obj, &map, &sec)) {
+		snprintf(buf, len, "none");
+		return;
+	}
+	vs = btf_var_secinfos(sec);
+	for (i = 0; i < btf_vlen(sec) && off < len; i++, vs++) {
+		const struct btf_type *var = btf__type_by_id(btf, vs->type);
+
+		off += snprintf(buf + off, len - off, "%s%s", i ? ", " : "",
+				btf__name_by_offset(btf, var->name_off));
+	}
+}
 
 /* Set .rodata variable @name of @obj to @val before load */
 static int set_knob(struct bpf_object *obj, const char *name, const char *val)
 {
 	const struct btf_var_secinfo *vs;
 	const struct btf_type *sec;
-	struct bpf_map *map, *rodata = NULL;
+	struct btf *btf = bpf_object__btf(obj);
+	struct bpf_map *rodata;
+	char knobs[512], *data;
 	long long v;
-	struct btf *btf;
 	size_t size;
-	char *data, *end;
-	unsigned int i;
-	int id;
+	int i;
 
-	errno = 0;
-	v = strtoll(val, &end, 0);
-	if (errno || *end || end == val) {
-		for (i = 0; i < sizeof(verdicts) / sizeof(verdicts[0]); i++)
-			if (!strcmp(val, verdicts[i].name))
-				break;
-		if (i == sizeof(verdicts) / sizeof(verdicts[0])) {
-			err("knob %s: '%s' is not a number or a verdict name", name, val);
-			return -1;
-		}
-		v = verdicts[i].value;
-	}
-
-	bpf_object__for_each_map(map, obj) {
-		const char *n = bpf_map__name(map);
-		size_t l = strlen(n);
-
-		if (l >= 7 && !strcmp(n + l - 7, ".rodata"))
-			rodata = map;
-	}
-	btf = bpf_object__btf(obj);
-	id = btf ? btf__find_by_name_kind(btf, ".rodata", BTF_KIND_DATASEC) : -1;
-	if (!rodata || id < 0) {
+	if (rodata_of(obj, &rodata, &sec)) {
 		err("knob %s: the policy has no knobs", name);
 		return -1;
 	}
-	sec = btf__type_by_id(btf, id);
+	if (knob_value(name, val, &v))
+		return -1;
 	vs = btf_var_secinfos(sec);
 	for (i = 0; i < btf_vlen(sec); i++, vs++) {
 		const struct btf_type *var = btf__type_by_id(btf, vs->type);
@@ -187,87 +964,78 @@ static int set_knob(struct bpf_object *obj, const char *name, const char *val)
 		if (!data || vs->offset + vs->size > size)
 			break;
 		switch (vs->size) {
-		case 1: *(__u8 *)(data + vs->offset) = v; break;
-		case 2: *(__u16 *)(data + vs->offset) = v; break;
-		case 4: *(__u32 *)(data + vs->offset) = v; break;
-		case 8: *(__u64 *)(data + vs->offset) = v; break;
+		case 1:
+			*(__u8 *)(data + vs->offset) = v;
+			break;
+		case 2:
+			*(__u16 *)(data + vs->offset) = v;
+			break;
+		case 4:
+			*(__u32 *)(data + vs->offset) = v;
+			break;
+		case 8:
+			*(__u64 *)(data + vs->offset) = v;
+			break;
 		default:
 			err("knob %s: not an integer", name);
 			return -1;
 		}
 		return 0;
 	}
-	err("knob %s: no such knob in this policy", name);
+	knobs_list(obj, knobs, sizeof(knobs));
+	err("knob %s: the policy has no such knob (its knobs: %s)", name, knobs);
 	return -1;
 }
 
 /* POLICY as a path to a .bpf.o */
 static int policy_path(const char *policy, char *buf, size_t len)
 {
-	const char *dir = getenv("SWAPCTL_POLICY_DIR");
-	char exe[PATH_MAX];
-	ssize_t n;
+	char dir[PATH_MAX];
+	const char *d;
 
 	if (strchr(policy, '/') || strstr(policy, ".bpf.o")) {
 		snprintf(buf, len, "%s", policy);
 		return access(buf, R_OK) ? -1 : 0;
 	}
-	if (dir) {
-		snprintf(buf, len, "%s/%s.bpf.o", dir, policy);
-		if (!access(buf, R_OK))
-			return 0;
-	}
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		snprintf(buf, len, "%s/../bpf/%s.bpf.o", dirname(exe), policy);
-		if (!access(buf, R_OK))
-			return 0;
-	}
-	return -1;
+	d = policy_dir(dir, sizeof(dir));
+	if (!d)
+		return -1;
+	if (snprintf(buf, len, "%s/%s.bpf.o", d, policy) >= (int)len)
+		return -1;
+	return access(buf, R_OK) ? -1 : 0;
 }
 
 static int cmd_attach(int argc, char **argv)
 {
 	char path[PATH_MAX], cgpath[PATH_MAX], dir[PATH_MAX], pin[PATH_MAX + 8];
 	struct bpf_map *map, *st_ops = NULL, *stats = NULL;
+	struct bpf_link *link = NULL;
 	struct bpf_object *obj;
-	struct bpf_link *link;
 	unsigned long long id;
 	char *knobs[64];
 	int nknobs = 0, c, cgfd, ret = 1, e, i;
+	char policy[64];
 
 	optind = 1;
-	while ((c = getopt(argc, argv, "vs:h")) != -1) {
-		switch (c) {
-		case 'v':
-			verbose = true;
-			break;
-		case 's':
-			if (nknobs == 64) {
-				err("too many knobs");
-				return 2;
-			}
-			knobs[nknobs++] = optarg;
-			break;
-		default:
-			fprintf(stderr, "usage: swapctl attach [-v] [-s KNOB=VALUE]... POLICY CGROUP\n");
-			return c == 'h' ? 0 : 2;
+	while ((c = getopt(argc, argv, "+s:")) != -1) {
+		if (c != 's')
+			return 2;
+		if (nknobs == ARRAY_SIZE(knobs)) {
+			err("too many knobs");
+			return 2;
 		}
+		knobs[nknobs++] = optarg;
 	}
-	if (argc - optind != 2) {
-		fprintf(stderr, "usage: swapctl attach [-v] [-s KNOB=VALUE]... POLICY CGROUP\n");
+	if (argc - optind != 2)
 		return 2;
-	}
 	if (policy_path(argv[optind], path, sizeof(path))) {
-		err("policy %s: no such file or shipped policy", argv[optind]);
+		err("policy %s: no such file or shipped policy (swapctl list shows where they are looked up)",
+		    argv[optind]);
 		return 1;
 	}
-	cgfd = cgroup_open(argv[optind + 1], &id, cgpath, sizeof(cgpath));
+	cgfd = cgroup_open(argv[optind + 1], &id, cgpath, sizeof(cgpath), true);
 	if (cgfd < 0)
 		return 1;
-	if (pin_root())
-		goto out_cg;
 
 	obj = bpf_object__open_file(path, NULL);
 	if (!obj) {
@@ -277,7 +1045,7 @@ static int cmd_attach(int argc, char **argv)
 	for (i = 0; i < nknobs; i++) {
 		char *eq = strchr(knobs[i], '=');
 
-		if (!eq) {
+		if (!eq || eq == knobs[i]) {
 			err("knob '%s': want KNOB=VALUE", knobs[i]);
 			goto out_obj;
 		}
@@ -295,10 +1063,13 @@ static int cmd_attach(int argc, char **argv)
 		err("%s: no struct swap_ext_ops in it", path);
 		goto out_obj;
 	}
+	if (pin_root())
+		goto out_obj;
 	if (bpf_object__load(obj)) {
 		e = errno;
 		if (e == EPERM)
-			err("%s: permission denied (loading needs CAP_BPF and CAP_SYS_ADMIN)", path);
+			err("%s: permission denied (loading needs CAP_BPF and CAP_SYS_ADMIN: run as root)",
+			    path);
 		else
 			err("%s: rejected by the kernel (%s)%s", path, strerror(e),
 			    verbose ? "" : "; -v shows the verifier's log");
@@ -311,10 +1082,12 @@ static int cmd_attach(int argc, char **argv)
 			err("%s already has a policy: swapctl detach it first", cgpath);
 		else if (e == EPERM)
 			err("attach to %s: permission denied (needs CAP_SYS_ADMIN)", cgpath);
-		else if (e == EOPNOTSUPP)
-			err("attach to %s: not supported (memory controller off there?)", cgpath);
+		else if (e == EOPNOTSUPP || e == EINVAL)
+			err("attach to %s: %s (kernel without swap_ext cgroup links?)",
+			    cgpath, strerror(e));
 		else
-			err("attach to %s: %s", cgpath, strerror(e));
+			err("attach to %s: %s (the policy's init() or cgroup_attach() may have refused it)",
+			    cgpath, strerror(e));
 		goto out_obj;
 	}
 	pin_dir(id, dir, sizeof(dir));
@@ -331,7 +1104,26 @@ static int cmd_attach(int argc, char **argv)
 	unlink(pin);
 	if (stats && bpf_map__pin(stats, pin))
 		err("pin %s: %s (attached anyway)", pin, strerror(errno));
-	printf("%s attached to %s (cgroup %llu)\n", bpf_map__name(st_ops), cgpath, id);
+
+	/* the policy's own name, as the kernel has it */
+	if (snprintf(pin, sizeof(pin), "%s/" POLICY_FILE, cgpath) < (int)sizeof(pin) &&
+	    read_file(pin, policy, sizeof(policy)) > 0)
+		policy[strcspn(policy, " \n")] = '\0';
+	else
+		snprintf(policy, sizeof(policy), "%s", bpf_map__name(st_ops));
+	if (json) {
+		jw_open('{');
+		jw_kv_str("policy", policy);
+		jw_kv_str("object", path);
+		jw_kv_str("cgroup", cgroup_name(cgpath));
+		jw_kv_u64("cgroup_id", id);
+		snprintf(pin, sizeof(pin), "%s/link", dir);
+		jw_kv_str("pin", pin);
+		jw_close('}');
+	} else {
+		printf("%s attached to %s (cgroup %llu)\n", policy,
+		       cgroup_name(cgpath), id);
+	}
 	ret = 0;
 out_link:
 	/* pinned, the link lives on; otherwise this detaches it */
@@ -344,7 +1136,7 @@ out_cg:
 }
 
 /* ---------------------------------------------------------------------
- * detach, stats, list
+ * detach
  */
 
 static int cmd_detach(int argc, char **argv)
@@ -353,139 +1145,520 @@ static int cmd_detach(int argc, char **argv)
 	unsigned long long id;
 	int cgfd;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: swapctl detach CGROUP\n");
+	if (argc != 2)
 		return 2;
-	}
-	cgfd = cgroup_open(argv[1], &id, cgpath, sizeof(cgpath));
+	cgfd = cgroup_open(argv[1], &id, cgpath, sizeof(cgpath), false);
 	if (cgfd < 0)
 		return 1;
 	close(cgfd);
 	pin_dir(id, dir, sizeof(dir));
 	snprintf(pin, sizeof(pin), "%s/link", dir);
 	if (unlink(pin)) {
-		err("%s has no policy attached by swapctl (%s: %s)", cgpath, pin,
-		    strerror(errno));
+		if (errno == ENOENT)
+			err("%s has no policy attached by swapctl (no %s)",
+			    cgroup_name(cgpath), pin);
+		else
+			err("%s: %s", pin, strerror(errno));
 		return 1;
 	}
 	snprintf(pin, sizeof(pin), "%s/stats", dir);
 	unlink(pin);
 	rmdir(dir);
-	printf("detached from %s\n", cgpath);
+	if (json) {
+		jw_open('{');
+		jw_kv_str("cgroup", cgroup_name(cgpath));
+		jw_kv_u64("cgroup_id", id);
+		jw_kv_str("detached", "yes");
+		jw_close('}');
+	} else {
+		printf("detached from %s\n", cgroup_name(cgpath));
+	}
 	return 0;
 }
 
-/* Print the u64 members of the stats map's value, summed over CPUs */
+/* ---------------------------------------------------------------------
+ * status
+ */
+
+/* memory.stat keys of the backends, and how status names them */
+static const struct {
+	const char *key;
+	const char *name;
+} backends[] = {
+	{ "vswap_zero", "zero" },
+	{ "vswap_zswap", "zswap" },
+	{ "vswap_phys", "tier" },
+	{ "vswap_folio", "memory" },
+};
+
+struct cg_status {
+	char policy[64];		/* memory.swap.policy */
+	bool has_memory;		/* memory.current exists (not the root) */
+	unsigned long long memory;	/* memory.current */
+	unsigned long long swap;	/* memory.swap.current */
+	unsigned long long zswap_pool;	/* memory.zswap.current */
+	unsigned long long backend[ARRAY_SIZE(backends)];
+	bool has_swap;			/* memory.swap.current exists */
+};
+
+static int cg_status_read(const char *path, struct cg_status *s)
+{
+	char file[PATH_MAX + 32], buf[64];
+	size_t i;
+
+	memset(s, 0, sizeof(*s));
+	snprintf(file, sizeof(file), "%s/" POLICY_FILE, path);
+	if (read_file(file, s->policy, sizeof(s->policy)) < 0)
+		return -1;
+	s->policy[strcspn(s->policy, "\n")] = '\0';
+	snprintf(file, sizeof(file), "%s/memory.current", path);
+	if (read_file(file, buf, sizeof(buf)) > 0) {
+		s->memory = strtoull(buf, NULL, 10);
+		s->has_memory = true;
+	}
+	snprintf(file, sizeof(file), "%s/memory.swap.current", path);
+	if (read_file(file, buf, sizeof(buf)) > 0) {
+		s->swap = strtoull(buf, NULL, 10);
+		s->has_swap = true;
+	}
+	snprintf(file, sizeof(file), "%s/memory.zswap.current", path);
+	if (read_file(file, buf, sizeof(buf)) > 0)
+		s->zswap_pool = strtoull(buf, NULL, 10);
+	snprintf(file, sizeof(file), "%s/memory.stat", path);
+	for (i = 0; i < ARRAY_SIZE(backends); i++)
+		read_key(file, backends[i].key, &s->backend[i]);
+	return 0;
+}
+
+static void status_json_one(const char *path, unsigned long long id,
+			    const struct cg_status *s)
+{
+	size_t i;
+
+	jw_open('{');
+	jw_kv_str("cgroup", cgroup_name(path));
+	jw_kv_u64("cgroup_id", id);
+	jw_kv_str("policy", s->policy);
+	jw_key("memory");
+	if (s->has_memory)
+		jw_u64(s->memory);
+	else
+		jw_null();
+	jw_key("swap");
+	if (s->has_swap)
+		jw_u64(s->swap);
+	else
+		jw_null();
+	jw_kv_u64("zswap_pool", s->zswap_pool);
+	jw_key("backends");
+	jw_open('{');
+	for (i = 0; i < ARRAY_SIZE(backends); i++)
+		jw_kv_u64(backends[i].name, s->backend[i]);
+	jw_close('}');
+	jw_close('}');
+}
+
+static void status_text_header(void)
+{
+	printf("%-24s %-24s %7s %7s %7s %7s %7s %7s %7s\n", "CGROUP", "POLICY",
+	       "MEMORY", "SWAP", "ZERO", "ZSWAP", "(POOL)", "TIER", "CACHED");
+}
+
+static void status_text_one(const char *path, const struct cg_status *s)
+{
+	char b[8][16];
+	size_t i;
+
+	printf("%-24s %-24s %7s %7s", cgroup_name(path), s->policy,
+	       s->has_memory ? human(s->memory, b[0], sizeof(b[0])) : "-",
+	       s->has_swap ? human(s->swap, b[1], sizeof(b[1])) : "-");
+	for (i = 0; i < ARRAY_SIZE(backends); i++) {
+		printf(" %7s", human(s->backend[i], b[2 + i], sizeof(b[0])));
+		if (i == 1)
+			printf(" %7s", human(s->zswap_pool, b[7], sizeof(b[7])));
+	}
+	printf("\n");
+}
+
+static int cmd_status(int argc, char **argv)
+{
+	struct cg_status s;
+	size_t i;
+	bool any = false;
+
+	if (argc > 2)
+		return 2;
+	if (argc == 2) {
+		char path[PATH_MAX];
+		unsigned long long id;
+		int fd = cgroup_open(argv[1], &id, path, sizeof(path), true);
+
+		if (fd < 0)
+			return 1;
+		close(fd);
+		if (cg_status_read(path, &s)) {
+			err("%s/%s: %s", path, POLICY_FILE, strerror(errno));
+			return 1;
+		}
+		if (json) {
+			status_json_one(path, id, &s);
+		} else {
+			status_text_header();
+			status_text_one(path, &s);
+		}
+		return 0;
+	}
+
+	/* every cgroup with the memory controller */
+	if (access(SWAP_EXT_SYSFS, F_OK)) {
+		err("this kernel has no swap_ext (CONFIG_SWAP_EXT)");
+		return 1;
+	}
+	cg_walk();
+	if (json) {
+		jw_open('[');
+	} else {
+		status_text_header();
+	}
+	for (i = 0; i < nr_cgs; i++) {
+		if (cg_status_read(cgs[i].path, &s))
+			continue;
+		any = true;
+		if (json)
+			status_json_one(cgs[i].path, cgs[i].id, &s);
+		else
+			status_text_one(cgs[i].path, &s);
+	}
+	if (json)
+		jw_close(']');
+	if (!any && !json)
+		printf("(no cgroup v2 with the memory controller under %s)\n", CGROUP_ROOT);
+	return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * stats
+ */
+
+/* The policy named @arg, or the one effective in cgroup @arg */
+static struct policy *stats_policy(const char *arg)
+{
+	struct policy *found = NULL;
+	char path[PATH_MAX];
+	struct stat st;
+	int i, n = 0;
+
+	for (i = 0; i < nr_policies; i++) {
+		if (!strcmp(policies[i].name, arg)) {
+			found = &policies[i];
+			n++;
+		}
+	}
+	if (n == 1)
+		return found;
+	if (n > 1) {
+		err("%d policies are called %s: give a cgroup instead", n, arg);
+		return NULL;
+	}
+
+	/* a cgroup: its own policy, or its nearest ancestor's */
+	cgroup_path(arg, path, sizeof(path));
+	if (stat(path, &st) || !S_ISDIR(st.st_mode)) {
+		err("%s: no loaded policy and no cgroup of that name (swapctl list shows the policies)",
+		    arg);
+		return NULL;
+	}
+	while (strlen(path) >= strlen(CGROUP_ROOT) && !stat(path, &st)) {
+		for (i = 0; i < nr_policies; i++)
+			if (!strcmp(policies[i].state, "active") &&
+			    policy_has_cgroup(&policies[i], st.st_ino))
+				return &policies[i];
+		if (!strcmp(path, CGROUP_ROOT))
+			break;
+		*strrchr(path, '/') = '\0';
+	}
+	err("%s: no policy applies to this cgroup", arg);
+	return NULL;
+}
+
+/* Print the u64 members of a per-CPU or plain array's value 0 by BTF */
 static int cmd_stats(int argc, char **argv)
 {
-	char cgpath[PATH_MAX], dir[PATH_MAX], pin[PATH_MAX + 8];
 	struct bpf_map_info info = {};
-	__u32 len = sizeof(info), key = 0;
+	__u32 len = sizeof(info), key = 0, stride;
 	const struct btf_member *m;
 	const struct btf_type *t;
-	unsigned long long id;
-	struct btf *btf;
-	int fd, cgfd, ncpu, i, c, ret = 1;
-	void *vals;
+	struct btf *btf = NULL;
+	struct policy *p;
+	int fd, ncpu, i, c, ret = 1;
+	void *vals = NULL;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: swapctl stats CGROUP\n");
+	if (argc != 2)
 		return 2;
-	}
-	cgfd = cgroup_open(argv[1], &id, cgpath, sizeof(cgpath));
-	if (cgfd < 0)
+	if (policies_load())
 		return 1;
-	close(cgfd);
-	pin_dir(id, dir, sizeof(dir));
-	snprintf(pin, sizeof(pin), "%s/stats", dir);
-	fd = bpf_obj_get(pin);
+	p = stats_policy(argv[1]);
+	if (!p)
+		return 1;
+	if (!p->stats_id) {
+		err("policy %s has no stats map (a map called \"stats\")", p->name);
+		return 1;
+	}
+	fd = bpf_map_get_fd_by_id(p->stats_id);
 	if (fd < 0) {
-		err("%s: no policy stats (%s: %s)", cgpath, pin, strerror(errno));
+		err("stats map %u: %s", p->stats_id, strerror(errno));
 		return 1;
 	}
 	if (bpf_map_get_info_by_fd(fd, &info, &len) || !info.btf_id ||
 	    !info.btf_value_type_id) {
-		err("%s: the stats map has no BTF", pin);
-		close(fd);
-		return 1;
+		err("policy %s: its stats map has no BTF", p->name);
+		goto out;
 	}
 	btf = btf__load_from_kernel_by_id(info.btf_id);
 	t = btf ? btf__type_by_id(btf, info.btf_value_type_id) : NULL;
 	if (!t || !btf_is_struct(t)) {
-		err("%s: the stats value is not a struct", pin);
+		err("policy %s: its stats value is not a struct", p->name);
 		goto out;
 	}
-	ncpu = libbpf_num_possible_cpus();
-	vals = calloc(ncpu, (info.value_size + 7) & ~7U);
+	ncpu = info.type == BPF_MAP_TYPE_PERCPU_ARRAY ? libbpf_num_possible_cpus() : 1;
+	stride = info.type == BPF_MAP_TYPE_PERCPU_ARRAY ?
+		 (info.value_size + 7) & ~7U : info.value_size;
+	vals = calloc(ncpu, stride);
 	if (!vals || bpf_map_lookup_elem(fd, &key, vals)) {
-		err("%s: cannot read: %s", pin, strerror(errno));
-		free(vals);
+		err("policy %s: cannot read its stats: %s", p->name, strerror(errno));
 		goto out;
+	}
+	if (json) {
+		jw_open('{');
+		jw_kv_str("policy", p->name);
+		jw_kv_u64("map_id", p->map_id);
+		jw_key("stats");
+		jw_open('{');
 	}
 	m = btf_members(t);
 	for (i = 0; i < btf_vlen(t); i++, m++) {
 		unsigned long long sum = 0;
 		size_t off = btf_member_bit_offset(t, i) / 8;
+		const char *name = btf__name_by_offset(btf, m->name_off);
 
 		if (btf__resolve_size(btf, m->type) != 8)
 			continue;
 		for (c = 0; c < ncpu; c++)
-			sum += *(unsigned long long *)((char *)vals +
-				c * ((info.value_size + 7) & ~7U) + off);
-		printf("%s %llu\n", btf__name_by_offset(btf, m->name_off), sum);
+			sum += *(unsigned long long *)((char *)vals + c * stride + off);
+		if (json)
+			jw_kv_u64(name, sum);
+		else
+			printf("%s %llu\n", name, sum);
 	}
-	free(vals);
+	if (json) {
+		jw_close('}');
+		jw_close('}');
+	}
 	ret = 0;
 out:
+	free(vals);
 	btf__free(btf);
 	close(fd);
 	return ret;
 }
 
-static int cmd_list(int argc, char **argv)
-{
-	char line[4096];
-	FILE *f = fopen(SYSFS_POLICIES, "r");
+/* ---------------------------------------------------------------------
+ * tiers
+ */
 
+static int cmd_tiers(int argc, char **argv)
+{
+	unsigned long long slots = 0, used = 0;
+	char line[512], b[3][16];
+	bool header = true;
+	FILE *f;
+
+	if (argc != 1)
+		return 2;
+	f = fopen(VSWAP_SYSFS "/tiers", "r");
 	if (!f) {
-		err("%s: %s (kernel without swap_ext?)", SYSFS_POLICIES, strerror(errno));
+		err("%s/tiers: %s (kernel without vswap?)", VSWAP_SYSFS, strerror(errno));
 		return 1;
 	}
-	while (fgets(line, sizeof(line), f))
-		fputs(line, stdout);
+	read_key(VSWAP_SYSFS "/stat", "slots", &slots);
+	read_key(VSWAP_SYSFS "/stat", "slots_used", &used);
+
+	if (json) {
+		jw_open('{');
+		jw_key("virtual");
+		jw_open('{');
+		jw_kv_u64("slots", slots);
+		jw_kv_u64("used", used);
+		jw_close('}');
+		jw_key("tiers");
+		jw_open('[');
+	} else {
+		printf("virtual: %s of %s in use\n",
+		       human(used * 4096, b[0], sizeof(b[0])),
+		       human(slots * 4096, b[1], sizeof(b[1])));
+		printf("%-4s %-5s %7s %7s %7s  %s\n", "TYPE", "PRIO", "SIZE",
+		       "USED", "BACKING", "DEVICE");
+	}
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long tslots, tused, backing, rmap;
+		char dev[256];
+		int type, prio;
+
+		if (header) {	/* the column names */
+			header = false;
+			continue;
+		}
+		if (sscanf(line, "%d %d %llu %llu %llu %llu %255s", &type, &prio,
+			   &tslots, &tused, &backing, &rmap, dev) != 7)
+			continue;
+		if (json) {
+			jw_open('{');
+			jw_kv_s64("type", type);
+			jw_kv_s64("prio", prio);
+			jw_kv_u64("slots", tslots);
+			jw_kv_u64("used", tused);
+			jw_kv_u64("backing", backing);
+			jw_kv_u64("rmap_bytes", rmap);
+			jw_kv_str("device", dev);
+			jw_close('}');
+		} else {
+			printf("%-4d %-5d %7s %7s %7s  %s\n", type, prio,
+			       human(tslots * 4096, b[0], sizeof(b[0])),
+			       human(tused * 4096, b[1], sizeof(b[1])),
+			       human(backing * 4096, b[2], sizeof(b[2])), dev);
+		}
+	}
 	fclose(f);
+	if (json) {
+		jw_close(']');
+		jw_close('}');
+	}
 	return 0;
 }
 
+/* ---------------------------------------------------------------------
+ * Commands and options
+ */
+
+static const struct cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *args;
+	const char *help;
+} cmds[] = {
+	{ "list", cmd_list, "",
+	  "Loaded policies: their ops, state, cgroups and stats map, and where\n"
+	  "shipped policies are looked up.  -v adds the kernel's counters.\n" },
+	{ "attach", cmd_attach, "[-s KNOB=VALUE]... POLICY CGROUP",
+	  "Load POLICY (a .bpf.o file, or the name of a shipped policy: default,\n"
+	  "tiered, incompressible, latency) and attach it to CGROUP, pinning the\n"
+	  "link under " PIN_ROOT "/<cgroup id>/.  -s sets a knob (one of the\n"
+	  "policy's const volatile variables) to a number, a verdict name\n"
+	  "(default zswap tier keep drop), a tier (fastest slowest) or a cgroup\n"
+	  "(its id).  -v prints the verifier's log if the kernel rejects it.\n" },
+	{ "detach", cmd_detach, "CGROUP",
+	  "Detach the policy swapctl attached to CGROUP; the cgroup falls back\n"
+	  "to the policy of its nearest ancestor, or the built-in one.\n" },
+	{ "status", cmd_status, "[CGROUP]",
+	  "The effective policy of CGROUP (or of every memory cgroup) and where\n"
+	  "its swapped-out pages are: zero-filled, in zswap (and the pool's\n"
+	  "compressed size), on a tier, or cached in memory.\n" },
+	{ "stats", cmd_stats, "POLICY|CGROUP",
+	  "The stats map of a loaded policy (by name, or the one effective in\n"
+	  "CGROUP), its u64 members summed over CPUs.\n" },
+	{ "tiers", cmd_tiers, "",
+	  "The virtual swap space and the tiers behind it, fastest first.\n" },
+};
+
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: swapctl attach [-v] [-s KNOB=VALUE]... POLICY CGROUP\n"
-		"       swapctl detach CGROUP\n"
-		"       swapctl stats CGROUP\n"
-		"       swapctl list\n");
+	size_t i;
+
+	fprintf(f, "usage: swapctl [-j] [-v] COMMAND [ARGS]\n\n");
+	for (i = 0; i < ARRAY_SIZE(cmds); i++)
+		fprintf(f, "  swapctl %s%s%s\n", cmds[i].name,
+			cmds[i].args[0] ? " " : "", cmds[i].args);
+	fprintf(f, "\n  -j, --json     JSON output\n"
+		   "  -v, --verbose  more detail (verifier log on attach)\n"
+		   "  -h, --help     this help; COMMAND --help: the command's\n"
+		   "\nCGROUP is a cgroup v2 directory, absolute or relative to "
+		   CGROUP_ROOT "; \"/\" is the root.\n");
+}
+
+static void cmd_usage(FILE *f, const struct cmd *c, bool full)
+{
+	fprintf(f, "usage: swapctl [-j] [-v] %s%s%s\n", c->name,
+		c->args[0] ? " " : "", c->args);
+	if (full)
+		fprintf(f, "\n%s", c->help);
+}
+
+/*
+ * Take -j, -v and -h out of @argv wherever they are (before the command,
+ * or among its arguments) and leave the rest in order.  Returns the new
+ * argc; *@help is set for -h.
+ */
+static int take_common_opts(int argc, char **argv, bool *help)
+{
+	int i, n = 1;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "--")) {
+			while (i < argc)
+				argv[n++] = argv[i++];
+			break;
+		}
+		if (!strcmp(a, "-j") || !strcmp(a, "--json"))
+			json = true;
+		else if (!strcmp(a, "-v") || !strcmp(a, "--verbose"))
+			verbose = true;
+		else if (!strcmp(a, "-h") || !strcmp(a, "--help"))
+			*help = true;
+		else if (a[0] == '-' && a[1] &&
+			 strspn(a + 1, "jvh") == strlen(a + 1)) {
+			json |= !!strchr(a, 'j');
+			verbose |= !!strchr(a, 'v');
+			*help |= !!strchr(a, 'h');
+		} else
+			argv[n++] = argv[i];
+	}
+	argv[n] = NULL;
+	return n;
 }
 
 int main(int argc, char **argv)
 {
+	const struct cmd *c = NULL;
+	bool help = false;
+	size_t i;
+	int ret;
+
 	libbpf_set_print(print_fn);
+	argc = take_common_opts(argc, argv, &help);
 	if (argc < 2) {
-		usage(stderr);
-		return 2;
+		usage(help ? stdout : stderr);
+		return help ? 0 : 2;
 	}
-	if (!strcmp(argv[1], "attach"))
-		return cmd_attach(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "detach"))
-		return cmd_detach(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "stats"))
-		return cmd_stats(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "list"))
-		return cmd_list(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+	if (!strcmp(argv[1], "help")) {
 		usage(stdout);
 		return 0;
 	}
-	err("unknown command '%s'", argv[1]);
-	usage(stderr);
-	return 2;
+	for (i = 0; i < ARRAY_SIZE(cmds); i++)
+		if (!strcmp(argv[1], cmds[i].name))
+			c = &cmds[i];
+	if (!c) {
+		err("unknown command '%s'", argv[1]);
+		usage(stderr);
+		return 2;
+	}
+	if (help) {
+		cmd_usage(stdout, c, true);
+		return 0;
+	}
+	ret = c->fn(argc - 1, argv + 1);
+	if (ret == 2)
+		cmd_usage(stderr, c, false);
+	return ret;
 }

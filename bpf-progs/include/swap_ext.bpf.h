@@ -47,6 +47,26 @@ static __always_inline s32 swap_ext_fastest_tier(void)
 	return t.type;
 }
 
+/* Most entries one writeback() may ask for (include/linux/swap_ext.h) */
+#define SWAP_EXT_WB_MAX_BATCH	256
+
+/* Tier knobs: a swap type, or one of these */
+#define SWAP_EXT_FASTEST	(-1)
+#define SWAP_EXT_SLOWEST	(-2)
+
+/* The swap type a tier knob names (-1 if there is no tier) */
+static __always_inline s32 swap_ext_tier_of(s32 knob)
+{
+	if (knob == SWAP_EXT_FASTEST)
+		return swap_ext_fastest_tier();
+	if (knob == SWAP_EXT_SLOWEST)
+		return swap_ext_slowest_tier();
+	return knob;
+}
+
+/* Nanoseconds in @ms milliseconds */
+#define SWAP_EXT_MS(ms)		((u64)(ms) * 1000000ULL)
+
 /*
  * A per-CPU array of one struct as a policy's statistics: swapctl stats
  * prints its u64 members through its BTF, summed over CPUs.
