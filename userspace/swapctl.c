@@ -33,8 +33,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <linux/capability.h>
 #include <linux/magic.h>
 #include <sys/mount.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 
@@ -234,6 +236,19 @@ static const char *human(unsigned long long bytes, char *buf, size_t len)
 	return buf;
 }
 
+/* Whether capability @cap is in our effective set */
+static bool have_cap(unsigned int cap)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {};
+
+	if (syscall(SYS_capget, &hdr, data))
+		return true;	/* let the kernel say no */
+	return data[CAP_TO_INDEX(cap)].effective & CAP_TO_MASK(cap);
+}
+
 /* ---------------------------------------------------------------------
  * Cgroups and pins
  */
@@ -371,7 +386,8 @@ static int pin_root(void)
 		}
 	}
 	if (mkdir(PIN_ROOT, 0700) && errno != EEXIST) {
-		err("%s: %s", PIN_ROOT, strerror(errno));
+		err("%s: %s%s", PIN_ROOT, strerror(errno),
+		    errno == EACCES || errno == EPERM ? " (run as root)" : "");
 		return -1;
 	}
 	return 0;
@@ -1063,8 +1079,12 @@ static int cmd_attach(int argc, char **argv)
 		err("%s: no struct swap_ext_ops in it", path);
 		goto out_obj;
 	}
-	if (pin_root())
+	/* without it, libbpf fails on the BTF first, with a useless EOPNOTSUPP */
+	if (!have_cap(CAP_BPF) && !have_cap(CAP_SYS_ADMIN)) {
+		err("%s: permission denied: loading a policy needs CAP_BPF, attaching it CAP_SYS_ADMIN (run as root)",
+		    path);
 		goto out_obj;
+	}
 	if (bpf_object__load(obj)) {
 		e = errno;
 		if (e == EPERM)
@@ -1090,12 +1110,19 @@ static int cmd_attach(int argc, char **argv)
 			    cgpath, strerror(e));
 		goto out_obj;
 	}
+	if (pin_root())
+		goto out_link;
 	pin_dir(id, dir, sizeof(dir));
 	if (mkdir(dir, 0700) && errno != EEXIST) {
 		err("%s: %s", dir, strerror(errno));
 		goto out_link;
 	}
 	snprintf(pin, sizeof(pin), "%s/link", dir);
+	/*
+	 * A link pinned there before belongs to a policy that is no longer
+	 * attached (ejected): the kernel refuses a second own policy.
+	 */
+	unlink(pin);
 	if (bpf_link__pin(link, pin)) {
 		err("pin %s: %s", pin, strerror(errno));
 		goto out_link;
@@ -1369,10 +1396,17 @@ static struct policy *stats_policy(const char *arg)
 		return NULL;
 	}
 	while (strlen(path) >= strlen(CGROUP_ROOT) && !stat(path, &st)) {
-		for (i = 0; i < nr_policies; i++)
-			if (!strcmp(policies[i].state, "active") &&
-			    policy_has_cgroup(&policies[i], st.st_ino))
+		/* an ejected policy's links stay until unpinned: active first */
+		found = NULL;
+		for (i = 0; i < nr_policies; i++) {
+			if (!policy_has_cgroup(&policies[i], st.st_ino))
+				continue;
+			if (!strcmp(policies[i].state, "active"))
 				return &policies[i];
+			found = &policies[i];
+		}
+		if (found)
+			return found;
 		if (!strcmp(path, CGROUP_ROOT))
 			break;
 		*strrchr(path, '/') = '\0';

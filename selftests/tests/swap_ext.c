@@ -65,6 +65,7 @@
 
 #include "runner.h"
 #include "lib/st.h"
+#include "lib/sx.h"
 #include "lib/vst.h"
 
 #define WORK_MIB	64	/* memverify's size */
@@ -84,169 +85,9 @@
  * Helpers
  */
 
-static const char *swapctl(void)
-{
-	static char path[PATH_MAX];
-
-	return path[0] ? path : st_build_path(path, sizeof(path), "userspace", "swapctl");
-}
-
-static const char *sx_obj(const char *name)
-{
-	static char path[PATH_MAX];
-	char file[64];
-
-	snprintf(file, sizeof(file), "%s.bpf.o", name);
-	return st_build_path(path, sizeof(path), "bpf", file);
-}
-
-/* swapctl attach [@knobs] @obj @cg; its exit status, output in @out */
-static int sx_attach_obj(const char *cg, const char *obj, const char *knobs,
-			 char *out, size_t len)
-{
-	char buf[4096];
-	int ret;
-
-	if (!out) {
-		out = buf;
-		len = sizeof(buf);
-	}
-	ret = st_cmd(out, len, "%s attach %s %s %s 2>&1", swapctl(), knobs, obj, cg);
-	st_log("swapctl attach %s %s %s: %d: %s", knobs, obj, cg, ret, out);
-	return ret;
-}
-
 static int sx_attach(const char *cg, const char *knobs)
 {
 	return sx_attach_obj(cg, sx_obj("sx_test"), knobs, NULL, 0);
-}
-
-static int sx_detach(const char *cg)
-{
-	char out[1024];
-	int ret = st_cmd(out, sizeof(out), "%s detach %s 2>&1", swapctl(), cg);
-
-	if (ret)
-		st_log("swapctl detach %s: %d: %s", cg, ret, out);
-	return ret;
-}
-
-/* sx_test's stats @key (summed over CPUs) of the policy attached to @cg */
-static int sx_stat(const char *cg, const char *key, uint64_t *val)
-{
-	char out[4096], *p;
-	size_t klen = strlen(key);
-	int ret;
-
-	ret = st_cmd(out, sizeof(out), "%s stats %s 2>&1", swapctl(), cg);
-	if (ret) {
-		st_log("swapctl stats %s: %d: %s", cg, ret, out);
-		return -EIO;
-	}
-	for (p = out; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
-		if (!strncmp(p, key, klen) && p[klen] == ' ') {
-			*val = strtoull(p + klen + 1, NULL, 10);
-			return 0;
-		}
-	}
-	st_log("swapctl stats %s: no %s in: %s", cg, key, out);
-	return -ENOENT;
-}
-
-static void sx_stats_log(const char *cg)
-{
-	char out[4096];
-
-	if (!st_cmd(out, sizeof(out), "%s stats %s 2>&1", swapctl(), cg)) {
-		for (char *p = out; (p = strchr(p, '\n')); )
-			*p = ' ';
-		st_log("stats of %s: %s", cg, out);
-	}
-}
-
-/* @cg's memory.swap.policy, one line without its newline */
-static void sx_policy_of(const char *cg, char *buf, size_t len)
-{
-	char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), "%s/memory.swap.policy", cg);
-	if (st_read(path, buf, len) < 0)
-		snprintf(buf, len, "(unreadable)");
-	buf[strcspn(buf, "\n")] = '\0';
-}
-
-/* Wait up to 2 s for @cg's memory.swap.policy to read @want */
-static bool sx_wait_policy(const char *cg, const char *want)
-{
-	char buf[128];
-	int i;
-
-	for (i = 0; i < 200; i++) {
-		sx_policy_of(cg, buf, sizeof(buf));
-		if (!strcmp(buf, want))
-			return true;
-		usleep(10000);
-	}
-	st_log("%s/memory.swap.policy is '%s', want '%s'", cg, buf, want);
-	return false;
-}
-
-static void sx_read(const char *file, char *buf, size_t len)
-{
-	char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), SWAP_EXT_DIR "/%s", file);
-	if (st_read(path, buf, len) < 0)
-		snprintf(buf, len, "(unreadable)");
-}
-
-/* Wait up to 2 s for last_exit to start with @prefix */
-static bool sx_wait_last_exit(const char *prefix, char *buf, size_t len)
-{
-	int i;
-
-	for (i = 0; i < 200; i++) {
-		sx_read("last_exit", buf, len);
-		if (!strncmp(buf, prefix, strlen(prefix)))
-			return true;
-		usleep(10000);
-	}
-	st_log("last_exit is '%s', want '%s...'", buf, prefix);
-	return false;
-}
-
-/* Wait up to 2 s until no policy is listed */
-static bool sx_wait_none(void)
-{
-	char buf[4096];
-	int i;
-
-	for (i = 0; i < 200; i++) {
-		sx_read("policies", buf, sizeof(buf));
-		if (!buf[0])
-			return true;
-		usleep(10000);
-	}
-	st_log("policies still listed: %s", buf);
-	return false;
-}
-
-static uint64_t cg_id(const char *cg)
-{
-	struct stat st;
-
-	return stat(cg, &st) ? 0 : st.st_ino;
-}
-
-static enum st_status sx_setup(void **ctx, const char *name, unsigned int flags,
-			       int nr_tiers, unsigned int max_mib,
-			       unsigned int high_mib)
-{
-	if (!st_swap_ext_available())
-		return st_skip("kernel without swap_ext");
-	if (access(swapctl(), X_OK))
-		return st_skip("no %s", swapctl());
-	return vst_setup(ctx, name, flags, nr_tiers, max_mib, high_mib);
 }
 
 /* memverify in env->cg, measured */
@@ -729,10 +570,10 @@ static enum st_status isolation_run(void *arg)
 	int sa, sb;
 
 	snprintf(knobs, sizeof(knobs), "-s place_verdict=keep -s expect_cgroup=%lu",
-		 cg_id(t->a.cg));
+		 sx_cg_id(t->a.cg));
 	ST_FAIL_IF(sx_attach(t->a.cg, knobs), "attach to A failed");
 	snprintf(knobs, sizeof(knobs), "-s place_verdict=tier -s expect_cgroup=%lu",
-		 cg_id(t->b.cg));
+		 sx_cg_id(t->b.cg));
 	ST_FAIL_IF(sx_attach(t->b.cg, knobs), "attach to B failed");
 	ST_FAIL_IF(!sx_wait_policy(t->a.cg, "sx_test attached"), "A");
 	ST_FAIL_IF(!sx_wait_policy(t->b.cg, "sx_test attached"), "B");
@@ -798,7 +639,7 @@ static enum st_status inherit_run(void *arg)
 		   (int)sizeof(child.cg), "cgroup path too long");
 
 	snprintf(buf, sizeof(buf), "-s place_verdict=keep -s expect_cgroup=%lu",
-		 cg_id(child.cg));
+		 sx_cg_id(child.cg));
 	ST_FAIL_IF(sx_attach(parent, buf), "attach to the parent failed");
 	ST_FAIL_IF(!sx_wait_policy(child.cg, "sx_test inherited"), "child does not inherit");
 	status = sx_pageout(&child, "random", &out1, &r);
@@ -833,7 +674,7 @@ static enum st_status inherit_run(void *arg)
 	st_log("policies: %s", buf);
 	ST_FAIL_IF(i == 500, "the removed child's policy is still listed");
 	ST_FAIL_IF(!strstr(buf, "sx_test active cgroups=") ||
-		   strtoull(strstr(buf, "cgroups=") + 8, NULL, 10) != cg_id(parent),
+		   strtoull(strstr(buf, "cgroups=") + 8, NULL, 10) != sx_cg_id(parent),
 		   "the parent's policy is not the one left");
 	ST_FAIL_IF(sx_detach(parent), "detach from the parent failed");
 	ST_FAIL_IF(!sx_wait_policy(parent, "default"), "parent");
@@ -1068,7 +909,7 @@ static enum st_status cap_run(void *arg)
 
 	/* CAP_BPF and CAP_PERFMON load the policy; attaching needs more */
 	ret = st_cmd(out, sizeof(out), "setpriv --bounding-set=-sys_admin %s attach %s %s 2>&1",
-		     swapctl(), sx_obj("sx_test"), env->cg);
+		     sx_swapctl(), sx_obj("sx_test"), env->cg);
 	st_log("swapctl attach without CAP_SYS_ADMIN: %d: %s", ret, out);
 	ST_FAIL_IF(!ret, "attached without CAP_SYS_ADMIN");
 	ST_FAIL_IF(!strstr(out, "attach to") || !strstr(out, "permission denied"),

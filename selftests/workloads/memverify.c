@@ -13,8 +13,15 @@
  * every generation: a lost write to one cannot be told from a good one.
  * The other fills change every byte from one generation to the next.
  *
+ * -R reads every page back ROUNDS times per pass instead of once: read
+ * faults keep a page's swap entry, so the same entry comes back from swap
+ * again and again (what a policy that promotes re-read pages acts on).
+ * Every read of a page is timed, its fault included: read_p50_us,
+ * read_p99_us and read_max_us are the percentiles over all of them.
+ *
  * The last line is machine-readable:
- *   memverify: pages=N passes=P bytes_verified=B bad_pages=K write_s=.. verify_s=..
+ *   memverify: pages=N passes=P bytes_verified=B bad_pages=K write_s=..
+ *              verify_s=.. read_p50_us=.. read_p99_us=.. read_max_us=..
  */
 #include <errno.h>
 #include <getopt.h>
@@ -57,9 +64,10 @@ static unsigned long long number(const char *s, unsigned long long max)
 static void usage(const char *prog)
 {
 	fprintf(stderr,
-		"usage: %s -s MIB [-p PASSES] [-f FILL] [-r] [-S] [-P]\n"
+		"usage: %s -s MIB [-p PASSES] [-R ROUNDS] [-f FILL] [-r] [-S] [-P]\n"
 		"  -s MIB     memory to use\n"
 		"  -p PASSES  generations to write and verify (default 2)\n"
+		"  -R ROUNDS  times every page is read back per pass (default 1)\n"
 		"  -f FILL    random|compressible|zero|same|mixed (default random)\n"
 		"  -r         visit pages in a random order (default sequential)\n"
 		"  -S         shared memory (shmem) instead of private anonymous\n"
@@ -80,6 +88,23 @@ static void shuffle(size_t *order, size_t n, uint64_t seed)
 		order[i] = order[j];
 		order[j] = t;
 	}
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The @pct-th percentile of the @n sorted samples @lat, in microseconds */
+static double percentile(const uint32_t *lat, size_t n, double pct)
+{
+	size_t i = n * pct / 100;
+
+	if (!n)
+		return 0;
+	return (i < n ? lat[i] : lat[n - 1]) / 1000.0;
 }
 
 static void report(const unsigned char *page, const unsigned char *want,
@@ -122,17 +147,21 @@ int main(int argc, char **argv)
 	bool corrupt = false;
 	unsigned long long mib = 0, bytes = 0;
 	unsigned char *mem, *want;
-	unsigned int passes = 2, gen;
-	size_t *order;
+	unsigned int passes = 2, rounds = 1, gen, round;
+	size_t *order, nlat = 0;
+	uint32_t *lat;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "s:p:f:rSPXh")) != -1) {
+	while ((opt = getopt(argc, argv, "s:p:R:f:rSPXh")) != -1) {
 		switch (opt) {
 		case 's':
 			mib = number(optarg, 1ULL << 30);
 			break;
 		case 'p':
 			passes = number(optarg, 1000000);
+			break;
+		case 'R':
+			rounds = number(optarg, 1000);
 			break;
 		case 'f':
 			if (pat_fill_by_name(optarg) < 0) {
@@ -158,7 +187,7 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (!mib || !passes) {
+	if (!mib || !passes || !rounds) {
 		usage(argv[0]);
 		return 2;
 	}
@@ -168,7 +197,9 @@ int main(int argc, char **argv)
 		   (shared ? MAP_SHARED : MAP_PRIVATE) | MAP_ANONYMOUS, -1, 0);
 	want = malloc(psize);
 	order = malloc(npages * sizeof(*order));
-	if (mem == MAP_FAILED || !want || !order) {
+	/* one read time per page, round and pass: ns, saturating at 4 s */
+	lat = malloc((size_t)passes * rounds * npages * sizeof(*lat));
+	if (mem == MAP_FAILED || !want || !order || !lat) {
 		fprintf(stderr, "memverify: cannot allocate %llu MiB: %s\n",
 			mib, strerror(errno));
 		return 2;
@@ -193,24 +224,35 @@ int main(int argc, char **argv)
 			return 2;
 		}
 
-		if (random_order)
-			shuffle(order, npages, gen + 0x1000);
-		t0 = now();
-		for (i = 0; i < npages; i++) {
-			unsigned char *p = mem + order[i] * psize;
+		for (round = 0; round < rounds; round++) {
+			if (random_order)
+				shuffle(order, npages, gen + 0x1000 * (round + 1));
+			t0 = now();
+			for (i = 0; i < npages; i++) {
+				unsigned char *p = mem + order[i] * psize;
+				double t;
+				int diff;
 
-			pat_fill_page(want, psize, (uintptr_t)p, gen, fill);
-			if (memcmp(p, want, psize)) {
-				if (bad < MAX_REPORTS)
-					report(p, want, psize, (uintptr_t)p, gen);
-				bad++;
+				pat_fill_page(want, psize, (uintptr_t)p, gen, fill);
+				t = now();
+				diff = memcmp(p, want, psize);
+				t = (now() - t) * 1e9;
+				lat[nlat++] = t < 4e9 ? (uint32_t)t : UINT32_MAX;
+				if (diff) {
+					if (bad < MAX_REPORTS)
+						report(p, want, psize, (uintptr_t)p, gen);
+					bad++;
+				}
+				bytes += psize;
 			}
-			bytes += psize;
+			verify_s += now() - t0;
 		}
-		verify_s += now() - t0;
 	}
 
-	printf("memverify: pages=%zu passes=%u bytes_verified=%llu bad_pages=%zu write_s=%.3f verify_s=%.3f\n",
-	       npages, passes, bytes, bad, write_s, verify_s);
+	qsort(lat, nlat, sizeof(*lat), cmp_u32);
+	printf("memverify: pages=%zu passes=%u bytes_verified=%llu bad_pages=%zu write_s=%.3f verify_s=%.3f read_p50_us=%.1f read_p99_us=%.1f read_max_us=%.1f\n",
+	       npages, passes, bytes, bad, write_s, verify_s,
+	       percentile(lat, nlat, 50), percentile(lat, nlat, 99),
+	       percentile(lat, nlat, 100));
 	return bad ? 1 : 0;
 }
