@@ -18,8 +18,12 @@
  *                 Every other page goes to zswap.
  *   writeback(), swapin()  built-in.
  *
- * A tier that is full or gone when the page is written means the built-in
- * choice, zswap included.
+ * zswap itself refuses a page that does not compress into less than a
+ * page (random data, already compressed data): that page reaches a tier
+ * without compressed() being asked, after a compression that bought
+ * nothing.  This policy acts on the pages in between, which compress, but
+ * not by enough to be worth their pool space.  A tier that is full or gone
+ * when the page is written means the built-in choice, zswap included.
  *
  * Knobs:
  *   max_len    compressed bytes above which a page goes to the tier

@@ -23,6 +23,8 @@ enum pat_fill {
 	PAT_ZERO,		/* all zero: no header, verified as zero */
 	PAT_SAME,		/* one word repeated (zswap same-filled) */
 	PAT_MIXED,		/* by page: random, compressible, zero, same */
+	PAT_POOR,		/* 5/8 random, then compressible: ~3 KiB with lzo */
+	PAT_VARIED,		/* by page: compressible, poor, random */
 };
 
 /* The fill named @name on a command line ("random", ...), or -1 */
@@ -34,6 +36,8 @@ static inline int pat_fill_by_name(const char *name)
 		[PAT_ZERO] = "zero",
 		[PAT_SAME] = "same",
 		[PAT_MIXED] = "mixed",
+		[PAT_POOR] = "poor",
+		[PAT_VARIED] = "varied",
 	};
 	unsigned int i;
 
@@ -62,9 +66,16 @@ static inline uint64_t pat_mix(uint64_t x)
 static inline enum pat_fill pat_page_fill(enum pat_fill fill, uint64_t addr,
 					  uint64_t gen, size_t page)
 {
-	if (fill != PAT_MIXED)
-		return fill;
-	return (enum pat_fill)(pat_mix(addr / page ^ (gen << 40)) % PAT_MIXED);
+	static const enum pat_fill varied[] = {
+		PAT_COMPRESSIBLE, PAT_POOR, PAT_RANDOM,
+	};
+	uint64_t r = pat_mix(addr / page ^ (gen << 40));
+
+	if (fill == PAT_MIXED)
+		return (enum pat_fill)(r % PAT_MIXED);
+	if (fill == PAT_VARIED)
+		return varied[r % 3];
+	return fill;
 }
 
 /* Write the expected content of the page at @addr into @buf. */
@@ -91,7 +102,11 @@ static inline void pat_fill_page(void *buf, size_t page, uint64_t addr,
 		s ^= s << 13;
 		s ^= s >> 7;
 		s ^= s << 17;
-		w[i] = fill == PAT_COMPRESSIBLE ? (s & 0xff) : s;
+		if (fill == PAT_COMPRESSIBLE ||
+		    (fill == PAT_POOR && i >= page / 8 * 5 / 8))
+			w[i] = s & 0xff;
+		else
+			w[i] = s;
 	}
 	h->magic = PAT_MAGIC;
 	h->addr = addr;
