@@ -24,6 +24,8 @@
 #   DISKS       number of virtio-blk disks (default 2)
 #   DISK_SIZE   size of each disk, or a list of sizes, one a disk, the last
 #               repeated (default 1G)
+#   DISK_OPTS   extra QEMU -drive options, a list, one a disk ("-": none),
+#               e.g. "- throttling.bps-total=8388608" makes vdb an 8 MB/s disk
 #   VM_TIMEOUT  seconds before the VM is killed (default 3600)
 #   KVM         1: use KVM, 0: use TCG, unset: KVM only if a timed probe
 #               boots (the result is kept in build/vm/accel)
@@ -54,14 +56,16 @@ splat_re='(BUG:|WARNING:|Oops|Kernel panic|KASAN:|KFENCE:|UBSAN:|possible recurs
 
 # boot OUTDIR ACCEL TIMEOUT: one VM run; the guest reads OUTDIR/cmd.
 boot() {
-	local out=$1 accel=$2 tmo=$3 i sizes drives=()
+	local out=$1 accel=$2 tmo=$3 i sizes opts drives=()
 
 	read -r -a sizes <<<"$DISK_SIZE"
+	read -r -a opts <<<"${DISK_OPTS:-}"
 	for ((i = 0; i < DISKS; i++)); do
-		local sz=${sizes[$i]:-${sizes[-1]}}
+		local sz=${sizes[$i]:-${sizes[-1]}} o=${opts[$i]:--}
+		[ "$o" = - ] && o=
 		rm -f "$run/disk$i.img"
 		truncate -s "$sz" "$run/disk$i.img" || return 125
-		drives+=(-drive "file=$run/disk$i.img,if=none,id=disk$i,format=raw,aio=threads"
+		drives+=(-drive "file=$run/disk$i.img,if=none,id=disk$i,format=raw,aio=threads${o:+,$o}"
 			 -device "virtio-blk-pci,drive=disk$i,serial=swapext$i")
 	done
 
