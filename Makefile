@@ -198,11 +198,14 @@ vm: all
 	@test -n "$$VM_CMD" || { echo "usage: make vm CMD='command'" >&2; exit 2; }
 	@$(VMENV) $(VM) bash -c "$$VM_CMD"
 
-# The demo's slow tier, /dev/vdb: 16 MB/s and 400 requests a second
+# The demo's tiers: /dev/vda fast and small (48 MiB), /dev/vdb slow
+# (16 MB/s, 400 requests a second) and large
+DEMO_DISK_SIZE	:= 48M 1G
 DEMO_DISK_OPTS	:= - throttling.bps-total=16777216,throttling.iops-total=400
 
 run: all
-	@$(VMENV) DISK_OPTS="$(DEMO_DISK_OPTS)" $(VM) scripts/demo.sh
+	@$(VMENV) DISK_SIZE="$(DEMO_DISK_SIZE)" DISK_OPTS="$(DEMO_DISK_OPTS)" \
+		$(VM) scripts/demo.sh
 	@scripts/demo-plot.sh $(BUILD)/vm/$(FLAVOR)/out/demo $(BUILD)/demo
 
 # Stock 6.12 and ours side by side (not part of check): build/bench/.

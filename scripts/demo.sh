@@ -12,9 +12,12 @@
 #   /demo/media   64 MiB of which a third compresses well, a third poorly
 #                 (~3 KiB a page), a third not at all
 #
-# Each has memory.max 32M (memory.high 24M).  The tiers: /dev/vda, fast,
-# priority 10; /dev/vdb, slow (the host throttles it, see DISK_OPTS in the
-# Makefile), priority 5.  zswap is on, its pool limited to 5% of memory.
+# Each has memory.max 32M (memory.high 24M).  The tiers: /dev/vda, fast
+# and small (48 MiB), priority 10; /dev/vdb, slow (the host throttles it to
+# 16 MB/s) and large, priority 5 (DEMO_DISK_* in the Makefile).  zswap is
+# on, its pool limited to 3% of memory (30 MiB): the three cgroups compete
+# for zswap and for the fast tier, and what does not fit lands on the slow
+# one.
 #
 # The policies of the second run: latency on /demo protecting web (web
 # inherits it), tiered on batch, incompressible on media.  Every byte
@@ -53,7 +56,7 @@ swapon -p 10 /dev/$fast
 swapon -p 5 /dev/$slow
 echo Y >/sys/module/zswap/parameters/enabled
 echo lzo >/sys/module/zswap/parameters/compressor
-echo 5 >/sys/module/zswap/parameters/max_pool_percent
+echo 3 >/sys/module/zswap/parameters/max_pool_percent
 echo +memory >/sys/fs/cgroup/cgroup.subtree_control
 
 mkcgroups() {
@@ -201,7 +204,7 @@ rmcgroups
 echo "demo: run 2: swap_ext policies"
 mkcgroups
 $swapctl attach -s protect=demo/web latency demo
-$swapctl attach -s batch=64 -s min_age_ms=100 tiered demo/batch
+$swapctl attach tiered demo/batch
 $swapctl attach incompressible demo/media
 $swapctl status
 run policies
