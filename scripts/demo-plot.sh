@@ -23,7 +23,7 @@ fi
 # t web_zswap web_tier web_cached batch_zswap batch_tier batch_cached
 # media_zswap media_tier media_cached fast_backing slow_backing
 gnuplot <<GP
-set terminal pngcairo size 1100,800 font ",10"
+set terminal pngcairo size 1100,800 font ",10" noenhanced
 set output "$out/occupancy.png"
 set multiplot layout 2,1 title "Where swapped pages are: zswap (all cgroups), the fast and the slow tier, and the latency-sensitive cgroup's pages on a tier"
 set xlabel "seconds"

@@ -19,7 +19,7 @@ pkgs=(
 	dwarves ccache rsync python3
 	clang-19 llvm-19 lld-19
 	qemu-system-x86 busybox-static
-	stress-ng fio gnuplot-nox util-linux bsdextrautils e2fsprogs
+	stress-ng fio gnuplot-nox jq util-linux bsdextrautils e2fsprogs
 )
 
 missing=()

@@ -680,10 +680,11 @@ static int policies_load(void)
 
 		if (fd < 0)
 			continue;
+		p = NULL;
 		if (!bpf_link_get_info_by_fd(fd, &info, &len) &&
-		    info.type == BPF_LINK_TYPE_STRUCT_OPS &&
-		    (p = policy_by_map(info.struct_ops.map_id)) &&
-		    p->nr_links < MAX_LINKS)
+		    info.type == BPF_LINK_TYPE_STRUCT_OPS)
+			p = policy_by_map(info.struct_ops.map_id);
+		if (p && p->nr_links < MAX_LINKS)
 			p->cgroups[p->nr_links++] = link_cgroup(fd);
 		close(fd);
 	}
@@ -1342,11 +1343,10 @@ static int cmd_status(int argc, char **argv)
 		return 1;
 	}
 	cg_walk();
-	if (json) {
+	if (json)
 		jw_open('[');
-	} else {
+	else
 		status_text_header();
-	}
 	for (i = 0; i < nr_cgs; i++) {
 		if (cg_status_read(cgs[i].path, &s))
 			continue;
@@ -1644,19 +1644,21 @@ static int take_common_opts(int argc, char **argv, bool *help)
 				argv[n++] = argv[i++];
 			break;
 		}
-		if (!strcmp(a, "-j") || !strcmp(a, "--json"))
+		if (!strcmp(a, "--json")) {
 			json = true;
-		else if (!strcmp(a, "-v") || !strcmp(a, "--verbose"))
+		} else if (!strcmp(a, "--verbose")) {
 			verbose = true;
-		else if (!strcmp(a, "-h") || !strcmp(a, "--help"))
+		} else if (!strcmp(a, "--help")) {
 			*help = true;
-		else if (a[0] == '-' && a[1] &&
-			 strspn(a + 1, "jvh") == strlen(a + 1)) {
+		} else if (a[0] == '-' && a[1] &&
+			   strspn(a + 1, "jvh") == strlen(a + 1)) {
+			/* -j, -v, -h, or several at once: -jv */
 			json |= !!strchr(a, 'j');
 			verbose |= !!strchr(a, 'v');
 			*help |= !!strchr(a, 'h');
-		} else
+		} else {
 			argv[n++] = argv[i];
+		}
 	}
 	argv[n] = NULL;
 	return n;

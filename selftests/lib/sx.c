@@ -35,7 +35,7 @@ const char *sx_obj(const char *name)
 
 /* swapctl attach [@knobs] @obj @cg; its exit status, output in @out */
 int sx_attach_obj(const char *cg, const char *obj, const char *knobs,
-			 char *out, size_t len)
+		  char *out, size_t len)
 {
 	char buf[4096];
 	int ret;
@@ -172,8 +172,8 @@ uint64_t sx_cg_id(const char *cg)
 
 /* vst_setup(), skipping without swap_ext or swapctl */
 enum st_status sx_setup(void **ctx, const char *name, unsigned int flags,
-			       int nr_tiers, unsigned int max_mib,
-			       unsigned int high_mib)
+			int nr_tiers, unsigned int max_mib,
+			unsigned int high_mib)
 {
 	if (!st_swap_ext_available())
 		return st_skip("kernel without swap_ext");
