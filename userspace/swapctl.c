@@ -726,7 +726,7 @@ static const char *policy_dir(char *buf, size_t len)
 }
 
 static const char * const shipped[] = {
-	"default", "tiered", "incompressible", "latency",
+	"default", "tiered", "incompressible", "latency", "minimal",
 };
 
 /* Is shipped policy @i in @dir? */
@@ -1585,11 +1585,12 @@ static const struct cmd {
 	  "shipped policies are looked up.  -v adds the kernel's counters.\n" },
 	{ "attach", cmd_attach, "[-s KNOB=VALUE]... POLICY CGROUP",
 	  "Load POLICY (a .bpf.o file, or the name of a shipped policy: default,\n"
-	  "tiered, incompressible, latency) and attach it to CGROUP, pinning the\n"
-	  "link under " PIN_ROOT "/<cgroup id>/.  -s sets a knob (one of the\n"
-	  "policy's const volatile variables) to a number, a verdict name\n"
-	  "(default zswap tier keep drop), a tier (fastest slowest) or a cgroup\n"
-	  "(its id).  -v prints the verifier's log if the kernel rejects it.\n" },
+	  "tiered, incompressible, latency, minimal) and attach it to CGROUP,\n"
+	  "pinning the link under " PIN_ROOT "/<cgroup id>/.  -s sets a\n"
+	  "knob (one of the policy's const volatile variables) to a number, a\n"
+	  "verdict name (default zswap tier keep drop), a tier (fastest slowest)\n"
+	  "or a cgroup (its id).  -v prints the verifier's log if the kernel\n"
+	  "rejects it.\n" },
 	{ "detach", cmd_detach, "CGROUP",
 	  "Detach the policy swapctl attached to CGROUP; the cgroup falls back\n"
 	  "to the policy of its nearest ancestor, or the built-in one.\n" },

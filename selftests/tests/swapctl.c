@@ -138,7 +138,7 @@ static enum st_status cli_run(void *arg)
 	snprintf(f, sizeof(f), ".policies | length == 1 and .[0].name == \"tiered\" and .[0].state == \"active\" and (.[0].ops | index(\"writeback\") != null) and .[0].stats_map_id != null and .[0].cgroups == [{\"id\": %lu, \"path\": \"/%s\"}]",
 		 id, rel);
 	ST_FAIL_IF(!jq("list", f), "list -j");
-	ST_CHECK(jq("list", ".shipped | index(\"latency\") != null"));
+	ST_CHECK(jq("list", ".shipped | index(\"latency\") != null and index(\"minimal\") != null"));
 	ST_CHECK(!ctl(out, sizeof(out), "list"));
 	ST_FAIL_IF(!strstr(out, "tiered") || !strstr(out, rel), "list: %s", out);
 
