@@ -1,0 +1,262 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+#
+# bench-report.py RAW OUTDIR ROUNDS: turn make bench's RESULT lines into
+# OUTDIR/results.md (medians, ratios ours/stock, the goals) and gnuplot
+# scripts for OUTDIR/*.png.  Each RESULT line is one scenario run:
+#   RESULT kernel=stock|vswap round=N scenario=S backend=B policy=P key=value...
+
+import datetime
+import os
+import statistics
+import sys
+
+raw, outdir, rounds = sys.argv[1], sys.argv[2], sys.argv[3]
+runs = {}
+static = []
+for line in open(raw):
+    words = line.split()
+    kv = dict(w.split('=', 1) for w in words[1:] if '=' in w)
+    if words[0] == 'STATIC':
+        static.append(kv)
+        continue
+    key = (kv['scenario'], kv['backend'], kv['policy'], kv['kernel'])
+    runs.setdefault(key, []).append(kv)
+
+
+def med(key, field):
+    vals = [float(r[field]) for r in runs.get(key, []) if field in r]
+    return statistics.median(vals) if vals else float('nan')
+
+
+def tput(key):
+    """MiB moved per second of wall time, median over rounds"""
+    vals = [float(r['mib']) / float(r['wall_s']) for r in runs.get(key, [])]
+    return statistics.median(vals) if vals else float('nan')
+
+
+def spread(key):
+    """(max - min) / median of the throughput over rounds"""
+    vals = [float(r['mib']) / float(r['wall_s']) for r in runs.get(key, [])]
+    if len(vals) < 2:
+        return float('nan')
+    return (max(vals) - min(vals)) / statistics.median(vals)
+
+
+def ratio(a, b):
+    return a / b if b else float('nan')
+
+
+def f(x, digits=3):
+    if x != x:
+        return '-'
+    if abs(x) >= 1000 or x == int(x):
+        return f'{x:.0f}'
+    return f'{x:.{digits}g}'
+
+
+def disk_writes(key, disks):
+    reqs = sum(med(key, 'w_' + d) for d in disks)
+    mib = sum(med(key, 's_' + d) for d in disks) / 2048
+    return reqs, mib
+
+
+cpu = next((l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo')
+            if l.startswith('model name')), '?')
+md = [f'# swap_ext against stock 6.12: {datetime.date.today()}',
+      '',
+      f'Host: {cpu}, {os.cpu_count()} CPUs.  Guest: TCG, 2 vCPUs, 1 GiB, '
+      f'disks vda 1 GiB, vdb 48 MiB, vdc 1 GiB throttled to 16 MB/s.  '
+      f'{rounds} rounds, stock and ours booted alternately; every figure a '
+      'median over the rounds; every byte read back verified.  Workloads '
+      'in cgroups with memory.max 32 MiB (selftests/bench/suite.sh).',
+      '']
+
+# ---- vswap against stock, no policy ------------------------------------
+md += ['## vswap against stock (no policy)', '',
+       'Throughput: MiB written and verified per second of wall time, '
+       'ratio ours/stock (above 1: ours is faster); spread: (max - min) / '
+       'median of ours over the rounds.', '',
+       '| scenario | backend | stock MiB/s | ours MiB/s | ratio | spread | '
+       'sys time ratio | major faults stock / ours | disk writes stock / ours '
+       '(requests) | pages per write request stock / ours |',
+       '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|']
+plot_rows = []
+order = [('useseq', 'disk'), ('useseq', 'zswap'), ('userand', 'disk'),
+         ('userand', 'zswap'), ('zero', 'zswap'), ('same', 'zswap'),
+         ('mixed', 'zswap'), ('nodisk', 'nodisk'), ('twocg', 'twocg')]
+disks_of = {'twocg': ['vdb', 'vdc']}
+ratios = []
+for sc, be in order:
+    s, o = (sc, be, 'none', 'stock'), (sc, be, 'none', 'vswap')
+    if s not in runs or o not in runs:
+        continue
+    d = disks_of.get(sc, ['vda'])
+    ts, to = tput(s), tput(o)
+    ws, ms = disk_writes(s, d)
+    wo, mo = disk_writes(o, d)
+    r = ratio(to, ts)
+    ratios.append((sc, be, r, spread(o)))
+    plot_rows.append((f'{sc}/{be}', r))
+    md.append(f'| {sc} | {be} | {f(ts)} | {f(to)} | {f(r)} | {f(spread(o), 2)} | '
+              f'{f(ratio(med(o, "sys_us"), med(s, "sys_us")))} | '
+              f'{f(med(s, "majflt"))} / {f(med(o, "majflt"))} | '
+              f'{f(ws)} / {f(wo)} | '
+              f'{f(ratio(ms * 256, ws), 3)} / {f(ratio(mo * 256, wo), 3)} |')
+md.append('')
+
+# ---- metadata ------------------------------------------------------------
+md += ['## Metadata', '']
+st = [s for s in static if s.get('kernel') == 'vswap']
+if st:
+    sb = statistics.median(float(s['static_bytes']) for s in st)
+    sl = statistics.median(float(s['slots']) for s in st)
+    md.append(f'vswap at 0 % use: static_bytes {sb:.0f} for {sl:.0f} virtual '
+              f'slots ({sb / sl:.3f} B/slot).')
+md += ['', '| scenario | backend | vswap bytes at peak | slots in use | '
+       'B/slot | Slab growth stock / ours (KiB) |', '|---|---|---:|---:|---:|---:|']
+for sc, be in order:
+    o, s = (sc, be, 'none', 'vswap'), (sc, be, 'none', 'stock')
+    if o not in runs:
+        continue
+    mb, ms_ = med(o, 'meta_bytes'), med(o, 'meta_slots')
+    md.append(f'| {sc} | {be} | {f(mb)} | {f(ms_)} | {f(ratio(mb, ms_))} | '
+              f'{f(med(s, "slab_kib"))} / {f(med(o, "slab_kib"))} |')
+md += ['', 'vswap bytes: descriptor tables, swap_map and swap_cgroup pages of '
+       'the virtual device mapped at the sampled peak (page-granular), from '
+       '/sys/kernel/mm/vswap/stat dynamic_bytes; Slab growth: peak Slab in '
+       '/proc/meminfo over its value before the run, both kernels.', '']
+
+# ---- zswap without a disk ---------------------------------------------------
+s, o = ('nodisk', 'nodisk', 'none', 'stock'), ('nodisk', 'nodisk', 'none', 'vswap')
+if s in runs and o in runs:
+    md += ['## zswap without a disk', '',
+           f'64 MiB of compressible data in a 32 MiB cgroup, zswap unlimited.  '
+           f'Stock needs a swap device behind zswap: its peak use was '
+           f'{f(med(s, "swap_kib") / 1024)} MiB of disk, reserved though zswap '
+           f'holds the data.  Ours ran with no swap device at all: '
+           f'{f(med(o, "swap_kib") / 1024)} MiB of disk, throughput ratio '
+           f'{f(ratio(tput(o), tput(s)))}.', '']
+
+# ---- policies: mixed data through zswap -------------------------------------
+pol = ['none', 'noop', 'default', 'tiered', 'incompressible']
+sbase = ('mixed', 'zswap', 'none', 'stock')
+obase = ('mixed', 'zswap', 'none', 'vswap')
+if sbase in runs:
+    md += ['## Policies: mixed data through zswap to one disk', '',
+           'Ours, one policy on the workload\'s parent cgroup; ratios against '
+           'ours without a policy and against stock.', '',
+           '| policy | MiB/s | / none | / stock | sys time / none | written '
+           'back | disk write requests | pages per request |',
+           '|---|---:|---:|---:|---:|---:|---:|---:|']
+    ws, ms = disk_writes(sbase, ['vda'])
+    md.append(f'| stock | {f(tput(sbase))} | | 1 | | {f(med(sbase, "zswpwb"))} | '
+              f'{f(ws)} | {f(ratio(ms * 256, ws))} |')
+    for p in pol:
+        k = ('mixed', 'zswap', p, 'vswap')
+        if k not in runs:
+            continue
+        wo, mo = disk_writes(k, ['vda'])
+        md.append(f'| {p} | {f(tput(k))} | {f(ratio(tput(k), tput(obase)))} | '
+                  f'{f(ratio(tput(k), tput(sbase)))} | '
+                  f'{f(ratio(med(k, "sys_us"), med(obase, "sys_us")))} | '
+                  f'{f(med(k, "zswpwb"))} | {f(wo)} | {f(ratio(mo * 256, wo))} |')
+    md.append('')
+
+# ---- policies: two cgroups -------------------------------------------------
+pol2 = pol + ['latency', 'latency+tiered']
+sbase = ('twocg', 'twocg', 'none', 'stock')
+twocg_plot = []
+best = None
+if sbase in runs:
+    md += ['## Policies: two cgroups with different needs', '',
+           'web (latency-sensitive: reads its 32 MiB twice per pass, random '
+           'order) and batch (64 MiB, memory.zswap.max 8 MiB) at once; zswap '
+           'pool 3 %; tiers vdb (48 MiB, fast) then vdc (slow).  Throughput: '
+           'both cgroups\' MiB over the wall time.  latency protects web; '
+           'latency+tiered adds tiered on batch.', '',
+           '| kernel/policy | MiB/s | / stock | web p99 fault ms | web MiB/s | '
+           'batch MiB/s | disk write requests | disk MiB written | / stock |',
+           '|---|---:|---:|---:|---:|---:|---:|---:|---:|']
+    ws, ms = disk_writes(sbase, ['vdb', 'vdc'])
+    sp99 = med(sbase, 'web_p99_us')
+    md.append(f'| stock | {f(tput(sbase))} | 1 | {f(sp99 / 1000)} | '
+              f'{f(med(sbase, "web_mibs"))} | {f(med(sbase, "batch_mibs"))} | '
+              f'{f(ws)} | {f(ms)} | 1 |')
+    twocg_plot.append(('stock', 1.0, 1.0, 1.0))
+    for p in pol2:
+        k = ('twocg', 'twocg', p, 'vswap')
+        if k not in runs:
+            continue
+        wo, mo = disk_writes(k, ['vdb', 'vdc'])
+        tr, wr, p99 = ratio(tput(k), tput(sbase)), ratio(mo, ms), med(k, 'web_p99_us')
+        twocg_plot.append(('ours ' + p, tr, wr, ratio(p99, sp99)))
+        md.append(f'| ours {p} | {f(tput(k))} | {f(tr)} | {f(p99 / 1000)} | '
+                  f'{f(med(k, "web_mibs"))} | {f(med(k, "batch_mibs"))} | '
+                  f'{f(wo)} | {f(mo)} | {f(wr)} |')
+        if p not in ('none', 'noop') and p99 <= sp99 and (tr >= 1.25 or wr <= 0.5):
+            if best is None or tr > best[1]:
+                best = (p, tr, wr, p99 / sp99)
+    md.append('')
+
+# ---- goals -------------------------------------------------------------------
+md += ['## Goals', '']
+if ratios:
+    worst = min(ratios, key=lambda x: x[2])
+    within = all(r >= 0.98 for _, _, r, _ in ratios)
+    md.append(f'- vswap within 2 % of stock throughput: '
+              f'{"met" if within else "not met"} (ratios '
+              f'{", ".join(f"{sc}/{be} {f(r)}" for sc, be, r, _ in ratios)}; '
+              f'lowest {worst[0]}/{worst[1]} {f(worst[2])}, whose own spread '
+              f'over the rounds is {f(worst[3], 2)}).')
+if st:
+    md.append(f'- 0 static metadata: not met, {sb:.0f} bytes at 0 % use '
+              f'({sb / sl:.3f} B per virtual slot).')
+k = ('mixed', 'zswap', 'tiered', 'vswap')
+s = ('mixed', 'zswap', 'none', 'stock')
+if k in runs and s in runs:
+    ws, ms = disk_writes(s, ['vda'])
+    wo, mo = disk_writes(k, ['vda'])
+    per_s, per_o = ratio(ms * 256, ws), ratio(mo * 256, wo)
+    x = ratio(per_o, per_s)
+    md.append(f'- batched writeback, >= 8x fewer write requests than stock for '
+              f'the same bytes: {"met" if x >= 8 else "not met"}: tiered '
+              f'{f(per_o)} pages per request against stock {f(per_s)} '
+              f'({f(x)}x), mixed data through zswap.')
+if sbase in runs:
+    if best:
+        md.append(f'- two cgroups, a shipped policy >= 1.25x stock\'s throughput '
+                  f'or <= 0.5x its disk writes, web p99 no worse: met by '
+                  f'{best[0]} ({f(best[1])}x throughput, {f(best[2])}x disk '
+                  f'MiB, web p99 {f(best[3])}x stock\'s).')
+    else:
+        md.append('- two cgroups, a shipped policy >= 1.25x stock\'s throughput '
+                  'or <= 0.5x its disk writes, web p99 no worse: not met by '
+                  'any policy (table above).')
+md.append('')
+
+open(os.path.join(outdir, 'results.md'), 'w').write('\n'.join(md) + '\n')
+print('\n'.join(md))
+
+# ---- plots ---------------------------------------------------------------------
+with open(os.path.join(outdir, 'vswap.dat'), 'w') as fh:
+    for name, r in plot_rows:
+        fh.write(f'"{name}" {r}\n')
+with open(os.path.join(outdir, 'twocg.dat'), 'w') as fh:
+    for name, tr, wr, pr in twocg_plot:
+        fh.write(f'"{name}" {tr} {wr} {pr}\n')
+common = ('set terminal pngcairo size 1000,500 font ",10" noenhanced\n'
+          'set style data histograms\nset style fill solid 0.8 border -1\n'
+          'set grid ytics\nset xtics rotate by -30\nset yrange [0:*]\n')
+with open(os.path.join(outdir, 'vswap.gp'), 'w') as fh:
+    fh.write(common + f'set output "{outdir}/vswap.png"\n'
+             'set title "vswap / stock throughput, no policy (above 1: faster)"\n'
+             'set arrow from graph 0, first 1 to graph 1, first 1 nohead dt 2\n'
+             f'plot "{outdir}/vswap.dat" using 2:xtic(1) title "ours / stock"\n')
+with open(os.path.join(outdir, 'twocg.gp'), 'w') as fh:
+    fh.write(common + f'set output "{outdir}/twocg.png"\n'
+             'set title "two cgroups: ours with each policy, relative to stock"\n'
+             'set key top left\n'
+             f'plot "{outdir}/twocg.dat" using 2:xtic(1) title "throughput", '
+             '"" using 3 title "disk MiB written", '
+             '"" using 4 title "web p99 fault latency"\n')

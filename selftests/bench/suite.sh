@@ -1,0 +1,295 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Guest side of 'make bench': every scenario once on the booted kernel
+# (stock 6.12 or ours), one RESULT line each.  scripts/bench.sh boots the
+# two kernels in turn and aggregates.
+#
+# Disks (scripts/bench.sh sets them up): vda 1 GiB, the tier of the one-tier
+# scenarios; vdb 48 MiB, fast; vdc 1 GiB, slow (QEMU throttles it to
+# 16 MB/s, 400 requests/s): the tiers of the two-cgroup scenario.
+#
+# Workloads (memverify, every byte read back verified), each in a cgroup
+# with memory.max 32M and memory.high 24M:
+#   useseq    4 processes x 16 MiB, sequential (vm-scalability's usemem
+#             shape), 2 passes
+#   userand   the same, pages in random order
+#   zero      64 MiB of zero-filled pages (memhog)
+#   same      64 MiB of same-filled pages (one word repeated)
+#   mixed     64 MiB, by page: random, compressible, zero, same-filled
+#   twocg     two cgroups at once: web (32 MiB read 2x per pass in random
+#             order, its read latency measured) and batch (64 MiB,
+#             memory.zswap.max 8M), zswap pool 3 %, tiers vdb then vdc
+# Backends:
+#   disk      zswap off, vda
+#   zswap     zswap on (lzo), memory.zswap.max 4M, vda behind it
+#   nodisk    zswap on, no limit; ours: no tier at all; stock: vda, which
+#             stock needs for zswap: its peak use is the disk space saved
+# Policies (ours): none, noop (bpf/sx_noop.bpf.o: every op returns the
+# built-in answer), and the shipped ones, attached to the parent of the
+# workload's cgroups.
+#
+# BENCH_SCENARIOS="mixed twocg" runs only those (default: all).
+#
+# RESULT fields: scenario backend policy wall_s mib (written + verified)
+# sys_us majflt pswpout zswpwb w_vdX/s_vdX (write requests, sectors per
+# disk) slab_kib (peak Slab growth) swap_kib (peak swap on disks)
+# meta_bytes meta_slots (vswap peak) web_p99_us web_mibs batch_mibs.
+
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+mv=$top/build/selftests/memverify
+swapctl=$top/build/userspace/swapctl
+bpf=$top/build/bpf
+parent=/sys/fs/cgroup/bench
+vs=/sys/kernel/mm/vswap
+disks=(vda vdb vdc)
+ours=0
+[ -d $vs ] && ours=1
+
+die() { echo "bench: $*" >&2; exit 1; }
+
+vmstat() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
+meminfo() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
+
+# Peaks while a scenario runs, every half second, into /tmp/bench.peak:
+# Slab KiB, swap KiB on disks, vswap dynamic bytes and slots in use.
+sampler() {
+	local slab=0 swap=0 dyn=0 used=0 s w d u
+
+	while sleep 0.5; do
+		s=$(meminfo Slab)
+		w=$(awk 'NR > 1 && $1 ~ /^\/dev\// { t += $4 } END { print t + 0 }' /proc/swaps)
+		d=0 u=0
+		if [ -r $vs/stat ]; then
+			d=$(awk '$1 == "dynamic_bytes" { print $2 }' $vs/stat)
+			u=$(awk '$1 == "slots_used" { print $2 }' $vs/stat)
+		fi
+		[ "$s" -gt "$slab" ] && slab=$s
+		[ "$w" -gt "$swap" ] && swap=$w
+		if [ "$u" -gt "$used" ]; then
+			used=$u
+			dyn=$d
+		fi
+		echo "$slab $swap $dyn $used" >/tmp/bench.peak
+	done
+}
+
+swapoff_all() {
+	swapoff -a 2>/dev/null
+	local d
+	for d in "${disks[@]}"; do
+		swapoff "/dev/$d" 2>/dev/null
+	done
+	return 0
+}
+
+# tiers DISK:PRIO...: exactly these disks swapped on
+tiers() {
+	local t
+
+	swapoff_all
+	for t in "$@"; do
+		mkswap -f "/dev/${t%%:*}" >/dev/null 2>&1 || die "mkswap ${t%%:*}"
+		swapon -p "${t##*:}" "/dev/${t%%:*}" || die "swapon ${t%%:*}"
+	done
+}
+
+zswap() {
+	echo "$1" >/sys/module/zswap/parameters/enabled
+	echo "${2:-20}" >/sys/module/zswap/parameters/max_pool_percent
+}
+
+# cgroup NAME MAX_MIB [ZSWAP_MAX]: a fresh cgroup under $parent
+cgroup() {
+	local c=$parent/$1
+
+	mkdir "$c" || die "mkdir $c"
+	echo "${2}M" >"$c/memory.max"
+	echo "$(($2 * 3 / 4))M" >"$c/memory.high"
+	[ -n "${3:-}" ] && echo "$3" >"$c/memory.zswap.max"
+	return 0
+}
+
+reset() {
+	local c
+
+	[ -d $parent ] || return 0
+	for c in $parent/*/; do
+		[ -d "$c" ] || continue
+		echo 1 >"$c/cgroup.kill" 2>/dev/null
+		for _ in $(seq 50); do rmdir "$c" 2>/dev/null && break; sleep 0.1; done
+	done
+	rmdir $parent 2>/dev/null
+}
+
+# attach POLICY [KNOBS]: POLICY on $parent (none: nothing)
+attach() {
+	local p=$1
+
+	shift
+	case $p in
+	none)	return 0 ;;
+	noop)	$swapctl attach "$@" "$bpf/sx_noop.bpf.o" $parent ;;
+	*)	$swapctl attach "$@" "$p" $parent ;;
+	esac >/dev/null || die "swapctl attach $p failed"
+}
+
+detach_all() {
+	local c
+
+	for c in $parent $parent/*/; do
+		$swapctl detach "$c" >/dev/null 2>&1
+	done
+	for _ in $(seq 100); do
+		[ -z "$(cat /sys/kernel/mm/swap_ext/policies 2>/dev/null)" ] && return 0
+		sleep 0.1
+	done
+	die "a policy stays loaded"
+}
+
+# measure SCENARIO BACKEND POLICY CG:ARGS...: run memverify ARGS in each
+# cgroup CG (created before), all at once, and print the RESULT line.
+measure() {
+	local scenario=$1 backend=$2 policy=$3 spec pids=() names=() i
+	local t0 t1 po0 wb0 slab0 sys=0 maj=0 mib=0 extra="" blk0=() d
+
+	shift 3
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	for d in "${disks[@]}"; do
+		blk0+=("$(awk '{ print $5, $7 }' /sys/block/$d/stat)")
+	done
+	po0=$(vmstat pswpout)
+	wb0=$(vmstat zswpwb)
+	slab0=$(meminfo Slab)
+	rm -f /tmp/bench.peak
+	sampler &
+	local sp=$!
+
+	t0=$(date +%s.%N)
+	for spec in "$@"; do
+		local c=${spec%%:*} args=${spec#*:}
+		sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' sh \
+			"$parent/$c" "$mv" $args >"/tmp/bench-$c-${#pids[@]}.out" 2>&1 &
+		pids+=($!)
+		names+=("$c-$((${#pids[@]} - 1))")
+	done
+	for i in "${!pids[@]}"; do
+		wait "${pids[$i]}" || die "$scenario/$backend/$policy: memverify failed: $(cat /tmp/bench-${names[$i]}.out)"
+	done
+	t1=$(date +%s.%N)
+	kill $sp 2>/dev/null
+	wait $sp 2>/dev/null
+	sleep 1
+
+	for i in "${!names[@]}"; do
+		local f=/tmp/bench-${names[$i]}.out c=${names[$i]%-*}
+		local line
+		line=$(tail -n 1 "$f")
+		mib=$(awk -v a="$mib" -v l="$line" 'BEGIN {
+			n = split(l, f, " "); for (i = 1; i <= n; i++) { split(f[i], kv, "="); v[kv[1]] = kv[2] }
+			print a + (v["pages"] * 4096 * v["passes"] + v["bytes_verified"]) / 1048576 }')
+		if [ "$c" = web ]; then
+			extra+=" web_p99_us=$(echo "$line" | grep -o 'read_p99_us=[0-9.]*' | cut -d= -f2)"
+			extra+=" web_mibs=$(echo "$line" | awk '{
+				n = split($0, f, " "); for (i = 1; i <= n; i++) { split(f[i], kv, "="); v[kv[1]] = kv[2] }
+				print (v["pages"] * 4096 * v["passes"] + v["bytes_verified"]) / 1048576 / (v["write_s"] + v["verify_s"]) }')"
+		elif [ "$c" = batch ]; then
+			extra+=" batch_mibs=$(echo "$line" | awk '{
+				n = split($0, f, " "); for (i = 1; i <= n; i++) { split(f[i], kv, "="); v[kv[1]] = kv[2] }
+				print (v["pages"] * 4096 * v["passes"] + v["bytes_verified"]) / 1048576 / (v["write_s"] + v["verify_s"]) }')"
+		fi
+	done
+	for c in $(printf '%s\n' "$@" | cut -d: -f1 | sort -u); do
+		sys=$((sys + $(awk '$1 == "system_usec" { print $2 }' "$parent/$c/cpu.stat" 2>/dev/null || echo 0)))
+		maj=$((maj + $(awk '$1 == "pgmajfault" { print $2 }' "$parent/$c/memory.stat")))
+	done
+	for i in "${!disks[@]}"; do
+		local w0 s0 w1 s1
+		read -r w0 s0 <<<"${blk0[$i]}"
+		read -r w1 s1 < <(awk '{ print $5, $7 }' /sys/block/${disks[$i]}/stat)
+		extra+=" w_${disks[$i]}=$((w1 - w0)) s_${disks[$i]}=$((s1 - s0))"
+	done
+	local peak="$slab0 0 0 0"
+	[ -r /tmp/bench.peak ] && peak=$(cat /tmp/bench.peak)
+	set -- $peak
+	echo "RESULT scenario=$scenario backend=$backend policy=$policy" \
+		"wall_s=$(awk -v a="$t1" -v b="$t0" 'BEGIN { print a - b }') mib=$mib" \
+		"sys_us=$sys majflt=$maj pswpout=$(($(vmstat pswpout) - po0))" \
+		"zswpwb=$(($(vmstat zswpwb) - wb0)) slab_kib=$(($1 - slab0)) swap_kib=$2" \
+		"meta_bytes=$3 meta_slots=$4$extra"
+}
+
+# one SCENARIO BACKEND POLICY: set up, measure, tear down
+one() {
+	local scenario=$1 backend=$2 policy=$3 fill=random zmax="" specs=() i
+
+	[ -z "${BENCH_SCENARIOS:-}" ] || [[ " $BENCH_SCENARIOS " == *" $scenario "* ]] ||
+		return 0
+	reset
+	mkdir $parent || die "mkdir $parent"
+	echo "+memory +cpu" >$parent/cgroup.subtree_control 2>/dev/null ||
+		echo +memory >$parent/cgroup.subtree_control
+	case $backend in
+	disk)	zswap N; tiers vda:10 ;;
+	zswap)	zswap Y; tiers vda:10; fill=compressible; zmax=4M ;;
+	nodisk)	zswap Y; fill=compressible
+		if [ $ours = 1 ]; then swapoff_all; else tiers vda:10; fi ;;
+	twocg)	zswap Y 3; tiers vdb:10 vdc:5 ;;
+	esac
+	case $scenario in
+	useseq|userand)
+		cgroup use 32 $zmax
+		for i in 1 2 3 4; do
+			specs+=("use:-s 16 -p 2 -f $fill$([ $scenario = userand ] && echo " -r")")
+		done ;;
+	zero|same|mixed)
+		cgroup one 32 $zmax
+		specs=("one:-s 64 -p 2 -f $scenario") ;;
+	nodisk)
+		cgroup one 32
+		specs=("one:-s 64 -p 2 -f compressible") ;;
+	twocg)
+		cgroup web 32
+		cgroup batch 32 8M
+		specs=("web:-s 32 -p 2 -R 2 -r -f compressible" "batch:-s 64 -p 2 -f compressible") ;;
+	esac
+	case $policy in
+	latency)	attach latency -s protect=$parent/web ;;
+	latency+tiered)	attach latency -s protect=$parent/web
+			$swapctl attach tiered $parent/batch >/dev/null || die "attach tiered" ;;
+	*)		attach "$policy" ;;
+	esac
+	measure "$scenario" "$backend" "$policy" "${specs[@]}"
+	[ $ours = 1 ] && detach_all
+	reset
+}
+
+[ -x "$mv" ] || die "$mv missing: run make"
+echo +memory +cpu >/sys/fs/cgroup/cgroup.subtree_control 2>/dev/null ||
+	echo +memory >/sys/fs/cgroup/cgroup.subtree_control
+echo lzo >/sys/module/zswap/parameters/compressor
+for d in vda vdb; do echo 0 >/sys/block/$d/queue/rotational; done
+echo 1 >/sys/block/vdc/queue/rotational
+
+# vswap's metadata before anything is swapped: what exists at 0 % use
+[ -r $vs/stat ] && echo "STATIC $(awk '$1 == "static_bytes" || $1 == "slots" { printf "%s=%s ", $1, $2 }' $vs/stat)"
+
+policies=(none)
+[ $ours = 1 ] && policies=(none noop default tiered incompressible)
+
+for s in useseq userand; do
+	one $s disk none
+	one $s zswap none
+done
+one zero zswap none
+one same zswap none
+for p in "${policies[@]}"; do
+	one mixed zswap "$p"
+done
+one nodisk nodisk none
+[ $ours = 1 ] && policies+=(latency latency+tiered)
+for p in "${policies[@]}"; do
+	one twocg twocg "$p"
+done
