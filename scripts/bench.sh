@@ -36,7 +36,7 @@ for r in $(seq 1 "$rounds"); do
 		log=$out/$flavor-$r.log
 		if ! KERNEL=$k FLAVOR=bench-$flavor VM_INIT=$top/build/vm-init DISKS=3 \
 			DISK_SIZE="1G 48M 1G" \
-			DISK_OPTS="- - throttling.bps-total=16777216,throttling.iops-total=400" \
+			DISK_OPTS="- - throttling.bps-total=16777216,throttling.iops-total=2000" \
 			VM_TIMEOUT=2400 "$top/scripts/vm.sh" "$top/selftests/bench/suite.sh" \
 			>"$log" 2>&1; then
 			echo "bench: $flavor round $r failed, see $log" >&2

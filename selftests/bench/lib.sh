@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# Shared by the guest sides of the benchmarks (vswap.sh, policy.sh):
+# The guest side of make bench-policy (policy.sh):
 # run SCENARIO FILL [KEY=VALUE...] runs memverify (every byte verified) in
 # a cgroup with memory.max 32M and memory.high 24M (memory.zswap.max 4M
 # for the zswap scenario) and prints one RESULT line: write_s is the

@@ -1,13 +1,13 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Guest side of 'make bench-policy': on our kernel, the same workloads as
-# vswap.sh with no policy and with the no-op policy (bpf/sx_noop.bpf.o,
-# registered at the root cgroup with bpftool), ROUNDS alternating rounds
-# in one boot.  RESULT lines carry policy=none|noop and the hook calls the
-# noop policy saw (calls=).  A last noop round runs with
-# kernel.bpf_stats_enabled=1 and prints OPSTAT lines: each op's program
-# run count and total run time.
+# Guest side of 'make bench-policy': on our kernel, a disk and a zswap
+# workload (lib.sh) with no policy and with the no-op policy
+# (bpf/sx_noop.bpf.o, registered at the root cgroup with bpftool), ROUNDS
+# alternating rounds in one boot.  RESULT lines carry policy=none|noop and
+# the hook calls the noop policy saw (calls=).  A last noop round runs
+# with kernel.bpf_stats_enabled=1 and prints OPSTAT lines: each op's
+# program run count and total run time.
 #
 #   policy.sh [ROUNDS]     (default 5)
 

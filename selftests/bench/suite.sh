@@ -7,7 +7,7 @@
 #
 # Disks (scripts/bench.sh sets them up): vda 1 GiB, the tier of the one-tier
 # scenarios; vdb 48 MiB, fast; vdc 1 GiB, slow (QEMU throttles it to
-# 16 MB/s, 400 requests/s): the tiers of the two-cgroup scenario.
+# 16 MB/s, 2000 requests/s): the tiers of the two-cgroup scenario.
 #
 # Workloads (memverify, every byte read back verified), each in a cgroup
 # with memory.max 32M and memory.high 24M:
@@ -17,9 +17,13 @@
 #   zero      64 MiB of zero-filled pages (memhog)
 #   same      64 MiB of same-filled pages (one word repeated)
 #   mixed     64 MiB, by page: random, compressible, zero, same-filled
-#   twocg     two cgroups at once: web (32 MiB read 2x per pass in random
-#             order, its read latency measured) and batch (64 MiB,
-#             memory.zswap.max 8M), zswap pool 3 %, tiers vdb then vdc
+#   twocg     two cgroups at once: web (40 MiB of compressible data read
+#             2x per pass in random order, its read latency measured) and
+#             batch (96 MiB, a third each compressible, poorly compressible
+#             and random; memory.zswap.max 8M), zswap pool 3 %, tiers vdb
+#             then vdc.  (zswap's pool is charged to the cgroup: without a
+#             zswap limit, poorly compressing pages fill the cgroup with
+#             pool memory reclaim cannot free, and it stalls at memory.high.)
 # Backends:
 #   disk      zswap off, vda
 #   zswap     zswap on (lzo), memory.zswap.max 4M, vda behind it
@@ -253,7 +257,7 @@ one() {
 	twocg)
 		cgroup web 32
 		cgroup batch 32 8M
-		specs=("web:-s 32 -p 2 -R 2 -r -f compressible" "batch:-s 64 -p 2 -f compressible") ;;
+		specs=("web:-s 40 -p 2 -R 2 -r -f compressible" "batch:-s 96 -p 2 -f varied") ;;
 	esac
 	case $policy in
 	latency)	attach latency -s protect=$parent/web ;;
@@ -283,6 +287,8 @@ for s in useseq userand; do
 	one $s disk none
 	one $s zswap none
 done
+# batched writeback against stock's
+[ $ours = 1 ] && one useseq zswap tiered
 one zero zswap none
 one same zswap none
 for p in "${policies[@]}"; do
