@@ -170,6 +170,16 @@ static void jw_kv_u64(const char *k, unsigned long long v)
 	jw_u64(v);
 }
 
+/* "k": v, or "k": null without @has */
+static void jw_kv_u64_or_null(const char *k, bool has, unsigned long long v)
+{
+	jw_key(k);
+	if (has)
+		jw_u64(v);
+	else
+		jw_null();
+}
+
 static void jw_kv_s64(const char *k, long long v)
 {
 	jw_key(k);
@@ -790,11 +800,7 @@ static void list_json(const char *dir)
 		for (j = 0; j < p->nr_ops; j++)
 			jw_string(p->ops[j]);
 		jw_close(']');
-		jw_key("stats_map_id");
-		if (p->stats_id)
-			jw_u64(p->stats_id);
-		else
-			jw_null();
+		jw_kv_u64_or_null("stats_map_id", p->stats_id, p->stats_id);
 		jw_key("cgroups");
 		jw_open('[');
 		for (j = 0; j < p->nr_links; j++) {
@@ -823,11 +829,7 @@ static void list_json(const char *dir)
 		jw_close('}');
 	}
 	jw_close(']');
-	jw_key("policy_dir");
-	if (dir)
-		jw_string(dir);
-	else
-		jw_null();
+	jw_kv_str("policy_dir", dir);
 	jw_key("shipped");
 	jw_open('[');
 	for (i = 0; dir && i < (int)ARRAY_SIZE(shipped); i++)
@@ -1267,16 +1269,8 @@ static void status_json_one(const char *path, unsigned long long id,
 	jw_kv_str("cgroup", cgroup_name(path));
 	jw_kv_u64("cgroup_id", id);
 	jw_kv_str("policy", s->policy);
-	jw_key("memory");
-	if (s->has_memory)
-		jw_u64(s->memory);
-	else
-		jw_null();
-	jw_key("swap");
-	if (s->has_swap)
-		jw_u64(s->swap);
-	else
-		jw_null();
+	jw_kv_u64_or_null("memory", s->has_memory, s->memory);
+	jw_kv_u64_or_null("swap", s->has_swap, s->swap);
 	jw_kv_u64("zswap_pool", s->zswap_pool);
 	jw_key("backends");
 	jw_open('{');
