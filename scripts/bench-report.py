@@ -221,14 +221,16 @@ bps = [ratio(med((sc, be, 'none', 'vswap'), 'meta_bytes'),
        for sc, be in order if (sc, be, 'none', 'vswap') in runs]
 if bps:
     b = statistics.median(bps)
-    md.append(f'- <= 8 B of metadata per used slot beyond stock: met for pages in '
-              f'zswap or zero-filled, not for pages on a tier.  Measured '
-              f'{f(b)} B per virtual slot in use (median over the scenarios, '
-              f'page-granular): the 8 B descriptor plus the virtual device\'s '
-              f'swap_map and swap_cgroup bytes (3 B), which replace the disk '
-              f'slot\'s that stock needs for the same page.  A page on a tier '
-              f'keeps its tier slot\'s 3 B too and 4 B of reverse map: 15 B '
-              f'beyond stock.')
+    beyond = b - 3
+    md.append(f'- <= 8 B of metadata per used slot beyond stock: '
+              f'{"met" if beyond <= 8 else "not met"} for pages in zswap or '
+              f'zero-filled, {f(beyond, 2)} B: {f(b)} B per virtual slot in use '
+              f'(median over the scenarios) less the 3 B of swap_map and '
+              f'swap_cgroup that stock spends on the disk slot of the same page; '
+              f'8 B of it is the descriptor, the rest whole pages mapped for '
+              f'partly used clusters.  Not met for pages on a tier: they keep '
+              f'their tier slot\'s 3 B and add 4 B of reverse map, 15 B beyond '
+              f'stock by design.')
 if st:
     md.append(f'- 0 static metadata: not met, {sb:.0f} bytes at 0 % use '
               f'({sb / sl:.3f} B per virtual slot).')
