@@ -180,13 +180,15 @@ if sbase in runs:
            'both cgroups\' MiB over the wall time.  latency protects web; '
            'latency+tiered adds tiered on batch.', '',
            '| kernel/policy | MiB/s | / stock | web p99 fault ms | web MiB/s | '
-           'batch MiB/s | disk write requests | / stock | disk MiB written | / stock |',
+           'batch MiB/s | disk write requests | / stock | MiB written fast / slow '
+           'tier | / stock |',
            '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|']
     ws, ms = disk_writes(sbase, ['vdb', 'vdc'])
     sp99 = med(sbase, 'web_p99_us')
     md.append(f'| stock | {f(tput(sbase))} | 1 | {f(sp99 / 1000)} | '
               f'{f(med(sbase, "web_mibs"))} | {f(med(sbase, "batch_mibs"))} | '
-              f'{f(ws)} | 1 | {f(ms)} | 1 |')
+              f'{f(ws)} | 1 | {f(med(sbase, "s_vdb") / 2048)} / '
+              f'{f(med(sbase, "s_vdc") / 2048)} | 1 |')
     twocg_plot.append(('stock', 1.0, 1.0, 1.0))
     for p in pol2:
         k = ('twocg', 'twocg', p, 'vswap')
@@ -198,7 +200,8 @@ if sbase in runs:
         twocg_plot.append(('ours ' + p, tr, wr, ratio(p99, sp99)))
         md.append(f'| ours {p} | {f(tput(k))} | {f(tr)} | {f(p99 / 1000)} | '
                   f'{f(med(k, "web_mibs"))} | {f(med(k, "batch_mibs"))} | '
-                  f'{f(wo)} | {f(rr)} | {f(mo)} | {f(wr)} |')
+                  f'{f(wo)} | {f(rr)} | {f(med(k, "s_vdb") / 2048)} / '
+                  f'{f(med(k, "s_vdc") / 2048)} | {f(wr)} |')
         if p not in ('none', 'noop') and p99 <= sp99 and (tr >= 1.25 or wr <= 0.5):
             if best is None or tr > best[1]:
                 best = (p, tr, wr, p99 / sp99)
