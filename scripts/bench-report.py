@@ -29,15 +29,20 @@ def med(key, field):
     return statistics.median(vals) if vals else float('nan')
 
 
+def tputs(key):
+    """MiB moved per second of wall time, one a round"""
+    return [float(r['mib']) / float(r['wall_s']) for r in runs.get(key, [])]
+
+
 def tput(key):
-    """MiB moved per second of wall time, median over rounds"""
-    vals = [float(r['mib']) / float(r['wall_s']) for r in runs.get(key, [])]
+    """median throughput over the rounds"""
+    vals = tputs(key)
     return statistics.median(vals) if vals else float('nan')
 
 
 def spread(key):
     """(max - min) / median of the throughput over rounds"""
-    vals = [float(r['mib']) / float(r['wall_s']) for r in runs.get(key, [])]
+    vals = tputs(key)
     if len(vals) < 2:
         return float('nan')
     return (max(vals) - min(vals)) / statistics.median(vals)

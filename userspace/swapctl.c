@@ -206,25 +206,34 @@ static ssize_t read_file(const char *path, char *buf, size_t len)
 	return n;
 }
 
-/* "key value" line @key of file @path into @val: 0, or -1 */
-static int read_key(const char *path, const char *key, unsigned long long *val)
+/*
+ * The "key value" lines of file @path whose keys are in @keys[@n], in one
+ * read: each value into @vals at the key's index (others are left as they
+ * are).  The number of keys found, or -1 if @path cannot be read.
+ */
+static int read_keys(const char *path, const char *const *keys,
+		     unsigned long long *vals, size_t n)
 {
 	char line[256];
-	size_t klen = strlen(key);
 	FILE *f = fopen(path, "r");
-	int ret = -1;
+	int found = 0;
+	size_t i;
 
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f)) {
-		if (!strncmp(line, key, klen) && line[klen] == ' ') {
-			*val = strtoull(line + klen + 1, NULL, 10);
-			ret = 0;
-			break;
+		for (i = 0; i < n; i++) {
+			size_t klen = strlen(keys[i]);
+
+			if (!strncmp(line, keys[i], klen) && line[klen] == ' ') {
+				vals[i] = strtoull(line + klen + 1, NULL, 10);
+				found++;
+				break;
+			}
 		}
 	}
 	fclose(f);
-	return ret;
+	return found;
 }
 
 /* @bytes for humans: 0, 12K, 3.4M, 1.2G */
@@ -1211,14 +1220,11 @@ static int cmd_detach(int argc, char **argv)
  */
 
 /* memory.stat keys of the backends, and how status names them */
-static const struct {
-	const char *key;
-	const char *name;
-} backends[] = {
-	{ "vswap_zero", "zero" },
-	{ "vswap_zswap", "zswap" },
-	{ "vswap_phys", "tier" },
-	{ "vswap_folio", "memory" },
+static const char *const backend_keys[] = {
+	"vswap_zero", "vswap_zswap", "vswap_phys", "vswap_folio",
+};
+static const char *const backend_names[ARRAY_SIZE(backend_keys)] = {
+	"zero", "zswap", "tier", "memory",
 };
 
 struct cg_status {
@@ -1227,14 +1233,13 @@ struct cg_status {
 	unsigned long long memory;	/* memory.current */
 	unsigned long long swap;	/* memory.swap.current */
 	unsigned long long zswap_pool;	/* memory.zswap.current */
-	unsigned long long backend[ARRAY_SIZE(backends)];
+	unsigned long long backend[ARRAY_SIZE(backend_keys)];
 	bool has_swap;			/* memory.swap.current exists */
 };
 
 static int cg_status_read(const char *path, struct cg_status *s)
 {
 	char file[PATH_MAX + 32], buf[64];
-	size_t i;
 
 	memset(s, 0, sizeof(*s));
 	snprintf(file, sizeof(file), "%s/" POLICY_FILE, path);
@@ -1255,8 +1260,7 @@ static int cg_status_read(const char *path, struct cg_status *s)
 	if (read_file(file, buf, sizeof(buf)) > 0)
 		s->zswap_pool = strtoull(buf, NULL, 10);
 	snprintf(file, sizeof(file), "%s/memory.stat", path);
-	for (i = 0; i < ARRAY_SIZE(backends); i++)
-		read_key(file, backends[i].key, &s->backend[i]);
+	read_keys(file, backend_keys, s->backend, ARRAY_SIZE(backend_keys));
 	return 0;
 }
 
@@ -1274,8 +1278,8 @@ static void status_json_one(const char *path, unsigned long long id,
 	jw_kv_u64("zswap_pool", s->zswap_pool);
 	jw_key("backends");
 	jw_open('{');
-	for (i = 0; i < ARRAY_SIZE(backends); i++)
-		jw_kv_u64(backends[i].name, s->backend[i]);
+	for (i = 0; i < ARRAY_SIZE(backend_keys); i++)
+		jw_kv_u64(backend_names[i], s->backend[i]);
 	jw_close('}');
 	jw_close('}');
 }
@@ -1294,7 +1298,7 @@ static void status_text_one(const char *path, const struct cg_status *s)
 	printf("%-24s %-24s %7s %7s", cgroup_name(path), s->policy,
 	       s->has_memory ? human(s->memory, b[0], sizeof(b[0])) : "-",
 	       s->has_swap ? human(s->swap, b[1], sizeof(b[1])) : "-");
-	for (i = 0; i < ARRAY_SIZE(backends); i++) {
+	for (i = 0; i < ARRAY_SIZE(backend_keys); i++) {
 		printf(" %7s", human(s->backend[i], b[2 + i], sizeof(b[0])));
 		if (i == 1)
 			printf(" %7s", human(s->zswap_pool, b[7], sizeof(b[7])));
@@ -1496,7 +1500,8 @@ out:
 
 static int cmd_tiers(int argc, char **argv)
 {
-	unsigned long long slots = 0, used = 0;
+	static const char *const stat_keys[] = { "slots", "slots_used" };
+	unsigned long long space[ARRAY_SIZE(stat_keys)] = {};
 	char line[512], b[3][16];
 	bool header = true;
 	FILE *f;
@@ -1508,22 +1513,21 @@ static int cmd_tiers(int argc, char **argv)
 		err("%s/tiers: %s (kernel without vswap?)", VSWAP_SYSFS, strerror(errno));
 		return 1;
 	}
-	read_key(VSWAP_SYSFS "/stat", "slots", &slots);
-	read_key(VSWAP_SYSFS "/stat", "slots_used", &used);
+	read_keys(VSWAP_SYSFS "/stat", stat_keys, space, ARRAY_SIZE(stat_keys));
 
 	if (json) {
 		jw_open('{');
 		jw_key("virtual");
 		jw_open('{');
-		jw_kv_u64("slots", slots);
-		jw_kv_u64("used", used);
+		jw_kv_u64("slots", space[0]);
+		jw_kv_u64("used", space[1]);
 		jw_close('}');
 		jw_key("tiers");
 		jw_open('[');
 	} else {
 		printf("virtual: %s of %s in use\n",
-		       human(used * 4096, b[0], sizeof(b[0])),
-		       human(slots * 4096, b[1], sizeof(b[1])));
+		       human(space[1] * 4096, b[0], sizeof(b[0])),
+		       human(space[0] * 4096, b[1], sizeof(b[1])));
 		printf("%-4s %-5s %7s %7s %7s  %s\n", "TYPE", "PRIO", "SIZE",
 		       "USED", "BACKING", "DEVICE");
 	}

@@ -79,6 +79,15 @@ sampler() {
 	done
 }
 
+# From memverify's last line in FILE: MiB written and verified, that over
+# memverify's own time (MiB/s), and its read p99 (us)
+mv_figures() {
+	tail -n 1 "$1" | awk '{
+		for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+		m = (v["pages"] * 4096 * v["passes"] + v["bytes_verified"]) / 1048576
+		print m, m / (v["write_s"] + v["verify_s"]), v["read_p99_us"] }'
+}
+
 swapoff_all() {
 	swapoff -a 2>/dev/null
 	local d
@@ -188,22 +197,14 @@ measure() {
 	sleep 1
 
 	for i in "${!names[@]}"; do
-		local f=/tmp/bench-${names[$i]}.out c=${names[$i]%-*}
-		local line
-		line=$(tail -n 1 "$f")
-		mib=$(awk -v a="$mib" -v l="$line" 'BEGIN {
-			n = split(l, f, " "); for (i = 1; i <= n; i++) { split(f[i], kv, "="); v[kv[1]] = kv[2] }
-			print a + (v["pages"] * 4096 * v["passes"] + v["bytes_verified"]) / 1048576 }')
-		if [ "$c" = web ]; then
-			extra+=" web_p99_us=$(echo "$line" | grep -o 'read_p99_us=[0-9.]*' | cut -d= -f2)"
-			extra+=" web_mibs=$(echo "$line" | awk '{
-				n = split($0, f, " "); for (i = 1; i <= n; i++) { split(f[i], kv, "="); v[kv[1]] = kv[2] }
-				print (v["pages"] * 4096 * v["passes"] + v["bytes_verified"]) / 1048576 / (v["write_s"] + v["verify_s"]) }')"
-		elif [ "$c" = batch ]; then
-			extra+=" batch_mibs=$(echo "$line" | awk '{
-				n = split($0, f, " "); for (i = 1; i <= n; i++) { split(f[i], kv, "="); v[kv[1]] = kv[2] }
-				print (v["pages"] * 4096 * v["passes"] + v["bytes_verified"]) / 1048576 / (v["write_s"] + v["verify_s"]) }')"
-		fi
+		local c=${names[$i]%-*} m mibs p99
+
+		read -r m mibs p99 < <(mv_figures "/tmp/bench-${names[$i]}.out")
+		mib=$(awk -v a="$mib" -v b="$m" 'BEGIN { print a + b }')
+		case $c in
+		web)	extra+=" web_p99_us=$p99 web_mibs=$mibs" ;;
+		batch)	extra+=" batch_mibs=$mibs" ;;
+		esac
 	done
 	for c in $(printf '%s\n' "$@" | cut -d: -f1 | sort -u); do
 		sys=$((sys + $(awk '$1 == "system_usec" { print $2 }' "$parent/$c/cpu.stat" 2>/dev/null || echo 0)))

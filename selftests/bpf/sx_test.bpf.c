@@ -77,15 +77,6 @@ SWAP_EXT_STATS(struct sx_test_stats);
 
 static u32 nr_place;
 
-static __always_inline s32 pick_tier(s32 knob)
-{
-	if (knob == -1)
-		return swap_ext_fastest_tier();
-	if (knob == -2)
-		return swap_ext_slowest_tier();
-	return knob;
-}
-
 SEC("struct_ops/place")
 s32 BPF_PROG(sx_place, struct swap_ext_place_args *args)
 {
@@ -119,7 +110,7 @@ s32 BPF_PROG(sx_place, struct swap_ext_place_args *args)
 	if (error_at && __sync_add_and_fetch(&nr_place, 1) == error_at)
 		bpf_swap_ext_error("sx_test: error_at reached");
 	if (place_verdict == SWAP_EXT_TIER)
-		args->tier = pick_tier(place_tier);
+		args->tier = swap_ext_tier_of(place_tier);
 	return place_verdict;
 }
 
@@ -137,7 +128,7 @@ s32 BPF_PROG(sx_compressed, struct swap_ext_place_args *args)
 	if (s)
 		s->compressed_over++;
 	if (compressed_verdict == SWAP_EXT_TIER)
-		args->tier = pick_tier(compressed_tier);
+		args->tier = swap_ext_tier_of(compressed_tier);
 	return compressed_verdict;
 }
 
@@ -160,7 +151,7 @@ s32 BPF_PROG(sx_writeback, struct swap_ext_wb_args *args)
 	if (wb_nothing)
 		args->nr = 0;
 	if (wb_tier != -3)
-		args->tier = pick_tier(wb_tier);
+		args->tier = swap_ext_tier_of(wb_tier);
 	args->min_age_ns = (u64)wb_min_age_ms * 1000000;
 	return 0;
 }
