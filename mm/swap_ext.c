@@ -45,6 +45,8 @@
 #include <linux/btf_ids.h>
 #include <linux/capability.h>
 #include <linux/cgroup.h>
+#include <linux/debugfs.h>
+#include <linux/delay.h>
 #include <linux/filter.h>
 #include <linux/kobject.h>
 #include <linux/memcontrol.h>
@@ -110,6 +112,13 @@ static struct task_struct *swap_ext_sleepable_task;
 /* The last policy that stopped, for sysfs: swap_ext_mutex */
 static char swap_ext_last_name[SWAP_EXT_NAME_LEN];
 static struct swap_ext_exit_info swap_ext_last_exit;
+
+/*
+ * Test-only (debugfs, 0 by default): milliseconds an ejection spends between
+ * claiming the policy's exit and queueing its work, to widen the window in
+ * which the last link can go away (selftest lifecycle_eject_unreg).
+ */
+static u32 swap_ext_eject_delay_ms;
 
 /* BTF of the argument structs a program may write to */
 static const struct btf_type *swap_ext_place_args_type;
@@ -340,8 +349,11 @@ void swap_ext_error(struct swap_ext_policy *p, int op, s64 value,
 	first = swap_ext_claim_exit(p, SWAP_EXT_EXIT_ERROR, op, value, fmt, ap);
 	va_end(ap);
 	WRITE_ONCE(p->ejected, true);
-	if (first)
-		queue_work(system_unbound_wq, &p->eject_work);
+	if (!first)
+		return;
+	if (IS_ENABLED(CONFIG_DEBUG_FS) && READ_ONCE(swap_ext_eject_delay_ms))
+		mdelay(READ_ONCE(swap_ext_eject_delay_ms));
+	queue_work(system_unbound_wq, &p->eject_work);
 }
 
 static struct swap_ext_policy *swap_ext_policy_new(struct swap_ext_ops *ops)
@@ -1245,6 +1257,12 @@ static int __init swap_ext_init_late(void)
 	err = sysfs_create_group(mm_kobj, &swap_ext_attr_group);
 	if (err)
 		pr_warn("no sysfs interface: %d\n", err);
+	if (IS_ENABLED(CONFIG_DEBUG_FS)) {
+		struct dentry *dir = debugfs_create_dir("swap_ext", NULL);
+
+		debugfs_create_u32("eject_delay_ms", 0600, dir,
+				   &swap_ext_eject_delay_ms);
+	}
 	return 0;
 }
 late_initcall(swap_ext_init_late);

@@ -19,6 +19,7 @@
  *   wb_tier             its tier (-1 fastest, -2 slowest, -3 built-in)
  *   wb_min_age_ms       its minimum age
  *   error_at            place() calls bpf_swap_ext_error() on call N
+ *   invalid_every       N: every Nth place() returns 42, an invalid verdict
  *   probe_usage         N: place() reads the cgroup's zswap and tier pages
  *                       (bpf_swap_ext_cgroup_pages) and checks that there
  *                       are N tiers, each with slots (bpf_swap_ext_tier)
@@ -41,6 +42,7 @@ const volatile u32 wb_nothing;
 const volatile s32 wb_tier = -3;
 const volatile u32 wb_min_age_ms;
 const volatile u32 error_at;
+const volatile u32 invalid_every;
 const volatile u32 probe_usage;
 const volatile u64 expect_cgroup;
 const volatile s32 init_ret;
@@ -76,6 +78,7 @@ struct sx_test_stats {
 SWAP_EXT_STATS(struct sx_test_stats);
 
 static u32 nr_place;
+static u32 nr_invalid;
 
 SEC("struct_ops/place")
 s32 BPF_PROG(sx_place, struct swap_ext_place_args *args)
@@ -109,6 +112,8 @@ s32 BPF_PROG(sx_place, struct swap_ext_place_args *args)
 	}
 	if (error_at && __sync_add_and_fetch(&nr_place, 1) == error_at)
 		bpf_swap_ext_error("sx_test: error_at reached");
+	if (invalid_every && __sync_add_and_fetch(&nr_invalid, 1) % invalid_every == 0)
+		return 42;
 	if (place_verdict == SWAP_EXT_TIER)
 		args->tier = swap_ext_tier_of(place_tier);
 	return place_verdict;

@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Lifecycle races: every path that starts or stops something - a policy's
+ * ejection and unregistration, vswap's enable and disable - run while
+ * pages swap, and where the window is too narrow to hit by chance, widened
+ * with a debugfs delay knob (/sys/kernel/debug/swap_ext/*_delay_ms, 0 by
+ * default).  Every workload verifies every byte it reads back; a crash, a
+ * KASAN report or a lockdep splat fails the run.
+ *
+ * lifecycle_eject_unreg: a policy whose place() returns an invalid verdict
+ *                       every N calls is attached; the moment it is seen
+ *                       ejected, its last link is removed.  The ejection
+ *                       waits eject_delay_ms between claiming the exit and
+ *                       queueing its work, so the unregistration runs in
+ *                       that window every round: the work item must not
+ *                       outlive the policy (it did: a use-after-free in
+ *                       swap_ext_eject_workfn), exit() runs once (kind
+ *                       error), and the workload's data verifies.
+ * lifecycle_vswap_toggle: vswap disabled and enabled again and again while
+ *                       a workload swaps to a tier, zswap off: the virtual
+ *                       device must not be handed out by the stock
+ *                       allocator before vswap knows it is virtual, nor
+ *                       after it stopped being (it was: a GPF in
+ *                       filemap_get_entry()), and every byte verifies.
+ * lifecycle_vswap_toggle_zswap: the same with zswap on.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "runner.h"
+#include "lib/st.h"
+#include "lib/sx.h"
+#include "lib/vst.h"
+
+#define WORK_MIB	64	/* memverify's size */
+#define LIMIT_MIB	32	/* the cgroup's memory.max */
+#define HIGH_MIB	24	/* and memory.high */
+
+#define DEBUGFS_SWAP_EXT	"/sys/kernel/debug/swap_ext"
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * A memverify kept running in @cg: started again whenever a run ends,
+ * each run's status checked.
+ */
+struct lc_work {
+	struct vst_proc p;
+	const char *cg;
+	const char *args;
+	unsigned int runs;
+	bool running;
+};
+
+static int lc_work_start(struct lc_work *w)
+{
+	struct vst_argv av;
+
+	if (vst_spawn(&w->p, w->cg, vst_argv(&av, "memverify", "%s", w->args)))
+		return -1;
+	w->running = true;
+	return 0;
+}
+
+/* Let @w run for @ms; restart it if it ended well.  -1: data lost. */
+static int lc_work_poll(struct lc_work *w, int ms)
+{
+	int status;
+
+	vst_poll(&w->p, ms);
+	if (!vst_exited(&w->p))
+		return 0;
+	w->running = false;
+	status = vst_reap(&w->p);
+	w->runs++;
+	if (status) {
+		st_log("memverify run %u failed (%d)", w->runs, status);
+		return -1;
+	}
+	return lc_work_start(w);
+}
+
+/* Wait for the last run; its status. */
+static int lc_work_finish(struct lc_work *w)
+{
+	int status;
+
+	if (!w->running)
+		return 0;
+	w->running = false;
+	status = vst_reap(&w->p);
+	w->runs++;
+	return status;
+}
+
+static int sx_attach(const char *cg, const char *knobs)
+{
+	return sx_attach_obj(cg, sx_obj("sx_test"), knobs, NULL, 0);
+}
+
+static bool lc_delay_set(const char *knob, unsigned int ms)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), DEBUGFS_SWAP_EXT "/%s", knob);
+	if (access(path, W_OK))
+		return false;
+	return !st_write(path, "%u", ms);
+}
+
+/* ---------------------------------------------------------------------
+ * lifecycle_eject_unreg
+ */
+
+#define EJECT_ROUNDS		8
+#define EJECT_DELAY_MS		400
+#define EJECT_INVALID_EVERY	"-s invalid_every=300"
+
+static enum st_status eject_unreg_setup(void **ctx)
+{
+	return sx_setup(ctx, "lifecycle_eject_unreg", VST_ZSWAP, 1, LIMIT_MIB, HIGH_MIB);
+}
+
+/* Poll until the policy is listed as ejected: its line, or false */
+static bool wait_ejected(struct lc_work *w, char *buf, size_t len, bool *lost)
+{
+	double end = now() + 60;
+
+	while (now() < end) {
+		sx_read("policies", buf, len);
+		if (strstr(buf, " ejected "))
+			return true;
+		if (lc_work_poll(w, 2)) {
+			*lost = true;
+			return false;
+		}
+	}
+	return false;
+}
+
+static enum st_status eject_unreg_run(void *arg)
+{
+	struct vst_env *env = arg;
+	struct lc_work w = { .cg = env->cg, .args = "-s 64 -p 6 -f mixed" };
+	char buf[4096];
+	bool widened, lost = false;
+	unsigned int round;
+	int status;
+
+	widened = lc_delay_set("eject_delay_ms", EJECT_DELAY_MS);
+	if (!widened)
+		st_log("no %s/eject_delay_ms: the race window is not widened",
+		       DEBUGFS_SWAP_EXT);
+	ST_FAIL_IF(lc_work_start(&w), "cannot start memverify");
+
+	for (round = 0; round < EJECT_ROUNDS; round++) {
+		double t0;
+
+		ST_FAIL_IF(sx_attach(env->cg, EJECT_INVALID_EVERY),
+			   "round %u: attach failed", round);
+		if (!wait_ejected(&w, buf, sizeof(buf), &lost)) {
+			lc_delay_set("eject_delay_ms", 0);
+			ST_FAIL_IF(lost, "round %u: data lost", round);
+			ST_FAIL_IF(1, "round %u: the policy was not ejected in 60 s: %s",
+				   round, buf);
+		}
+		/* the ejection's work is not queued yet: drop the last link */
+		t0 = now();
+		ST_FAIL_IF(sx_detach(env->cg), "round %u: detach failed", round);
+		ST_FAIL_IF(!sx_wait_none(), "round %u: policy left after detach", round);
+		st_log("round %u: detached %.0f ms after the ejection was seen", round,
+		       (now() - t0) * 1000);
+		ST_FAIL_IF(!sx_wait_last_exit("sx_test error", buf, sizeof(buf)),
+			   "round %u: last_exit is not the ejection", round);
+		ST_FAIL_IF(!strstr(buf, "place() returned 42"),
+			   "round %u: last_exit '%s' does not name the verdict", round, buf);
+		ST_FAIL_IF(lc_work_poll(&w, 100), "round %u: data lost", round);
+	}
+	lc_delay_set("eject_delay_ms", 0);
+	status = lc_work_finish(&w);
+	ST_FAIL_IF(status, "memverify failed (%d): data lost", status);
+	st_log("%u rounds, %u memverify runs verified, window %s", EJECT_ROUNDS, w.runs,
+	       widened ? "widened" : "not widened");
+	return ST_PASS;
+}
+
+static void eject_unreg_cleanup(void *ctx)
+{
+	lc_delay_set("eject_delay_ms", 0);
+	vst_cleanup(ctx);
+}
+
+static struct st_test lifecycle_eject_unreg = {
+	.name = "lifecycle_eject_unreg",
+	.description = "the last link goes while an ejection is under way: no use after free",
+	.setup = eject_unreg_setup,
+	.run = eject_unreg_run,
+	.cleanup = eject_unreg_cleanup,
+	.timeout = 600,
+};
+REGISTER_ST_TEST(lifecycle_eject_unreg);
+
+/* ---------------------------------------------------------------------
+ * lifecycle_vswap_toggle, lifecycle_vswap_toggle_zswap
+ */
+
+#define TOGGLES		12
+
+static enum st_status toggle_setup(void **ctx)
+{
+	return vst_setup(ctx, "lifecycle_vswap_toggle", 0, 1, LIMIT_MIB, HIGH_MIB);
+}
+
+static enum st_status toggle_zswap_setup(void **ctx)
+{
+	return vst_setup(ctx, "lifecycle_vswap_toggle_zswap", VST_ZSWAP, 1, LIMIT_MIB,
+			 HIGH_MIB);
+}
+
+static enum st_status toggle_run(void *arg)
+{
+	struct vst_env *env = arg;
+	struct lc_work w = { .cg = env->cg, .args = "-s 64 -p 3 -f mixed" };
+	unsigned int i, on = 0, off = 0, refused = 0;
+	int status, err;
+
+	ST_FAIL_IF(lc_work_start(&w), "cannot start memverify");
+	for (i = 0; i < 2 * TOGGLES; i++) {
+		const char *val = (i & 1) ? "1" : "0";
+		double t0 = now();
+
+		ST_FAIL_IF(lc_work_poll(&w, 300 + (i % 3) * 200), "toggle %u: data lost", i);
+		err = vst_try_write(VSWAP_DIR "/enabled", val);
+		if (err) {
+			/* swapoff of the virtual device may fail as stock's does */
+			st_log("toggle %u: enabled=%s: %s", i, val, strerror(-err));
+			ST_FAIL_IF(*val == '1', "enabling vswap failed");
+			refused++;
+			continue;
+		}
+		if (*val == '1')
+			on++;
+		else
+			off++;
+		if (now() - t0 > 1)
+			st_log("toggle %u: enabled=%s took %.1f s", i, val, now() - t0);
+		ST_FAIL_IF(st_vswap_enabled() != (*val == '1'),
+			   "toggle %u: enabled does not read %s", i, val);
+	}
+	if (!st_vswap_enabled())
+		ST_FAIL_IF(st_write(VSWAP_DIR "/enabled", "1"), "cannot enable vswap");
+	status = lc_work_finish(&w);
+	ST_FAIL_IF(status, "memverify failed (%d): data lost", status);
+	st_log("%u disables, %u enables, %u disables refused, %u memverify runs verified",
+	       off, on, refused, w.runs);
+	ST_FAIL_IF(!off, "vswap was never disabled under load");
+	return ST_PASS;
+}
+
+static struct st_test lifecycle_vswap_toggle = {
+	.name = "lifecycle_vswap_toggle",
+	.description = "vswap disabled and enabled under load, zswap off: nothing lost",
+	.setup = toggle_setup,
+	.run = toggle_run,
+	.cleanup = vst_cleanup,
+	.timeout = 900,
+};
+REGISTER_ST_TEST(lifecycle_vswap_toggle);
+
+static struct st_test lifecycle_vswap_toggle_zswap = {
+	.name = "lifecycle_vswap_toggle_zswap",
+	.description = "vswap disabled and enabled under load, zswap on: nothing lost",
+	.setup = toggle_zswap_setup,
+	.run = toggle_run,
+	.cleanup = vst_cleanup,
+	.timeout = 900,
+};
+REGISTER_ST_TEST(lifecycle_vswap_toggle_zswap);
