@@ -20,6 +20,10 @@
  *   wb_min_age_ms       its minimum age
  *   error_at            place() calls bpf_swap_ext_error() on call N
  *   invalid_every       N: every Nth place() returns 42, an invalid verdict
+ *   promote_probe       N: swapin() asks bpf_swap_ext_promote() to move N
+ *                       entries near its own (other cgroups' or free ones
+ *                       among them) and four that cannot exist, and
+ *                       counts the answers
  *   probe_usage         N: place() reads the cgroup's zswap and tier pages
  *                       (bpf_swap_ext_cgroup_pages) and checks that there
  *                       are N tiers, each with slots (bpf_swap_ext_tier)
@@ -43,6 +47,7 @@ const volatile s32 wb_tier = -3;
 const volatile u32 wb_min_age_ms;
 const volatile u32 error_at;
 const volatile u32 invalid_every;
+const volatile u32 promote_probe;
 const volatile u32 probe_usage;
 const volatile u64 expect_cgroup;
 const volatile s32 init_ret;
@@ -73,6 +78,12 @@ struct sx_test_stats {
 	u64 usage_phys;		/* most tier pages seen (probe_usage) */
 	u64 usage_errors;	/* bpf_swap_ext_cgroup_pages() errors */
 	u64 tier_errors;	/* not probe_usage tiers, or one without slots */
+	u64 probe_ok;		/* promote_probe: neighbours accepted */
+	u64 probe_eperm;	/* ... refused as another cgroup's */
+	u64 probe_enoent;	/* ... refused as free or not virtual */
+	u64 probe_other;	/* ... refused otherwise (-EBUSY, -ENOMEM) */
+	u64 garbage_ok;		/* impossible entries accepted: must stay 0 */
+	u64 garbage_refused;	/* impossible entries refused */
 };
 
 SWAP_EXT_STATS(struct sx_test_stats);
@@ -161,6 +172,55 @@ s32 BPF_PROG(sx_writeback, struct swap_ext_wb_args *args)
 	return 0;
 }
 
+/* Entries that cannot be live: slot 0, past any device, other types */
+static const u64 garbage[] = {
+	0, ~0ULL, 0xdeadbeefdeadbeefULL, (1ULL << 58) - 1,
+};
+
+static u32 probe_seed = 2463534242;
+
+/* xorshift32: the neighbours promote_probe tries */
+static u32 probe_next(void)
+{
+	u32 x = probe_seed;
+
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	probe_seed = x;
+	return x;
+}
+
+static void promote_probes(struct sx_test_stats *s, u64 entry)
+{
+	s32 fast = swap_ext_fastest_tier();
+	u32 i;
+
+	if (fast < 0)
+		return;
+	for (i = 0; i < promote_probe && i < 64; i++) {
+		u32 r = probe_next();
+		u64 e = (r & 1) ? entry + 1 + (r >> 1) % 4096 :
+				  entry - 1 - (r >> 1) % 4096;
+		s32 err = bpf_swap_ext_promote(e, fast);
+
+		if (!err)
+			s->probe_ok++;
+		else if (err == -1)	/* -EPERM */
+			s->probe_eperm++;
+		else if (err == -2)	/* -ENOENT */
+			s->probe_enoent++;
+		else
+			s->probe_other++;
+	}
+	for (i = 0; i < 4; i++) {
+		if (!bpf_swap_ext_promote(garbage[i], fast))
+			s->garbage_ok++;
+		else
+			s->garbage_refused++;
+	}
+}
+
 SEC("struct_ops/swapin")
 s32 BPF_PROG(sx_swapin, struct swap_ext_swapin_args *args)
 {
@@ -168,6 +228,8 @@ s32 BPF_PROG(sx_swapin, struct swap_ext_swapin_args *args)
 
 	if (s)
 		s->swapin++;
+	if (promote_probe && s)
+		promote_probes(s, args->entry);
 	if (promote_on_swapin) {
 		s32 fast = swap_ext_fastest_tier();
 

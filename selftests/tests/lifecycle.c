@@ -23,6 +23,12 @@
  *                       after it stopped being (it was: a GPF in
  *                       filemap_get_entry()), and every byte verifies.
  * lifecycle_vswap_toggle_zswap: the same with zswap on.
+ * lifecycle_promote_foreign: a policy on cgroup A whose swapin() asks
+ *                       bpf_swap_ext_promote() for entries near its own
+ *                       while cgroup B (no policy) swaps beside it: entries
+ *                       of B are refused with -EPERM, entries that cannot
+ *                       exist are refused without a log line, A's own are
+ *                       accepted, and both workloads verify.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -285,3 +291,68 @@ static struct st_test lifecycle_vswap_toggle_zswap = {
 	.timeout = 900,
 };
 REGISTER_ST_TEST(lifecycle_vswap_toggle_zswap);
+
+/* ---------------------------------------------------------------------
+ * lifecycle_promote_foreign
+ */
+
+static enum st_status promote_setup(void **ctx)
+{
+	return sx_setup(ctx, "lifecycle_promote_a", 0, 2, LIMIT_MIB, HIGH_MIB);
+}
+
+static enum st_status promote_run(void *arg)
+{
+	struct vst_env *env = arg;
+	uint64_t ok = 0, eperm = 0, enoent = 0, other = 0, gok = 0, gref = 0;
+	struct vst_argv av;
+	struct vst_proc a, b;
+	char cg_b[256];
+	unsigned int bad;
+	int kmsg, sa, sb;
+
+	ST_CHECK(!st_cg_create("lifecycle_promote_b", cg_b, sizeof(cg_b)));
+	ST_CHECK(!st_cg_write(cg_b, "memory.max", "%llu", LIMIT_MIB * MiB));
+	ST_CHECK(!st_cg_write(cg_b, "memory.high", "%llu", HIGH_MIB * MiB));
+	/* A's pages on the slow tier; each swap-in probes 16 neighbours */
+	ST_FAIL_IF(sx_attach(env->cg, "-s place_verdict=tier -s place_tier=-2 -s promote_probe=16"),
+		   "attach failed");
+	kmsg = vst_kmsg_open();
+	ST_FAIL_IF(vst_spawn(&b, cg_b, vst_argv(&av, "memverify", "-s 64 -p 3 -f random")),
+		   "cannot start memverify in B");
+	ST_FAIL_IF(vst_spawn(&a, env->cg, vst_argv(&av, "memverify", "-s 64 -p 3 -f random")),
+		   "cannot start memverify in A");
+	sa = vst_reap(&a);
+	sb = vst_reap(&b);
+	ST_FAIL_IF(sa || sb, "memverify failed (A %d, B %d): data lost", sa, sb);
+
+	sx_stats_log(env->cg);
+	ST_CHECK(!sx_stat(env->cg, "probe_ok", &ok));
+	ST_CHECK(!sx_stat(env->cg, "probe_eperm", &eperm));
+	ST_CHECK(!sx_stat(env->cg, "probe_enoent", &enoent));
+	ST_CHECK(!sx_stat(env->cg, "probe_other", &other));
+	ST_CHECK(!sx_stat(env->cg, "garbage_ok", &gok));
+	ST_CHECK(!sx_stat(env->cg, "garbage_refused", &gref));
+	bad = vst_kmsg_count(kmsg, "Bad swap");
+	st_log("neighbours: %llu accepted, %llu -EPERM, %llu -ENOENT, %llu other; impossible: %llu accepted, %llu refused; %u 'Bad swap' log lines",
+	       (unsigned long long)ok, (unsigned long long)eperm,
+	       (unsigned long long)enoent, (unsigned long long)other,
+	       (unsigned long long)gok, (unsigned long long)gref, bad);
+	ST_FAIL_IF(sx_detach(env->cg), "detach failed");
+	ST_FAIL_IF(!gref, "swapin() never probed: no page came back from a tier");
+	ST_FAIL_IF(gok, "%llu impossible entries were accepted", (unsigned long long)gok);
+	ST_FAIL_IF(bad, "the kernel logged %u 'Bad swap' lines for refused entries", bad);
+	ST_FAIL_IF(!ok, "no entry of the policy's own cgroup was accepted");
+	ST_FAIL_IF(!eperm, "no entry of the other cgroup was refused with -EPERM");
+	return ST_PASS;
+}
+
+static struct st_test lifecycle_promote_foreign = {
+	.name = "lifecycle_promote_foreign",
+	.description = "bpf_swap_ext_promote() refuses other cgroups' and impossible entries",
+	.setup = promote_setup,
+	.run = promote_run,
+	.cleanup = vst_cleanup,
+	.timeout = 600,
+};
+REGISTER_ST_TEST(lifecycle_promote_foreign);
