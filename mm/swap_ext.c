@@ -85,7 +85,8 @@ struct swap_ext_policy {
 	bool exited;				/* exit() called: mutex */
 	atomic_t exit_claimed;			/* exit_info written once */
 	struct swap_ext_exit_info exit_info;	/* why it stopped */
-	struct work_struct eject_work;		/* detach after an error */
+	struct work_struct eject_work;		/* detach after an error; the
+						 * last unreg() cancels it */
 	atomic_t wb_idle;			/* writeback() nothing in a row */
 	struct swap_ext_stats __percpu *stats;	/* counters */
 };
@@ -275,7 +276,13 @@ static void swap_ext_detach(struct swap_ext_attach *at)
 	kfree(at);
 }
 
-/* Call exit() once, when no CPU can be in an op any more */
+/*
+ * Call exit() once, when no CPU can be in an op any more.  Every op runs
+ * under rcu_read_lock() or swap_ext_mutex, and swap_ext_error() queues
+ * eject_work inside that section: once the grace period below has passed,
+ * eject_work is either queued or never will be (the exit is claimed), and
+ * whoever frees @p cancels it after this.
+ */
 static void swap_ext_exit(struct swap_ext_policy *p)
 {
 	lockdep_assert_held(&swap_ext_mutex);
@@ -525,15 +532,17 @@ static void swap_ext_unreg(void *kdata, struct bpf_link *link)
 	if (found)
 		swap_ext_detach(found);
 	last = --p->nr_links == 0;
-	if (last)
-		list_del(&p->node);
-	mutex_unlock(&swap_ext_mutex);
-	if (!last)
+	if (!last) {
+		mutex_unlock(&swap_ext_mutex);
 		return;
+	}
 
-	/* an ejection may be under way: let it finish, then exit() */
-	cancel_work_sync(&p->eject_work);
-	mutex_lock(&swap_ext_mutex);
+	/*
+	 * The last link: this call owns @p now.  Detach it everywhere and
+	 * call exit(), unless an ejection did already; swap_ext_exit() waits
+	 * until no op runs, so no op can queue eject_work from here on.
+	 */
+	list_del(&p->node);
 	if (!atomic_xchg(&p->exit_claimed, 1)) {
 		p->exit_info.kind = SWAP_EXT_EXIT_UNREG;
 		strscpy(p->exit_info.reason, "unregistered",
@@ -541,6 +550,13 @@ static void swap_ext_unreg(void *kdata, struct bpf_link *link)
 	}
 	swap_ext_eject_locked(p);
 	mutex_unlock(&swap_ext_mutex);
+
+	/*
+	 * An op that ejected @p before then may have queued eject_work, even
+	 * while swap_ext_exit() waited for it: the work finds nothing left
+	 * to do, and is the last user of @p to go.
+	 */
+	cancel_work_sync(&p->eject_work);
 	swap_ext_policy_free(p);
 }
 
@@ -756,6 +772,7 @@ void swap_ext_writeback(struct mem_cgroup *memcg, struct swap_ext_wb_args *args)
 	    !swap_ext_enter(p, SWAP_EXT_OP_WRITEBACK))
 		goto out;
 	args->cgroup_id = swap_ext_cgroup_id(memcg);
+#ifdef CONFIG_ZSWAP	/* only zswap asks; memcg->zswap_max is zswap's */
 	if (memcg) {
 		u64 max = READ_ONCE(memcg->zswap_max);
 
@@ -763,6 +780,7 @@ void swap_ext_writeback(struct mem_cgroup *memcg, struct swap_ext_wb_args *args)
 		args->pool_limit = max >= PAGE_COUNTER_MAX ? U64_MAX :
 				   max << PAGE_SHIFT;
 	}
+#endif
 	ret = p->ops->writeback(args);
 	swap_ext_leave();
 
@@ -1147,6 +1165,34 @@ __bpf_kfunc s64 bpf_swap_ext_cgroup_pages(u64 cgroup_id, u32 backend)
 	return ret;
 }
 
+/*
+ * Does the policy running on this CPU govern the cgroup @entry is charged
+ * to?  0, -ENOENT for an entry that is not live, -EPERM for another
+ * policy's (or the built-in policy's) cgroup.  Under rcu_read_lock(), in
+ * a non-sleepable op.
+ */
+static int swap_ext_entry_governed(swp_entry_t entry, unsigned short *idp)
+{
+	struct swap_ext_policy *p = this_cpu_read(swap_ext_running);
+	struct mem_cgroup *memcg;
+	unsigned short id;
+	bool on_tier;
+
+	if (!p)
+		return -EPERM;
+	id = vswap_entry_memcg_id(entry, &on_tier);
+	if (!id)
+		return -ENOENT;
+	memcg = mem_cgroup_from_id(id);
+	if (!memcg || rcu_dereference(memcg->swap_ext) != p)
+		return -EPERM;
+	/* governed, but in zswap, zero or in memory: nothing to move */
+	if (!on_tier)
+		return -ENOENT;
+	*idp = id;
+	return 0;
+}
+
 /**
  * bpf_swap_ext_promote - move a swapped-out page to another tier
  * @entry: its virtual entry, as in the ops' arguments
@@ -1154,15 +1200,26 @@ __bpf_kfunc s64 bpf_swap_ext_cgroup_pages(u64 cgroup_id, u32 backend)
  *
  * Any non-sleepable op.  The move is asynchronous: the page is read from
  * where it is and written to @tier (or kept in memory, to be placed by
- * the next reclaim).  Returns 0 when the move is queued, -EINVAL for a bad
- * tier, -EBUSY when too many moves are pending, -ENOENT if the entry is
- * not on a tier.
+ * the next reclaim).  Only entries of the cgroups the calling policy is
+ * in effect for may move: one tenant's policy cannot move, nor charge I/O
+ * to, another's pages.  Returns 0 when the move is queued, -EINVAL for a
+ * bad tier, -ENOENT for an entry that is not a live virtual entry, -EPERM
+ * for another cgroup's, -EBUSY when too many moves are pending.  Nothing
+ * is logged.
  */
 __bpf_kfunc s32 bpf_swap_ext_promote(u64 entry, s32 tier)
 {
+	swp_entry_t e = { .val = entry };
+	unsigned short id;
+	int err;
+
 	if (tier != -1 && !swap_ext_tier_valid(tier))
 		return -EINVAL;
-	return vswap_queue_move((swp_entry_t){ .val = entry }, tier);
+	err = swap_ext_entry_governed(e, &id);
+	if (err)
+		return err;
+	/* the worker checks the charge again: the slot may be reused by then */
+	return vswap_queue_move(e, tier, id);
 }
 
 /**

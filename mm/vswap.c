@@ -232,6 +232,12 @@ static void vswap_count(swp_entry_t entry, unsigned long old, unsigned long new)
 
 static void vswap_tier_free(swp_entry_t phys);
 
+/* swapfile.c's swap_count(): the references, without SWAP_HAS_CACHE */
+static inline unsigned char vswap_map_count(unsigned char ent)
+{
+	return ent & ~SWAP_HAS_CACHE;
+}
+
 /*
  * Point @entry's descriptor at @new and give up the tier slot the old one
  * held.  A zswap entry is not ours to drop here: zswap lets it go itself
@@ -305,6 +311,7 @@ static int vswap_tier_prepare(struct swap_info_struct *si)
 /* A tier slot on tier @type for @entry, with its reverse map; {0} if none */
 static swp_entry_t vswap_tier_alloc_on(swp_entry_t entry, int type)
 {
+	struct vswap_tier *tier = &vswap_tiers[type];
 	struct swap_info_struct *si;
 	swp_entry_t phys = {};
 	u32 *slot;
@@ -313,23 +320,31 @@ static swp_entry_t vswap_tier_alloc_on(swp_entry_t entry, int type)
 	si = get_swap_device(swp_entry(type, 1));
 	if (!si)
 		return phys;
-	if (vswap_tier_prepare(si) || swap_alloc_slots(si, 1, 1, &phys) != 1) {
-		phys.val = 0;
-		goto out;
-	}
+	/*
+	 * Counted before the slot exists: a swapoff that cleared SWP_WRITEOK
+	 * after swap_alloc_slots() saw it set finds nr_backing > 0 in
+	 * vswap_unuse_tier() and waits for the slot.  The barrier orders the
+	 * increment before the SWP_WRITEOK test under si->lock.
+	 */
+	atomic_long_inc(&tier->nr_backing);
+	smp_mb__after_atomic();
+	if (!(READ_ONCE(si->flags) & SWP_WRITEOK) || vswap_tier_prepare(si) ||
+	    swap_alloc_slots(si, 1, 1, &phys) != 1)
+		goto fail;
 	atomic_long_dec(&nr_swap_pages);
 	slot = vswap_rmap_slot(phys, true);
 	if (!slot) {
 		swap_free_nr(phys, 1);
-		phys.val = 0;
-		goto out;
+		goto fail;
 	}
 	WRITE_ONCE(*slot, swp_offset(entry));
-	atomic_long_inc(&vswap_tier_of(phys)->nr_backing);
 	count_vm_event(VSWAP_TIER_ALLOC);
-out:
 	put_swap_device(si);
 	return phys;
+fail:
+	atomic_long_dec(&tier->nr_backing);
+	put_swap_device(si);
+	return (swp_entry_t){};
 }
 
 /*
@@ -360,16 +375,25 @@ static swp_entry_t vswap_tier_alloc(swp_entry_t entry, int prefer)
 	return phys;
 }
 
-/* Give tier slot @phys back; no sleeping, no virtual si->lock held */
+/*
+ * Give tier slot @phys back; no sleeping, no virtual si->lock held.  The
+ * device reference keeps the tier's swap_map and reverse map: a swapoff
+ * of the tier waits for it, even once nr_backing has reached zero.
+ */
 static void vswap_tier_free(swp_entry_t phys)
 {
-	u32 *slot = vswap_rmap_slot(phys, false);
+	struct swap_info_struct *si = get_swap_device(phys);
+	u32 *slot;
 
+	if (WARN_ON_ONCE(!si))
+		return;
+	slot = vswap_rmap_slot(phys, false);
 	if (!WARN_ON_ONCE(!slot))
 		WRITE_ONCE(*slot, 0);
-	atomic_long_dec(&vswap_tier_of(phys)->nr_backing);
 	swap_free_nr(phys, 1);
+	atomic_long_dec(&vswap_tier_of(phys)->nr_backing);
 	count_vm_event(VSWAP_TIER_FREE);
+	put_swap_device(si);
 }
 
 /* Is there a tier that could take a page now? */
@@ -388,45 +412,79 @@ static bool vswap_tier_room(void)
 }
 
 /*
- * Move the data of tier slot @phys, which backs virtual slot @voff, into
- * memory: the swap cache folio becomes the only copy (FOLIO, dirty) and
- * reclaim will place it again, in zswap or on another tier.  A stale rmap
- * read fails the descriptor check and changes nothing.
- */
-/*
  * Move virtual @entry off its tier slot (@from, or whichever it has if
  * @from is {0}): read it into the swap cache, then write it to tier @tier
  * at once, or with @tier -1 (or no room there) leave it as a dirty folio
- * for reclaim to place again.  Sleeps.
+ * for reclaim to place again.  With @memcg_id, only if the entry is still
+ * charged to that cgroup (a policy's move: the slot may have been freed
+ * and reused since it was queued).  Sleeps, but never waits unboundedly
+ * for another task's swap-in.
+ *
+ * Returns 0 when the entry was moved or there was nothing to move (stale
+ * rmap or request), -EAGAIN when someone else owns the slot right now,
+ * -ENOMEM when no folio could be allocated or charged (memory.max), -EIO
+ * when the tier copy cannot be read.
  */
-static void vswap_move(swp_entry_t entry, swp_entry_t from, int tier)
+static int vswap_move(swp_entry_t entry, swp_entry_t from, int tier,
+		      unsigned short memcg_id)
 {
 	struct swap_info_struct *si;
 	struct folio *folio;
 	unsigned long desc;
+	unsigned char count;
 	swp_entry_t phys;
 	bool allocated;
+	int ret = 0;
+	gfp_t gfp;
 
 	si = get_swap_device(entry);
 	if (!si)
-		return;
+		return 0;
 	if (!(si->flags & SWP_VIRTUAL))
 		goto out;
-	folio = __read_swap_cache_async(entry, GFP_KERNEL, get_task_policy(current),
-					NO_INTERLEAVE_INDEX, &allocated, false);
-	if (!folio)
+	/*
+	 * skip_if_exists: with SWAP_HAS_CACHE set and no folio yet, another
+	 * task is mid swap-in - possibly charging a cgroup at memory.max for
+	 * as long as it likes.  Don't sleep uninterruptibly behind it in
+	 * __read_swap_cache_async(); report -EAGAIN and come back.
+	 */
+	/*
+	 * A policy's move (no @from) is optional: its charge may fail, but
+	 * never OOM-kills the cgroup it charges.  A swapoff's is not.
+	 */
+	gfp = from.val ? GFP_KERNEL : GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN;
+	folio = __read_swap_cache_async(entry, gfp, get_task_policy(current),
+					NO_INTERLEAVE_INDEX, &allocated, true);
+	if (!folio) {
+		/* as unuse_pte_range(): a slot still in use means no memory */
+		count = READ_ONCE(si->swap_map[swp_offset(entry)]);
+		if (!vswap_map_count(count) || vswap_map_count(count) == SWAP_MAP_BAD)
+			ret = 0;		/* freed meanwhile */
+		else if (count & SWAP_HAS_CACHE)
+			ret = -EAGAIN;		/* someone else's swap-in */
+		else
+			ret = -ENOMEM;		/* allocation or charge failed */
 		goto out;
+	}
 	if (allocated)
 		swap_read_folio(folio, NULL);
 
 	folio_lock(folio);
 	folio_wait_writeback(folio);
-	desc = atomic_long_read(vswap_desc(entry));
-	if (!folio_test_swapcache(folio) || folio->swap.val != entry.val ||
-	    !folio_test_uptodate(folio) || vswap_tag(desc) != VSWAP_PHYS ||
-	    (from.val && desc != vswap_phys_desc(from)) ||
-	    (tier >= 0 && swp_type(vswap_desc_phys(desc)) == tier))
+	/* the locked folio owns the entry, and so keeps its table, or not */
+	if (!folio_test_swapcache(folio) || folio->swap.val != entry.val)
 		goto unlock;
+	desc = atomic_long_read(vswap_desc(entry));
+	if (vswap_tag(desc) != VSWAP_PHYS ||
+	    (from.val && desc != vswap_phys_desc(from)) ||
+	    (tier >= 0 && swp_type(vswap_desc_phys(desc)) == tier) ||
+	    (memcg_id && lookup_swap_cgroup_id(entry) != memcg_id))
+		goto unlock;
+	if (!folio_test_uptodate(folio)) {
+		/* the tier copy is unreadable: do not retry it forever */
+		ret = -EIO;
+		goto unlock;
+	}
 
 	if (tier >= 0 && !folio_test_dirty(folio)) {
 		phys = vswap_tier_alloc_on(entry, tier);
@@ -452,12 +510,13 @@ unlock:
 	folio_put(folio);
 out:
 	put_swap_device(si);
+	return ret;
 }
 
 /* Tier swapoff: move the virtual slot @voff tier slot @phys backs */
-static void vswap_move_off_tier(swp_entry_t phys, u32 voff)
+static int vswap_move_off_tier(swp_entry_t phys, u32 voff)
 {
-	vswap_move(swp_entry(READ_ONCE(vswap_type), voff), phys, -1);
+	return vswap_move(swp_entry(READ_ONCE(vswap_type), voff), phys, -1, 0);
 }
 
 /* A move that a policy asked for, done by a worker */
@@ -465,6 +524,7 @@ struct vswap_move_req {
 	struct work_struct work;
 	swp_entry_t entry;
 	int tier;
+	unsigned short memcg_id;	/* 0: no check */
 };
 
 /* Moves queued and not done yet: at most VSWAP_MOVES_MAX */
@@ -476,16 +536,62 @@ static void vswap_move_workfn(struct work_struct *work)
 	struct vswap_move_req *req = container_of(work, struct vswap_move_req,
 						  work);
 
-	vswap_move(req->entry, (swp_entry_t){}, req->tier);
+	vswap_move(req->entry, (swp_entry_t){}, req->tier, req->memcg_id);
 	kfree(req);
 	atomic_dec(&vswap_moves_pending);
 }
 
 /*
- * swap_ext: move virtual @entry to tier @tier (-1: into memory) when it
- * is on a tier.  Any context; the move happens later, in a worker.
+ * swap_ext: the id of the memory cgroup virtual @entry is charged to, or
+ * 0 when @entry is not a live virtual entry (any value a policy passes:
+ * another type, out of range, free, in an unpopulated cluster).  Any
+ * context, no log line.  The cluster lock keeps the cluster populated,
+ * and with it the slot's swap_cgroup page, while we look.
  */
-int vswap_queue_move(swp_entry_t entry, int tier)
+unsigned short vswap_entry_memcg_id(swp_entry_t entry, bool *on_tier)
+{
+	pgoff_t off = swp_offset(entry);
+	struct swap_info_struct *si;
+	struct swap_cluster_info *ci;
+	atomic_long_t *table;
+	unsigned short id = 0;
+	unsigned char count;
+
+	*on_tier = false;
+	if (!swp_entry_is_virtual(entry) || !off)
+		return 0;
+	si = swp_swap_info(entry);
+	/* get_swap_device() complains about offsets past the end */
+	if (!si || off >= READ_ONCE(si->max))
+		return 0;
+	si = get_swap_device(entry);
+	if (!si)
+		return 0;
+	if (!(si->flags & SWP_VIRTUAL) || off >= si->max)
+		goto out;
+	ci = si->cluster_info + off / SWAPFILE_CLUSTER;
+	spin_lock(&ci->lock);
+	table = READ_ONCE(vswap.tables[off / SWAPFILE_CLUSTER]);
+	/* SWAP_MAP_SHMEM (0xbf) and COUNT_CONTINUED counts are live too */
+	count = vswap_map_count(READ_ONCE(si->swap_map[off]));
+	if (table && count && count != SWAP_MAP_BAD) {
+		id = lookup_swap_cgroup_id(entry);
+		/* only a tier copy moves; a zswap one would just be read in */
+		*on_tier = vswap_tag(atomic_long_read(table +
+					off % SWAPFILE_CLUSTER)) == VSWAP_PHYS;
+	}
+	spin_unlock(&ci->lock);
+out:
+	put_swap_device(si);
+	return id;
+}
+
+/*
+ * Move virtual @entry to tier @tier (-1: into memory) when it is on a
+ * tier, and (@memcg_id non-zero) still charged to that cgroup.  Any
+ * context; the move happens later, in a worker.
+ */
+int vswap_queue_move(swp_entry_t entry, int tier, unsigned short memcg_id)
 {
 	struct vswap_move_req *req;
 
@@ -503,28 +609,41 @@ int vswap_queue_move(swp_entry_t entry, int tier)
 	INIT_WORK(&req->work, vswap_move_workfn);
 	req->entry = entry;
 	req->tier = tier;
+	req->memcg_id = memcg_id;
 	queue_work(system_unbound_wq, &req->work);
 	return 0;
 }
 
+/* Tier swapoff gives up after this long without moving anything */
+#define VSWAP_UNUSE_STALL	(10 * HZ)
+
 /*
- * swapoff of tier @si, from try_to_unuse() once it takes no new slots:
- * move everything that backs virtual slots off it by the reverse map.
- * What is left afterwards was swapped to the tier directly (before vswap
- * was enabled) and goes through the page-table walk as usual.
+ * swapoff of tier @si, from try_to_unuse(), after swapoff_file() cleared
+ * SWP_WRITEOK and took the tier off swap_active_head: no new tier slot is
+ * handed out (swap_alloc_slots() tests SWP_WRITEOK under si->lock), and one
+ * being handed out is already in nr_backing.  Move everything that backs
+ * virtual slots off it by the reverse map.  What is left afterwards was
+ * swapped to the tier directly (before vswap was enabled) and goes through
+ * the page-table walk as usual.
+ *
+ * As stock try_to_unuse(): -EINTR on a signal, -ENOMEM when a page cannot
+ * be brought in (a cgroup at memory.max), and swapoff_file() puts the tier
+ * back.  -EIO for an unreadable tier copy, -EBUSY when the slots left stay
+ * held by others for VSWAP_UNUSE_STALL.
  */
 int vswap_unuse_tier(struct swap_info_struct *si)
 {
 	struct vswap_tier *tier = &vswap_tiers[si->type];
-	unsigned long c, i;
+	unsigned long c, i, progress = jiffies;
+	long left, before;
 	swp_entry_t phys;
+	int err;
 
-	if (!READ_ONCE(tier->rmap))
-		return 0;
+	while ((before = atomic_long_read(&tier->nr_backing)) > 0) {
+		u32 **rmap = READ_ONCE(tier->rmap);
 
-	while (atomic_long_read(&tier->nr_backing)) {
-		for (c = 0; c < tier->nr_chunks; c++) {
-			u32 *chunk = READ_ONCE(tier->rmap[c]);
+		for (c = 0; rmap && c < tier->nr_chunks; c++) {
+			u32 *chunk = READ_ONCE(rmap[c]);
 
 			for (i = 0; chunk && i < SWAPFILE_CLUSTER; i++) {
 				u32 voff = READ_ONCE(chunk[i]);
@@ -534,13 +653,23 @@ int vswap_unuse_tier(struct swap_info_struct *si)
 				if (signal_pending(current))
 					return -EINTR;
 				phys = swp_entry(si->type, c * SWAPFILE_CLUSTER + i);
-				vswap_move_off_tier(phys, voff);
+				err = vswap_move_off_tier(phys, voff);
+				if (err && err != -EAGAIN)
+					return err;
 				cond_resched();
 			}
 		}
-		/* a slot mid-writeout or mid-free: let its owner finish */
-		if (atomic_long_read(&tier->nr_backing))
-			schedule_timeout_uninterruptible(1);
+		left = atomic_long_read(&tier->nr_backing);
+		if (left <= 0)
+			break;
+		if (left < before)
+			progress = jiffies;
+		else if (time_after(jiffies, progress + VSWAP_UNUSE_STALL))
+			return -EBUSY;
+		/* a slot mid-writeout, mid-allocation or mid-free: let it finish */
+		schedule_timeout_interruptible(1);
+		if (signal_pending(current))
+			return -EINTR;
 	}
 	return 0;
 }
@@ -1079,7 +1208,7 @@ bool vswap_read_folio(struct folio *folio, struct swap_info_struct **sisp)
 		*sisp = swp_swap_info(vswap_desc_phys(desc));
 		if (swap_ext_swapin(folio, swp_type(vswap_desc_phys(desc))) ==
 		    SWAP_EXT_DROP)
-			vswap_queue_move(entry, -1);
+			vswap_queue_move(entry, -1, 0);
 		return false;
 	default:
 		WARN_ONCE(1, "vswap: read of slot %lx with nothing behind it (%lx)\n",

@@ -64,7 +64,9 @@ places that already invalidate zswap entries (moved out of si->lock in
 __try_to_reclaim_swap(), since releasing a tier slot takes the tier's
 locks), retire emptied virtual clusters, skip unmapped parts of the
 sparse swap_map, move tier data by the reverse map at swapoff, keep
-readahead within a cluster, name the device in /proc/swaps, and split
+readahead within a cluster, name the device in /proc/swaps, keep the
+virtual device off the allocation lists (the stock allocator would hand
+out its slots before vswap knows they are virtual, and after), and split
 sys_swapoff() so vswap can swap off its own device.  The helpers at the
 end reach what is private to swapfile.c.
 M
@@ -89,7 +91,8 @@ A struct_ops link made with BPF_F_CGROUP_FD in link_create.flags
 takes link_create.target_fd as a cgroup fd and keeps a reference on
 that cgroup; the struct_ops' reg() and unreg() find it with
 bpf_struct_ops_link_cgroup().  fdinfo shows its id.  Without the flag
-nothing changes, and flags the link does not know are refused.
+nothing changes, and flags the link does not know are refused; without
+CONFIG_CGROUPS the flag is refused with -EOPNOTSUPP.
 M
 	;;
 	0008*) cat <<'M'

@@ -3,8 +3,8 @@
  * Lifecycle races: every path that starts or stops something - a policy's
  * ejection and unregistration, vswap's enable and disable - run while
  * pages swap, and where the window is too narrow to hit by chance, widened
- * with a debugfs delay knob (/sys/kernel/debug/swap_ext/*_delay_ms, 0 by
- * default).  Every workload verifies every byte it reads back; a crash, a
+ * with a debugfs delay knob (the *_delay_ms files of
+ * /sys/kernel/debug/swap_ext, 0 by default).  Every workload verifies every byte it reads back; a crash, a
  * KASAN report or a lockdep splat fails the run.
  *
  * lifecycle_eject_unreg: a policy whose place() returns an invalid verdict
@@ -219,7 +219,7 @@ REGISTER_ST_TEST(lifecycle_eject_unreg);
  * lifecycle_vswap_toggle, lifecycle_vswap_toggle_zswap
  */
 
-#define TOGGLES		12
+#define TOGGLES		30
 
 static enum st_status toggle_setup(void **ctx)
 {
@@ -235,16 +235,28 @@ static enum st_status toggle_zswap_setup(void **ctx)
 static enum st_status toggle_run(void *arg)
 {
 	struct vst_env *env = arg;
-	struct lc_work w = { .cg = env->cg, .args = "-s 64 -p 3 -f mixed" };
-	unsigned int i, on = 0, off = 0, refused = 0;
+	struct lc_work w[2] = {
+		{ .cg = env->cg, .args = "-s 48 -p 4 -f random" },
+		{ .cg = env->cg, .args = "-s 48 -p 4 -f mixed" },
+	};
+	unsigned int i, j, on = 0, off = 0, refused = 0;
 	int status, err;
 
-	ST_FAIL_IF(lc_work_start(&w), "cannot start memverify");
+	for (j = 0; j < 2; j++)
+		ST_FAIL_IF(lc_work_start(&w[j]), "cannot start memverify");
+	/* let them fill the cgroup and start swapping */
+	for (j = 0; j < 2; j++)
+		ST_FAIL_IF(lc_work_poll(&w[j], 1000), "data lost");
+	/*
+	 * Back to back: a switch flips while the other one's allocations
+	 * and writeouts are still in flight.
+	 */
 	for (i = 0; i < 2 * TOGGLES; i++) {
 		const char *val = (i & 1) ? "1" : "0";
-		double t0 = now();
 
-		ST_FAIL_IF(lc_work_poll(&w, 300 + (i % 3) * 200), "toggle %u: data lost", i);
+		for (j = 0; j < 2; j++)
+			ST_FAIL_IF(lc_work_poll(&w[j], i % 4 ? 0 : 100),
+				   "toggle %u: data lost", i);
 		err = vst_try_write(VSWAP_DIR "/enabled", val);
 		if (err) {
 			/* swapoff of the virtual device may fail as stock's does */
@@ -257,17 +269,17 @@ static enum st_status toggle_run(void *arg)
 			on++;
 		else
 			off++;
-		if (now() - t0 > 1)
-			st_log("toggle %u: enabled=%s took %.1f s", i, val, now() - t0);
 		ST_FAIL_IF(st_vswap_enabled() != (*val == '1'),
 			   "toggle %u: enabled does not read %s", i, val);
 	}
 	if (!st_vswap_enabled())
 		ST_FAIL_IF(st_write(VSWAP_DIR "/enabled", "1"), "cannot enable vswap");
-	status = lc_work_finish(&w);
-	ST_FAIL_IF(status, "memverify failed (%d): data lost", status);
-	st_log("%u disables, %u enables, %u disables refused, %u memverify runs verified",
-	       off, on, refused, w.runs);
+	for (j = 0; j < 2; j++) {
+		status = lc_work_finish(&w[j]);
+		ST_FAIL_IF(status, "memverify failed (%d): data lost", status);
+	}
+	st_log("%u disables, %u enables, %u disables refused, %u + %u memverify runs verified",
+	       off, on, refused, w[0].runs, w[1].runs);
 	ST_FAIL_IF(!off, "vswap was never disabled under load");
 	return ST_PASS;
 }
@@ -314,8 +326,8 @@ static enum st_status promote_run(void *arg)
 	ST_CHECK(!st_cg_create("lifecycle_promote_b", cg_b, sizeof(cg_b)));
 	ST_CHECK(!st_cg_write(cg_b, "memory.max", "%llu", LIMIT_MIB * MiB));
 	ST_CHECK(!st_cg_write(cg_b, "memory.high", "%llu", HIGH_MIB * MiB));
-	/* A's pages on the slow tier; each swap-in probes 16 neighbours */
-	ST_FAIL_IF(sx_attach(env->cg, "-s place_verdict=tier -s place_tier=-2 -s promote_probe=16"),
+	/* A's pages on the slow tier; each swap-in probes 8 neighbours */
+	ST_FAIL_IF(sx_attach(env->cg, "-s place_verdict=tier -s place_tier=-2 -s promote_probe=8"),
 		   "attach failed");
 	kmsg = vst_kmsg_open();
 	ST_FAIL_IF(vst_spawn(&b, cg_b, vst_argv(&av, "memverify", "-s 64 -p 3 -f random")),
