@@ -4,11 +4,13 @@
 #
 #   make                  deps, kernel, libbpf + bpftool, BPF objects, tools
 #   make check            the selftests in the test VM (last line: N passed, N failed);
-#                         T=PATTERN runs those whose name contains PATTERN
+#                         T="PATTERN..." runs those whose name contains one
 #   make run              the demo: swap under pressure in the VM
 #   make vm CMD='...'     run one command in the test VM; its status is make's
 #   make bench            stock 6.12 against ours, ROUNDS=5 alternating runs (build/bench/)
 #   make bench-policy     no swap_ext policy against a no-op one (build/bench/policy.md)
+#   make configs          vmlinux with each of VSWAP, SWAP_EXT, ZSWAP, CGROUPS off
+#                         (configs/variants/), in build/obj/cfg-NAME; CFGS=... picks
 #
 # Variables: DEBUG=1 (KASAN/lockdep/DEBUG_VM kernel), STOCK=1 (Linux 6.12,
 # same config, no patches), and for the VM: MEM CPUS DISKS DISK_SIZE
@@ -192,11 +194,23 @@ VM_CMD		:= $(value CMD)
 export VM_CMD
 
 check: all
-	@$(VMENV) $(VM) selftests/run-in-vm.sh $(if $(filter 1,$(DEBUG)),-T 4) $(if $(T),-t $(T))
+	@$(VMENV) $(VM) selftests/run-in-vm.sh $(if $(filter 1,$(DEBUG)),-T 4) $(foreach t,$(T),-t $(t))
 
 vm: all
 	@test -n "$$VM_CMD" || { echo "usage: make vm CMD='command'" >&2; exit 2; }
 	@$(VMENV) $(VM) bash -c "$$VM_CMD"
+
+# --- config variants ----------------------------------------------------------
+
+# configs/variants/NAME.config over base + vswap, our tree, vmlinux only.
+# Not part of 'all': every variant is a cold build (autoconf.h differs, so
+# ccache misses).
+CFG_VARIANTS	:= $(sort $(patsubst configs/variants/%.config,%,$(wildcard configs/variants/*.config)))
+CFGS		?= $(CFG_VARIANTS)
+
+configs: ourtree
+	@JOBS=$(NPROC) scripts/configs.sh $(OURSRC) $(BUILD)/obj $(CFGS)
+.PHONY: configs
 
 # The demo's tiers: /dev/vda fast and small (48 MiB), /dev/vdb slow
 # (16 MB/s, 400 requests a second) and large

@@ -48,6 +48,7 @@
 #include <linux/debugfs.h>
 #include <linux/delay.h>
 #include <linux/filter.h>
+#include <linux/hash.h>
 #include <linux/kobject.h>
 #include <linux/memcontrol.h>
 #include <linux/mm.h>
@@ -65,6 +66,16 @@
 
 /* writeback() answers of nothing in a row before the kernel overrules */
 #define SWAP_EXT_WB_FORCE	4
+
+/*
+ * Most entries written back in one call from zswap_store(): direct reclaim,
+ * with the folio being stored locked.  A policy may ask for more (up to
+ * max_batch); the rest waits for the next store or the shrinker.
+ */
+#define SWAP_EXT_WB_STORE_MAX	32
+
+/* Per-policy table of writeback() idle counts, by cgroup id hash */
+#define SWAP_EXT_WB_IDLE_BITS	6
 
 /* Per-CPU counters of a policy */
 struct swap_ext_stats {
@@ -87,7 +98,8 @@ struct swap_ext_policy {
 	struct swap_ext_exit_info exit_info;	/* why it stopped */
 	struct work_struct eject_work;		/* detach after an error; the
 						 * last unreg() cancels it */
-	atomic_t wb_idle;			/* writeback() nothing in a row */
+	/* writeback() nothing in a row: cgroup id << 8 | count, per hash */
+	atomic64_t wb_idle[1 << SWAP_EXT_WB_IDLE_BITS];
 	struct swap_ext_stats __percpu *stats;	/* counters */
 };
 
@@ -436,6 +448,14 @@ static int swap_ext_reg(void *kdata, struct bpf_link *link)
 	args.cgroup_id = cgroup_id(memcg->css.cgroup);
 
 	mutex_lock(&swap_ext_mutex);
+	/*
+	 * A cgroup being removed may already be past swap_ext_memcg_offline(),
+	 * which would never detach us: refuse it.  CSS_DYING is set before
+	 * offlining starts, and the offline hook waits for this mutex.
+	 */
+	err = -ENOENT;
+	if (css_is_dying(&memcg->css))
+		goto unlock;
 	err = -EBUSY;
 	if (memcg->swap_ext_own)
 		goto unlock;
@@ -756,6 +776,27 @@ out:
 	return v;
 }
 
+/*
+ * Count a writeback() answer of nothing (@idle) for cgroup @cgid; true when
+ * it is the SWAP_EXT_WB_FORCE-th in a row, which the kernel overrules.
+ * Counted per cgroup, so that one cgroup a policy starves is not hidden by
+ * another it serves.  Two cgroups whose ids share a slot reset each other:
+ * a starved one is then overruled later, never sooner.
+ */
+static bool swap_ext_wb_starved(struct swap_ext_policy *p, u64 cgid, bool idle)
+{
+	atomic64_t *slot = &p->wb_idle[hash_64(cgid, SWAP_EXT_WB_IDLE_BITS)];
+	s64 mine = (s64)(cgid << 8), v = atomic64_read(slot);
+	s64 n = (v & ~0xffLL) == mine ? (v & 0xff) : 0;
+
+	if (!idle || ++n >= SWAP_EXT_WB_FORCE) {
+		atomic64_set(slot, mine);
+		return idle;
+	}
+	atomic64_set(slot, mine | n);
+	return false;
+}
+
 void swap_ext_writeback(struct mem_cgroup *memcg, struct swap_ext_wb_args *args)
 {
 	struct swap_ext_wb_args builtin = *args;
@@ -792,18 +833,16 @@ void swap_ext_writeback(struct mem_cgroup *memcg, struct swap_ext_wb_args *args)
 		*args = builtin;
 		goto out;
 	}
-	if (!args->nr) {
+	if (swap_ext_wb_starved(p, args->cgroup_id, !args->nr)) {
 		/* the cgroup is over a limit: it may not starve */
-		if (atomic_inc_return(&p->wb_idle) >= SWAP_EXT_WB_FORCE) {
-			atomic_set(&p->wb_idle, 0);
-			*args = builtin;
-			forced = true;
-			this_cpu_inc(p->stats->wb_forced);
-		}
-	} else {
-		atomic_set(&p->wb_idle, 0);
+		*args = builtin;
+		forced = true;
+		this_cpu_inc(p->stats->wb_forced);
 	}
 	this_cpu_add(p->stats->wb_pages, args->nr);
+	/* inside a store, in reclaim, with its folio locked: bounded */
+	if (args->reason == SWAP_EXT_WB_LIMIT)
+		args->nr = min(args->nr, SWAP_EXT_WB_STORE_MAX);
 	trace_swap_ext_writeback(p->ops->name, args, forced);
 out:
 	rcu_read_unlock();

@@ -435,7 +435,6 @@ static int vswap_move(swp_entry_t entry, swp_entry_t from, int tier,
 	swp_entry_t phys;
 	bool allocated;
 	int ret = 0;
-	gfp_t gfp;
 
 	si = get_swap_device(entry);
 	if (!si)
@@ -446,14 +445,12 @@ static int vswap_move(swp_entry_t entry, swp_entry_t from, int tier,
 	 * skip_if_exists: with SWAP_HAS_CACHE set and no folio yet, another
 	 * task is mid swap-in - possibly charging a cgroup at memory.max for
 	 * as long as it likes.  Don't sleep uninterruptibly behind it in
-	 * __read_swap_cache_async(); report -EAGAIN and come back.
+	 * __read_swap_cache_async(); report -EAGAIN and come back.  The
+	 * charge may fail, but never OOM-kills the cgroup it charges: a
+	 * policy's move is optional, and a swapoff fails with -ENOMEM.
 	 */
-	/*
-	 * A policy's move (no @from) is optional: its charge may fail, but
-	 * never OOM-kills the cgroup it charges.  A swapoff's is not.
-	 */
-	gfp = from.val ? GFP_KERNEL : GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN;
-	folio = __read_swap_cache_async(entry, gfp, get_task_policy(current),
+	folio = __read_swap_cache_async(entry, GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN,
+					get_task_policy(current),
 					NO_INTERLEAVE_INDEX, &allocated, true);
 	if (!folio) {
 		/* as unuse_pte_range(): a slot still in use means no memory */

@@ -90,9 +90,11 @@ M
 A struct_ops link made with BPF_F_CGROUP_FD in link_create.flags
 takes link_create.target_fd as a cgroup fd and keeps a reference on
 that cgroup; the struct_ops' reg() and unreg() find it with
-bpf_struct_ops_link_cgroup().  fdinfo shows its id.  Without the flag
-nothing changes, and flags the link does not know are refused; without
-CONFIG_CGROUPS the flag is refused with -EOPNOTSUPP.
+bpf_struct_ops_link_cgroup() until the link is detached (a detached
+link, even a pinned one, does not keep a removed cgroup alive).  fdinfo
+shows its id.  Without the flag nothing changes, and flags the link
+does not know are refused; without CONFIG_CGROUPS the flag is refused
+with -EOPNOTSUPP.
 M
 	;;
 	0008*) cat <<'M'

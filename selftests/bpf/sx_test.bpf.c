@@ -20,10 +20,10 @@
  *   wb_min_age_ms       its minimum age
  *   error_at            place() calls bpf_swap_ext_error() on call N
  *   invalid_every       N: every Nth place() returns 42, an invalid verdict
- *   promote_probe       N: swapin() asks bpf_swap_ext_promote() to move N
- *                       entries near its own (other cgroups' or free ones
- *                       among them) and four that cannot exist, and
- *                       counts the answers
+ *   promote_probe       N: every 8th swapin() asks bpf_swap_ext_promote()
+ *                       to move N entries near its own (other cgroups' or
+ *                       free ones among them) and four that cannot exist,
+ *                       and counts the answers
  *   probe_usage         N: place() reads the cgroup's zswap and tier pages
  *                       (bpf_swap_ext_cgroup_pages) and checks that there
  *                       are N tiers, each with slots (bpf_swap_ext_tier)
@@ -228,7 +228,7 @@ s32 BPF_PROG(sx_swapin, struct swap_ext_swapin_args *args)
 
 	if (s)
 		s->swapin++;
-	if (promote_probe && s)
+	if (promote_probe && s && s->swapin % 8 == 1)
 		promote_probes(s, args->entry);
 	if (promote_on_swapin) {
 		s32 fast = swap_ext_fastest_tier();

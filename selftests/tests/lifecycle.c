@@ -29,12 +29,29 @@
  *                       of B are refused with -EPERM, entries that cannot
  *                       exist are refused without a log line, A's own are
  *                       accepted, and both workloads verify.
+ * lifecycle_attach_dying: swapctl attach to a cgroup that is removed while
+ *                       the policy loads: the attach is refused (the
+ *                       cgroup is dying) or detached when the cgroup goes
+ *                       offline; either way no policy stays attached and
+ *                       no removed cgroup stays held (nr_dying_descendants
+ *                       back to 0), though swapctl's pinned links remain.
+ * lifecycle_tier_swapoff_limit: one tier that zswap writes back to
+ *                       (memory.zswap.max 4M), swapped off while the cgroup
+ *                       that owns its pages sits at memory.max: swapoff
+ *                       finishes, or fails with ENOMEM/EBUSY/EINTR as
+ *                       stock's does, within SWAPOFF_BOUND_S, and the
+ *                       workload verifies (the tier used to be retried
+ *                       forever).
+ * lifecycle_wb_store_bound: writeback() asks 256 entries for a cgroup over
+ *                       memory.zswap.max: inside a store (direct reclaim,
+ *                       a folio locked) at most 32 are written back a call.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/swap.h>
 
 #include "runner.h"
 #include "lib/st.h"
@@ -326,13 +343,13 @@ static enum st_status promote_run(void *arg)
 	ST_CHECK(!st_cg_create("lifecycle_promote_b", cg_b, sizeof(cg_b)));
 	ST_CHECK(!st_cg_write(cg_b, "memory.max", "%llu", LIMIT_MIB * MiB));
 	ST_CHECK(!st_cg_write(cg_b, "memory.high", "%llu", HIGH_MIB * MiB));
-	/* A's pages on the slow tier; each swap-in probes 8 neighbours */
+	/* A's pages on the slow tier; every 8th swap-in probes 8 neighbours */
 	ST_FAIL_IF(sx_attach(env->cg, "-s place_verdict=tier -s place_tier=-2 -s promote_probe=8"),
 		   "attach failed");
 	kmsg = vst_kmsg_open();
-	ST_FAIL_IF(vst_spawn(&b, cg_b, vst_argv(&av, "memverify", "-s 64 -p 3 -f random")),
+	ST_FAIL_IF(vst_spawn(&b, cg_b, vst_argv(&av, "memverify", "-s 48 -p 2 -f random")),
 		   "cannot start memverify in B");
-	ST_FAIL_IF(vst_spawn(&a, env->cg, vst_argv(&av, "memverify", "-s 64 -p 3 -f random")),
+	ST_FAIL_IF(vst_spawn(&a, env->cg, vst_argv(&av, "memverify", "-s 48 -p 2 -f random")),
 		   "cannot start memverify in A");
 	sa = vst_reap(&a);
 	sb = vst_reap(&b);
@@ -368,3 +385,204 @@ static struct st_test lifecycle_promote_foreign = {
 	.timeout = 600,
 };
 REGISTER_ST_TEST(lifecycle_promote_foreign);
+
+/* ---------------------------------------------------------------------
+ * lifecycle_attach_dying
+ */
+
+#define DYING_ROUNDS	12
+
+static enum st_status dying_setup(void **ctx)
+{
+	return sx_setup(ctx, "lifecycle_dying", VST_ZSWAP, 0, 0, 0);
+}
+
+static enum st_status dying_run(void *arg)
+{
+	struct vst_env *env = arg;
+	unsigned int round, attached = 0, refused = 0;
+	uint64_t dying = 0;
+	char out[4096];
+	int i;
+
+	ST_CHECK(!st_cg_write(env->cg, "cgroup.subtree_control", "+memory"));
+	for (round = 0; round < DYING_ROUNDS; round++) {
+		char cg[512];
+
+		snprintf(cg, sizeof(cg), "%s/c%u", env->cg, round);
+		ST_FAIL_IF(st_cmd(NULL, 0, "mkdir %s", cg), "mkdir %s failed", cg);
+		/* the attach loads the object first: rmdir lands before, in or after reg() */
+		st_cmd(out, sizeof(out),
+		       "%s attach %s %s >/dev/null 2>&1 & pid=$!; sleep 0.%u; rmdir %s; wait $pid; echo $?",
+		       sx_swapctl(), sx_obj("sx_test"), cg, (round * 7) % 10, cg);
+		if (atoi(out) == 0)
+			attached++;
+		else
+			refused++;
+	}
+	st_log("%u attaches succeeded (detached by the removal), %u refused", attached,
+	       refused);
+	ST_FAIL_IF(!sx_wait_none(), "a policy is still attached to a removed cgroup");
+	for (i = 0; i < 200; i++) {
+		ST_CHECK(!st_cg_key(env->cg, "cgroup.stat", "nr_dying_descendants", &dying));
+		if (!dying)
+			break;
+		usleep(100000);
+	}
+	ST_FAIL_IF(dying, "%llu removed cgroups still held 20 s later (pinned links: %s)",
+		   (unsigned long long)dying,
+		   st_cmd(out, sizeof(out), "ls %s 2>&1 | tr '\\n' ' '", SWAP_EXT_PIN_DIR) ?
+		   "?" : out);
+	return ST_PASS;
+}
+
+static struct st_test lifecycle_attach_dying = {
+	.name = "lifecycle_attach_dying",
+	.description = "attach races cgroup removal: refused or detached, no cgroup held",
+	.setup = dying_setup,
+	.run = dying_run,
+	.cleanup = vst_cleanup,
+	.timeout = 300,
+};
+REGISTER_ST_TEST(lifecycle_attach_dying);
+
+/* ---------------------------------------------------------------------
+ * lifecycle_tier_swapoff_limit
+ */
+
+#define SWAPOFF_BACKING_PAGES	1024	/* 4 MiB on the tier before swapoff */
+#define SWAPOFF_BOUND_S		90	/* longest a swapoff may take here */
+
+static enum st_status swapoff_limit_setup(void **ctx)
+{
+	enum st_status st = vst_setup(ctx, "lifecycle_tier_swapoff_limit", VST_ZSWAP, 1,
+				      LIMIT_MIB, HIGH_MIB);
+	struct vst_env *env;
+
+	if (st != ST_PASS)
+		return st;
+	env = *ctx;
+	/* zswap overflows to the tier: writeback runs as the tier goes */
+	if (st_cg_write(env->cg, "memory.zswap.max", "%llu", 4 * MiB)) {
+		vst_cleanup(env);
+		return ST_FAIL;
+	}
+	return ST_PASS;
+}
+
+static enum st_status swapoff_limit_run(void *arg)
+{
+	struct vst_env *env = arg;
+	struct vst_gauges g = {};
+	struct vst_argv av;
+	struct vst_proc p;
+	double t0, dt;
+	int ret, err = 0, status;
+
+	ST_FAIL_IF(vst_spawn(&p, env->cg, vst_argv(&av, "memverify", "-s 64 -p 4 -f mixed")),
+		   "cannot start memverify");
+	t0 = now();
+	while (vst_poll(&p, 100) && !vst_exited(&p) && now() - t0 < 120) {
+		vst_sample(env, &g);
+		if (g.backing[0] >= SWAPOFF_BACKING_PAGES)
+			break;
+	}
+	if (g.backing[0] < SWAPOFF_BACKING_PAGES) {
+		status = vst_reap(&p);
+		ST_FAIL_IF(1, "the tier backed only %llu pages (workload status %d)",
+			   (unsigned long long)g.backing[0], status);
+	}
+	/* the cgroup stays at memory.max: what moves off the tier is charged there */
+	st_log("swapoff %s with %llu pages backed, cgroup at memory.max", env->tier[0],
+	       (unsigned long long)g.backing[0]);
+	t0 = now();
+	ret = swapoff(env->tier[0]);
+	if (ret)
+		err = errno;
+	dt = now() - t0;
+	st_log("swapoff: %s in %.1f s", ret ? strerror(err) : "done", dt);
+	/*
+	 * Without its tier, 64 MiB cannot live in a 32 MiB cgroup: lift the
+	 * limits so the workload can finish and verify what it had out.
+	 */
+	ST_CHECK(!st_cg_write(env->cg, "memory.high", "max"));
+	ST_CHECK(!st_cg_write(env->cg, "memory.max", "max"));
+	ST_CHECK(!st_cg_write(env->cg, "memory.zswap.max", "max"));
+	status = vst_reap(&p);
+	ST_FAIL_IF(status, "memverify failed (%d): data lost", status);
+	ST_FAIL_IF(dt > SWAPOFF_BOUND_S, "swapoff took %.0f s (bound %d s)", dt,
+		   SWAPOFF_BOUND_S);
+	ST_FAIL_IF(ret && err != ENOMEM && err != EBUSY && err != EINTR,
+		   "swapoff failed with %s, not ENOMEM/EBUSY/EINTR", strerror(err));
+	return ST_PASS;
+}
+
+static struct st_test lifecycle_tier_swapoff_limit = {
+	.name = "lifecycle_tier_swapoff_limit",
+	.description = "swapoff of a tier zswap writes back to, owner at memory.max: bounded",
+	.setup = swapoff_limit_setup,
+	.run = swapoff_limit_run,
+	.cleanup = vst_cleanup,
+	.timeout = 600,
+};
+REGISTER_ST_TEST(lifecycle_tier_swapoff_limit);
+
+/* ---------------------------------------------------------------------
+ * lifecycle_wb_store_bound
+ */
+
+#define WB_STORE_MAX	32	/* SWAP_EXT_WB_STORE_MAX */
+
+static enum st_status wb_bound_setup(void **ctx)
+{
+	enum st_status st = sx_setup(ctx, "lifecycle_wb_store_bound", VST_ZSWAP, 1,
+				     LIMIT_MIB, HIGH_MIB);
+	struct vst_env *env;
+
+	if (st != ST_PASS)
+		return st;
+	env = *ctx;
+	if (st_cg_write(env->cg, "memory.zswap.max", "%llu", 4 * MiB)) {
+		vst_cleanup(env);
+		return ST_FAIL;
+	}
+	return ST_PASS;
+}
+
+static enum st_status wb_bound_run(void *arg)
+{
+	struct vst_env *env = arg;
+	uint64_t limit = 0, pool = 0, shrink = 0, wb0, wb1, wb, bound;
+	int status;
+
+	ST_FAIL_IF(sx_attach(env->cg, "-s wb_nr=256"), "attach failed");
+	wb0 = st_vmstat("zswpwb");
+	status = st_memverify(env->cg, WORK_MIB, 2, "compressible", "");
+	wb1 = st_vmstat("zswpwb");
+	ST_FAIL_IF(status, "memverify failed (%d): data lost", status);
+	sx_stats_log(env->cg);
+	ST_CHECK(!sx_stat(env->cg, "wb_limit", &limit));
+	ST_CHECK(!sx_stat(env->cg, "wb_pool", &pool));
+	ST_CHECK(!sx_stat(env->cg, "wb_shrink", &shrink));
+	ST_FAIL_IF(sx_detach(env->cg), "detach failed");
+	wb = wb1 - wb0;
+	bound = WB_STORE_MAX * limit + 256 * (pool + shrink);
+	st_log("%llu entries written back for %llu writeback() calls in stores (%.1f a call), %llu pool, %llu shrinker; bound %llu",
+	       (unsigned long long)wb, (unsigned long long)limit,
+	       limit ? (double)wb / limit : 0.0, (unsigned long long)pool,
+	       (unsigned long long)shrink, (unsigned long long)bound);
+	ST_FAIL_IF(!limit || !wb, "no writeback over memory.zswap.max to measure");
+	ST_FAIL_IF(wb > bound, "a store wrote back more than %d entries a call",
+		   WB_STORE_MAX);
+	return ST_PASS;
+}
+
+static struct st_test lifecycle_wb_store_bound = {
+	.name = "lifecycle_wb_store_bound",
+	.description = "writeback() asking 256 inside a store writes back at most 32",
+	.setup = wb_bound_setup,
+	.run = wb_bound_run,
+	.cleanup = vst_cleanup,
+	.timeout = 300,
+};
+REGISTER_ST_TEST(lifecycle_wb_store_bound);
