@@ -193,8 +193,13 @@ VMENV		= KERNEL=$(BZIMAGE) FLAVOR=$(FLAVOR) VM_INIT=$(VM_INIT)
 VM_CMD		:= $(value CMD)
 export VM_CMD
 
+# The suite's kernel poisons freed slab objects (slub_debug=P): a use
+# after free then faults at once, as KASAN would report it, instead of
+# reading stale memory quietly.
+CHECK_APPEND	:= slub_debug=P
+
 check: all
-	@$(VMENV) $(VM) selftests/run-in-vm.sh $(if $(filter 1,$(DEBUG)),-T 4) $(foreach t,$(T),-t $(t))
+	@$(VMENV) APPEND="$(CHECK_APPEND) $(APPEND)" $(VM) selftests/run-in-vm.sh $(if $(filter 1,$(DEBUG)),-T 4) $(foreach t,$(T),-t $(t))
 
 vm: all
 	@test -n "$$VM_CMD" || { echo "usage: make vm CMD='command'" >&2; exit 2; }

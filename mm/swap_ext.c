@@ -1242,9 +1242,9 @@ static int swap_ext_entry_governed(swp_entry_t entry, unsigned short *idp)
  * the next reclaim).  Only entries of the cgroups the calling policy is
  * in effect for may move: one tenant's policy cannot move, nor charge I/O
  * to, another's pages.  Returns 0 when the move is queued, -EINVAL for a
- * bad tier, -ENOENT for an entry that is not a live virtual entry, -EPERM
- * for another cgroup's, -EBUSY when too many moves are pending.  Nothing
- * is logged.
+ * @tier that is not a tier now, -ENOENT for an entry that is not a live
+ * virtual entry on a tier, -EPERM for another cgroup's, -EBUSY when too
+ * many moves are pending.  Nothing is logged.
  */
 __bpf_kfunc s32 bpf_swap_ext_promote(u64 entry, s32 tier)
 {
@@ -1252,7 +1252,7 @@ __bpf_kfunc s32 bpf_swap_ext_promote(u64 entry, s32 tier)
 	unsigned short id;
 	int err;
 
-	if (tier != -1 && !swap_ext_tier_valid(tier))
+	if (tier != -1 && !vswap_is_tier(tier))
 		return -EINVAL;
 	err = swap_ext_entry_governed(e, &id);
 	if (err)

@@ -308,6 +308,25 @@ static int vswap_tier_prepare(struct swap_info_struct *si)
  * with room, its slot pointing back at @entry.  Sleeps; returns a zero
  * entry when no tier can take it.
  */
+/*
+ * Is swap type @type a tier now: swapon'd and writable, neither the virtual
+ * device nor a swap file over a network filesystem (SWP_FS_OPS, whose I/O
+ * path would take the virtual device's file)?  Any value, no log line.
+ */
+bool vswap_is_tier(int type)
+{
+	struct swap_info_struct *si;
+	unsigned long flags;
+
+	if (type < 0 || type >= MAX_SWAPFILES)
+		return false;
+	si = swp_swap_info(swp_entry(type, 0));
+	if (!si)
+		return false;
+	flags = READ_ONCE(si->flags);
+	return (flags & SWP_WRITEOK) && !(flags & (SWP_VIRTUAL | SWP_FS_OPS));
+}
+
 /* A tier slot on tier @type for @entry, with its reverse map; {0} if none */
 static swp_entry_t vswap_tier_alloc_on(swp_entry_t entry, int type)
 {
@@ -316,6 +335,8 @@ static swp_entry_t vswap_tier_alloc_on(swp_entry_t entry, int type)
 	swp_entry_t phys = {};
 	u32 *slot;
 
+	if (!vswap_is_tier(type))
+		return phys;
 	/* holds off swapoff, which frees the rmap, until we are done */
 	si = get_swap_device(swp_entry(type, 1));
 	if (!si)
@@ -532,8 +553,12 @@ static void vswap_move_workfn(struct work_struct *work)
 {
 	struct vswap_move_req *req = container_of(work, struct vswap_move_req,
 						  work);
+	bool on_tier;
 
-	vswap_move(req->entry, (swp_entry_t){}, req->tier, req->memcg_id);
+	/* freed, or charged to another cgroup, since it was queued: no I/O */
+	if (!req->memcg_id ||
+	    vswap_entry_memcg_id(req->entry, &on_tier) == req->memcg_id)
+		vswap_move(req->entry, (swp_entry_t){}, req->tier, req->memcg_id);
 	kfree(req);
 	atomic_dec(&vswap_moves_pending);
 }
@@ -541,8 +566,8 @@ static void vswap_move_workfn(struct work_struct *work)
 /*
  * swap_ext: the id of the memory cgroup virtual @entry is charged to, or
  * 0 when @entry is not a live virtual entry (any value a policy passes:
- * another type, out of range, free, in an unpopulated cluster).  Any
- * context, no log line.  The cluster lock keeps the cluster populated,
+ * another type, out of range, free, in an unpopulated cluster).  Process
+ * or softirq-free atomic context (it takes a cluster lock), no log line.  The cluster lock keeps the cluster populated,
  * and with it the slot's swap_cgroup page, while we look.
  */
 unsigned short vswap_entry_memcg_id(swp_entry_t entry, bool *on_tier)

@@ -71,6 +71,7 @@ int vswap_tier_info(unsigned int idx, struct swap_ext_tier *t);
 long vswap_memcg_pages(struct mem_cgroup *memcg, unsigned int backend);
 int vswap_queue_move(swp_entry_t entry, int tier, unsigned short memcg_id);
 unsigned short vswap_entry_memcg_id(swp_entry_t entry, bool *on_tier);
+bool vswap_is_tier(int type);
 
 /* Release whatever backs virtual @entry..@entry + @nr - 1; may not sleep */
 static inline void vswap_release(swp_entry_t entry, int nr)
