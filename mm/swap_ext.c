@@ -96,8 +96,8 @@ struct swap_ext_policy {
 	bool exited;				/* exit() called: mutex */
 	atomic_t exit_claimed;			/* exit_info written once */
 	struct swap_ext_exit_info exit_info;	/* why it stopped */
-	struct work_struct eject_work;		/* detach after an error; the
-						 * last unreg() cancels it */
+	/* detach after an error; the last unreg() cancels it */
+	struct work_struct eject_work;
 	/* writeback() nothing in a row: cgroup id << 8 | count, per hash */
 	atomic64_t wb_idle[1 << SWAP_EXT_WB_IDLE_BITS];
 	struct swap_ext_stats __percpu *stats;	/* counters */

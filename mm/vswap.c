@@ -348,6 +348,7 @@ static swp_entry_t vswap_tier_alloc_on(swp_entry_t entry, int type)
 	 * increment before the SWP_WRITEOK test under si->lock.
 	 */
 	atomic_long_inc(&tier->nr_backing);
+	/* pairs with swapoff clearing SWP_WRITEOK before reading nr_backing */
 	smp_mb__after_atomic();
 	if (!(READ_ONCE(si->flags) & SWP_WRITEOK) || vswap_tier_prepare(si) ||
 	    swap_alloc_slots(si, 1, 1, &phys) != 1)
@@ -566,9 +567,10 @@ static void vswap_move_workfn(struct work_struct *work)
 /*
  * swap_ext: the id of the memory cgroup virtual @entry is charged to, or
  * 0 when @entry is not a live virtual entry (any value a policy passes:
- * another type, out of range, free, in an unpopulated cluster).  Process
- * or softirq-free atomic context (it takes a cluster lock), no log line.  The cluster lock keeps the cluster populated,
- * and with it the slot's swap_cgroup page, while we look.
+ * another type, out of range, free, in an unpopulated cluster).  No log
+ * line.  It takes the slot's cluster lock, which keeps the cluster
+ * populated, and with it the slot's swap_cgroup page, while we look: not
+ * to be called with a swap cluster lock held.
  */
 unsigned short vswap_entry_memcg_id(swp_entry_t entry, bool *on_tier)
 {

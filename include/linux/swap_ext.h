@@ -71,9 +71,11 @@ struct swap_ext_wb_args {
 	u64 pool_limit;		/* its memory.zswap.max, or U64_MAX */
 	u32 reason;		/* SWAP_EXT_WB_* */
 	u32 max_batch;		/* most entries one call may write back */
-	u32 nr;			/* out: entries to write back, <= max_batch;
-				 * for SWAP_EXT_WB_LIMIT (inside a store, in
-				 * reclaim) at most 32 are written back now */
+	/*
+	 * out: entries to write back, <= max_batch; for SWAP_EXT_WB_LIMIT
+	 * (inside a store, in reclaim) at most 32 are written back now
+	 */
+	u32 nr;
 	s32 tier;		/* out: tier to write to, -1: by priority */
 	u64 min_age_ns;		/* out: only entries older than this */
 };

@@ -4,8 +4,9 @@
  * ejection and unregistration, vswap's enable and disable - run while
  * pages swap, and where the window is too narrow to hit by chance, widened
  * with a debugfs delay knob (the *_delay_ms files of
- * /sys/kernel/debug/swap_ext, 0 by default).  Every workload verifies every byte it reads back; a crash, a
- * KASAN report or a lockdep splat fails the run.
+ * /sys/kernel/debug/swap_ext, 0 by default).  Every workload verifies
+ * every byte it reads back; a crash, a KASAN report or a lockdep splat
+ * fails the run.
  *
  * lifecycle_eject_unreg: a policy whose place() returns an invalid verdict
  *                       every N calls is attached; the moment it is seen
