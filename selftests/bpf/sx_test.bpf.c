@@ -16,6 +16,7 @@
  *   promote_on_swapin   1: swapin() moves the entry to the fastest tier
  *   wb_nr               writeback(): entries per call (0: built-in)
  *   wb_nothing          1: writeback() asks for no entry at all
+ *   wb_spare_cgroup     writeback() asks for no entry for this cgroup id
  *   wb_tier             its tier (-1 fastest, -2 slowest, -3 built-in)
  *   wb_min_age_ms       its minimum age
  *   error_at            place() calls bpf_swap_ext_error() on call N
@@ -43,6 +44,7 @@ const volatile u32 swapin_verdict = SWAP_EXT_DEFAULT;
 const volatile u32 promote_on_swapin;
 const volatile u32 wb_nr;
 const volatile u32 wb_nothing;
+const volatile u64 wb_spare_cgroup;
 const volatile s32 wb_tier = -3;
 const volatile u32 wb_min_age_ms;
 const volatile u32 error_at;
@@ -70,6 +72,7 @@ struct sx_test_stats {
 	u64 wb_limit;		/* ... for memory.zswap.max */
 	u64 wb_pool;		/* ... for the global pool limit */
 	u64 wb_shrink;		/* ... from the shrinker */
+	u64 wb_spared;		/* ... answered nothing for wb_spare_cgroup */
 	u64 swapin;		/* swapin() calls */
 	u64 promoted;		/* bpf_swap_ext_promote() accepted */
 	u64 promote_failed;	/* ... refused */
@@ -164,6 +167,11 @@ s32 BPF_PROG(sx_writeback, struct swap_ext_wb_args *args)
 	}
 	if (wb_nr)
 		args->nr = wb_nr;
+	if (wb_spare_cgroup && args->cgroup_id == wb_spare_cgroup) {
+		args->nr = 0;
+		if (s)
+			s->wb_spared++;
+	}
 	if (wb_nothing)
 		args->nr = 0;
 	if (wb_tier != -3)

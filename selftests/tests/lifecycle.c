@@ -46,6 +46,11 @@
  * lifecycle_wb_store_bound: writeback() asks 256 entries for a cgroup over
  *                       memory.zswap.max: inside a store (direct reclaim,
  *                       a folio locked) at most 32 are written back a call.
+ * lifecycle_wb_starve_per_cgroup: one policy on the parent of A and B, both
+ *                       over memory.zswap.max; writeback() spares A (nr 0)
+ *                       and serves B: every fourth nothing in a row for A
+ *                       is still overruled (wb_forced), whatever B gets in
+ *                       between.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -587,3 +592,84 @@ static struct st_test lifecycle_wb_store_bound = {
 	.timeout = 300,
 };
 REGISTER_ST_TEST(lifecycle_wb_store_bound);
+
+/* ---------------------------------------------------------------------
+ * lifecycle_wb_starve_per_cgroup
+ */
+
+static enum st_status starve_setup(void **ctx)
+{
+	return sx_setup(ctx, "lifecycle_starve", VST_ZSWAP, 1, 0, 0);
+}
+
+/* memverify in @parent/@name, over memory.zswap.max 4M */
+static int starve_child(const char *parent, const char *name, char *cg, size_t len,
+			struct vst_proc *p)
+{
+	struct vst_argv av;
+
+	snprintf(cg, len, "%s/%s", parent, name);
+	if (st_cmd(NULL, 0, "mkdir -p %s", cg) ||
+	    st_cg_write(cg, "memory.max", "%llu", LIMIT_MIB * MiB) ||
+	    st_cg_write(cg, "memory.high", "%llu", HIGH_MIB * MiB) ||
+	    st_cg_write(cg, "memory.zswap.max", "%llu", 4 * MiB))
+		return -1;
+	return vst_spawn(p, cg, vst_argv(&av, "memverify", "-s 64 -p 2 -f compressible"));
+}
+
+static enum st_status starve_run(void *arg)
+{
+	struct vst_env *env = arg;
+	char cg_a[512], cg_b[512], knobs[128];
+	uint64_t wb_a = 0, wb_b = 0, spared = 0, forced;
+	struct vst_proc a, b;
+	char buf[4096];
+	const char *p;
+	int sa, sb;
+
+	ST_CHECK(!st_cg_write(env->cg, "cgroup.subtree_control", "+memory"));
+	snprintf(cg_a, sizeof(cg_a), "%s/a", env->cg);
+	ST_CHECK(!st_cmd(NULL, 0, "mkdir -p %s", cg_a));
+	/* one policy for both: it spares A, writes back for B */
+	snprintf(knobs, sizeof(knobs), "-s wb_spare_cgroup=%llu",
+		 (unsigned long long)sx_cg_id(cg_a));
+	ST_FAIL_IF(sx_attach(env->cg, knobs), "attach failed");
+	ST_FAIL_IF(starve_child(env->cg, "a", cg_a, sizeof(cg_a), &a), "cannot start A");
+	ST_FAIL_IF(starve_child(env->cg, "b", cg_b, sizeof(cg_b), &b), "cannot start B");
+	sa = vst_reap(&a);
+	sb = vst_reap(&b);
+	sx_stats_log(env->cg);
+	ST_FAIL_IF(sa || sb, "memverify failed (A %d, B %d): data lost", sa, sb);
+	ST_CHECK(!st_cg_key(cg_a, "memory.stat", "zswpwb", &wb_a));
+	ST_CHECK(!st_cg_key(cg_b, "memory.stat", "zswpwb", &wb_b));
+	ST_CHECK(!sx_stat(env->cg, "wb_spared", &spared));
+	sx_read("policies", buf, sizeof(buf));
+	p = strstr(buf, " wb_forced=");
+	ST_FAIL_IF(!p, "no wb_forced in policies: %s", buf);
+	forced = strtoull(p + strlen(" wb_forced="), NULL, 10);
+	st_log("A spared by the policy in %llu calls, overruled %llu times; written back: A %llu, B %llu",
+	       (unsigned long long)spared, (unsigned long long)forced,
+	       (unsigned long long)wb_a, (unsigned long long)wb_b);
+	ST_FAIL_IF(sx_detach(env->cg), "detach failed");
+	ST_FAIL_IF(!wb_b || spared < 8, "B written back %llu, A spared %llu times: nothing to compare",
+		   (unsigned long long)wb_b, (unsigned long long)spared);
+	/*
+	 * Every fourth nothing in a row for A is overruled with the built-in
+	 * batch, whatever B gets in between: about spared / 4.  Counted per
+	 * policy, B's answers reset A's count and A is hardly ever overruled.
+	 */
+	ST_FAIL_IF(forced < spared / 8,
+		   "A, spared %llu times over its zswap limit, was overruled only %llu times",
+		   (unsigned long long)spared, (unsigned long long)forced);
+	return ST_PASS;
+}
+
+static struct st_test lifecycle_wb_starve_per_cgroup = {
+	.name = "lifecycle_wb_starve_per_cgroup",
+	.description = "a policy that writes back nothing for one cgroup is overruled per cgroup",
+	.setup = starve_setup,
+	.run = starve_run,
+	.cleanup = vst_cleanup,
+	.timeout = 300,
+};
+REGISTER_ST_TEST(lifecycle_wb_starve_per_cgroup);
