@@ -655,8 +655,10 @@ static enum st_status starve_run(void *arg)
 		   (unsigned long long)wb_b, (unsigned long long)spared);
 	/*
 	 * Every fourth nothing in a row for A is overruled with the built-in
-	 * batch, whatever B gets in between: about spared / 4.  Counted per
-	 * policy, B's answers reset A's count and A is hardly ever overruled.
+	 * batch, whatever B gets in between: about spared / 4.  (Here A's
+	 * calls come in runs, so a count per policy came close: 5844 against
+	 * 6607.  This checks that the guard holds for a spared cgroup beside
+	 * a served one; without the guard it is 0.)
 	 */
 	ST_FAIL_IF(forced < spared / 8,
 		   "A, spared %llu times over its zswap limit, was overruled only %llu times",
