@@ -61,6 +61,16 @@ pristine() {
 	tarball_id >"$src/.pristine-id"
 }
 
+# kbuild rebuilds by mtime.  On a machine whose clock can step back (this
+# one's does), a file changed now can look older than the object built from
+# its previous content, which is then silently kept: drop the objects of a
+# changed .c in every build directory, so it is rebuilt whatever the clock.
+forget_objects() {
+	case $1 in
+	*.c) rm -f "$top"/build/obj/*/"${1%.c}.o" ;;
+	esac
+}
+
 # Copy $1 (relative to the project) to the same path in the tree when the
 # content differs; record it in the new manifest.
 sync_file() {
@@ -69,6 +79,7 @@ sync_file() {
 	if ! cmp -s "$top/$f" "$tree/$f"; then
 		mkdir -p "$(dirname "$tree/$f")"
 		cp "$top/$f" "$tree/$f"
+		forget_objects "$f"
 		echo "  OVERLAY $f"
 	fi
 	echo "$f" >>"$state/files.new"
@@ -130,6 +141,8 @@ overlay() {
 			[ -f "$tree/$f" ] || continue
 			if [ "$(sha1sum <"$tree/$f" | cut -c1-40)" = "$sum" ]; then
 				touch -d "@$t" "$tree/$f"
+			else
+				forget_objects "$f"
 			fi
 		done <"$stamps"
 	fi

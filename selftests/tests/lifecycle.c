@@ -459,21 +459,31 @@ REGISTER_ST_TEST(lifecycle_attach_dying);
 #define SWAPOFF_BACKING_PAGES	1024	/* 4 MiB on the tier before swapoff */
 #define SWAPOFF_BOUND_S		90	/* longest a swapoff may take here */
 
-static enum st_status swapoff_limit_setup(void **ctx)
+/*
+ * One tier, zswap on, the cgroup at 32 MiB with memory.zswap.max 4 MiB, so
+ * that zswap writes back to the tier; @policy: skip without swap_ext.
+ */
+static enum st_status zswap_max_setup(void **ctx, const char *name, bool policy)
 {
-	enum st_status st = vst_setup(ctx, "lifecycle_tier_swapoff_limit", VST_ZSWAP, 1,
-				      LIMIT_MIB, HIGH_MIB);
+	enum st_status st = policy ?
+		sx_setup(ctx, name, VST_ZSWAP, 1, LIMIT_MIB, HIGH_MIB) :
+		vst_setup(ctx, name, VST_ZSWAP, 1, LIMIT_MIB, HIGH_MIB);
 	struct vst_env *env;
 
 	if (st != ST_PASS)
 		return st;
 	env = *ctx;
-	/* zswap overflows to the tier: writeback runs as the tier goes */
 	if (st_cg_write(env->cg, "memory.zswap.max", "%llu", 4 * MiB)) {
 		vst_cleanup(env);
 		return ST_FAIL;
 	}
 	return ST_PASS;
+}
+
+static enum st_status swapoff_limit_setup(void **ctx)
+{
+	/* writeback runs into the tier as it goes */
+	return zswap_max_setup(ctx, "lifecycle_tier_swapoff_limit", false);
 }
 
 static enum st_status swapoff_limit_run(void *arg)
@@ -541,18 +551,7 @@ REGISTER_ST_TEST(lifecycle_tier_swapoff_limit);
 
 static enum st_status wb_bound_setup(void **ctx)
 {
-	enum st_status st = sx_setup(ctx, "lifecycle_wb_store_bound", VST_ZSWAP, 1,
-				     LIMIT_MIB, HIGH_MIB);
-	struct vst_env *env;
-
-	if (st != ST_PASS)
-		return st;
-	env = *ctx;
-	if (st_cg_write(env->cg, "memory.zswap.max", "%llu", 4 * MiB)) {
-		vst_cleanup(env);
-		return ST_FAIL;
-	}
-	return ST_PASS;
+	return zswap_max_setup(ctx, "lifecycle_wb_store_bound", true);
 }
 
 static enum st_status wb_bound_run(void *arg)
