@@ -112,7 +112,13 @@ tree: $(if $(filter 1,$(STOCK)),stocktree,ourtree)
 kernel: tree
 	@$(if $(filter 1,$(STOCK)),ALLOW_UNKNOWN=1) scripts/kconfig.sh $(KSRC) $(KOBJ) $(KCONFIGS)
 	@echo "kernel: building $(FLAVOR)"
-	@+$(KMAKE) bzImage
+	@+$(KMAKE) vmlinux
+	@# piggy.S .incbin's the compressed vmlinux, which no dependency list
+	@# names: ccache returns the piggy.o of any earlier build whose sizes
+	@# were the same, and the bzImage boots that older kernel.  Assemble
+	@# it without ccache, always.
+	@rm -f $(KOBJ)/arch/x86/boot/compressed/piggy.o
+	@+CCACHE_DISABLE=1 $(KMAKE) bzImage
 	@echo "kernel: $(BZIMAGE)"
 
 # The tools and BTF come from our kernel even when the VM boots stock.
