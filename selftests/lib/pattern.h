@@ -25,6 +25,7 @@ enum pat_fill {
 	PAT_MIXED,		/* by page: random, compressible, zero, same */
 	PAT_POOR,		/* 5/8 random, then compressible: ~3 KiB with lzo */
 	PAT_VARIED,		/* by page: compressible, poor, random */
+	PAT_SPARSE,		/* one random byte in 256: ~20x with lzo */
 };
 
 /* The fill named @name on a command line ("random", ...), or -1 */
@@ -38,6 +39,7 @@ static inline int pat_fill_by_name(const char *name)
 		[PAT_MIXED] = "mixed",
 		[PAT_POOR] = "poor",
 		[PAT_VARIED] = "varied",
+		[PAT_SPARSE] = "sparse",
 	};
 	unsigned int i;
 
@@ -105,6 +107,8 @@ static inline void pat_fill_page(void *buf, size_t page, uint64_t addr,
 		if (fill == PAT_COMPRESSIBLE ||
 		    (fill == PAT_POOR && i >= page / 8 * 5 / 8))
 			w[i] = s & 0xff;
+		else if (fill == PAT_SPARSE)
+			w[i] = i % 32 ? 0 : s & 0xff;
 		else
 			w[i] = s;
 	}

@@ -224,6 +224,92 @@ static struct st_test vswap_zswap_nodisk = {
 REGISTER_ST_TEST(vswap_zswap_nodisk);
 
 /* ---------------------------------------------------------------------
+ * vswap_zswap_nodisk_fit
+ *
+ * zswap with no swap device holds whatever fits in its pool.  Each case
+ * writes and verifies its memory twice and then has a forked child read
+ * it all again: the child's read faults load from zswap into the swap
+ * cache (zswap drops its copy), so reclaim must store every folio again
+ * before it can free it, while the parent's page tables still point at
+ * the entries.  The memory is 2x to 8x memory.max; compressed, it fits
+ * with room to spare (the pool is charged to the cgroup), so an OOM kill
+ * is a failure.  mixed has a quarter of incompressible pages, which have
+ * nowhere to go and stay in memory (vswap_keep); the rest still goes to
+ * zswap.
+ */
+
+struct fit_case {
+	unsigned int max_mib, mib;
+	const char *fill;
+	const char *flags;	/* more memverify options */
+	bool keeps;		/* incompressible pages: vswap_keep counts */
+};
+
+static const struct fit_case fit_cases[] = {
+	{ 32, 128, "sparse", "", false },	/* ~24:1, 4x */
+	{ 16, 128, "sparse", "-r", false },	/* 8x, random order */
+	{ 48,  96, "compressible", "", false },	/* ~3:1, 2x */
+	{ 32,  64, "mixed", "", true },		/* a quarter random */
+};
+
+static enum st_status zswap_fit_setup(void **ctx)
+{
+	return vst_setup(ctx, "vswap_zswap_nodisk_fit", VST_ZSWAP, 0, 0, 0);
+}
+
+static enum st_status zswap_fit_run(void *arg)
+{
+	struct vst_env *env = arg;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(fit_cases) / sizeof(fit_cases[0]); i++) {
+		const struct fit_case *c = &fit_cases[i];
+		uint64_t oom0 = 0, oom1 = 0, out_min;
+		struct vst_result r;
+		struct vst_argv av;
+
+		ST_FAIL_IF(st_cg_write(env->cg, "memory.max", "%uM", c->max_mib),
+			   "cannot set memory.max");
+		ST_FAIL_IF(st_cg_key(env->cg, "memory.events", "oom_kill", &oom0),
+			   "cannot read memory.events");
+		st_log("case %u: %u MiB of %s %s in memory.max %u MiB, then a forked reader",
+		       i, c->mib, c->fill, c->flags, c->max_mib);
+		vst_run_measured(env, vst_argv(&av, "memverify", "-s %u -p 2 -f %s -F %s",
+					       c->mib, c->fill, c->flags), &r, NULL);
+		ST_FAIL_IF(st_cg_key(env->cg, "memory.events", "oom_kill", &oom1),
+			   "cannot read memory.events");
+
+		ST_FAIL_IF(oom1 != oom0, "case %u (%s, %u in %u MiB): OOM-killed with no tier",
+			   i, c->fill, c->mib, c->max_mib);
+		ST_FAIL_IF(r.status != 0, "case %u: memverify failed (%d): data lost or corrupted",
+			   i, r.status);
+		/* what did not fit in memory.max went to zswap, at least once */
+		out_min = (c->mib - c->max_mib) * MiB / VST_PAGE / (c->keeps ? 2 : 1);
+		ST_FAIL_IF(r.d.v[VST_ZSWPOUT] < out_min, "case %u: zswpout %lu, want >= %lu",
+			   i, r.d.v[VST_ZSWPOUT], out_min);
+		ST_FAIL_IF(r.d.v[VST_ZSWPWB] || r.d.v[VST_PSWPOUT] || r.d.v[VST_TIER_ALLOC],
+			   "case %u: zswpwb %lu pswpout %lu tier_alloc %lu with no tier",
+			   i, r.d.v[VST_ZSWPWB], r.d.v[VST_PSWPOUT], r.d.v[VST_TIER_ALLOC]);
+		ST_FAIL_IF(c->keeps && !r.d.v[VST_KEEP],
+			   "case %u: incompressible pages but vswap_keep stayed 0", i);
+		ST_FAIL_IF(r.leftover > VST_LINGER_PAGES,
+			   "case %u: %lu pages still held after the workload exited",
+			   i, r.leftover);
+	}
+	return ST_PASS;
+}
+
+static struct st_test vswap_zswap_nodisk_fit = {
+	.name = "vswap_zswap_nodisk_fit",
+	.description = "zswap with no swap device holds what fits, forked readers included",
+	.setup = zswap_fit_setup,
+	.run = zswap_fit_run,
+	.cleanup = vst_cleanup,
+	.timeout = 900,
+};
+REGISTER_ST_TEST(vswap_zswap_nodisk_fit);
+
+/* ---------------------------------------------------------------------
  * vswap_zero
  */
 

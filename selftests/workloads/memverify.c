@@ -19,6 +19,12 @@
  * Every read of a page is timed, its fault included: read_p50_us,
  * read_p99_us and read_max_us are the percentiles over all of them.
  *
+ * -F forks a child after the last pass that reads and checks every page
+ * once more: its read faults share the parent's swap entries, so the
+ * swapped-in folios stay in the swap cache, mapped twice, and must be
+ * stored again before reclaim can free them.  The child's pages count in
+ * bytes_verified and bad_pages.
+ *
  * The last line is machine-readable:
  *   memverify: pages=N passes=P bytes_verified=B bad_pages=K write_s=..
  *              verify_s=.. read_p50_us=.. read_p99_us=.. read_max_us=..
@@ -32,6 +38,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 
 #include "lib/pattern.h"
 
@@ -64,15 +71,16 @@ static unsigned long long number(const char *s, unsigned long long max)
 static void usage(const char *prog)
 {
 	fprintf(stderr,
-		"usage: %s -s MIB [-p PASSES] [-R ROUNDS] [-f FILL] [-r] [-S] [-P]\n"
+		"usage: %s -s MIB [-p PASSES] [-R ROUNDS] [-f FILL] [-r] [-S] [-P] [-F]\n"
 		"  -s MIB     memory to use\n"
 		"  -p PASSES  generations to write and verify (default 2)\n"
 		"  -R ROUNDS  times every page is read back per pass (default 1)\n"
 		"  -f FILL    random|compressible|zero|same|mixed|poor|varied\n"
-		"             (default random)\n"
+		"             |sparse (default random)\n"
 		"  -r         visit pages in a random order (default sequential)\n"
 		"  -S         shared memory (shmem) instead of private anonymous\n"
 		"  -P         MADV_PAGEOUT the region after each write pass\n"
+		"  -F         then fork a child that reads every page once more\n"
 		"  -X         self-test: corrupt one byte after writing; must fail\n",
 		prog);
 }
@@ -139,13 +147,54 @@ static void report(const unsigned char *page, const unsigned char *want,
 		fprintf(stderr, "; no header\n");
 }
 
+/*
+ * -F: a child reads every page of generation @gen once; the parent waits.
+ * The number of bad pages the child saw (capped at 250), or -1.
+ */
+static int child_verify(unsigned char *mem, unsigned char *want, size_t npages,
+			size_t psize, unsigned int gen, enum pat_fill fill)
+{
+	size_t i, bad = 0;
+	int status;
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		fprintf(stderr, "memverify: fork: %s\n", strerror(errno));
+		return -1;
+	}
+	if (!pid) {
+		for (i = 0; i < npages; i++) {
+			unsigned char *p = mem + i * psize;
+
+			pat_fill_page(want, psize, (uintptr_t)p, gen, fill);
+			if (memcmp(p, want, psize)) {
+				if (bad < MAX_REPORTS)
+					report(p, want, psize, (uintptr_t)p, gen);
+				bad++;
+			}
+		}
+		_exit(bad > 250 ? 250 : bad);
+	}
+	if (waitpid(pid, &status, 0) < 0) {
+		fprintf(stderr, "memverify: waitpid: %s\n", strerror(errno));
+		return -1;
+	}
+	if (!WIFEXITED(status)) {
+		fprintf(stderr, "memverify: the reading child died (status %#x)\n", status);
+		return -1;
+	}
+	return WEXITSTATUS(status);
+}
+
 int main(int argc, char **argv)
 {
 	size_t psize = sysconf(_SC_PAGESIZE), npages, i, bad = 0;
 	double t0, write_s = 0, verify_s = 0;
 	enum pat_fill fill = PAT_RANDOM;
 	bool random_order = false, shared = false, pageout = false;
-	bool corrupt = false;
+	bool corrupt = false, forked = false;
 	unsigned long long mib = 0, bytes = 0;
 	unsigned char *mem, *want;
 	unsigned int passes = 2, rounds = 1, gen, round;
@@ -153,7 +202,7 @@ int main(int argc, char **argv)
 	uint32_t *lat;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "s:p:R:f:rSPXh")) != -1) {
+	while ((opt = getopt(argc, argv, "s:p:R:f:rSPFXh")) != -1) {
 		switch (opt) {
 		case 's':
 			mib = number(optarg, 1ULL << 30);
@@ -179,6 +228,9 @@ int main(int argc, char **argv)
 			break;
 		case 'P':
 			pageout = true;
+			break;
+		case 'F':
+			forked = true;
 			break;
 		case 'X':
 			corrupt = true;
@@ -248,6 +300,15 @@ int main(int argc, char **argv)
 			}
 			verify_s += now() - t0;
 		}
+	}
+
+	if (forked) {
+		int cbad = child_verify(mem, want, npages, psize, passes, fill);
+
+		if (cbad < 0)
+			return 2;
+		bad += cbad;
+		bytes += npages * psize;
 	}
 
 	qsort(lat, nlat, sizeof(*lat), cmp_u32);
