@@ -31,6 +31,11 @@
  * overruled after SWAP_EXT_WB_FORCE answers, and no op is called from
  * inside another on the same CPU.
  *
+ * A policy can also be legal and still stall its cgroups: ops that spin,
+ * writeback() answers that send zswap to a full tier again and again,
+ * moves that never drain.  A watchdog, after sched_ext's, ejects it with
+ * SWAP_EXT_EXIT_STALL (see "The watchdog" below).
+ *
  * Who may attach: CAP_SYS_ADMIN, to any cgroup (a struct_ops map needs
  * CAP_BPF already).  Delegation of a cgroup subtree does not delegate
  * policies: a policy chooses where pages go on devices the whole machine
@@ -77,6 +82,17 @@
 /* Per-policy table of writeback() idle counts, by cgroup id hash */
 #define SWAP_EXT_WB_IDLE_BITS	6
 
+/* The watchdog's knobs: /sys/kernel/mm/swap_ext/watchdog_* */
+#define SWAP_EXT_WATCHDOG_MS		5000	/* watchdog_timeout_ms */
+#define SWAP_EXT_OP_BUDGET_US		10000	/* watchdog_op_budget_us */
+#define SWAP_EXT_CPU_BUDGET_PCT		50	/* watchdog_cpu_budget_pct */
+/* Op calls over the per-call budget in one period before an ejection */
+#define SWAP_EXT_SLOW_STRIKES		3
+/* Periods in a row over the CPU budget before an ejection */
+#define SWAP_EXT_CPU_STRIKES		2
+/* writeback() answers in a row that wrote nothing, at the least */
+#define SWAP_EXT_WB_FUTILE		16
+
 /* Per-CPU counters of a policy */
 struct swap_ext_stats {
 	u64 calls[SWAP_EXT_NR_OPS];		/* op calls */
@@ -84,6 +100,8 @@ struct swap_ext_stats {
 	u64 wb_pages;				/* entries writeback() asked for */
 	u64 wb_forced;				/* writeback() answers overruled */
 	u64 nested;				/* calls skipped: op running */
+	u64 op_ns;				/* time in non-sleepable ops */
+	u64 slow;				/* calls over the per-call budget */
 };
 
 /* A loaded policy: one per struct_ops map with a link */
@@ -101,6 +119,14 @@ struct swap_ext_policy {
 	/* writeback() nothing in a row: cgroup id << 8 | count, per hash */
 	atomic64_t wb_idle[1 << SWAP_EXT_WB_IDLE_BITS];
 	struct swap_ext_stats __percpu *stats;	/* counters */
+	/* the watchdog's view; see "The watchdog" */
+	atomic_t slow_calls;			/* over op budget this period */
+	atomic_long_t wb_futile;		/* writebacks in a row: nothing */
+	unsigned long wb_futile_since;		/* jiffies of the first of them */
+	atomic_long_t moves;			/* moves queued: promote() */
+	long moves_seen;			/* ... at the last check: watchdog */
+	u64 op_ns_seen;				/* op_ns at the last check: watchdog */
+	int cpu_strikes;			/* periods over budget: watchdog */
 };
 
 /* A policy attached to a memory cgroup by a link */
@@ -125,6 +151,16 @@ static struct task_struct *swap_ext_sleepable_task;
 /* The last policy that stopped, for sysfs: swap_ext_mutex */
 static char swap_ext_last_name[SWAP_EXT_NAME_LEN];
 static struct swap_ext_exit_info swap_ext_last_exit;
+/* When this CPU's running op started (local_clock()): swap_ext_running */
+static DEFINE_PER_CPU(u64, swap_ext_op_start);
+
+/* The watchdog's knobs (sysfs, READ_ONCE); a timeout of 0 turns it off */
+static u32 swap_ext_watchdog_ms = SWAP_EXT_WATCHDOG_MS;
+static u32 swap_ext_op_budget_us = SWAP_EXT_OP_BUDGET_US;
+static u32 swap_ext_cpu_budget_pct = SWAP_EXT_CPU_BUDGET_PCT;
+static void swap_ext_watchdog_arm(void);
+static void swap_ext_stats_sum(struct swap_ext_policy *p,
+			       struct swap_ext_stats *sum);
 
 /*
  * Test-only (debugfs, 0 by default): milliseconds an ejection spends between
@@ -354,25 +390,46 @@ static void swap_ext_eject_workfn(struct work_struct *work)
 }
 
 /*
- * An op of @p returned @value, which it may not: eject the policy.  Any
- * context: the hot path stops calling @p at once, the work item detaches.
+ * Eject @p for the reason @kind: the hot path stops calling it at once, and
+ * eject_work detaches it.  Any context, inside the RCU read-side section
+ * or under swap_ext_mutex that keeps @p alive (see swap_ext_exit()).
  */
-static __printf(4, 5)
-void swap_ext_error(struct swap_ext_policy *p, int op, s64 value,
-		    const char *fmt, ...)
+static void swap_ext_eject_async(struct swap_ext_policy *p,
+				 enum swap_ext_exit_kind kind, int op, s64 value,
+				 const char *fmt, va_list ap)
 {
-	va_list ap;
-	bool first;
+	bool first = swap_ext_claim_exit(p, kind, op, value, fmt, ap);
 
-	va_start(ap, fmt);
-	first = swap_ext_claim_exit(p, SWAP_EXT_EXIT_ERROR, op, value, fmt, ap);
-	va_end(ap);
 	WRITE_ONCE(p->ejected, true);
 	if (!first)
 		return;
 	if (IS_ENABLED(CONFIG_DEBUG_FS) && READ_ONCE(swap_ext_eject_delay_ms))
 		mdelay(READ_ONCE(swap_ext_eject_delay_ms));
 	queue_work(system_unbound_wq, &p->eject_work);
+}
+
+/* An op of @p returned @value, which it may not: eject the policy */
+static __printf(4, 5)
+void swap_ext_error(struct swap_ext_policy *p, int op, s64 value,
+		    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	swap_ext_eject_async(p, SWAP_EXT_EXIT_ERROR, op, value, fmt, ap);
+	va_end(ap);
+}
+
+/* The watchdog found @p stalling its cgroups: eject it */
+static __printf(4, 5)
+void swap_ext_stall(struct swap_ext_policy *p, int op, s64 value,
+		    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	swap_ext_eject_async(p, SWAP_EXT_EXIT_STALL, op, value, fmt, ap);
+	va_end(ap);
 }
 
 static struct swap_ext_policy *swap_ext_policy_new(struct swap_ext_ops *ops)
@@ -496,8 +553,10 @@ static int swap_ext_reg(void *kdata, struct bpf_link *link)
 		err = -ESTALE;
 		goto unlock;
 	}
-	if (created)
+	if (created) {
 		list_add_tail(&p->node, &swap_ext_policies);
+		swap_ext_watchdog_arm();
+	}
 	at->policy = p;
 	list_add_tail(&at->node, &p->attachments);
 	p->nr_links++;
@@ -635,13 +694,33 @@ static bool swap_ext_enter(struct swap_ext_policy *p, enum swap_ext_op op)
 	}
 	this_cpu_write(swap_ext_running, p);
 	this_cpu_inc(p->stats->calls[op]);
+	this_cpu_write(swap_ext_op_start, local_clock());
 	return true;
 }
 
-static void swap_ext_leave(void)
+/*
+ * The op is over: account its time, and count it against the per-call
+ * budget.  One slow call may be an interrupt storm or a preempted vCPU;
+ * SWAP_EXT_SLOW_STRIKES of them in one watchdog period are the policy's.
+ */
+static void swap_ext_leave(struct swap_ext_policy *p, enum swap_ext_op op)
 {
+	u64 ns = local_clock() - this_cpu_read(swap_ext_op_start);
+	u32 budget_us = READ_ONCE(swap_ext_op_budget_us);
+
+	this_cpu_add(p->stats->op_ns, ns);
 	this_cpu_write(swap_ext_running, NULL);
 	preempt_enable();
+
+	if (!READ_ONCE(swap_ext_watchdog_ms) || !budget_us ||
+	    ns <= (u64)budget_us * NSEC_PER_USEC)
+		return;
+	this_cpu_inc(p->stats->slow);
+	if (atomic_inc_return(&p->slow_calls) >= SWAP_EXT_SLOW_STRIKES)
+		swap_ext_stall(p, op, ns / NSEC_PER_USEC,
+			       "%s() took %llu us, over watchdog_op_budget_us %u, %d times in one period",
+			       swap_ext_op_names[op], ns / NSEC_PER_USEC, budget_us,
+			       atomic_read(&p->slow_calls));
 }
 
 static u64 swap_ext_cgroup_id(struct mem_cgroup *memcg)
@@ -705,7 +784,7 @@ s32 swap_ext_place(struct folio *folio, struct swap_ext_place *pl)
 	if (!p->ops->place || !swap_ext_enter(p, SWAP_EXT_OP_PLACE))
 		goto out;
 	v = p->ops->place(&pl->args);
-	swap_ext_leave();
+	swap_ext_leave(p, SWAP_EXT_OP_PLACE);
 	v = swap_ext_check_place(p, SWAP_EXT_OP_PLACE, v, &pl->args);
 	trace_swap_ext_place(p->ops->name, &pl->args, v);
 out:
@@ -730,7 +809,7 @@ bool swap_ext_compressed(struct folio *folio, struct swap_ext_place *pl,
 		goto out;
 	pl->args.compressed_len = len;
 	v = p->ops->compressed(&pl->args);
-	swap_ext_leave();
+	swap_ext_leave(p, SWAP_EXT_OP_COMPRESSED);
 	v = swap_ext_check_place(p, SWAP_EXT_OP_COMPRESSED, v, &pl->args);
 	trace_swap_ext_compressed(p->ops->name, &pl->args, v);
 out:
@@ -762,7 +841,7 @@ s32 swap_ext_swapin(struct folio *folio, int tier)
 		.tier = tier,
 	};
 	v = p->ops->swapin(&args);
-	swap_ext_leave();
+	swap_ext_leave(p, SWAP_EXT_OP_SWAPIN);
 	if (v != SWAP_EXT_DEFAULT && v != SWAP_EXT_DROP) {
 		swap_ext_error(p, SWAP_EXT_OP_SWAPIN, v,
 			       "swapin() returned %d, not DEFAULT or DROP", v);
@@ -823,7 +902,7 @@ void swap_ext_writeback(struct mem_cgroup *memcg, struct swap_ext_wb_args *args)
 	}
 #endif
 	ret = p->ops->writeback(args);
-	swap_ext_leave();
+	swap_ext_leave(p, SWAP_EXT_OP_WRITEBACK);
 
 	if (ret || args->nr > args->max_batch ||
 	    (args->tier != -1 && !swap_ext_tier_valid(args->tier))) {
@@ -846,6 +925,162 @@ void swap_ext_writeback(struct mem_cgroup *memcg, struct swap_ext_wb_args *args)
 	trace_swap_ext_writeback(p->ops->name, args, forced);
 out:
 	rcu_read_unlock();
+}
+
+/*
+ * zswap wrote back @written of the entries writeback() asked for.  A policy
+ * whose answers write nothing back SWAP_EXT_WB_FUTILE times in a row and
+ * for longer than the watchdog's timeout (its tier is full, say) keeps its
+ * cgroups over their limits for nothing: it is ejected, and the built-in
+ * policy decides again (an OOM kill, if nothing can be written anywhere).
+ */
+void swap_ext_writeback_done(struct mem_cgroup *memcg,
+			     const struct swap_ext_wb_args *args,
+			     unsigned long written)
+{
+	unsigned long tmo = msecs_to_jiffies(READ_ONCE(swap_ext_watchdog_ms));
+	struct swap_ext_policy *p;
+	long n;
+
+	/* cgroup_id is set while the policy's answer is in force */
+	if (!static_branch_unlikely(&swap_ext_enabled) || !args->cgroup_id ||
+	    !args->nr)
+		return;
+
+	rcu_read_lock();
+	p = swap_ext_policy_of(memcg);
+	if (!p)
+		goto out;
+	if (written) {
+		if (atomic_long_read(&p->wb_futile))
+			atomic_long_set(&p->wb_futile, 0);
+		goto out;
+	}
+	n = atomic_long_inc_return(&p->wb_futile);
+	if (n == 1) {
+		WRITE_ONCE(p->wb_futile_since, jiffies);
+		goto out;
+	}
+	if (tmo && n >= SWAP_EXT_WB_FUTILE &&
+	    time_after(jiffies, READ_ONCE(p->wb_futile_since) + tmo))
+		swap_ext_stall(p, SWAP_EXT_OP_WRITEBACK, n,
+			       "writeback() answers wrote nothing back %ld times in a row for %u ms (tier %d full?)",
+			       n, jiffies_to_msecs(jiffies - READ_ONCE(p->wb_futile_since)),
+			       args->tier);
+out:
+	rcu_read_unlock();
+}
+
+/* ---------------------------------------------------------------------
+ * The watchdog
+ *
+ * After sched_ext's: a policy that answers legally and still keeps its
+ * cgroups from making progress is ejected with SWAP_EXT_EXIT_STALL, and
+ * its cgroups go on with the inherited or built-in policy.  What counts,
+ * each measured in the kernel, with the knobs under /sys/kernel/mm/swap_ext/:
+ *
+ *  - an op call longer than watchdog_op_budget_us, SWAP_EXT_SLOW_STRIKES
+ *    times within one period (swap_ext_leave());
+ *  - ops that take more than watchdog_cpu_budget_pct of one CPU, summed
+ *    over all CPUs, in SWAP_EXT_CPU_STRIKES periods in a row;
+ *  - writeback() answers that write nothing back, for
+ *    watchdog_timeout_ms (swap_ext_writeback_done());
+ *  - moves the policy queued while vswap's move queue does not drain for
+ *    watchdog_timeout_ms.
+ *
+ * A period is half the timeout.  The work item is static and touches
+ * policies only under swap_ext_mutex, on swap_ext_policies, which the last
+ * unreg() takes a policy off before freeing it.
+ */
+
+/* When the watchdog last looked, and what it saw of the move queue */
+static u64 swap_ext_watchdog_last_ns;
+static unsigned long swap_ext_moves_done_seen;
+static unsigned long swap_ext_moves_stuck_since;	/* jiffies, 0: draining */
+
+static void swap_ext_watchdog_workfn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(swap_ext_watchdog_work, swap_ext_watchdog_workfn);
+
+static unsigned long swap_ext_watchdog_period(void)
+{
+	return max(msecs_to_jiffies(READ_ONCE(swap_ext_watchdog_ms) / 2), 1UL);
+}
+
+/* Run the watchdog while policies are loaded and it is on */
+static void swap_ext_watchdog_arm(void)
+{
+	if (READ_ONCE(swap_ext_watchdog_ms))
+		queue_delayed_work(system_unbound_wq, &swap_ext_watchdog_work,
+				   swap_ext_watchdog_period());
+}
+
+/* Is vswap's move queue stuck: moves pending, none done, for the timeout? */
+static bool swap_ext_moves_stuck(unsigned long tmo)
+{
+	unsigned long done;
+	int pending;
+
+	vswap_moves_state(&pending, &done);
+	if (!pending || done != swap_ext_moves_done_seen) {
+		swap_ext_moves_done_seen = done;
+		swap_ext_moves_stuck_since = 0;
+		return false;
+	}
+	if (!swap_ext_moves_stuck_since)
+		swap_ext_moves_stuck_since = jiffies ?: 1;
+	return time_after(jiffies, swap_ext_moves_stuck_since + tmo);
+}
+
+static void swap_ext_watchdog_check(struct swap_ext_policy *p, u64 elapsed_ns,
+				    bool moves_stuck)
+{
+	u32 pct = READ_ONCE(swap_ext_cpu_budget_pct);
+	struct swap_ext_stats sum;
+	long moves;
+	u64 ns;
+
+	swap_ext_stats_sum(p, &sum);
+	ns = sum.op_ns - p->op_ns_seen;
+	p->op_ns_seen = sum.op_ns;
+	atomic_set(&p->slow_calls, 0);
+	moves = atomic_long_read(&p->moves);
+
+	if (pct && ns * 100 > elapsed_ns * pct) {
+		if (++p->cpu_strikes >= SWAP_EXT_CPU_STRIKES)
+			swap_ext_stall(p, -1, ns / NSEC_PER_MSEC,
+				       "ops ran %llu ms in %llu ms, over watchdog_cpu_budget_pct %u, %d periods in a row",
+				       ns / NSEC_PER_MSEC, elapsed_ns / NSEC_PER_MSEC,
+				       pct, p->cpu_strikes);
+	} else {
+		p->cpu_strikes = 0;
+	}
+	if (moves_stuck && moves != p->moves_seen)
+		swap_ext_stall(p, SWAP_EXT_OP_SWAPIN, moves - p->moves_seen,
+			       "queued %ld moves while the move queue did not drain for %u ms",
+			       moves - p->moves_seen, READ_ONCE(swap_ext_watchdog_ms));
+	if (!moves_stuck)
+		p->moves_seen = moves;
+}
+
+static void swap_ext_watchdog_workfn(struct work_struct *work)
+{
+	unsigned long tmo = msecs_to_jiffies(READ_ONCE(swap_ext_watchdog_ms));
+	struct swap_ext_policy *p;
+	u64 now = ktime_get_ns(), elapsed;
+	bool stuck;
+
+	if (!tmo)
+		return;
+	mutex_lock(&swap_ext_mutex);
+	elapsed = now - swap_ext_watchdog_last_ns;
+	swap_ext_watchdog_last_ns = now;
+	stuck = swap_ext_moves_stuck(tmo);
+	list_for_each_entry(p, &swap_ext_policies, node)
+		if (!READ_ONCE(p->ejected))
+			swap_ext_watchdog_check(p, elapsed, stuck);
+	if (!list_empty(&swap_ext_policies))
+		swap_ext_watchdog_arm();
+	mutex_unlock(&swap_ext_mutex);
 }
 
 /* ---------------------------------------------------------------------
@@ -886,6 +1121,8 @@ static void swap_ext_stats_sum(struct swap_ext_policy *p,
 		sum->wb_pages += s->wb_pages;
 		sum->wb_forced += s->wb_forced;
 		sum->nested += s->nested;
+		sum->op_ns += s->op_ns;
+		sum->slow += s->slow;
 	}
 }
 
@@ -893,7 +1130,8 @@ static void swap_ext_stats_sum(struct swap_ext_policy *p,
  * One line per policy: name, state, cgroup ids, then key=value counters:
  *   place=N compressed=N writeback=N swapin=N (calls),
  *   default=N zswap=N tier=N keep=N drop=N (verdicts),
- *   wb_pages=N wb_forced=N nested=N
+ *   wb_pages=N wb_forced=N nested=N,
+ *   op_us=N (time in non-sleepable ops) slow=N (calls over the budget)
  */
 static ssize_t policies_show(struct kobject *kobj, struct kobj_attribute *attr,
 			     char *buf)
@@ -922,8 +1160,9 @@ static ssize_t policies_show(struct kobject *kobj, struct kobj_attribute *attr,
 			len += sysfs_emit_at(buf, len, " %s=%llu",
 					     swap_ext_verdict_names[i],
 					     sum.verdicts[i]);
-		len += sysfs_emit_at(buf, len, " wb_pages=%llu wb_forced=%llu nested=%llu\n",
-				     sum.wb_pages, sum.wb_forced, sum.nested);
+		len += sysfs_emit_at(buf, len, " wb_pages=%llu wb_forced=%llu nested=%llu op_us=%llu slow=%llu\n",
+				     sum.wb_pages, sum.wb_forced, sum.nested,
+				     sum.op_ns / NSEC_PER_USEC, sum.slow);
 	}
 	mutex_unlock(&swap_ext_mutex);
 	return len;
@@ -939,6 +1178,7 @@ static ssize_t last_exit_show(struct kobject *kobj, struct kobj_attribute *attr,
 		[SWAP_EXT_EXIT_SYSFS]	= "sysfs",
 		[SWAP_EXT_EXIT_ERROR]	= "error",
 		[SWAP_EXT_EXIT_INIT]	= "init",
+		[SWAP_EXT_EXIT_STALL]	= "stall",
 	};
 	struct swap_ext_exit_info *e = &swap_ext_last_exit;
 	int len;
@@ -973,6 +1213,48 @@ static ssize_t eject_store(struct kobject *kobj, struct kobj_attribute *attr,
 	return count;
 }
 
+/* A watchdog knob: a number in [@min, @max], or 0 where @zero allows it */
+static ssize_t swap_ext_knob_store(u32 *knob, const char *buf, size_t count,
+				   u32 min, u32 max, bool zero)
+{
+	u32 val;
+	int err;
+
+	err = kstrtou32(buf, 0, &val);
+	if (err)
+		return err;
+	if ((val || !zero) && (val < min || val > max))
+		return -ERANGE;
+	WRITE_ONCE(*knob, val);
+	mutex_lock(&swap_ext_mutex);
+	if (!list_empty(&swap_ext_policies))
+		swap_ext_watchdog_arm();
+	mutex_unlock(&swap_ext_mutex);
+	return count;
+}
+
+#define SWAP_EXT_KNOB(name, var, min, max, zero)			\
+static ssize_t name##_show(struct kobject *kobj,			\
+			   struct kobj_attribute *attr, char *buf)	\
+{									\
+	return sysfs_emit(buf, "%u\n", READ_ONCE(var));		\
+}									\
+static ssize_t name##_store(struct kobject *kobj,			\
+			    struct kobj_attribute *attr,		\
+			    const char *buf, size_t count)		\
+{									\
+	return swap_ext_knob_store(&var, buf, count, min, max, zero);	\
+}									\
+static struct kobj_attribute name##_attr = __ATTR_RW(name)
+
+/* 0 turns the watchdog off; else 100 ms to 10 minutes */
+SWAP_EXT_KNOB(watchdog_timeout_ms, swap_ext_watchdog_ms, 100, 600000, true);
+/* 0: no per-call budget; else 10 us to 10 s */
+SWAP_EXT_KNOB(watchdog_op_budget_us, swap_ext_op_budget_us, 10, 10000000, true);
+/* 0: no CPU budget; else 1 to 100 times the CPUs there can be */
+SWAP_EXT_KNOB(watchdog_cpu_budget_pct, swap_ext_cpu_budget_pct, 1,
+	      100 * NR_CPUS, true);
+
 static struct kobj_attribute policies_attr = __ATTR_RO(policies);
 static struct kobj_attribute last_exit_attr = __ATTR_RO(last_exit);
 static struct kobj_attribute eject_attr = __ATTR_WO(eject);
@@ -981,6 +1263,9 @@ static struct attribute *swap_ext_attrs[] = {
 	&policies_attr.attr,
 	&last_exit_attr.attr,
 	&eject_attr.attr,
+	&watchdog_timeout_ms_attr.attr,
+	&watchdog_op_budget_us_attr.attr,
+	&watchdog_cpu_budget_pct_attr.attr,
 	NULL,
 };
 
@@ -1258,7 +1543,10 @@ __bpf_kfunc s32 bpf_swap_ext_promote(u64 entry, s32 tier)
 	if (err)
 		return err;
 	/* the worker checks the charge again: the slot may be reused by then */
-	return vswap_queue_move(e, tier, id);
+	err = vswap_queue_move(e, tier, id);
+	if (!err)	/* for the watchdog: governed, so an op of ours runs */
+		atomic_long_inc(&this_cpu_read(swap_ext_running)->moves);
+	return err;
 }
 
 /**

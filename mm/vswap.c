@@ -549,6 +549,8 @@ struct vswap_move_req {
 /* Moves queued and not done yet: at most VSWAP_MOVES_MAX */
 static atomic_t vswap_moves_pending = ATOMIC_INIT(0);
 #define VSWAP_MOVES_MAX		1024
+/* Moves done (or found stale) by the worker since boot */
+static atomic_long_t vswap_moves_done = ATOMIC_LONG_INIT(0);
 
 static void vswap_move_workfn(struct work_struct *work)
 {
@@ -561,7 +563,15 @@ static void vswap_move_workfn(struct work_struct *work)
 	    vswap_entry_memcg_id(req->entry, &on_tier) == req->memcg_id)
 		vswap_move(req->entry, (swp_entry_t){}, req->tier, req->memcg_id);
 	kfree(req);
+	atomic_long_inc(&vswap_moves_done);
 	atomic_dec(&vswap_moves_pending);
+}
+
+/* swap_ext's watchdog: moves queued and not done, and moves done so far */
+void vswap_moves_state(int *pending, unsigned long *done)
+{
+	*done = atomic_long_read(&vswap_moves_done);
+	*pending = atomic_read(&vswap_moves_pending);
 }
 
 /*

@@ -106,9 +106,10 @@ M
 CONFIG_SWAP_EXT, the policy pointers a memory cgroup carries (the one
 attached to it and the effective one, its own or its nearest
 ancestor's), the calls that keep them right as cgroups come and go,
-memory.swap.policy naming the effective policy, and the two places in
+memory.swap.policy naming the effective policy, and the places in
 zswap that ask the policy: after compression, and before a writeback
-batch.
+batch, which then reports what it wrote back (the watchdog ejects a
+policy whose batches write nothing, a full tier's, for too long).
 M
 	;;
 	esac

@@ -107,6 +107,7 @@ enum swap_ext_exit_kind {
 	SWAP_EXT_EXIT_SYSFS	= 2,	/* ejected through sysfs */
 	SWAP_EXT_EXIT_ERROR	= 3,	/* an op returned something invalid */
 	SWAP_EXT_EXIT_INIT	= 4,	/* ops.init() failed */
+	SWAP_EXT_EXIT_STALL	= 5,	/* the watchdog: too slow, or no progress */
 };
 
 /* Passed to ops.exit() */
@@ -292,6 +293,10 @@ bool swap_ext_compressed(struct folio *folio, struct swap_ext_place *p,
 s32 swap_ext_swapin(struct folio *folio, int tier);
 void swap_ext_writeback(struct mem_cgroup *memcg,
 			struct swap_ext_wb_args *args);
+/* zswap wrote back @written of the entries writeback() left in @args */
+void swap_ext_writeback_done(struct mem_cgroup *memcg,
+			     const struct swap_ext_wb_args *args,
+			     unsigned long written);
 
 /* memcg life and its memory.swap.policy file */
 void swap_ext_memcg_online(struct mem_cgroup *memcg);
@@ -320,6 +325,12 @@ static inline s32 swap_ext_swapin(struct folio *folio, int tier)
 
 static inline void swap_ext_writeback(struct mem_cgroup *memcg,
 				      struct swap_ext_wb_args *args)
+{
+}
+
+static inline void swap_ext_writeback_done(struct mem_cgroup *memcg,
+					   const struct swap_ext_wb_args *args,
+					   unsigned long written)
 {
 }
 

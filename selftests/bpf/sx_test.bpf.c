@@ -15,6 +15,7 @@
  *   swapin_verdict      swapin()'s verdict
  *   promote_on_swapin   1: swapin() moves the entry to the fastest tier
  *   wb_nr               writeback(): entries per call (0: built-in)
+ *   wb_max              1: writeback() asks for max_batch entries, always
  *   wb_nothing          1: writeback() asks for no entry at all
  *   wb_spare_cgroup     writeback() asks for no entry for this cgroup id
  *   wb_tier             its tier (-1 fastest, -2 slowest, -3 built-in)
@@ -30,6 +31,12 @@
  *                       are N tiers, each with slots (bpf_swap_ext_tier)
  *   init_ret, attach_ret   what init() and cgroup_attach() return
  *   expect_cgroup       count place() calls for any other cgroup
+ *
+ * Hostile but legal (the watchdog tests): no invalid verdict, so only the
+ * watchdog can stop them.
+ *   place_spin          N: place() spins N bpf_loop() rounds per call
+ *   swapin_garbage      N: swapin() asks bpf_swap_ext_promote() to move N
+ *                       random values, and counts the answers
  */
 #include "swap_ext.bpf.h"
 
@@ -43,6 +50,7 @@ const volatile s32 compressed_tier = -2;
 const volatile u32 swapin_verdict = SWAP_EXT_DEFAULT;
 const volatile u32 promote_on_swapin;
 const volatile u32 wb_nr;
+const volatile u32 wb_max;
 const volatile u32 wb_nothing;
 const volatile u64 wb_spare_cgroup;
 const volatile s32 wb_tier = -3;
@@ -54,6 +62,8 @@ const volatile u32 probe_usage;
 const volatile u64 expect_cgroup;
 const volatile s32 init_ret;
 const volatile s32 attach_ret;
+const volatile u32 place_spin;
+const volatile u32 swapin_garbage;
 
 struct sx_test_stats {
 	u64 init;		/* init() calls */
@@ -87,12 +97,24 @@ struct sx_test_stats {
 	u64 probe_other;	/* ... refused otherwise (-EBUSY, -ENOMEM) */
 	u64 garbage_ok;		/* impossible entries accepted: must stay 0 */
 	u64 garbage_refused;	/* impossible entries refused */
+	u64 spun;		/* place_spin: bpf_loop() rounds run */
+	u64 random_ok;		/* swapin_garbage: random values accepted */
+	u64 random_refused;	/* ... refused */
 };
 
 SWAP_EXT_STATS(struct sx_test_stats);
 
 static u32 nr_place;
 static u32 nr_invalid;
+
+/* place_spin: one round of busy work */
+static long spin_one(u64 index, u64 *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return 0;
+}
 
 SEC("struct_ops/place")
 s32 BPF_PROG(sx_place, struct swap_ext_place_args *args)
@@ -123,6 +145,13 @@ s32 BPF_PROG(sx_place, struct swap_ext_place_args *args)
 		    bpf_swap_ext_tier(probe_usage - 1, &t) || !t.slots ||
 		    !bpf_swap_ext_tier(probe_usage, &t))
 			s->tier_errors++;
+	}
+	if (place_spin) {
+		u64 x = args->entry | 1;
+		long n = bpf_loop(place_spin, spin_one, &x, 0);
+
+		if (s && n > 0)
+			s->spun += n;
 	}
 	if (error_at && __sync_add_and_fetch(&nr_place, 1) == error_at)
 		bpf_swap_ext_error("sx_test: error_at reached");
@@ -167,6 +196,8 @@ s32 BPF_PROG(sx_writeback, struct swap_ext_wb_args *args)
 	}
 	if (wb_nr)
 		args->nr = wb_nr;
+	if (wb_max)
+		args->nr = args->max_batch;
 	if (wb_spare_cgroup && args->cgroup_id == wb_spare_cgroup) {
 		args->nr = 0;
 		if (s)
@@ -238,6 +269,18 @@ s32 BPF_PROG(sx_swapin, struct swap_ext_swapin_args *args)
 		s->swapin++;
 	if (promote_probe && s && s->swapin % 8 == 1)
 		promote_probes(s, args->entry);
+	if (swapin_garbage && s) {
+		u32 i;
+
+		for (i = 0; i < swapin_garbage && i < 64; i++) {
+			u64 e = (u64)probe_next() << 32 | probe_next();
+
+			if (bpf_swap_ext_promote(e, (s32)(probe_next() % 40) - 4))
+				s->random_refused++;
+			else
+				s->random_ok++;
+		}
+	}
 	if (promote_on_swapin) {
 		s32 fast = swap_ext_fastest_tier();
 
