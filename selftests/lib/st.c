@@ -557,6 +557,12 @@ int st_env_reset(void)
 			st_log("swap_ext policies left behind: %s", buf);
 			ret = -EIO;
 		}
+		/* the watchdog's defaults (kernels that have it) */
+		if (!access(SWAP_EXT_DIR "/watchdog_timeout_ms", F_OK) &&
+		    (st_write(SWAP_EXT_DIR "/watchdog_timeout_ms", "5000") ||
+		     st_write(SWAP_EXT_DIR "/watchdog_op_budget_us", "10000") ||
+		     st_write(SWAP_EXT_DIR "/watchdog_cpu_budget_pct", "50")))
+			ret = -EIO;
 	}
 	return ret ? -EIO : 0;
 }
