@@ -5,6 +5,7 @@
 #   make                  deps, kernel, libbpf + bpftool, BPF objects, tools
 #   make check            the selftests in the test VM (last line: N passed, N failed);
 #                         T="PATTERN..." runs those whose name contains one
+#   make stress           the lifecycle fuzzer for MINUTES (10); SEED=N replays one
 #   make run              the demo: swap under pressure in the VM
 #   make vm CMD='...'     run one command in the test VM; its status is make's
 #   make bench            stock 6.12 against ours, ROUNDS=5 alternating runs (build/bench/)
@@ -87,7 +88,7 @@ VM		:= scripts/vm.sh
 VM_INIT		:= $(BUILD)/vm-init
 SWAPCTL		:= $(BUILD)/userspace/swapctl
 
-.PHONY: all deps tree kernel tools bpf userspace selftests check vm run bench bench-policy clean distclean help
+.PHONY: all deps tree kernel tools bpf userspace selftests check stress vm run bench bench-policy clean distclean help
 .DEFAULT_GOAL := all
 
 all: deps kernel tools bpf userspace selftests
@@ -206,6 +207,19 @@ CHECK_APPEND	:= slub_debug=P
 
 check: all
 	@$(VMENV) APPEND="$(CHECK_APPEND) $(APPEND)" $(VM) selftests/run-in-vm.sh $(if $(filter 1,$(DEBUG)),-T 4) $(foreach t,$(T),-t $(t))
+
+# The lifecycle fuzzer (selftests/tests/stress.c) for MINUTES; SEED=N
+# replays a run's operations.  make check runs it for two minutes.
+MINUTES		?= 10
+SEED		?= $(shell date +%s)
+STRESS_S	= $(shell echo $$(( $(MINUTES) * 60 )))
+
+stress: all
+	@echo "stress: $(MINUTES) minutes, SEED=$(SEED)"
+	@$(VMENV) APPEND="$(CHECK_APPEND) $(APPEND)" \
+		VM_TIMEOUT=$$(( ($(STRESS_S) + 1200) * $(if $(filter 1,$(DEBUG)),4,1) )) \
+		$(VM) env STRESS_SECONDS=$(STRESS_S) SEED=$(SEED) \
+		selftests/run-in-vm.sh $(if $(filter 1,$(DEBUG)),-T 4) -t stress
 
 vm: all
 	@test -n "$$VM_CMD" || { echo "usage: make vm CMD='command'" >&2; exit 2; }

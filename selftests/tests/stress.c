@@ -1,0 +1,558 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * stress: the lifecycle fuzzer.  make stress runs it for MINUTES (10), make
+ * check for two minutes.
+ *
+ * Three groups of cgroups, each a parent with memory.max and a "work"
+ * child where memverify runs in a loop (random sizes, fills and orders,
+ * some with a forked reader), every byte of every run verified.  Meanwhile
+ * a driver picks random operations, one after each 10-100 ms poll of the
+ * workloads:
+ * attach a policy to a parent, its work cgroup or a child (sx_random,
+ * which answers at random - sometimes invalidly - and calls the kfuncs
+ * with random arguments, sx_test, or a shipped policy), detach one, remove
+ * a pin, mkdir and rmdir child cgroups (with or without a policy), eject
+ * everything through sysfs, switch vswap off and on, swapoff and swapon a
+ * tier, switch zswap off and on, change memory.max and memory.zswap.max.
+ *
+ * It fails on a bad byte, a workload killed by anything but the OOM
+ * killer, a kernel splat in the log, an operation or a workload run that
+ * does not end within STRESS_HANG_S (the operations run under timeout(1)),
+ * and - outside - on the guest's death.  A policy ejected, an operation
+ * refused (EBUSY, ENOMEM...), an OOM kill of a workload that no longer
+ * fits are all fine and counted.
+ *
+ * Seeded: SEED=N replays the same operations in the same order (what the
+ * kernel does between them still depends on timing).  STRESS_SECONDS sets
+ * the length.  The last line sums it up:
+ *   stress: seed=S seconds=T ops=N refused=N ejections=N oom_kills=N
+ *           runs=N bytes_verified=N
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include "runner.h"
+#include "lib/st.h"
+#include "lib/sx.h"
+#include "lib/vst.h"
+
+#define STRESS_GROUPS		3
+#define STRESS_CHILDREN		4	/* children a group may have */
+#define STRESS_SECONDS		120	/* make check's run */
+#define STRESS_HANG_S		300	/* an operation or a run, at most */
+#define STRESS_DRAIN_S		600	/* the last runs, after the operations */
+#define STRESS_TIERS		2
+
+enum stress_op {
+	OP_ATTACH, OP_DETACH, OP_UNPIN, OP_MKDIR, OP_RMDIR, OP_EJECT,
+	OP_VSWAP, OP_SWAPOFF, OP_SWAPON, OP_ZSWAP, OP_MAX, OP_ZSWAP_MAX,
+	NR_STRESS_OPS,
+};
+
+static const char *const op_names[NR_STRESS_OPS] = {
+	"attach", "detach", "unpin", "mkdir", "rmdir", "eject", "vswap",
+	"swapoff", "swapon", "zswap", "max", "zswap_max",
+};
+
+/* How often each is picked, out of the sum */
+static const unsigned int op_weight[NR_STRESS_OPS] = {
+	[OP_ATTACH] = 20, [OP_DETACH] = 8, [OP_UNPIN] = 5, [OP_MKDIR] = 8,
+	[OP_RMDIR] = 8, [OP_EJECT] = 2, [OP_VSWAP] = 3, [OP_SWAPOFF] = 3,
+	[OP_SWAPON] = 4, [OP_ZSWAP] = 4, [OP_MAX] = 10, [OP_ZSWAP_MAX] = 5,
+};
+
+struct stress_group {
+	char cg[256];			/* the parent */
+	char work[256];			/* parent/work: memverify runs here */
+	bool child[STRESS_CHILDREN];	/* parent/cN exists */
+	struct vst_proc p;
+	bool running;
+	double started;
+	uint64_t oom_seen;		/* work's memory.events oom_kill */
+};
+
+struct stress {
+	uint64_t seed, rng;
+	struct stress_group g[STRESS_GROUPS];
+	const char *tier[STRESS_TIERS];
+	bool tier_on[STRESS_TIERS];
+	int kmsg;
+	unsigned long ops[NR_STRESS_OPS], refused[NR_STRESS_OPS];
+	unsigned long ejections, oom_kills, runs, splats;
+	uint64_t bytes;
+};
+
+static struct stress S;
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* The driver's own generator: SEED replays the operations */
+static uint32_t rnd(uint32_t n)
+{
+	uint64_t x = S.rng;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	S.rng = x;
+	return n ? (uint32_t)(x >> 16) % n : 0;
+}
+
+/*
+ * Kernel messages since the last call: ejections counted, splats counted
+ * and logged.
+ */
+static void stress_kmsg(void)
+{
+	static const char *const splat[] = {
+		"BUG:", "WARNING:", "Oops", "KASAN:", "KFENCE:", "UBSAN:",
+		"general protection fault", "possible circular locking",
+		"possible recursive locking", "inconsistent lock state",
+		"suspicious RCU usage", "blocked for more than", "soft lockup",
+		"rcu_sched detected stalls", "rcu_preempt detected stalls",
+	};
+	char rec[8192];
+	unsigned int i;
+	ssize_t n;
+
+	for (;;) {
+		n = read(S.kmsg, rec, sizeof(rec) - 1);
+		if (n < 0 && errno == EPIPE)
+			continue;
+		if (n <= 0)
+			break;
+		rec[n] = '\0';
+		if (strstr(rec, "swap_ext: policy") && strstr(rec, "ejected"))
+			S.ejections++;
+		for (i = 0; i < sizeof(splat) / sizeof(splat[0]); i++) {
+			if (strstr(rec, splat[i])) {
+				S.splats++;
+				st_log("kernel: %s", strchr(rec, ';') ? strchr(rec, ';') + 1 : rec);
+				break;
+			}
+		}
+	}
+}
+
+/* A shell command under timeout(1): its status, 124+ when it hung */
+static int stress_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int stress_sh(const char *fmt, ...)
+{
+	char cmd[1024], out[1024];
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	ret = st_cmd(out, sizeof(out), "timeout -k 10 %d sh -c '%s' 2>&1", STRESS_HANG_S, cmd);
+	if (ret == 124 || ret == 137)
+		st_log("HANG: '%s' did not end in %d s", cmd, STRESS_HANG_S);
+	return ret;
+}
+
+/* --- the workloads ------------------------------------------------------ */
+
+static int work_start(struct stress_group *g)
+{
+	static const char *const fills[] = {
+		"random", "compressible", "mixed", "sparse", "varied", "zero", "same",
+	};
+	struct vst_argv av;
+
+	if (st_cg_key(g->work, "memory.events", "oom_kill", &g->oom_seen))
+		return -1;
+	if (vst_spawn(&g->p, g->work,
+		      vst_argv(&av, "memverify", "-s %u -p %u -f %s%s%s",
+			       24 + rnd(72), 1 + rnd(3), fills[rnd(7)],
+			       rnd(3) ? "" : " -r", rnd(4) ? "" : " -F")))
+		return -1;
+	g->running = true;
+	g->started = now();
+	return 0;
+}
+
+/* A run ended: 0 when that is fine (verified, or OOM-killed) */
+static int work_ended(struct stress_group *g)
+{
+	uint64_t bytes = 0, oom = 0;
+	int status;
+
+	status = vst_reap(&g->p);
+	g->running = false;
+	S.runs++;
+	if (status == 0) {
+		if (vst_out_u64(&g->p, "bytes_verified", &bytes))
+			S.bytes += bytes;
+		return 0;
+	}
+	if (status == -1 && !st_cg_key(g->work, "memory.events", "oom_kill", &oom) &&
+	    oom > g->oom_seen) {
+		S.oom_kills++;
+		return 0;
+	}
+	st_log("%s: memverify failed (%d): %s", g->work, status,
+	       status == 1 ? "bad bytes" : "killed, not by the OOM killer");
+	return -1;
+}
+
+/* Poll the workloads for @ms; -1 on a failed or hung run */
+static int work_poll(int ms, bool restart)
+{
+	unsigned int i;
+
+	for (i = 0; i < STRESS_GROUPS; i++) {
+		struct stress_group *g = &S.g[i];
+
+		if (!g->running) {
+			if (restart && work_start(g))
+				return -1;
+			continue;
+		}
+		vst_poll(&g->p, ms / STRESS_GROUPS);
+		if (vst_exited(&g->p)) {
+			if (work_ended(g))
+				return -1;
+			if (restart && work_start(g))
+				return -1;
+		} else if (now() - g->started > STRESS_HANG_S) {
+			st_log("HANG: memverify in %s runs for %d s", g->work, STRESS_HANG_S);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* --- the operations ----------------------------------------------------- */
+
+/* A random cgroup of a group: the parent, work, or an existing child */
+static void pick_cg(char *buf, size_t len, bool children_only)
+{
+	struct stress_group *g = &S.g[rnd(STRESS_GROUPS)];
+	unsigned int c = rnd(STRESS_CHILDREN);
+
+	if (children_only || (rnd(3) == 0 && g->child[c]))
+		snprintf(buf, len, "%s/c%u", g->cg, c);
+	else
+		snprintf(buf, len, "%s", rnd(2) ? g->cg : g->work);
+}
+
+static int op_attach(void)
+{
+	static const char *const shipped[] = {
+		"tiered", "latency", "minimal", "incompressible", "default",
+	};
+	char cg[300], knobs[128], out[1024];
+	unsigned int r = rnd(10);
+
+	pick_cg(cg, sizeof(cg), false);
+	if (r < 6) {
+		snprintf(knobs, sizeof(knobs), "-s invalid_permille=%u -s keep_pct=%u%s",
+			 rnd(4) ? rnd(5) : 0, rnd(10), rnd(20) ? "" : " -s error_permille=1");
+		return sx_attach_obj(cg, sx_obj("sx_random"), knobs, out, sizeof(out));
+	}
+	if (r < 7)
+		return sx_attach_obj(cg, sx_obj("sx_test"), rnd(2) ? "-s promote_on_swapin=1" : "",
+				     out, sizeof(out));
+	return sx_attach_obj(cg, sx_obj(shipped[rnd(5)]), "", out, sizeof(out));
+}
+
+static int op_unpin(void)
+{
+	struct dirent *de;
+	char names[64][32];
+	int n = 0;
+	DIR *d;
+
+	d = opendir(SWAP_EXT_PIN_DIR);
+	if (!d)
+		return -1;
+	/* the pins are named by cgroup id: digits */
+	while ((de = readdir(d)) && n < 64)
+		if (de->d_name[0] != '.' && strlen(de->d_name) < sizeof(names[0]))
+			memcpy(names[n++], de->d_name, strlen(de->d_name) + 1);
+	closedir(d);
+	if (!n)
+		return -1;
+	return stress_sh("rm -rf " SWAP_EXT_PIN_DIR "/%s", names[rnd(n)]);
+}
+
+static int op_mkdir(void)
+{
+	struct stress_group *g = &S.g[rnd(STRESS_GROUPS)];
+	unsigned int c = rnd(STRESS_CHILDREN);
+	char path[300];
+
+	snprintf(path, sizeof(path), "%s/c%u", g->cg, c);
+	if (mkdir(path, 0755))
+		return -1;
+	g->child[c] = true;
+	if (rnd(2))
+		st_cg_write(path, "memory.max", "%uM", 16 + rnd(64));
+	return 0;
+}
+
+static int op_rmdir(void)
+{
+	struct stress_group *g = &S.g[rnd(STRESS_GROUPS)];
+	unsigned int c = rnd(STRESS_CHILDREN);
+	char path[300];
+
+	snprintf(path, sizeof(path), "%s/c%u", g->cg, c);
+	if (rmdir(path))
+		return -1;
+	g->child[c] = false;
+	return 0;
+}
+
+static int op_tier(bool on)
+{
+	unsigned int t = rnd(STRESS_TIERS);
+	int ret;
+
+	if (!S.tier[t] || S.tier_on[t] == on)
+		return -1;
+	if (on)
+		ret = stress_sh("mkswap -f %s >/dev/null && swapon -p %u %s",
+				S.tier[t], 10 - 5 * t, S.tier[t]);
+	else
+		ret = stress_sh("swapoff %s", S.tier[t]);
+	if (!ret)
+		S.tier_on[t] = on;
+	return ret;
+}
+
+static int stress_op(enum stress_op op)
+{
+	struct stress_group *g = &S.g[rnd(STRESS_GROUPS)];
+	char cg[300];
+
+	switch (op) {
+	case OP_ATTACH:
+		return op_attach();
+	case OP_DETACH:
+		pick_cg(cg, sizeof(cg), false);
+		return sx_detach(cg);
+	case OP_UNPIN:
+		return op_unpin();
+	case OP_MKDIR:
+		return op_mkdir();
+	case OP_RMDIR:
+		return op_rmdir();
+	case OP_EJECT:
+		return stress_sh("echo 1 > /sys/kernel/mm/swap_ext/eject");
+	case OP_VSWAP:
+		return stress_sh("echo %u > /sys/kernel/mm/vswap/enabled", rnd(2));
+	case OP_SWAPOFF:
+		return op_tier(false);
+	case OP_SWAPON:
+		return op_tier(true);
+	case OP_ZSWAP:
+		return stress_sh("echo %c > /sys/module/zswap/parameters/enabled",
+				 rnd(3) ? 'Y' : 'N');
+	case OP_MAX:
+		return st_cg_write(rnd(2) ? g->cg : g->work, "memory.max", "%uM", 24 + rnd(72));
+	case OP_ZSWAP_MAX:
+		return rnd(3) ? st_cg_write(g->work, "memory.zswap.max", "%uM", 1 + rnd(16)) :
+				st_cg_write(g->work, "memory.zswap.max", "max");
+	default:
+		return -1;
+	}
+}
+
+static enum stress_op stress_pick(void)
+{
+	unsigned int sum = 0, r, i;
+
+	for (i = 0; i < NR_STRESS_OPS; i++)
+		sum += op_weight[i];
+	r = rnd(sum);
+	for (i = 0; i < NR_STRESS_OPS; i++) {
+		if (r < op_weight[i])
+			return i;
+		r -= op_weight[i];
+	}
+	return OP_MAX;
+}
+
+/* --- the test ----------------------------------------------------------- */
+
+static enum st_status stress_setup(void **ctx)
+{
+	const char *seed = getenv("SEED");
+	unsigned int i;
+	char name[32];
+
+	if (!st_swap_ext_available() || !st_vswap_available())
+		return st_skip("kernel without vswap and swap_ext");
+	if (access(sx_swapctl(), X_OK) || access(sx_obj("sx_random"), R_OK))
+		return st_skip("no swapctl or sx_random.bpf.o: run make first");
+	memset(&S, 0, sizeof(S));
+	S.seed = seed ? strtoull(seed, NULL, 0) : 1;
+	S.rng = S.seed * 0x9e3779b97f4a7c15ULL ?: 1;
+	S.kmsg = -1;
+
+	for (i = 0; i < STRESS_TIERS; i++) {
+		S.tier[i] = st_disk(i);
+		if (S.tier[i] && !st_swapon(S.tier[i], 10 - 5 * i))
+			S.tier_on[i] = true;
+	}
+	if (st_zswap_available())
+		st_zswap_set("enabled", "Y");
+	for (i = 0; i < STRESS_GROUPS; i++) {
+		struct stress_group *g = &S.g[i];
+
+		snprintf(name, sizeof(name), "stress%u", i);
+		g->p.fd = -1;
+		if (st_cg_create(name, g->cg, sizeof(g->cg)) ||
+		    st_cg_write(g->cg, "cgroup.subtree_control", "+memory") ||
+		    st_cg_write(g->cg, "memory.max", "%uM", 40 + 8 * i))
+			return ST_FAIL;
+		snprintf(g->work, sizeof(g->work), "%s/work", g->cg);
+		if (mkdir(g->work, 0755) && errno != EEXIST)
+			return ST_FAIL;
+	}
+	S.kmsg = vst_kmsg_open();
+	return S.kmsg < 0 ? ST_FAIL : ST_PASS;
+}
+
+/* Back to a state where every run can finish: no policy, all on */
+static void stress_calm(void)
+{
+	unsigned int i;
+
+	stress_sh("echo 1 > /sys/kernel/mm/swap_ext/eject");
+	stress_sh("echo 1 > /sys/kernel/mm/vswap/enabled");
+	stress_sh("echo Y > /sys/module/zswap/parameters/enabled");
+	for (i = 0; i < STRESS_TIERS; i++)
+		if (S.tier[i] && !S.tier_on[i] &&
+		    !stress_sh("mkswap -f %s >/dev/null && swapon -p %u %s",
+			       S.tier[i], 10 - 5 * i, S.tier[i]))
+			S.tier_on[i] = true;
+	for (i = 0; i < STRESS_GROUPS; i++) {
+		st_cg_write(S.g[i].cg, "memory.max", "max");
+		st_cg_write(S.g[i].work, "memory.max", "max");
+		st_cg_write(S.g[i].work, "memory.zswap.max", "max");
+	}
+}
+
+static enum st_status stress_run(void *arg)
+{
+	const char *secs = getenv("STRESS_SECONDS");
+	double t0 = now(), end, drain;
+	unsigned long total = 0, refused = 0;
+	char line[1024];
+	int len = 0, i;
+	bool failed = false;
+
+	end = t0 + (secs ? strtoul(secs, NULL, 10) : STRESS_SECONDS);
+	st_log("stress: seed=%lu for %.0f s", (unsigned long)S.seed, end - t0);
+
+	while (now() < end && !failed) {
+		enum stress_op op = stress_pick();
+		int ret;
+
+		if (work_poll(10 + rnd(90), true)) {
+			failed = true;
+			break;
+		}
+		ret = stress_op(op);
+		S.ops[op]++;
+		if (ret)
+			S.refused[op]++;
+		if (ret == 124 || ret == 137)
+			failed = true;
+		stress_kmsg();
+		if (S.splats)
+			failed = true;
+	}
+
+	/* let every run end, with nothing in its way */
+	stress_calm();
+	drain = now() + STRESS_DRAIN_S;
+	while (!failed) {
+		bool any = false;
+
+		if (work_poll(200, false)) {
+			failed = true;
+			break;
+		}
+		for (i = 0; i < STRESS_GROUPS; i++)
+			any |= S.g[i].running;
+		if (!any)
+			break;
+		if (now() > drain) {
+			st_log("HANG: runs still going %d s after the last operation",
+			       STRESS_DRAIN_S);
+			failed = true;
+		}
+	}
+	for (i = 0; i < STRESS_GROUPS; i++)
+		if (S.g[i].running) {
+			kill(S.g[i].p.pid, SIGKILL);
+			vst_reap(&S.g[i].p);
+		}
+	stress_kmsg();
+
+	for (i = 0; i < NR_STRESS_OPS; i++) {
+		total += S.ops[i];
+		refused += S.refused[i];
+		len += snprintf(line + len, sizeof(line) - len, " %s=%lu/%lu", op_names[i],
+				S.ops[i] - S.refused[i], S.ops[i]);
+	}
+	st_log("ops (done/tried):%s", line);
+	st_log("stress: seed=%lu seconds=%.0f ops=%lu refused=%lu ejections=%lu oom_kills=%lu runs=%lu bytes_verified=%llu splats=%lu",
+	       (unsigned long)S.seed, now() - t0, total, refused, S.ejections, S.oom_kills,
+	       S.runs, (unsigned long long)S.bytes, S.splats);
+	ST_FAIL_IF(S.splats, "%lu kernel splats", S.splats);
+	ST_FAIL_IF(failed, "failed at seed %lu (see above)", (unsigned long)S.seed);
+	ST_FAIL_IF(!S.runs, "no workload run finished");
+	return ST_PASS;
+}
+
+static void stress_cleanup(void *ctx)
+{
+	unsigned int i;
+
+	for (i = 0; i < STRESS_GROUPS; i++)
+		if (S.g[i].running) {
+			kill(S.g[i].p.pid, SIGKILL);
+			vst_reap(&S.g[i].p);
+		}
+	if (S.kmsg >= 0)
+		close(S.kmsg);
+}
+
+static struct st_test stress = {
+	.name = "stress",
+	.description = "lifecycle fuzzer: random policies and operations under verified load",
+	.setup = stress_setup,
+	.run = stress_run,
+	.cleanup = stress_cleanup,
+	.timeout = STRESS_SECONDS + STRESS_DRAIN_S + 300,
+};
+REGISTER_ST_TEST(stress);
+
+/* make stress sets STRESS_SECONDS: the timeout follows */
+__attribute__((constructor(200))) static void stress_timeout(void)
+{
+	const char *secs = getenv("STRESS_SECONDS");
+
+	if (secs)
+		stress.timeout = strtoul(secs, NULL, 10) + STRESS_DRAIN_S + 300;
+}
