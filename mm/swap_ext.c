@@ -1160,8 +1160,9 @@ static ssize_t policies_show(struct kobject *kobj, struct kobj_attribute *attr,
 			len += sysfs_emit_at(buf, len, " %s=%llu",
 					     swap_ext_verdict_names[i],
 					     sum.verdicts[i]);
-		len += sysfs_emit_at(buf, len, " wb_pages=%llu wb_forced=%llu nested=%llu op_us=%llu slow=%llu\n",
-				     sum.wb_pages, sum.wb_forced, sum.nested,
+		len += sysfs_emit_at(buf, len, " wb_pages=%llu wb_forced=%llu nested=%llu",
+				     sum.wb_pages, sum.wb_forced, sum.nested);
+		len += sysfs_emit_at(buf, len, " op_us=%llu slow=%llu\n",
 				     sum.op_ns / NSEC_PER_USEC, sum.slow);
 	}
 	mutex_unlock(&swap_ext_mutex);
@@ -1253,7 +1254,7 @@ SWAP_EXT_KNOB(watchdog_timeout_ms, swap_ext_watchdog_ms, 100, 600000, true);
 SWAP_EXT_KNOB(watchdog_op_budget_us, swap_ext_op_budget_us, 10, 10000000, true);
 /* 0: no CPU budget; else 1 to 100 times the CPUs there can be */
 SWAP_EXT_KNOB(watchdog_cpu_budget_pct, swap_ext_cpu_budget_pct, 1,
-	      100 * NR_CPUS, true);
+	      100 * num_possible_cpus(), true);
 
 static struct kobj_attribute policies_attr = __ATTR_RO(policies);
 static struct kobj_attribute last_exit_attr = __ATTR_RO(last_exit);
