@@ -86,7 +86,7 @@
 #define SWAP_EXT_WATCHDOG_MS		5000	/* watchdog_timeout_ms */
 #define SWAP_EXT_OP_BUDGET_US		10000	/* watchdog_op_budget_us */
 #define SWAP_EXT_CPU_BUDGET_PCT		50	/* watchdog_cpu_budget_pct */
-/* Op calls over the per-call budget in one period before an ejection */
+/* Op calls over the per-call budget in a row on one CPU: an ejection */
 #define SWAP_EXT_SLOW_STRIKES		3
 /* Periods in a row over the CPU budget before an ejection */
 #define SWAP_EXT_CPU_STRIKES		2
@@ -102,6 +102,7 @@ struct swap_ext_stats {
 	u64 nested;				/* calls skipped: op running */
 	u64 op_ns;				/* time in non-sleepable ops */
 	u64 slow;				/* calls over the per-call budget */
+	u32 slow_streak;			/* ... in a row on this CPU */
 };
 
 /* A loaded policy: one per struct_ops map with a link */
@@ -120,8 +121,8 @@ struct swap_ext_policy {
 	atomic64_t wb_idle[1 << SWAP_EXT_WB_IDLE_BITS];
 	struct swap_ext_stats __percpu *stats;	/* counters */
 	/* the watchdog's view; see "The watchdog" */
-	atomic_t slow_calls;			/* over op budget this period */
-	atomic_long_t wb_futile;		/* writebacks in a row: nothing */
+	spinlock_t wb_lock;			/* wb_futile and wb_futile_since */
+	unsigned long wb_futile;		/* batches in a row: tier full */
 	unsigned long wb_futile_since;		/* jiffies of the first of them */
 	atomic_long_t moves;			/* moves queued: promote() */
 	long moves_seen;			/* ... at the last check: watchdog */
@@ -158,7 +159,7 @@ static DEFINE_PER_CPU(u64, swap_ext_op_start);
 static u32 swap_ext_watchdog_ms = SWAP_EXT_WATCHDOG_MS;
 static u32 swap_ext_op_budget_us = SWAP_EXT_OP_BUDGET_US;
 static u32 swap_ext_cpu_budget_pct = SWAP_EXT_CPU_BUDGET_PCT;
-static void swap_ext_watchdog_arm(void);
+static void swap_ext_watchdog_arm(bool restart);
 static void swap_ext_stats_sum(struct swap_ext_policy *p,
 			       struct swap_ext_stats *sum);
 
@@ -446,6 +447,7 @@ static struct swap_ext_policy *swap_ext_policy_new(struct swap_ext_ops *ops)
 	}
 	p->ops = ops;
 	p->exit_info.op = -1;
+	spin_lock_init(&p->wb_lock);
 	INIT_LIST_HEAD(&p->attachments);
 	INIT_WORK(&p->eject_work, swap_ext_eject_workfn);
 	return p;
@@ -555,7 +557,7 @@ static int swap_ext_reg(void *kdata, struct bpf_link *link)
 	}
 	if (created) {
 		list_add_tail(&p->node, &swap_ext_policies);
-		swap_ext_watchdog_arm();
+		swap_ext_watchdog_arm(false);
 	}
 	at->policy = p;
 	list_add_tail(&at->node, &p->attachments);
@@ -700,27 +702,32 @@ static bool swap_ext_enter(struct swap_ext_policy *p, enum swap_ext_op op)
 
 /*
  * The op is over: account its time, and count it against the per-call
- * budget.  One slow call may be an interrupt storm or a preempted vCPU;
- * SWAP_EXT_SLOW_STRIKES of them in one watchdog period are the policy's.
+ * budget.  The time includes interrupts and, in a guest, the vCPU's
+ * preemption: one slow call proves nothing, SWAP_EXT_SLOW_STRIKES in a
+ * row on one CPU (where an op that spins makes every call slow) are the
+ * policy's.
  */
 static void swap_ext_leave(struct swap_ext_policy *p, enum swap_ext_op op)
 {
 	u64 ns = local_clock() - this_cpu_read(swap_ext_op_start);
 	u32 budget_us = READ_ONCE(swap_ext_op_budget_us);
+	struct swap_ext_stats *s = this_cpu_ptr(p->stats);
+	u32 streak = 0;
 
-	this_cpu_add(p->stats->op_ns, ns);
+	s->op_ns += ns;
+	if (budget_us && ns > (u64)budget_us * NSEC_PER_USEC) {
+		s->slow++;
+		streak = ++s->slow_streak;
+	} else if (s->slow_streak) {
+		s->slow_streak = 0;
+	}
 	this_cpu_write(swap_ext_running, NULL);
 	preempt_enable();
 
-	if (!READ_ONCE(swap_ext_watchdog_ms) || !budget_us ||
-	    ns <= (u64)budget_us * NSEC_PER_USEC)
-		return;
-	this_cpu_inc(p->stats->slow);
-	if (atomic_inc_return(&p->slow_calls) >= SWAP_EXT_SLOW_STRIKES)
+	if (streak >= SWAP_EXT_SLOW_STRIKES && READ_ONCE(swap_ext_watchdog_ms))
 		swap_ext_stall(p, op, ns / NSEC_PER_USEC,
-			       "%s() took %llu us, over watchdog_op_budget_us %u, %d times in one period",
-			       swap_ext_op_names[op], ns / NSEC_PER_USEC, budget_us,
-			       atomic_read(&p->slow_calls));
+			       "%s() took %llu us, over watchdog_op_budget_us %u, %u calls in a row",
+			       swap_ext_op_names[op], ns / NSEC_PER_USEC, budget_us, streak);
 }
 
 static u64 swap_ext_cgroup_id(struct mem_cgroup *memcg)
@@ -928,45 +935,46 @@ out:
 }
 
 /*
- * zswap wrote back @written of the entries writeback() asked for.  A policy
- * whose answers write nothing back SWAP_EXT_WB_FUTILE times in a row and
- * for longer than the watchdog's timeout (its tier is full, say) keeps its
- * cgroups over their limits for nothing: it is ejected, and the built-in
- * policy decides again (an OOM kill, if nothing can be written anywhere).
+ * zswap wrote back @written of the entries writeback() asked for, and
+ * found no tier slot for @full of them.  A policy whose batches write
+ * nothing because the tiers they aim at are full, SWAP_EXT_WB_FUTILE times
+ * in a row and for longer than the watchdog's timeout, keeps its cgroups
+ * over their limits for nothing: it is ejected, and the built-in policy
+ * decides again (an OOM kill, if nothing can be written anywhere).  A
+ * batch that tried nothing (no entry, or none old enough) counts neither
+ * way.
  */
 void swap_ext_writeback_done(struct mem_cgroup *memcg,
 			     const struct swap_ext_wb_args *args,
-			     unsigned long written)
+			     unsigned long written, unsigned long full)
 {
 	unsigned long tmo = msecs_to_jiffies(READ_ONCE(swap_ext_watchdog_ms));
+	unsigned long n = 0, since = 0;
 	struct swap_ext_policy *p;
-	long n;
 
 	/* cgroup_id is set while the policy's answer is in force */
 	if (!static_branch_unlikely(&swap_ext_enabled) || !args->cgroup_id ||
-	    !args->nr)
+	    (!written && !full))
 		return;
 
 	rcu_read_lock();
 	p = swap_ext_policy_of(memcg);
 	if (!p)
 		goto out;
+	spin_lock(&p->wb_lock);
 	if (written) {
-		if (atomic_long_read(&p->wb_futile))
-			atomic_long_set(&p->wb_futile, 0);
-		goto out;
+		p->wb_futile = 0;
+	} else if (!p->wb_futile++) {
+		p->wb_futile_since = jiffies;
+	} else {
+		n = p->wb_futile;
+		since = p->wb_futile_since;
 	}
-	n = atomic_long_inc_return(&p->wb_futile);
-	if (n == 1) {
-		WRITE_ONCE(p->wb_futile_since, jiffies);
-		goto out;
-	}
-	if (tmo && n >= SWAP_EXT_WB_FUTILE &&
-	    time_after(jiffies, READ_ONCE(p->wb_futile_since) + tmo))
+	spin_unlock(&p->wb_lock);
+	if (tmo && n >= SWAP_EXT_WB_FUTILE && time_after(jiffies, since + tmo))
 		swap_ext_stall(p, SWAP_EXT_OP_WRITEBACK, n,
-			       "writeback() answers wrote nothing back %ld times in a row for %u ms (tier %d full?)",
-			       n, jiffies_to_msecs(jiffies - READ_ONCE(p->wb_futile_since)),
-			       args->tier);
+			       "writeback() batches found tier %d full %lu times in a row for %u ms, wrote nothing back",
+			       args->tier, n, jiffies_to_msecs(jiffies - since));
 out:
 	rcu_read_unlock();
 }
@@ -980,11 +988,11 @@ out:
  * each measured in the kernel, with the knobs under /sys/kernel/mm/swap_ext/:
  *
  *  - an op call longer than watchdog_op_budget_us, SWAP_EXT_SLOW_STRIKES
- *    times within one period (swap_ext_leave());
+ *    times in a row on one CPU (swap_ext_leave());
  *  - ops that take more than watchdog_cpu_budget_pct of one CPU, summed
  *    over all CPUs, in SWAP_EXT_CPU_STRIKES periods in a row;
- *  - writeback() answers that write nothing back, for
- *    watchdog_timeout_ms (swap_ext_writeback_done());
+ *  - writeback() batches that write nothing back because their tier is
+ *    full, for watchdog_timeout_ms (swap_ext_writeback_done());
  *  - moves the policy queued while vswap's move queue does not drain for
  *    watchdog_timeout_ms.
  *
@@ -1006,10 +1014,21 @@ static unsigned long swap_ext_watchdog_period(void)
 	return max(msecs_to_jiffies(READ_ONCE(swap_ext_watchdog_ms) / 2), 1UL);
 }
 
-/* Run the watchdog while policies are loaded and it is on */
-static void swap_ext_watchdog_arm(void)
+/*
+ * Run the watchdog while policies are loaded and it is on; a new period
+ * (@restart: a knob changed) starts now.  swap_ext_mutex held.
+ */
+static void swap_ext_watchdog_arm(bool restart)
 {
-	if (READ_ONCE(swap_ext_watchdog_ms))
+	lockdep_assert_held(&swap_ext_mutex);
+	if (!READ_ONCE(swap_ext_watchdog_ms))
+		return;
+	if (restart || !delayed_work_pending(&swap_ext_watchdog_work))
+		swap_ext_watchdog_last_ns = ktime_get_ns();
+	if (restart)
+		mod_delayed_work(system_unbound_wq, &swap_ext_watchdog_work,
+				 swap_ext_watchdog_period());
+	else
 		queue_delayed_work(system_unbound_wq, &swap_ext_watchdog_work,
 				   swap_ext_watchdog_period());
 }
@@ -1042,10 +1061,9 @@ static void swap_ext_watchdog_check(struct swap_ext_policy *p, u64 elapsed_ns,
 	swap_ext_stats_sum(p, &sum);
 	ns = sum.op_ns - p->op_ns_seen;
 	p->op_ns_seen = sum.op_ns;
-	atomic_set(&p->slow_calls, 0);
 	moves = atomic_long_read(&p->moves);
 
-	if (pct && ns * 100 > elapsed_ns * pct) {
+	if (pct && div64_u64(ns * 100, max(elapsed_ns, 1ULL)) > pct) {
 		if (++p->cpu_strikes >= SWAP_EXT_CPU_STRIKES)
 			swap_ext_stall(p, -1, ns / NSEC_PER_MSEC,
 				       "ops ran %llu ms in %llu ms, over watchdog_cpu_budget_pct %u, %d periods in a row",
@@ -1055,7 +1073,7 @@ static void swap_ext_watchdog_check(struct swap_ext_policy *p, u64 elapsed_ns,
 		p->cpu_strikes = 0;
 	}
 	if (moves_stuck && moves != p->moves_seen)
-		swap_ext_stall(p, SWAP_EXT_OP_SWAPIN, moves - p->moves_seen,
+		swap_ext_stall(p, -1, moves - p->moves_seen,
 			       "queued %ld moves while the move queue did not drain for %u ms",
 			       moves - p->moves_seen, READ_ONCE(swap_ext_watchdog_ms));
 	if (!moves_stuck)
@@ -1079,7 +1097,7 @@ static void swap_ext_watchdog_workfn(struct work_struct *work)
 		if (!READ_ONCE(p->ejected))
 			swap_ext_watchdog_check(p, elapsed, stuck);
 	if (!list_empty(&swap_ext_policies))
-		swap_ext_watchdog_arm();
+		swap_ext_watchdog_arm(false);
 	mutex_unlock(&swap_ext_mutex);
 }
 
@@ -1229,7 +1247,7 @@ static ssize_t swap_ext_knob_store(u32 *knob, const char *buf, size_t count,
 	WRITE_ONCE(*knob, val);
 	mutex_lock(&swap_ext_mutex);
 	if (!list_empty(&swap_ext_policies))
-		swap_ext_watchdog_arm();
+		swap_ext_watchdog_arm(true);
 	mutex_unlock(&swap_ext_mutex);
 	return count;
 }

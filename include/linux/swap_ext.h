@@ -293,10 +293,13 @@ bool swap_ext_compressed(struct folio *folio, struct swap_ext_place *p,
 s32 swap_ext_swapin(struct folio *folio, int tier);
 void swap_ext_writeback(struct mem_cgroup *memcg,
 			struct swap_ext_wb_args *args);
-/* zswap wrote back @written of the entries writeback() left in @args */
+/*
+ * zswap wrote back @written of the entries writeback() left in @args, and
+ * found no tier slot for @full of them
+ */
 void swap_ext_writeback_done(struct mem_cgroup *memcg,
 			     const struct swap_ext_wb_args *args,
-			     unsigned long written);
+			     unsigned long written, unsigned long full);
 
 /* memcg life and its memory.swap.policy file */
 void swap_ext_memcg_online(struct mem_cgroup *memcg);
@@ -330,7 +333,8 @@ static inline void swap_ext_writeback(struct mem_cgroup *memcg,
 
 static inline void swap_ext_writeback_done(struct mem_cgroup *memcg,
 					   const struct swap_ext_wb_args *args,
-					   unsigned long written)
+					   unsigned long written,
+					   unsigned long full)
 {
 }
 
