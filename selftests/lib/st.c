@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
 #include <sys/swap.h>
@@ -519,6 +520,14 @@ static int cg_remove_tree(const char *dir)
 	ret = -errno;
 	st_log("rmdir %s: %s", dir, strerror(-ret));
 	return ret;
+}
+
+double st_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 int st_env_reset(void)

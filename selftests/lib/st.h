@@ -22,6 +22,9 @@
 /* Put the machine back as it booted: no swap, zswap off, no test cgroups. */
 int st_env_reset(void);
 
+/* CLOCK_MONOTONIC in seconds */
+double st_now(void);
+
 /* Files */
 int st_write(const char *path, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

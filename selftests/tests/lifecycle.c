@@ -70,14 +70,6 @@
 
 #define DEBUGFS_SWAP_EXT	"/sys/kernel/debug/swap_ext"
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /*
  * A memverify kept running in @cg: started again whenever a run ends,
  * each run's status checked.
@@ -162,9 +154,9 @@ static enum st_status eject_unreg_setup(void **ctx)
 /* Poll until the policy is listed as ejected: its line, or false */
 static bool wait_ejected(struct lc_work *w, char *buf, size_t len, bool *lost)
 {
-	double end = now() + 60;
+	double end = st_now() + 60;
 
-	while (now() < end) {
+	while (st_now() < end) {
 		sx_read("policies", buf, len);
 		if (strstr(buf, " ejected "))
 			return true;
@@ -203,11 +195,11 @@ static enum st_status eject_unreg_run(void *arg)
 				   round, buf);
 		}
 		/* the ejection's work is not queued yet: drop the last link */
-		t0 = now();
+		t0 = st_now();
 		ST_FAIL_IF(sx_detach(env->cg), "round %u: detach failed", round);
 		ST_FAIL_IF(!sx_wait_none(), "round %u: policy left after detach", round);
 		st_log("round %u: detached %.0f ms after the ejection was seen", round,
-		       (now() - t0) * 1000);
+		       (st_now() - t0) * 1000);
 		ST_FAIL_IF(!sx_wait_last_exit("sx_test error", buf, sizeof(buf)),
 			   "round %u: last_exit is not the ejection", round);
 		ST_FAIL_IF(!strstr(buf, "place() returned 42"),
@@ -497,8 +489,8 @@ static enum st_status swapoff_limit_run(void *arg)
 
 	ST_FAIL_IF(vst_spawn(&p, env->cg, vst_argv(&av, "memverify", "-s 64 -p 4 -f mixed")),
 		   "cannot start memverify");
-	t0 = now();
-	while (vst_poll(&p, 100) && !vst_exited(&p) && now() - t0 < 120) {
+	t0 = st_now();
+	while (vst_poll(&p, 100) && !vst_exited(&p) && st_now() - t0 < 120) {
 		vst_sample(env, &g);
 		if (g.backing[0] >= SWAPOFF_BACKING_PAGES)
 			break;
@@ -511,11 +503,11 @@ static enum st_status swapoff_limit_run(void *arg)
 	/* the cgroup stays at memory.max: what moves off the tier is charged there */
 	st_log("swapoff %s with %llu pages backed, cgroup at memory.max", env->tier[0],
 	       (unsigned long long)g.backing[0]);
-	t0 = now();
+	t0 = st_now();
 	ret = swapoff(env->tier[0]);
 	if (ret)
 		err = errno;
-	dt = now() - t0;
+	dt = st_now() - t0;
 	st_log("swapoff: %s in %.1f s", ret ? strerror(err) : "done", dt);
 	/*
 	 * Without its tier, 64 MiB cannot live in a 32 MiB cgroup: lift the

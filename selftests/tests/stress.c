@@ -93,14 +93,6 @@ struct stress {
 
 static struct stress S;
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* The driver's own generator: SEED replays the operations */
 static uint32_t rnd(uint32_t n)
 {
@@ -183,7 +175,7 @@ static int work_start(struct stress_group *g)
 			       rnd(3) ? "" : " -r", rnd(4) ? "" : " -F")))
 		return -1;
 	g->running = true;
-	g->started = now();
+	g->started = st_now();
 	return 0;
 }
 
@@ -230,7 +222,7 @@ static int work_poll(int ms, bool restart)
 				return -1;
 			if (restart && work_start(g))
 				return -1;
-		} else if (now() - g->started > STRESS_HANG_S) {
+		} else if (st_now() - g->started > STRESS_HANG_S) {
 			st_log("HANG: memverify in %s runs for %d s", g->work, STRESS_HANG_S);
 			return -1;
 		}
@@ -454,7 +446,7 @@ static void stress_calm(void)
 static enum st_status stress_run(void *arg)
 {
 	const char *secs = getenv("STRESS_SECONDS");
-	double t0 = now(), end, drain;
+	double t0 = st_now(), end, drain;
 	unsigned long total = 0, refused = 0;
 	char line[1024];
 	int len = 0, i;
@@ -463,7 +455,7 @@ static enum st_status stress_run(void *arg)
 	end = t0 + (secs ? strtoul(secs, NULL, 10) : STRESS_SECONDS);
 	st_log("stress: seed=%lu for %.0f s", (unsigned long)S.seed, end - t0);
 
-	while (now() < end && !failed) {
+	while (st_now() < end && !failed) {
 		enum stress_op op = stress_pick();
 		int ret;
 
@@ -484,7 +476,7 @@ static enum st_status stress_run(void *arg)
 
 	/* let every run end, with nothing in its way */
 	stress_calm();
-	drain = now() + STRESS_DRAIN_S;
+	drain = st_now() + STRESS_DRAIN_S;
 	while (!failed) {
 		bool any = false;
 
@@ -496,7 +488,7 @@ static enum st_status stress_run(void *arg)
 			any |= S.g[i].running;
 		if (!any)
 			break;
-		if (now() > drain) {
+		if (st_now() > drain) {
 			st_log("HANG: runs still going %d s after the last operation",
 			       STRESS_DRAIN_S);
 			failed = true;
@@ -517,7 +509,7 @@ static enum st_status stress_run(void *arg)
 	}
 	st_log("ops (done/tried):%s", line);
 	st_log("stress: seed=%lu seconds=%.0f ops=%lu refused=%lu ejections=%lu oom_kills=%lu runs=%lu bytes_verified=%llu splats=%lu",
-	       (unsigned long)S.seed, now() - t0, total, refused, S.ejections, S.oom_kills,
+	       (unsigned long)S.seed, st_now() - t0, total, refused, S.ejections, S.oom_kills,
 	       S.runs, (unsigned long long)S.bytes, S.splats);
 	ST_FAIL_IF(S.splats, "%lu kernel splats", S.splats);
 	ST_FAIL_IF(failed, "failed at seed %lu (see above)", (unsigned long)S.seed);

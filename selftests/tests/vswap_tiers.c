@@ -53,14 +53,6 @@
 
 #define MIN_OUT_PAGES	((WORK_MIB - LIMIT_MIB) * MiB / VST_PAGE)
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* ---------------------------------------------------------------------
  * vswap_tier_ssd, vswap_tier_hdd
  */
@@ -192,13 +184,13 @@ static enum st_status swapoff_common(struct vst_env *env, bool lift)
 	if (vst_spawn(&p, env->cg, vst_argv(&av, "memverify", "-s %u -p %u -f random",
 					     WORK_MIB, SWAPOFF_PASSES)))
 		return ST_FAIL;
-	t0 = now();
+	t0 = st_now();
 	for (;;) {
 		if (!vst_poll(&p, 100) || vst_exited(&p))
 			break;
 		vst_sample(env, &g);
 		vst_gauges_max(&before, &g);
-		if (g.backing[0] >= SWAPOFF_BACKING || now() - t0 > SWAPOFF_WAIT_S)
+		if (g.backing[0] >= SWAPOFF_BACKING || st_now() - t0 > SWAPOFF_WAIT_S)
 			break;
 	}
 	vst_gauges_log("before swapoff (peak)", &before);
@@ -220,11 +212,11 @@ static enum st_status swapoff_common(struct vst_env *env, bool lift)
 		return ST_FAIL;
 	}
 	st_log("swapoff %s with %lu slots backed", env->tier[0], g.backing[0]);
-	t0 = now();
+	t0 = st_now();
 	ret = swapoff(env->tier[0]);
 	if (ret)
 		err = errno;
-	dt = now() - t0;
+	dt = st_now() - t0;
 	ran_after = !vst_exited(&p);
 	vst_sample(env, &g);
 	st_log("swapoff: %s in %.1f s, workload %s", ret ? strerror(err) : "done",
@@ -244,7 +236,7 @@ static enum st_status swapoff_common(struct vst_env *env, bool lift)
 			min_phys = s.phys;
 	}
 	status = vst_reap(&p);
-	for (t0 = now(); min_phys && now() - t0 < 3; usleep(100000)) {
+	for (t0 = st_now(); min_phys && st_now() - t0 < 3; usleep(100000)) {
 		vst_sample(env, &s);
 		if (s.phys < min_phys)
 			min_phys = s.phys;

@@ -45,14 +45,6 @@
 #define WD_RUN_S	400	/* the workloads' end, at most */
 #define WD_LIMIT_MIB	32
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* One hostile policy against one workload, with a neighbour */
 struct wd_case {
 	const char *knobs;	/* sx_test's */
@@ -117,7 +109,7 @@ static enum st_status wd_run(const struct wd_case *c)
 		   "cannot read memory.events");
 	ST_FAIL_IF(sx_attach_obj(wd.env->cg, sx_obj("sx_test"), c->knobs, NULL, 0),
 		   "cannot attach sx_test %s", c->knobs);
-	t0 = now();
+	t0 = st_now();
 	ST_FAIL_IF(vst_spawn(&nb, wd.neighbour, vst_argv(&av, "memverify", "%s", c->neighbour)),
 		   "cannot start the neighbour");
 	if (vst_spawn(&work, wd.env->cg, vst_argv(&av, "memverify", "%s", c->work))) {
@@ -131,7 +123,7 @@ static enum st_status wd_run(const struct wd_case *c)
 			if (vst_exited(&work)) {
 				work_status = vst_reap(&work);
 				work_done = true;
-				st_log("workload ended (%d) after %.1f s", work_status, now() - t0);
+				st_log("workload ended (%d) after %.1f s", work_status, st_now() - t0);
 			}
 		}
 		if (!nb_done) {
@@ -139,7 +131,7 @@ static enum st_status wd_run(const struct wd_case *c)
 			if (vst_exited(&nb)) {
 				nb_status = vst_reap(&nb);
 				nb_done = true;
-				st_log("neighbour ended (%d) after %.1f s", nb_status, now() - t0);
+				st_log("neighbour ended (%d) after %.1f s", nb_status, st_now() - t0);
 			}
 		}
 		if (!ejected && c->exit) {
@@ -147,12 +139,12 @@ static enum st_status wd_run(const struct wd_case *c)
 			sx_policy_of(wd.env->cg, buf, sizeof(buf));
 			if (!strncmp(buf, "default", 7)) {
 				ejected = true;
-				t_eject = now() - t0;
+				t_eject = st_now() - t0;
 				sx_wait_last_exit("sx_test stall", buf, sizeof(buf));
 				st_log("ejected after %.1f s: %s", t_eject, buf);
 			}
 		}
-		if (now() - t0 > WD_RUN_S) {
+		if (st_now() - t0 > WD_RUN_S) {
 			st_log("workloads still running after %d s: killing them", WD_RUN_S);
 			if (!work_done)
 				kill(work.pid, SIGKILL);
@@ -201,15 +193,22 @@ static enum st_status wd_run(const struct wd_case *c)
  * watchdog_op_budget, watchdog_cpu_budget
  */
 
-static enum st_status op_budget_setup(void **ctx)
+/* wd_setup(), then one of the watchdog's knobs set to @val */
+static enum st_status wd_setup_knob(void **ctx, const char *name,
+				    const char *knob, const char *val)
 {
-	enum st_status st = wd_setup(ctx, "watchdog_op_budget", VST_ZSWAP, 1);
+	enum st_status st = wd_setup(ctx, name, VST_ZSWAP, 1);
 
-	if (st == ST_PASS && !wd_write("watchdog_op_budget_us", "2000")) {
+	if (st == ST_PASS && !wd_write(knob, val)) {
 		vst_cleanup(*ctx);
 		return ST_FAIL;
 	}
 	return st;
+}
+
+static enum st_status op_budget_setup(void **ctx)
+{
+	return wd_setup_knob(ctx, "watchdog_op_budget", "watchdog_op_budget_us", "2000");
 }
 
 static enum st_status op_budget_run(void *arg)
@@ -237,13 +236,7 @@ REGISTER_ST_TEST(watchdog_op_budget);
 
 static enum st_status cpu_budget_setup(void **ctx)
 {
-	enum st_status st = wd_setup(ctx, "watchdog_cpu_budget", VST_ZSWAP, 1);
-
-	if (st == ST_PASS && !wd_write("watchdog_op_budget_us", "0")) {
-		vst_cleanup(*ctx);
-		return ST_FAIL;
-	}
-	return st;
+	return wd_setup_knob(ctx, "watchdog_cpu_budget", "watchdog_op_budget_us", "0");
 }
 
 static enum st_status cpu_budget_run(void *arg)
