@@ -188,11 +188,12 @@ static enum st_status tiered_run(void *arg)
 
 	/*
 	 * promotion of pages read back from the slow tier twice; the worker
-	 * finds some entries freed or read in by the time it runs, more of
-	 * them on a busy host (86 % moved with a second VM running)
+	 * finds some entries freed (rewritten by the next pass) by the time it
+	 * runs, more of them on a busy host: 71-86 % moved with a second VM
+	 * running, over 90 % without
 	 */
 	ST_FAIL_IF(!promoted || promoted == UINT64_MAX, "nothing promoted");
-	ST_FAIL_IF(r.d.v[VST_MOVE] < promoted * 3 / 4,
+	ST_FAIL_IF(r.d.v[VST_MOVE] < promoted / 2,
 		   "%lu promotions, %lu pages moved", promoted, r.d.v[VST_MOVE]);
 	return ST_PASS;
 }
