@@ -264,11 +264,14 @@ static int op_attach(void)
 	return sx_attach_obj(cg, sx_obj(shipped[rnd(5)]), "", out, sizeof(out));
 }
 
+/* Remove a policy's pins, as rm -rf would: the link goes with the last */
 static int op_unpin(void)
 {
+	static const char *const files[] = { "link", "stats" };
+	char names[64][32], path[128];
 	struct dirent *de;
-	char names[64][32];
-	int n = 0;
+	unsigned int i;
+	int n = 0, k;
 	DIR *d;
 
 	d = opendir(SWAP_EXT_PIN_DIR);
@@ -281,7 +284,13 @@ static int op_unpin(void)
 	closedir(d);
 	if (!n)
 		return -1;
-	return stress_sh("rm -rf " SWAP_EXT_PIN_DIR "/%s", names[rnd(n)]);
+	k = rnd(n);
+	for (i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), SWAP_EXT_PIN_DIR "/%s/%s", names[k], files[i]);
+		unlink(path);
+	}
+	snprintf(path, sizeof(path), SWAP_EXT_PIN_DIR "/%s", names[k]);
+	return rmdir(path);
 }
 
 static int op_mkdir(void)
@@ -347,16 +356,17 @@ static int stress_op(enum stress_op op)
 	case OP_RMDIR:
 		return op_rmdir();
 	case OP_EJECT:
-		return stress_sh("echo 1 > /sys/kernel/mm/swap_ext/eject");
+		return vst_try_write("/sys/kernel/mm/swap_ext/eject", "1");
 	case OP_VSWAP:
+		/* switching off swaps the virtual device off: it may take long */
 		return stress_sh("echo %u > /sys/kernel/mm/vswap/enabled", rnd(2));
 	case OP_SWAPOFF:
 		return op_tier(false);
 	case OP_SWAPON:
 		return op_tier(true);
 	case OP_ZSWAP:
-		return stress_sh("echo %c > /sys/module/zswap/parameters/enabled",
-				 rnd(3) ? 'Y' : 'N');
+		return vst_try_write("/sys/module/zswap/parameters/enabled",
+				     rnd(3) ? "Y" : "N");
 	case OP_MAX:
 		return st_cg_write(rnd(2) ? g->cg : g->work, "memory.max", "%uM", 24 + rnd(72));
 	case OP_ZSWAP_MAX:
