@@ -193,7 +193,9 @@ static int work_ended(struct stress_group *g)
 			S.bytes += bytes;
 		return 0;
 	}
-	if (status == -1 && !st_cg_key(g->work, "memory.events", "oom_kill", &oom) &&
+	/* killed, or (2) its forked reader was: by the OOM killer is fine */
+	if ((status == -1 || status == 2) &&
+	    !st_cg_key(g->work, "memory.events", "oom_kill", &oom) &&
 	    oom > g->oom_seen) {
 		S.oom_kills++;
 		return 0;
