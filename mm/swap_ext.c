@@ -1001,7 +1001,7 @@ out:
  * unreg() takes a policy off before freeing it.
  */
 
-/* When the watchdog last looked, and what it saw of the move queue */
+/* When the watchdog last looked, what it saw of the moves: swap_ext_mutex */
 static u64 swap_ext_watchdog_last_ns;
 static unsigned long swap_ext_moves_done_seen;
 static unsigned long swap_ext_moves_stuck_since;	/* jiffies, 0: draining */
