@@ -217,7 +217,7 @@ STRESS_S	= $(shell echo $$(( $(MINUTES) * 60 )))
 stress: all
 	@echo "stress: $(MINUTES) minutes, SEED=$(SEED)"
 	@$(VMENV) APPEND="$(CHECK_APPEND) $(APPEND)" \
-		VM_TIMEOUT=$$(( ($(STRESS_S) + 1200) * $(if $(filter 1,$(DEBUG)),4,1) )) \
+		VM_TIMEOUT=$$(( ($(STRESS_S) + 2400) * $(if $(filter 1,$(DEBUG)),4,1) )) \
 		$(VM) env STRESS_SECONDS=$(STRESS_S) SEED=$(SEED) \
 		selftests/run-in-vm.sh $(if $(filter 1,$(DEBUG)),-T 4) -t stress
 

@@ -16,9 +16,10 @@
  * tier, switch zswap off and on, change memory.max and memory.zswap.max.
  *
  * It fails on a bad byte, a workload killed by anything but the OOM
- * killer, a kernel splat in the log, an operation or a workload run that
- * does not end within STRESS_HANG_S (the operations run under timeout(1)),
- * and - outside - on the guest's death.  A policy ejected, an operation
+ * killer, a kernel splat in the log, an operation that does not end within
+ * STRESS_HANG_S (they run under timeout(1)), a run whose cgroup neither
+ * faults nor runs for STRESS_HANG_S or that runs for STRESS_RUN_S, and -
+ * outside - on the guest's death.  A policy ejected, an operation
  * refused (EBUSY, ENOMEM...), an OOM kill of a workload that no longer
  * fits are all fine and counted.
  *
@@ -48,8 +49,9 @@
 #define STRESS_GROUPS		3
 #define STRESS_CHILDREN		4	/* children a group may have */
 #define STRESS_SECONDS		120	/* make check's run */
-#define STRESS_HANG_S		300	/* an operation or a run, at most */
-#define STRESS_DRAIN_S		600	/* the last runs, after the operations */
+#define STRESS_HANG_S		300	/* an operation, or a run without progress */
+#define STRESS_RUN_S		1800	/* a run, at most */
+#define STRESS_DRAIN_S		1800	/* the last runs, after the operations */
 #define STRESS_TIERS		2
 
 enum stress_op {
@@ -78,6 +80,8 @@ struct stress_group {
 	bool running;
 	double started;
 	uint64_t oom_seen;		/* work's memory.events oom_kill */
+	uint64_t progress;		/* work's faults and CPU time ... */
+	double progressed;		/* ... and when they last moved */
 };
 
 struct stress {
@@ -160,6 +164,21 @@ static int stress_sh(const char *fmt, ...)
 
 /* --- the workloads ------------------------------------------------------ */
 
+/*
+ * What moves while a run makes progress, however slowly: the work
+ * cgroup's faults and CPU time (cpu.stat is there without the cpu
+ * controller), forked readers included.
+ */
+static uint64_t work_progress(const struct stress_group *g)
+{
+	uint64_t faults = 0, major = 0, usec = 0;
+
+	st_cg_key(g->work, "memory.stat", "pgfault", &faults);
+	st_cg_key(g->work, "memory.stat", "pgmajfault", &major);
+	st_cg_key(g->work, "cpu.stat", "usage_usec", &usec);
+	return faults + major + usec;
+}
+
 static int work_start(struct stress_group *g)
 {
 	static const char *const fills[] = {
@@ -176,6 +195,8 @@ static int work_start(struct stress_group *g)
 		return -1;
 	g->running = true;
 	g->started = st_now();
+	g->progressed = g->started;
+	g->progress = work_progress(g);
 	return 0;
 }
 
@@ -224,9 +245,24 @@ static int work_poll(int ms, bool restart)
 				return -1;
 			if (restart && work_start(g))
 				return -1;
-		} else if (st_now() - g->started > STRESS_HANG_S) {
-			st_log("HANG: memverify in %s runs for %d s", g->work, STRESS_HANG_S);
-			return -1;
+		} else {
+			uint64_t p = work_progress(g);
+			double t = st_now();
+
+			if (p != g->progress) {
+				g->progress = p;
+				g->progressed = t;
+			}
+			if (t - g->progressed > STRESS_HANG_S) {
+				st_log("HANG: memverify in %s: no fault and no CPU time for %d s",
+				       g->work, STRESS_HANG_S);
+				return -1;
+			}
+			if (t - g->started > STRESS_RUN_S) {
+				st_log("HANG: memverify in %s runs for %d s", g->work,
+				       STRESS_RUN_S);
+				return -1;
+			}
 		}
 	}
 	return 0;
