@@ -238,6 +238,8 @@ int main(int argc, char **argv)
 				fprintf(stderr, "runner: -T takes 1 to 100\n");
 				return 2;
 			}
+			/* for tests' own bounds on how long work may take */
+			setenv("ST_TIME_SCALE", optarg, 1);
 			break;
 		case 't':
 			if (nr_pats < MAX_TESTS)

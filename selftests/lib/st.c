@@ -530,6 +530,14 @@ double st_now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+unsigned int st_time_scale(void)
+{
+	const char *v = getenv("ST_TIME_SCALE");
+	unsigned long n = v ? strtoul(v, NULL, 10) : 1;
+
+	return n >= 1 && n <= 100 ? n : 1;
+}
+
 int st_env_reset(void)
 {
 	int ret = 0;

@@ -24,6 +24,11 @@ int st_env_reset(void);
 
 /* CLOCK_MONOTONIC in seconds */
 double st_now(void);
+/*
+ * The runner's -T: what a test multiplies its own bounds on how long work
+ * may take by (debug kernels run 10-30x slower); 1 by default.
+ */
+unsigned int st_time_scale(void);
 
 /* Files */
 int st_write(const char *path, const char *fmt, ...)

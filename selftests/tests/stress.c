@@ -18,8 +18,8 @@
  * It fails on a bad byte, a workload killed by anything but the OOM
  * killer, a kernel splat in the log, an operation that does not end within
  * STRESS_HANG_S (they run under timeout(1)), a run whose cgroup neither
- * faults nor runs for STRESS_HANG_S or that runs for STRESS_RUN_S, and -
- * outside - on the guest's death.  A policy ejected, an operation
+ * faults nor runs for STRESS_HANG_S or that runs for STRESS_RUN_S (each
+ * times the runner's -T), and - outside - on the guest's death.  A policy ejected, an operation
  * refused (EBUSY, ENOMEM...), an OOM kill of a workload that no longer
  * fits are all fine and counted.
  *
@@ -96,6 +96,8 @@ struct stress {
 };
 
 static struct stress S;
+/* st_time_scale(): the runner's -T, for the bounds on how long things take */
+static unsigned int scale = 1;
 
 /* The driver's own generator: SEED replays the operations */
 static uint32_t rnd(uint32_t n)
@@ -156,9 +158,10 @@ static int stress_sh(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(cmd, sizeof(cmd), fmt, ap);
 	va_end(ap);
-	ret = st_cmd(out, sizeof(out), "timeout -k 10 %d sh -c '%s' 2>&1", STRESS_HANG_S, cmd);
+	ret = st_cmd(out, sizeof(out), "timeout -k 10 %u sh -c '%s' 2>&1",
+		     STRESS_HANG_S * scale, cmd);
 	if (ret == 124 || ret == 137)
-		st_log("HANG: '%s' did not end in %d s", cmd, STRESS_HANG_S);
+		st_log("HANG: '%s' did not end in %u s", cmd, STRESS_HANG_S * scale);
 	return ret;
 }
 
@@ -253,14 +256,14 @@ static int work_poll(int ms, bool restart)
 				g->progress = p;
 				g->progressed = t;
 			}
-			if (t - g->progressed > STRESS_HANG_S) {
-				st_log("HANG: memverify in %s: no fault and no CPU time for %d s",
-				       g->work, STRESS_HANG_S);
+			if (t - g->progressed > STRESS_HANG_S * scale) {
+				st_log("HANG: memverify in %s: no fault and no CPU time for %u s",
+				       g->work, STRESS_HANG_S * scale);
 				return -1;
 			}
-			if (t - g->started > STRESS_RUN_S) {
-				st_log("HANG: memverify in %s runs for %d s", g->work,
-				       STRESS_RUN_S);
+			if (t - g->started > STRESS_RUN_S * scale) {
+				st_log("HANG: memverify in %s runs for %u s", g->work,
+				       STRESS_RUN_S * scale);
 				return -1;
 			}
 		}
@@ -443,6 +446,7 @@ static enum st_status stress_setup(void **ctx)
 	if (access(sx_swapctl(), X_OK) || access(sx_obj("sx_random"), R_OK))
 		return st_skip("no swapctl or sx_random.bpf.o: run make first");
 	memset(&S, 0, sizeof(S));
+	scale = st_time_scale();
 	S.seed = seed ? strtoull(seed, NULL, 0) : 1;
 	S.rng = S.seed * 0x9e3779b97f4a7c15ULL ?: 1;
 	S.kmsg = -1;
@@ -524,7 +528,7 @@ static enum st_status stress_run(void *arg)
 
 	/* let every run end, with nothing in its way */
 	stress_calm();
-	drain = st_now() + STRESS_DRAIN_S;
+	drain = st_now() + STRESS_DRAIN_S * scale;
 	while (!failed) {
 		bool any = false;
 
@@ -537,8 +541,8 @@ static enum st_status stress_run(void *arg)
 		if (!any)
 			break;
 		if (st_now() > drain) {
-			st_log("HANG: runs still going %d s after the last operation",
-			       STRESS_DRAIN_S);
+			st_log("HANG: runs still going %u s after the last operation",
+			       STRESS_DRAIN_S * scale);
 			failed = true;
 		}
 	}

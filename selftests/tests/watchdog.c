@@ -5,7 +5,7 @@
  * theirs and a neighbour's without a policy - finish with every byte
  * verified.  Each test runs sx_test with a hostile knob in one cgroup
  * while memverify runs there and in a neighbour; the ejection must come
- * within WD_BOUND_S of the attach.
+ * within WD_BOUND_S of the attach (times the runner's -T).
  *
  * watchdog_op_budget:   place() spins 1M bpf_loop() rounds per call (a
  *                       few ms natively, ~20 ms under TCG): ejected for
@@ -41,6 +41,7 @@
 #include "lib/vst.h"
 
 #define WD_DIR		"/sys/kernel/mm/swap_ext"
+/* times st_time_scale(): debug kernels are slower to fill a tier */
 #define WD_BOUND_S	30	/* attach to ejection, at most */
 #define WD_RUN_S	400	/* the workloads' end, at most */
 #define WD_LIMIT_MIB	32
@@ -101,6 +102,8 @@ static enum st_status wd_run(const struct wd_case *c)
 	bool work_done = false, nb_done = false, ejected = false;
 	int work_status = 0, nb_status = 0;
 	uint64_t oom0 = 0, oom1 = 0;
+	unsigned int bound = WD_BOUND_S * st_time_scale();
+	unsigned int run_s = WD_RUN_S * st_time_scale();
 	double t0, t_eject = 0;
 	struct vst_argv av;
 	char buf[512];
@@ -144,8 +147,8 @@ static enum st_status wd_run(const struct wd_case *c)
 				st_log("ejected after %.1f s: %s", t_eject, buf);
 			}
 		}
-		if (st_now() - t0 > WD_RUN_S) {
-			st_log("workloads still running after %d s: killing them", WD_RUN_S);
+		if (st_now() - t0 > run_s) {
+			st_log("workloads still running after %u s: killing them", run_s);
 			if (!work_done)
 				kill(work.pid, SIGKILL);
 			if (!nb_done)
@@ -155,7 +158,7 @@ static enum st_status wd_run(const struct wd_case *c)
 			if (!nb_done)
 				vst_reap(&nb);
 			sx_stats_log(wd.env->cg);
-			ST_FAIL_IF(1, "the workloads stalled for %d s", WD_RUN_S);
+			ST_FAIL_IF(1, "the workloads stalled for %u s", run_s);
 		}
 	}
 	sx_read("policies", buf, sizeof(buf));
@@ -182,7 +185,7 @@ static enum st_status wd_run(const struct wd_case *c)
 	ST_FAIL_IF(strncmp(buf, c->exit, strlen(c->exit)),
 		   "last_exit '%s', want '%s...'", buf, c->exit);
 	ST_FAIL_IF(!strstr(buf, c->reason), "last_exit '%s' does not say '%s'", buf, c->reason);
-	ST_FAIL_IF(t_eject > WD_BOUND_S, "ejected after %.1f s, bound %d s", t_eject, WD_BOUND_S);
+	ST_FAIL_IF(t_eject > bound, "ejected after %.1f s, bound %u s", t_eject, bound);
 	sx_policy_of(wd.env->cg, buf, sizeof(buf));
 	ST_FAIL_IF(strncmp(buf, "default", 7),
 		   "after the ejection memory.swap.policy is '%s'", buf);
