@@ -395,12 +395,16 @@ static void swap_ext_eject_workfn(struct work_struct *work)
  * eject_work detaches it.  Any context, inside the RCU read-side section
  * or under swap_ext_mutex that keeps @p alive (see swap_ext_exit()).
  */
-static void swap_ext_eject_async(struct swap_ext_policy *p,
-				 enum swap_ext_exit_kind kind, int op, s64 value,
-				 const char *fmt, va_list ap)
+static __printf(5, 6)
+void swap_ext_eject_kind(struct swap_ext_policy *p, enum swap_ext_exit_kind kind,
+			 int op, s64 value, const char *fmt, ...)
 {
-	bool first = swap_ext_claim_exit(p, kind, op, value, fmt, ap);
+	va_list ap;
+	bool first;
 
+	va_start(ap, fmt);
+	first = swap_ext_claim_exit(p, kind, op, value, fmt, ap);
+	va_end(ap);
 	WRITE_ONCE(p->ejected, true);
 	if (!first)
 		return;
@@ -410,28 +414,11 @@ static void swap_ext_eject_async(struct swap_ext_policy *p,
 }
 
 /* An op of @p returned @value, which it may not: eject the policy */
-static __printf(4, 5)
-void swap_ext_error(struct swap_ext_policy *p, int op, s64 value,
-		    const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	swap_ext_eject_async(p, SWAP_EXT_EXIT_ERROR, op, value, fmt, ap);
-	va_end(ap);
-}
-
+#define swap_ext_error(p, op, value, fmt, args...)			\
+	swap_ext_eject_kind(p, SWAP_EXT_EXIT_ERROR, op, value, fmt, ##args)
 /* The watchdog found @p stalling its cgroups: eject it */
-static __printf(4, 5)
-void swap_ext_stall(struct swap_ext_policy *p, int op, s64 value,
-		    const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	swap_ext_eject_async(p, SWAP_EXT_EXIT_STALL, op, value, fmt, ap);
-	va_end(ap);
-}
+#define swap_ext_stall(p, op, value, fmt, args...)			\
+	swap_ext_eject_kind(p, SWAP_EXT_EXIT_STALL, op, value, fmt, ##args)
 
 static struct swap_ext_policy *swap_ext_policy_new(struct swap_ext_ops *ops)
 {
