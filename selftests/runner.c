@@ -17,7 +17,6 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <sys/wait.h>
 
@@ -77,14 +76,6 @@ enum st_status st_skip(const char *fmt, ...)
 	return ST_SKIP;
 }
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static int __attribute__((noreturn)) child_main(struct st_test *t, int fd)
 {
 	enum st_status st = ST_PASS;
@@ -110,7 +101,7 @@ static unsigned int timeout_scale = 1;
 static enum st_status run_one(struct st_test *t, char *reason, size_t len)
 {
 	unsigned int timeout = (t->timeout ?: DEFAULT_TIMEOUT) * timeout_scale;
-	double deadline = now() + timeout;
+	double deadline = st_now() + timeout;
 	int pfd[2], wstatus;
 	ssize_t n;
 	pid_t pid;
@@ -151,7 +142,7 @@ static enum st_status run_one(struct st_test *t, char *reason, size_t len)
 			close(pfd[0]);
 			return ST_FAIL;
 		}
-		if (now() > deadline) {
+		if (st_now() > deadline) {
 			kill(-pid, SIGKILL);
 			kill(pid, SIGKILL);
 			waitpid(pid, &wstatus, 0);
@@ -293,9 +284,9 @@ int main(int argc, char **argv)
 			failed++;
 			continue;
 		}
-		start = now();
+		start = st_now();
 		st = run_one(t, reason, sizeof(reason));
-		printf("# %s: %.1f s\n", t->name, now() - start);
+		printf("# %s: %.1f s\n", t->name, st_now() - start);
 		switch (st) {
 		case ST_PASS:
 			printf("ok %u - %s\n", n, t->name);

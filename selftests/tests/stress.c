@@ -362,9 +362,9 @@ static int op_rmdir(void)
 	return 0;
 }
 
-static int op_tier(bool on)
+/* Swap tier @t on (priority 10, 5, ...) or off, unless it is already */
+static int tier_set(unsigned int t, bool on)
 {
-	unsigned int t = rnd(STRESS_TIERS);
 	int ret;
 
 	if (!S.tier[t] || S.tier_on[t] == on)
@@ -377,6 +377,11 @@ static int op_tier(bool on)
 	if (!ret)
 		S.tier_on[t] = on;
 	return ret;
+}
+
+static int op_tier(bool on)
+{
+	return tier_set(rnd(STRESS_TIERS), on);
 }
 
 static int stress_op(enum stress_op op)
@@ -484,10 +489,7 @@ static void stress_calm(void)
 	stress_sh("echo 1 > /sys/kernel/mm/vswap/enabled");
 	stress_sh("echo Y > /sys/module/zswap/parameters/enabled");
 	for (i = 0; i < STRESS_TIERS; i++)
-		if (S.tier[i] && !S.tier_on[i] &&
-		    !stress_sh("mkswap -f %s >/dev/null && swapon -p %u %s",
-			       S.tier[i], 10 - 5 * i, S.tier[i]))
-			S.tier_on[i] = true;
+		tier_set(i, true);
 	for (i = 0; i < STRESS_GROUPS; i++) {
 		st_cg_write(S.g[i].cg, "memory.max", "max");
 		st_cg_write(S.g[i].work, "memory.max", "max");
