@@ -183,10 +183,12 @@ $(VM_INIT): scripts/vm-init.c
 	@echo "  CC      $@"
 	@$(CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
 
-$(STOUT)/runner: $(RUNNER_SRCS) $(RUNNER_HDRS)
+# the fuzzer loads and links policies itself: libbpf, as swapctl
+$(STOUT)/runner: $(RUNNER_SRCS) $(RUNNER_HDRS) $(wildcard $(LIBBPF_A))
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
-	@$(CC) $(USER_CFLAGS) -o $@ $(RUNNER_SRCS)
+	@$(CC) $(USER_CFLAGS) -I$(TOOLS)/include -I$(OURSRC)/tools/include/uapi \
+		-o $@ $(RUNNER_SRCS) $(LIBBPF_A) -lelf -lz -lpthread
 
 $(STOUT)/%: selftests/workloads/%.c $(RUNNER_HDRS)
 	@mkdir -p $(dir $@)

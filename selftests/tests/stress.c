@@ -15,9 +15,18 @@
  * everything through sysfs, switch vswap off and on, swapoff and swapon a
  * tier, switch zswap off and on, change memory.max and memory.zswap.max.
  *
+ * Most operations are the driver's own system calls, not commands: on the
+ * debug kernel a process costs a third of a second and swapctl attach
+ * three seconds (loading and verifying the object).  The policies are
+ * loaded once, at setup, and the driver links them itself (an instance
+ * then often governs several cgroups at once, through several links:
+ * something swapctl never makes); one attach in six and one detach in
+ * three still go through swapctl, with random knobs.  An instance ejected
+ * is loaded again the next time it is picked.
+ *
  * It fails on a bad byte, a workload killed by anything but the OOM
  * killer, a kernel splat in the log, an operation that does not end within
- * STRESS_HANG_S (they run under timeout(1)), a run whose cgroup neither
+ * STRESS_HANG_S (a monitor thread watches them), a run whose cgroup neither
  * faults nor runs for STRESS_HANG_S or that runs for STRESS_RUN_S (each
  * times the runner's -T), and - outside - on the guest's death.  A policy ejected, an operation
  * refused (EBUSY, ENOMEM...), an OOM kill of a workload that no longer
@@ -27,11 +36,13 @@
  * kernel does between them still depends on timing).  STRESS_SECONDS sets
  * the length.  The last line sums it up:
  *   stress: seed=S seconds=T ops=N refused=N ejections=N oom_kills=N
- *           runs=N bytes_verified=N
+ *           runs=N bytes_verified=N loads=N splats=N
+ * and the line before it gives each operation's count and time.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -40,6 +51,10 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/swap.h>
+
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
 
 #include "runner.h"
 #include "lib/st.h"
@@ -91,7 +106,8 @@ struct stress {
 	bool tier_on[STRESS_TIERS];
 	int kmsg;
 	unsigned long ops[NR_STRESS_OPS], refused[NR_STRESS_OPS];
-	unsigned long ejections, oom_kills, runs, splats;
+	double op_s[NR_STRESS_OPS];	/* time spent in each kind */
+	unsigned long ejections, oom_kills, runs, splats, loads;
 	uint64_t bytes;
 };
 
@@ -147,22 +163,245 @@ static void stress_kmsg(void)
 	}
 }
 
-/* A shell command under timeout(1): its status, 124+ when it hung */
-static int stress_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int stress_sh(const char *fmt, ...)
-{
-	char cmd[1024], out[1024];
-	va_list ap;
-	int ret;
+/* --- the operation monitor ---------------------------------------------- */
 
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	ret = st_cmd(out, sizeof(out), "timeout -k 10 %u sh -c '%s' 2>&1",
-		     STRESS_HANG_S * scale, cmd);
-	if (ret == 124 || ret == 137)
-		st_log("HANG: '%s' did not end in %u s", cmd, STRESS_HANG_S * scale);
-	return ret;
+/*
+ * The driver's own system calls cannot run under timeout(1): a thread
+ * watches the operation under way, and ends the test when one takes longer
+ * than STRESS_HANG_S, after asking the kernel for its blocked tasks.
+ */
+static pthread_mutex_t op_lock = PTHREAD_MUTEX_INITIALIZER;
+static const char *op_name;	/* the operation under way, or NULL ... */
+static double op_since;		/* ... and since when; both under op_lock */
+
+static void op_begin(const char *name)
+{
+	pthread_mutex_lock(&op_lock);
+	op_name = name;
+	op_since = st_now();
+	pthread_mutex_unlock(&op_lock);
+}
+
+static void op_end(void)
+{
+	pthread_mutex_lock(&op_lock);
+	op_name = NULL;
+	pthread_mutex_unlock(&op_lock);
+}
+
+static void *op_monitor(void *arg)
+{
+	const char *name = NULL;
+	double since = 0;
+	int fd;
+
+	for (;;) {
+		sleep(1);
+		pthread_mutex_lock(&op_lock);
+		name = op_name;
+		since = op_since;
+		pthread_mutex_unlock(&op_lock);
+		if (name && st_now() - since > STRESS_HANG_S * scale)
+			break;
+	}
+	st_log("HANG: %s did not end in %u s; blocked tasks in the kernel log",
+	       name, STRESS_HANG_S * scale);
+	fd = open("/proc/sysrq-trigger", O_WRONLY);
+	if (fd >= 0) {
+		if (write(fd, "w", 1) < 0)
+			st_log("sysrq w: %s", strerror(errno));
+		close(fd);
+	}
+	fflush(stdout);
+	_exit(1);
+	return NULL;
+}
+
+/* --- the policies --------------------------------------------------------- */
+
+/* A policy the driver loads once and links to cgroups itself */
+struct stress_policy {
+	const char *name;		/* build/bpf/@name.bpf.o */
+	const char *knobs;		/* "knob=value ...", u32 knobs only */
+	struct bpf_object *obj;		/* NULL: not loaded (or ejected) */
+	struct bpf_map *ops, *stats;
+};
+
+static struct stress_policy pool[] = {
+	{ .name = "sx_random", .knobs = "invalid_permille=0 keep_pct=0" },
+	{ .name = "sx_random", .knobs = "invalid_permille=1 keep_pct=5" },
+	{ .name = "sx_random", .knobs = "invalid_permille=4 keep_pct=9" },
+	{ .name = "sx_random", .knobs = "invalid_permille=0 keep_pct=3 error_permille=1" },
+	{ .name = "sx_test", .knobs = "" },
+	{ .name = "sx_test", .knobs = "promote_on_swapin=1" },
+	{ .name = "tiered", .knobs = "" },
+	{ .name = "latency", .knobs = "" },
+	{ .name = "minimal", .knobs = "" },
+	{ .name = "incompressible", .knobs = "" },
+	{ .name = "default", .knobs = "" },
+};
+
+#define POOL_SIZE	(sizeof(pool) / sizeof(pool[0]))
+
+/* The u32 const volatile @knob of the opened, not yet loaded @obj */
+static int pool_knob(struct bpf_object *obj, const char *knob, uint32_t val)
+{
+	struct bpf_map *ro = bpf_object__find_map_by_name(obj, ".rodata");
+	struct btf *btf = bpf_object__btf(obj);
+	const struct btf_var_secinfo *vs;
+	const struct btf_type *sec;
+	size_t size;
+	char *data;
+	int id, i;
+
+	id = btf ? btf__find_by_name_kind(btf, ".rodata", BTF_KIND_DATASEC) : -1;
+	data = ro ? bpf_map__initial_value(ro, &size) : NULL;
+	if (id < 0 || !data)
+		return -ENOENT;
+	sec = btf__type_by_id(btf, id);
+	vs = btf_var_secinfos(sec);
+	for (i = 0; i < btf_vlen(sec); i++, vs++) {
+		const char *name = btf__name_by_offset(btf, btf__type_by_id(btf, vs->type)->name_off);
+
+		if (strcmp(name, knob) || vs->size != sizeof(val) ||
+		    vs->offset + sizeof(val) > size)
+			continue;
+		memcpy(data + vs->offset, &val, sizeof(val));
+		return 0;
+	}
+	return -ENOENT;
+}
+
+static void pool_unload(struct stress_policy *sp)
+{
+	bpf_object__close(sp->obj);
+	sp->obj = NULL;
+}
+
+/* Open @sp's object, set its knobs and load it: a new instance */
+static int pool_load(struct stress_policy *sp)
+{
+	char knobs[128], *k, *eq, *save;
+	struct bpf_map *map;
+	int err;
+
+	sp->obj = bpf_object__open_file(sx_obj(sp->name), NULL);
+	if (!sp->obj) {
+		err = -errno;
+		st_log("%s: cannot open: %s", sx_obj(sp->name), strerror(-err));
+		return err;
+	}
+	snprintf(knobs, sizeof(knobs), "%s", sp->knobs);
+	for (k = strtok_r(knobs, " ", &save); k; k = strtok_r(NULL, " ", &save)) {
+		eq = strchr(k, '=');
+		if (eq)
+			*eq++ = '\0';
+		if (!eq || pool_knob(sp->obj, k, strtoul(eq, NULL, 0))) {
+			st_log("%s: no u32 knob %s", sp->name, k);
+			err = -EINVAL;
+			goto fail;
+		}
+	}
+	sp->ops = sp->stats = NULL;
+	bpf_object__for_each_map(map, sp->obj) {
+		if (bpf_map__type(map) == BPF_MAP_TYPE_STRUCT_OPS)
+			sp->ops = map;
+		else if (!strcmp(bpf_map__name(map), "stats"))
+			sp->stats = map;
+	}
+	if (!sp->ops || bpf_object__load(sp->obj)) {
+		err = sp->ops ? -errno : -ENOENT;
+		st_log("%s %s: cannot load: %s", sp->name, sp->knobs, strerror(-err));
+		goto fail;
+	}
+	S.loads++;
+	return 0;
+fail:
+	pool_unload(sp);
+	return err;
+}
+
+/*
+ * Link a policy of the pool to @cg and pin the link where swapctl would,
+ * so that swapctl detach and the unpin operation find it: 0 or -errno.
+ */
+static int pool_attach(const char *cg)
+{
+	struct stress_policy *sp = &pool[rnd(POOL_SIZE)];
+	struct bpf_link *link = NULL;
+	char dir[128], pin[160];
+	int fd, err = 0, tries;
+
+	fd = open(cg, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	for (tries = 0; tries < 2 && !link; tries++) {
+		if (!sp->obj) {
+			err = pool_load(sp);
+			if (err)
+				break;
+		}
+		link = bpf_map__attach_struct_ops_cgroup(sp->ops, fd);
+		err = link ? 0 : -errno;
+		/* ESTALE: this instance was ejected, it is still linked elsewhere */
+		if (err == -ESTALE)
+			pool_unload(sp);
+		else if (err)
+			break;
+	}
+	close(fd);
+	if (err)
+		return err;
+
+	snprintf(dir, sizeof(dir), SWAP_EXT_PIN_DIR "/%llu",
+		 (unsigned long long)sx_cg_id(cg));
+	snprintf(pin, sizeof(pin), "%s/link", dir);
+	/* a link pinned there before is an ejected policy's */
+	if (!mkdir(dir, 0700) || errno == EEXIST)
+		unlink(pin);
+	if (bpf_link__pin(link, pin)) {
+		err = -errno;
+		st_log("pin %s: %s", pin, strerror(-err));
+	} else if (sp->stats) {
+		snprintf(pin, sizeof(pin), "%s/stats", dir);
+		unlink(pin);
+		bpf_map__pin(sp->stats, pin);
+	}
+	/* pinned, the link lives on; if not, this detaches it */
+	bpf_link__destroy(link);
+	return err;
+}
+
+/* Remove the pins of @cg's policy, as swapctl detach does */
+static int pool_detach(const char *cg)
+{
+	char dir[128], pin[160];
+
+	snprintf(dir, sizeof(dir), SWAP_EXT_PIN_DIR "/%llu",
+		 (unsigned long long)sx_cg_id(cg));
+	snprintf(pin, sizeof(pin), "%s/stats", dir);
+	unlink(pin);
+	snprintf(pin, sizeof(pin), "%s/link", dir);
+	if (unlink(pin))
+		return -errno;
+	rmdir(dir);
+	return 0;
+}
+
+/* Load the pool; bpffs mounted for the pins */
+static int pool_setup(void)
+{
+	unsigned int i;
+
+	if (st_cmd(NULL, 0, "mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf") ||
+	    (mkdir(SWAP_EXT_PIN_DIR, 0700) && errno != EEXIST)) {
+		st_log("no bpffs at /sys/fs/bpf");
+		return -1;
+	}
+	for (i = 0; i < POOL_SIZE; i++)
+		if (pool_load(&pool[i]))
+			return -1;
+	return 0;
 }
 
 /* --- the workloads ------------------------------------------------------ */
@@ -294,6 +533,8 @@ static int op_attach(void)
 	unsigned int r = rnd(10);
 
 	pick_cg(cg, sizeof(cg), false);
+	if (rnd(6))
+		return pool_attach(cg);
 	if (r < 6) {
 		snprintf(knobs, sizeof(knobs), "-s invalid_permille=%u -s keep_pct=%u%s",
 			 rnd(4) ? rnd(5) : 0, rnd(10), rnd(20) ? "" : " -s error_permille=1");
@@ -362,21 +603,21 @@ static int op_rmdir(void)
 	return 0;
 }
 
-/* Swap tier @t on (priority 10, 5, ...) or off, unless it is already */
+/*
+ * Swap tier @t on (priority 10, 5, ...) or off, unless it is already:
+ * swapoff leaves the signature mkswap wrote at setup.
+ */
 static int tier_set(unsigned int t, bool on)
 {
+	int prio = SWAP_FLAG_PREFER | ((10 - 5 * t) << SWAP_FLAG_PRIO_SHIFT);
 	int ret;
 
 	if (!S.tier[t] || S.tier_on[t] == on)
 		return -1;
-	if (on)
-		ret = stress_sh("mkswap -f %s >/dev/null && swapon -p %u %s",
-				S.tier[t], 10 - 5 * t, S.tier[t]);
-	else
-		ret = stress_sh("swapoff %s", S.tier[t]);
+	ret = on ? swapon(S.tier[t], prio) : swapoff(S.tier[t]);
 	if (!ret)
 		S.tier_on[t] = on;
-	return ret;
+	return ret ? -errno : 0;
 }
 
 static int op_tier(bool on)
@@ -394,7 +635,7 @@ static int stress_op(enum stress_op op)
 		return op_attach();
 	case OP_DETACH:
 		pick_cg(cg, sizeof(cg), false);
-		return sx_detach(cg);
+		return rnd(3) ? pool_detach(cg) : sx_detach(cg);
 	case OP_UNPIN:
 		return op_unpin();
 	case OP_MKDIR:
@@ -405,7 +646,7 @@ static int stress_op(enum stress_op op)
 		return vst_try_write("/sys/kernel/mm/swap_ext/eject", "1");
 	case OP_VSWAP:
 		/* switching off swaps the virtual device off: it may take long */
-		return stress_sh("echo %u > /sys/kernel/mm/vswap/enabled", rnd(2));
+		return vst_try_write("/sys/kernel/mm/vswap/enabled", rnd(2) ? "1" : "0");
 	case OP_SWAPOFF:
 		return op_tier(false);
 	case OP_SWAPON:
@@ -442,6 +683,7 @@ static enum stress_op stress_pick(void)
 
 static enum st_status stress_setup(void **ctx)
 {
+	pthread_t monitor;
 	const char *seed = getenv("SEED");
 	unsigned int i;
 	char name[32];
@@ -477,7 +719,13 @@ static enum st_status stress_setup(void **ctx)
 			return ST_FAIL;
 	}
 	S.kmsg = vst_kmsg_open();
-	return S.kmsg < 0 ? ST_FAIL : ST_PASS;
+	if (S.kmsg < 0 || pool_setup())
+		return ST_FAIL;
+	if (pthread_create(&monitor, NULL, op_monitor, NULL)) {
+		st_log("pthread_create: %s", strerror(errno));
+		return ST_FAIL;
+	}
+	return ST_PASS;
 }
 
 /* Back to a state where every run can finish: no policy, all on */
@@ -485,9 +733,10 @@ static void stress_calm(void)
 {
 	unsigned int i;
 
-	stress_sh("echo 1 > /sys/kernel/mm/swap_ext/eject");
-	stress_sh("echo 1 > /sys/kernel/mm/vswap/enabled");
-	stress_sh("echo Y > /sys/module/zswap/parameters/enabled");
+	op_begin("calm");
+	vst_try_write("/sys/kernel/mm/swap_ext/eject", "1");
+	vst_try_write("/sys/kernel/mm/vswap/enabled", "1");
+	vst_try_write("/sys/module/zswap/parameters/enabled", "Y");
 	for (i = 0; i < STRESS_TIERS; i++)
 		tier_set(i, true);
 	for (i = 0; i < STRESS_GROUPS; i++) {
@@ -495,6 +744,7 @@ static void stress_calm(void)
 		st_cg_write(S.g[i].work, "memory.max", "max");
 		st_cg_write(S.g[i].work, "memory.zswap.max", "max");
 	}
+	op_end();
 }
 
 static enum st_status stress_run(void *arg)
@@ -511,18 +761,21 @@ static enum st_status stress_run(void *arg)
 
 	while (st_now() < end && !failed) {
 		enum stress_op op = stress_pick();
+		double t;
 		int ret;
 
 		if (work_poll(10 + rnd(90), true)) {
 			failed = true;
 			break;
 		}
+		op_begin(op_names[op]);
+		t = st_now();
 		ret = stress_op(op);
+		S.op_s[op] += st_now() - t;
+		op_end();
 		S.ops[op]++;
 		if (ret)
 			S.refused[op]++;
-		if (ret == 124 || ret == 137)
-			failed = true;
 		stress_kmsg();
 		if (S.splats)
 			failed = true;
@@ -558,13 +811,13 @@ static enum st_status stress_run(void *arg)
 	for (i = 0; i < NR_STRESS_OPS; i++) {
 		total += S.ops[i];
 		refused += S.refused[i];
-		len += snprintf(line + len, sizeof(line) - len, " %s=%lu/%lu", op_names[i],
-				S.ops[i] - S.refused[i], S.ops[i]);
+		len += snprintf(line + len, sizeof(line) - len, " %s=%lu/%lu/%.0fs",
+				op_names[i], S.ops[i] - S.refused[i], S.ops[i], S.op_s[i]);
 	}
-	st_log("ops (done/tried):%s", line);
-	st_log("stress: seed=%lu seconds=%.0f ops=%lu refused=%lu ejections=%lu oom_kills=%lu runs=%lu bytes_verified=%llu splats=%lu",
+	st_log("ops (done/tried/time):%s", line);
+	st_log("stress: seed=%lu seconds=%.0f ops=%lu refused=%lu ejections=%lu oom_kills=%lu runs=%lu bytes_verified=%llu loads=%lu splats=%lu",
 	       (unsigned long)S.seed, st_now() - t0, total, refused, S.ejections, S.oom_kills,
-	       S.runs, (unsigned long long)S.bytes, S.splats);
+	       S.runs, (unsigned long long)S.bytes, S.loads, S.splats);
 	ST_FAIL_IF(S.splats, "%lu kernel splats", S.splats);
 	ST_FAIL_IF(failed, "failed at seed %lu (see above)", (unsigned long)S.seed);
 	ST_FAIL_IF(!S.runs, "no workload run finished");
@@ -582,6 +835,8 @@ static void stress_cleanup(void *ctx)
 		}
 	if (S.kmsg >= 0)
 		close(S.kmsg);
+	for (i = 0; i < POOL_SIZE; i++)
+		pool_unload(&pool[i]);
 }
 
 static struct st_test stress = {
