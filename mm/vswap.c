@@ -64,6 +64,8 @@
 
 #include <linux/anon_inodes.h>
 #include <linux/blkdev.h>
+#include <linux/debugfs.h>
+#include <linux/delay.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/init.h>
@@ -546,11 +548,25 @@ struct vswap_move_req {
 	unsigned short memcg_id;	/* 0: no check */
 };
 
+/*
+ * Policies' moves run on a queue of their own, a few at a time: each is a
+ * read and a write, and however many a policy queues, or however long
+ * they take, they never hold up system_unbound_wq's other users.
+ */
+static struct workqueue_struct *vswap_move_wq;
+#define VSWAP_MOVES_ACTIVE	16
+
 /* Moves queued and not done yet: at most VSWAP_MOVES_MAX */
 static atomic_t vswap_moves_pending = ATOMIC_INIT(0);
 #define VSWAP_MOVES_MAX		1024
 /* Moves done (or found stale) by the worker since boot */
 static atomic_long_t vswap_moves_done = ATOMIC_LONG_INIT(0);
+/*
+ * Debug only (debugfs vswap/move_delay_ms, default 0): the worker sleeps
+ * this long before each move, so that a move queue that does not drain can
+ * be made at will (selftest watchdog_moves_stuck).
+ */
+static u32 vswap_move_delay_ms;
 
 static void vswap_move_workfn(struct work_struct *work)
 {
@@ -558,6 +574,8 @@ static void vswap_move_workfn(struct work_struct *work)
 						  work);
 	bool on_tier;
 
+	if (IS_ENABLED(CONFIG_DEBUG_FS) && READ_ONCE(vswap_move_delay_ms))
+		msleep(READ_ONCE(vswap_move_delay_ms));
 	/* freed, or charged to another cgroup, since it was queued: no I/O */
 	if (!req->memcg_id ||
 	    vswap_entry_memcg_id(req->entry, &on_tier) == req->memcg_id)
@@ -631,6 +649,8 @@ int vswap_queue_move(swp_entry_t entry, int tier, unsigned short memcg_id)
 
 	if (!swp_entry_is_virtual(entry) || !swp_offset(entry))
 		return -ENOENT;
+	if (!vswap_move_wq)
+		return -ENOMEM;
 	if (atomic_inc_return(&vswap_moves_pending) > VSWAP_MOVES_MAX) {
 		atomic_dec(&vswap_moves_pending);
 		return -EBUSY;
@@ -644,7 +664,7 @@ int vswap_queue_move(swp_entry_t entry, int tier, unsigned short memcg_id)
 	req->entry = entry;
 	req->tier = tier;
 	req->memcg_id = memcg_id;
-	queue_work(system_unbound_wq, &req->work);
+	queue_work(vswap_move_wq, &req->work);
 	return 0;
 }
 
@@ -1695,12 +1715,20 @@ static int __init vswap_init(void)
 	int err;
 
 	INIT_DELAYED_WORK(&vswap.release_work, vswap_release_fn);
+	vswap_move_wq = alloc_workqueue("vswap_move", WQ_UNBOUND,
+					VSWAP_MOVES_ACTIVE);
+	if (!vswap_move_wq)
+		pr_warn("no move workqueue: policies cannot move pages\n");
 	err = sysfs_create_group(mm_kobj, &vswap_attr_group);
 	if (err)
 		pr_warn("no sysfs interface: %d\n", err);
 #ifdef CONFIG_HIBERNATION
 	register_pm_notifier(&vswap_pm_nb);
 #endif
+	if (IS_ENABLED(CONFIG_DEBUG_FS))
+		debugfs_create_u32("move_delay_ms", 0600,
+				   debugfs_create_dir("vswap", NULL),
+				   &vswap_move_delay_ms);
 	if (!vswap_boot_enabled)
 		return 0;
 	mutex_lock(&vswap_ctl_lock);
