@@ -124,7 +124,7 @@ struct swap_ext_policy {
 	spinlock_t wb_lock;			/* wb_futile and wb_futile_since */
 	unsigned long wb_futile;		/* batches in a row: tier full */
 	unsigned long wb_futile_since;		/* jiffies of the first of them */
-	atomic_long_t moves;			/* moves queued: promote() */
+	atomic_long_t moves;			/* moves asked, queued or not: promote() */
 	long moves_seen;			/* ... at the last check: watchdog */
 	u64 op_ns_seen;				/* op_ns at the last check: watchdog */
 	int cpu_strikes;			/* periods over budget: watchdog */
@@ -169,6 +169,14 @@ static void swap_ext_stats_sum(struct swap_ext_policy *p,
  * which the last link can go away (selftest lifecycle_eject_unreg).
  */
 static u32 swap_ext_eject_delay_ms;
+
+/*
+ * Ejections and the watchdog run here, not on system_unbound_wq: work a
+ * policy can flood that queue with (its moves, say, when they stall) must
+ * not hold up the very work that ejects it.  The rescuer keeps both going
+ * when memory is short, which is when a stalling policy matters most.
+ */
+static struct workqueue_struct *swap_ext_wq;
 
 /* BTF of the argument structs a program may write to */
 static const struct btf_type *swap_ext_place_args_type;
@@ -410,7 +418,7 @@ void swap_ext_eject_kind(struct swap_ext_policy *p, enum swap_ext_exit_kind kind
 		return;
 	if (IS_ENABLED(CONFIG_DEBUG_FS) && READ_ONCE(swap_ext_eject_delay_ms))
 		mdelay(READ_ONCE(swap_ext_eject_delay_ms));
-	queue_work(system_unbound_wq, &p->eject_work);
+	queue_work(swap_ext_wq, &p->eject_work);
 }
 
 /* An op of @p returned @value, which it may not: eject the policy */
@@ -980,8 +988,8 @@ out:
  *    over all CPUs, in SWAP_EXT_CPU_STRIKES periods in a row;
  *  - writeback() batches that write nothing back because their tier is
  *    full, for watchdog_timeout_ms (swap_ext_writeback_done());
- *  - moves the policy queued while vswap's move queue does not drain for
- *    watchdog_timeout_ms.
+ *  - moves the policy asks for (queued, or refused: queue full) while
+ *    vswap's move queue does not drain for watchdog_timeout_ms.
  *
  * A period is half the timeout.  The work item is static and touches
  * policies only under swap_ext_mutex, on swap_ext_policies, which the last
@@ -1013,10 +1021,10 @@ static void swap_ext_watchdog_arm(bool restart)
 	if (restart || !delayed_work_pending(&swap_ext_watchdog_work))
 		swap_ext_watchdog_last_ns = ktime_get_ns();
 	if (restart)
-		mod_delayed_work(system_unbound_wq, &swap_ext_watchdog_work,
+		mod_delayed_work(swap_ext_wq, &swap_ext_watchdog_work,
 				 swap_ext_watchdog_period());
 	else
-		queue_delayed_work(system_unbound_wq, &swap_ext_watchdog_work,
+		queue_delayed_work(swap_ext_wq, &swap_ext_watchdog_work,
 				   swap_ext_watchdog_period());
 }
 
@@ -1061,7 +1069,7 @@ static void swap_ext_watchdog_check(struct swap_ext_policy *p, u64 elapsed_ns,
 	}
 	if (moves_stuck && moves != p->moves_seen)
 		swap_ext_stall(p, -1, moves - p->moves_seen,
-			       "queued %ld moves while the move queue did not drain for %u ms",
+			       "asked for %ld moves while the move queue did not drain for %u ms",
 			       moves - p->moves_seen, READ_ONCE(swap_ext_watchdog_ms));
 	if (!moves_stuck)
 		p->moves_seen = moves;
@@ -1550,7 +1558,12 @@ __bpf_kfunc s32 bpf_swap_ext_promote(u64 entry, s32 tier)
 		return err;
 	/* the worker checks the charge again: the slot may be reused by then */
 	err = vswap_queue_move(e, tier, id);
-	if (!err)	/* for the watchdog: governed, so an op of ours runs */
+	/*
+	 * For the watchdog, a move asked into a full queue counts as one
+	 * queued: a queue that does not drain stays full.  Governed, so an op
+	 * of ours runs.
+	 */
+	if (!err || err == -EBUSY)
 		atomic_long_inc(&this_cpu_read(swap_ext_running)->moves);
 	return err;
 }
@@ -1631,6 +1644,9 @@ static int __init swap_ext_init_late(void)
 	BTF_TYPE_EMIT(enum swap_ext_ops_flags);
 	BTF_TYPE_EMIT(enum swap_ext_op);
 
+	swap_ext_wq = alloc_workqueue("swap_ext", WQ_UNBOUND | WQ_MEM_RECLAIM, 0);
+	if (!swap_ext_wq)
+		return -ENOMEM;
 	err = register_btf_kfunc_id_set(BPF_PROG_TYPE_STRUCT_OPS,
 					&swap_ext_kfunc_set_any) ?:
 	      register_btf_kfunc_id_set(BPF_PROG_TYPE_STRUCT_OPS,
