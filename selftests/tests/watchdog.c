@@ -22,6 +22,11 @@
  *                       cannot fit anywhere: ejected because its batches
  *                       write nothing back; the workload is then OOM-killed
  *                       (or finishes), the neighbour finishes.
+ * watchdog_moves_stuck: swapin() promotes every page it reads from the
+ *                       slow tier to the fast one while the move worker
+ *                       sleeps 15 s before each move (debugfs
+ *                       vswap/move_delay_ms): ejected for queueing moves
+ *                       into a queue that does not drain.
  * watchdog_kfunc_garbage: swapin() asks bpf_swap_ext_promote() to move
  *                       64 random values per call: every call refused,
  *                       no kernel log line, nobody stalled, and the
@@ -321,6 +326,72 @@ static struct st_test watchdog_wb_full = {
 	.timeout = 600,
 };
 REGISTER_ST_TEST(watchdog_wb_full);
+
+/* ---------------------------------------------------------------------
+ * watchdog_moves_stuck
+ */
+
+#define MOVE_DELAY	"/sys/kernel/debug/vswap/move_delay_ms"
+#define MOVE_DELAY_MS	15000	/* the watchdog's timeout is 5 s */
+
+static enum st_status moves_stuck_setup(void **ctx)
+{
+	enum st_status st;
+
+	if (access(MOVE_DELAY, W_OK))
+		return st_skip("no %s (CONFIG_DEBUG_FS=n, or debugfs not mounted)",
+			       MOVE_DELAY);
+	st = wd_setup(ctx, "watchdog_moves_stuck", 0, 2);
+	/*
+	 * With zswap off, 32 MiB of memory can all be under writeback to the
+	 * disk at once, and memcg reclaim then ends in the OOM killer (as on
+	 * stock): memory.high throttles the writer first.
+	 */
+	if (st == ST_PASS &&
+	    (st_cg_write(wd.env->cg, "memory.high", "%uM", WD_LIMIT_MIB * 3 / 4) ||
+	     st_cg_write(wd.neighbour, "memory.high", "%uM", WD_LIMIT_MIB * 3 / 4) ||
+	     st_write(MOVE_DELAY, "%u", MOVE_DELAY_MS))) {
+		vst_cleanup(*ctx);
+		return ST_FAIL;
+	}
+	return st;
+}
+
+static enum st_status moves_stuck_run(void *arg)
+{
+	/* every page to the slow tier; each one read back, promoted */
+	static const struct wd_case c = {
+		.knobs = "-s place_verdict=tier -s place_tier=-2 -s promote_on_swapin=1",
+		.work = "-s 64 -p 3 -f random",
+		.neighbour = "-s 48 -p 2 -f random",
+		.exit = "sx_test stall",
+		.reason = "move queue did not drain",
+	};
+	enum st_status st = wd_run(&c);
+	uint64_t promoted = 0;
+
+	if (!sx_stat(wd.env->cg, "promoted", &promoted))
+		st_log("%lu promotions queued", promoted);
+	return st;
+}
+
+/* The moves asleep in the worker end before the tiers go */
+static void moves_stuck_cleanup(void *ctx)
+{
+	st_write(MOVE_DELAY, "0");
+	sleep(MOVE_DELAY_MS / 1000 + 1);
+	vst_cleanup(ctx);
+}
+
+static struct st_test watchdog_moves_stuck = {
+	.name = "watchdog_moves_stuck",
+	.description = "promote() into a move queue that does not drain: ejected",
+	.setup = moves_stuck_setup,
+	.run = moves_stuck_run,
+	.cleanup = moves_stuck_cleanup,
+	.timeout = 600,
+};
+REGISTER_ST_TEST(watchdog_moves_stuck);
 
 /* ---------------------------------------------------------------------
  * watchdog_kfunc_garbage
