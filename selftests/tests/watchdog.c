@@ -343,9 +343,8 @@ static enum st_status moves_stuck_setup(void **ctx)
 			       MOVE_DELAY);
 	st = wd_setup(ctx, "watchdog_moves_stuck", 0, 2);
 	/*
-	 * With zswap off, 32 MiB of memory can all be under writeback to the
-	 * disk at once, and memcg reclaim then ends in the OOM killer (as on
-	 * stock): memory.high throttles the writer first.
+	 * With zswap off, all 32 MiB were once under writeback to the slow
+	 * tier at the workload's OOM kill: memory.high throttles the writer.
 	 */
 	if (st == ST_PASS &&
 	    (st_cg_write(wd.env->cg, "memory.high", "%uM", WD_LIMIT_MIB * 3 / 4) ||
