@@ -108,6 +108,8 @@ struct stress {
 	unsigned long ops[NR_STRESS_OPS], refused[NR_STRESS_OPS];
 	double op_s[NR_STRESS_OPS];	/* time spent in each kind */
 	unsigned long ejections, oom_kills, runs, splats, loads;
+	unsigned long links;		/* attaches made by the driver ... */
+	double link_s;			/* ... and their time */
 	uint64_t bytes;
 };
 
@@ -533,8 +535,14 @@ static int op_attach(void)
 	unsigned int r = rnd(10);
 
 	pick_cg(cg, sizeof(cg), false);
-	if (rnd(6))
-		return pool_attach(cg);
+	if (rnd(6)) {
+		double t = st_now();
+		int ret = pool_attach(cg);
+
+		S.links++;
+		S.link_s += st_now() - t;
+		return ret;
+	}
 	if (r < 6) {
 		snprintf(knobs, sizeof(knobs), "-s invalid_permille=%u -s keep_pct=%u%s",
 			 rnd(4) ? rnd(5) : 0, rnd(10), rnd(20) ? "" : " -s error_permille=1");
@@ -815,6 +823,7 @@ static enum st_status stress_run(void *arg)
 				op_names[i], S.ops[i] - S.refused[i], S.ops[i], S.op_s[i]);
 	}
 	st_log("ops (done/tried/time):%s", line);
+	st_log("attaches by the driver: %lu in %.1f s, the rest by swapctl", S.links, S.link_s);
 	st_log("stress: seed=%lu seconds=%.0f ops=%lu refused=%lu ejections=%lu oom_kills=%lu runs=%lu bytes_verified=%llu loads=%lu splats=%lu",
 	       (unsigned long)S.seed, st_now() - t0, total, refused, S.ejections, S.oom_kills,
 	       S.runs, (unsigned long long)S.bytes, S.loads, S.splats);
