@@ -1144,12 +1144,22 @@ static int cmd_attach(int argc, char **argv)
 	if (stats && bpf_map__pin(stats, pin))
 		err("pin %s: %s (attached anyway)", pin, strerror(errno));
 
-	/* the policy's own name, as the kernel has it */
+	/*
+	 * The policy's own name, as the kernel has it: "NAME attached".  Not
+	 * so when an op's answer ejected it already (an invalid verdict):
+	 * attached it was, and last_exit says why it went.
+	 */
 	if (snprintf(pin, sizeof(pin), "%s/" POLICY_FILE, cgpath) < (int)sizeof(pin) &&
-	    read_file(pin, policy, sizeof(policy)) > 0)
+	    read_file(pin, policy, sizeof(policy)) > 0 && strstr(policy, " attached")) {
 		policy[strcspn(policy, " \n")] = '\0';
-	else
+	} else {
 		snprintf(policy, sizeof(policy), "%s", bpf_map__name(st_ops));
+		if (read_file(SWAP_EXT_SYSFS "/last_exit", pin, sizeof(pin)) > 0) {
+			pin[strcspn(pin, "\n")] = '\0';
+			err("warning: ejected right after the attach: %s", pin);
+			snprintf(policy, sizeof(policy), "%.*s", (int)strcspn(pin, " "), pin);
+		}
+	}
 	if (json) {
 		jw_open('{');
 		jw_kv_str("policy", policy);
