@@ -53,6 +53,7 @@
 #include <sys/stat.h>
 #include <sys/swap.h>
 
+#include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
@@ -365,9 +366,10 @@ static int pool_attach(const char *cg)
 		err = -errno;
 		st_log("pin %s: %s", pin, strerror(-err));
 	} else if (sp->stats) {
+		/* one map, pinned for each cgroup: not bpf_map__pin(), which pins once */
 		snprintf(pin, sizeof(pin), "%s/stats", dir);
 		unlink(pin);
-		bpf_map__pin(sp->stats, pin);
+		bpf_obj_pin(bpf_map__fd(sp->stats), pin);
 	}
 	/* pinned, the link lives on; if not, this detaches it */
 	bpf_link__destroy(link);
