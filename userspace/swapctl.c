@@ -1149,8 +1149,10 @@ static int cmd_attach(int argc, char **argv)
 	 * so when an op's answer ejected it already (an invalid verdict):
 	 * attached it was, and last_exit says why it went.
 	 */
-	if (snprintf(pin, sizeof(pin), "%s/" POLICY_FILE, cgpath) < (int)sizeof(pin) &&
-	    read_file(pin, policy, sizeof(policy)) > 0 && strstr(policy, " attached")) {
+	if (snprintf(pin, sizeof(pin), "%s/" POLICY_FILE, cgpath) >= (int)sizeof(pin) ||
+	    read_file(pin, policy, sizeof(policy)) <= 0) {
+		snprintf(policy, sizeof(policy), "%s", bpf_map__name(st_ops));
+	} else if (strstr(policy, " attached")) {
 		policy[strcspn(policy, " \n")] = '\0';
 	} else {
 		snprintf(policy, sizeof(policy), "%s", bpf_map__name(st_ops));

@@ -376,20 +376,30 @@ static int pool_attach(const char *cg)
 	return err;
 }
 
-/* Remove the pins of @cg's policy, as swapctl detach does */
+/*
+ * Remove the pins of the cgroup with id @id, as swapctl detach or rm -rf
+ * would (the link goes with its last pin): 0, or -errno when it had no link.
+ */
+static int pins_remove(const char *id)
+{
+	char path[128];
+	int ret;
+
+	snprintf(path, sizeof(path), SWAP_EXT_PIN_DIR "/%s/stats", id);
+	unlink(path);
+	snprintf(path, sizeof(path), SWAP_EXT_PIN_DIR "/%s/link", id);
+	ret = unlink(path) ? -errno : 0;
+	snprintf(path, sizeof(path), SWAP_EXT_PIN_DIR "/%s", id);
+	rmdir(path);
+	return ret;
+}
+
 static int pool_detach(const char *cg)
 {
-	char dir[128], pin[160];
+	char id[24];
 
-	snprintf(dir, sizeof(dir), SWAP_EXT_PIN_DIR "/%llu",
-		 (unsigned long long)sx_cg_id(cg));
-	snprintf(pin, sizeof(pin), "%s/stats", dir);
-	unlink(pin);
-	snprintf(pin, sizeof(pin), "%s/link", dir);
-	if (unlink(pin))
-		return -errno;
-	rmdir(dir);
-	return 0;
+	snprintf(id, sizeof(id), "%llu", (unsigned long long)sx_cg_id(cg));
+	return pins_remove(id);
 }
 
 /* Load the pool; bpffs mounted for the pins */
@@ -556,14 +566,12 @@ static int op_attach(void)
 	return sx_attach_obj(cg, sx_obj(shipped[rnd(5)]), "", out, sizeof(out));
 }
 
-/* Remove a policy's pins, as rm -rf would: the link goes with the last */
+/* Remove the pins of a random cgroup that has some */
 static int op_unpin(void)
 {
-	static const char *const files[] = { "link", "stats" };
-	char names[64][32], path[128];
+	char names[64][32];
 	struct dirent *de;
-	unsigned int i;
-	int n = 0, k;
+	int n = 0;
 	DIR *d;
 
 	d = opendir(SWAP_EXT_PIN_DIR);
@@ -574,15 +582,7 @@ static int op_unpin(void)
 		if (de->d_name[0] != '.' && strlen(de->d_name) < sizeof(names[0]))
 			memcpy(names[n++], de->d_name, strlen(de->d_name) + 1);
 	closedir(d);
-	if (!n)
-		return -1;
-	k = rnd(n);
-	for (i = 0; i < 2; i++) {
-		snprintf(path, sizeof(path), SWAP_EXT_PIN_DIR "/%s/%s", names[k], files[i]);
-		unlink(path);
-	}
-	snprintf(path, sizeof(path), SWAP_EXT_PIN_DIR "/%s", names[k]);
-	return rmdir(path);
+	return n ? pins_remove(names[rnd(n)]) : -1;
 }
 
 static int op_mkdir(void)

@@ -25,8 +25,8 @@
  * watchdog_moves_stuck: swapin() promotes every page it reads from the
  *                       slow tier to the fast one while the move worker
  *                       sleeps 15 s before each move (debugfs
- *                       vswap/move_delay_ms): ejected for queueing moves
- *                       into a queue that does not drain.
+ *                       vswap/move_delay_ms): ejected for asking for
+ *                       moves while the queue does not drain.
  * watchdog_kfunc_garbage: swapin() asks bpf_swap_ext_promote() to move
  *                       64 random values per call: every call refused,
  *                       no kernel log line, nobody stalled, and the
