@@ -8,14 +8,16 @@
 #   make stress           the lifecycle fuzzer for MINUTES (10); SEED=N replays one
 #   make run              the demo: swap under pressure in the VM
 #   make vm CMD='...'     run one command in the test VM; its status is make's
-#   make bench            stock 6.12 against ours, ROUNDS=5 alternating runs (build/bench/)
+#   make bench            stock 6.12 against ours, ROUNDS=5 alternating runs (build/bench/);
+#                         ICOUNT=1 counts instructions (build/bench-icount/), PROFILE=1
+#                         adds perf profiles side by side, BENCH_SCENARIOS="..." picks
 #   make bench-policy     no swap_ext policy against a no-op one (build/bench/policy.md)
 #   make configs          vmlinux with each of VSWAP, SWAP_EXT, ZSWAP, CGROUPS off
 #                         (configs/variants/), in build/obj/cfg-NAME; CFGS=... picks
 #
 # Variables: DEBUG=1 (KASAN/lockdep/DEBUG_VM kernel), STOCK=1 (Linux 6.12,
 # same config, no patches), and for the VM: MEM CPUS DISKS DISK_SIZE
-# VM_TIMEOUT KVM (see scripts/vm.sh).  V=1 shows the kernel's commands.
+# VM_TIMEOUT KVM ICOUNT (see scripts/vm.sh).  V=1 shows the kernel's commands.
 
 TOP		:= $(CURDIR)
 BUILD		:= $(TOP)/build
@@ -197,7 +199,10 @@ $(STOUT)/%: selftests/workloads/%.c $(RUNNER_HDRS)
 
 # --- the VM -----------------------------------------------------------------
 
-VMENV		= KERNEL=$(BZIMAGE) FLAVOR=$(FLAVOR) VM_INIT=$(VM_INIT)
+# ICOUNT=1: the guest's clock counts instructions (scripts/vm.sh)
+ICOUNT		?= 0
+PROFILE		?= 0
+VMENV		= KERNEL=$(BZIMAGE) FLAVOR=$(FLAVOR) VM_INIT=$(VM_INIT) ICOUNT=$(ICOUNT)
 # CMD as typed: a shell command line, not make's ($VAR stays the shell's).
 VM_CMD		:= $(value CMD)
 export VM_CMD
@@ -252,7 +257,7 @@ run: all
 # Stock 6.12 and ours side by side (not part of check): build/bench/.
 bench: all
 	@+$(MAKE) --no-print-directory kernel STOCK=1 DEBUG=0
-	@scripts/bench.sh
+	@ICOUNT=$(ICOUNT) PROFILE=$(PROFILE) BENCH_SCENARIOS="$(BENCH_SCENARIOS)" scripts/bench.sh
 
 # A no-op swap_ext policy against none, on our kernel: build/bench/policy.md
 bench-policy: all

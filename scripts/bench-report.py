@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 #
-# bench-report.py RAW OUTDIR ROUNDS: turn make bench's RESULT lines into
-# OUTDIR/results.md (medians, ratios ours/stock, the goals) and gnuplot
-# scripts for OUTDIR/*.png.  Each RESULT line is one scenario run:
+# bench-report.py RAW OUTDIR ROUNDS [MODE]: turn make bench's RESULT lines
+# into OUTDIR/results.md (medians, ratios ours/stock, the goals) and gnuplot
+# scripts for OUTDIR/*.png.  MODE is "wall" (default: real time, for I/O
+# shape) or "icount" (QEMU's instruction counting: guest times count
+# executed instructions; for CPU cost).  Each RESULT line is one scenario run:
 #   RESULT kernel=stock|vswap round=N scenario=S backend=B policy=P key=value...
 
 import datetime
@@ -12,6 +14,7 @@ import statistics
 import sys
 
 raw, outdir, rounds = sys.argv[1], sys.argv[2], sys.argv[3]
+mode = sys.argv[4] if len(sys.argv) > 4 else 'wall'
 runs = {}
 static = []
 for line in open(raw):
@@ -40,12 +43,18 @@ def tput(key):
     return statistics.median(vals) if vals else float('nan')
 
 
-def spread(key):
-    """(max - min) / median of the throughput over rounds"""
-    vals = tputs(key)
-    if len(vals) < 2:
+def spread_of(vals):
+    """(max - min) / median over rounds"""
+    if len(vals) < 2 or not statistics.median(vals):
         return float('nan')
     return (max(vals) - min(vals)) / statistics.median(vals)
+
+
+def spread(key, field=None):
+    """spread of the throughput, or of FIELD, over rounds"""
+    if field is None:
+        return spread_of(tputs(key))
+    return spread_of([float(r[field]) for r in runs.get(key, []) if field in r])
 
 
 def ratio(a, b):
@@ -68,9 +77,15 @@ def disk_writes(key, disks):
 
 cpu = next((l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo')
             if l.startswith('model name')), '?')
+clock = ('instruction counting (single-threaded TCG, -icount shift=0,'
+         'sleep=off: guest time advances 1 ns per instruction and skips idle '
+         'time; system time counts instructions, wall time adds the time the '
+         'guest waited on timers and I/O)' if mode == 'icount' else
+         'real time (multi-threaded TCG: for I/O shape, not CPU cost)')
 md = [f'# swap_ext against stock 6.12: {datetime.date.today()}',
       '',
-      f'Host: {cpu}, {os.cpu_count()} CPUs.  Guest: TCG, 2 vCPUs, 1 GiB, '
+      f'Host: {cpu}, {os.cpu_count()} CPUs.  Clock: {clock}.  '
+      f'Guest: TCG, 2 vCPUs, 1 GiB, '
       f'disks vda 1 GiB, vdb 48 MiB, vdc 1 GiB throttled to 16 MB/s and '
       f'2000 requests/s.  '
       f'{rounds} rounds, stock and ours booted alternately; every figure a '
@@ -109,6 +124,36 @@ for sc, be in order:
               f'{f(med(s, "majflt"))} / {f(med(o, "majflt"))} | '
               f'{f(ws)} / {f(wo)} | '
               f'{f(ratio(ms * 256, ws), 3)} / {f(ratio(mo * 256, wo), 3)} |')
+md.append('')
+
+# ---- CPU and waiting, no policy -------------------------------------------
+md += ['## CPU and waiting (no policy)', '',
+       'Per scenario: the workload cgroups\' system time and the guest wall '
+       'time, ratio of medians ours/stock, and the spread of each kernel over '
+       'the rounds ((max - min) / median); the PSI memory stall of the '
+       'workload\'s cgroups (memory.pressure some / full total) and their '
+       'memory.events high / max, medians.', '',
+       '| scenario | backend | sys ours/stock | sys spread stock / ours | '
+       'wall ours/stock | wall spread stock / ours | PSI some ms stock / ours | '
+       'PSI full ms stock / ours | events high stock / ours | events max '
+       'stock / ours |',
+       '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|']
+cpu_rows = []
+for sc, be in order:
+    s, o = (sc, be, 'none', 'stock'), (sc, be, 'none', 'vswap')
+    if s not in runs or o not in runs:
+        continue
+    rs = ratio(med(o, 'sys_us'), med(s, 'sys_us'))
+    rw = ratio(med(o, 'wall_s'), med(s, 'wall_s'))
+    sp = max(spread(k, x) for k in (s, o) for x in ('sys_us', 'wall_s'))
+    cpu_rows.append((sc, be, rs, rw, sp))
+    md.append(f'| {sc} | {be} | {f(rs)} | {f(spread(s, "sys_us"), 2)} / '
+              f'{f(spread(o, "sys_us"), 2)} | {f(rw)} | '
+              f'{f(spread(s, "wall_s"), 2)} / {f(spread(o, "wall_s"), 2)} | '
+              f'{f(med(s, "psi_some_us") / 1000)} / {f(med(o, "psi_some_us") / 1000)} | '
+              f'{f(med(s, "psi_full_us") / 1000)} / {f(med(o, "psi_full_us") / 1000)} | '
+              f'{f(med(s, "ev_high"))} / {f(med(o, "ev_high"))} | '
+              f'{f(med(s, "ev_max"))} / {f(med(o, "ev_max"))} |')
 md.append('')
 
 # ---- metadata ------------------------------------------------------------
@@ -216,6 +261,13 @@ if sbase in runs:
 
 # ---- goals -------------------------------------------------------------------
 md += ['## Goals', '']
+if mode == 'icount' and cpu_rows:
+    ok = all(rs <= 1.0 and rw <= 1.02 and sp <= 0.02 for _, _, rs, rw, sp in cpu_rows)
+    md.append(f'- instruction count, every scenario: system time ours/stock '
+              f'<= 1.00, guest wall time <= 1.02, spread <= 2 %: '
+              f'{"met" if ok else "not met"} (' + '; '.join(
+                  f'{sc}/{be} sys {f(rs)} wall {f(rw)} spread {f(sp, 2)}'
+                  for sc, be, rs, rw, sp in cpu_rows) + ').')
 if ratios:
     worst = min(ratios, key=lambda x: x[2])
     within = all(r >= 0.98 for _, _, r, _ in ratios)

@@ -8,20 +8,41 @@
 # goals' verdicts to build/bench/results.md, the plots to
 # build/bench/*.png and every raw RESULT line to build/bench/raw.txt.
 #
-#   ROUNDS   alternating rounds (default 5)
+#   ROUNDS           alternating rounds (default 5)
+#   ICOUNT           1: instruction counting (scripts/vm.sh): system times
+#                    count executed instructions, wall times add the time
+#                    the guest waited; results in build/bench-icount/
+#   PROFILE          1: also record a profile of each scenario in the guest
+#                    (perf record -e cpu-clock -a -g, one sample every
+#                    250 us of guest time: under ICOUNT, every 250,000
+#                    instructions) and write the top symbols of both kernels
+#                    side by side to OUT/profile.md; perf's own work then
+#                    counts in every other figure
+#   BENCH_SCENARIOS  only these scenarios (selftests/bench/suite.sh)
 #
-# Times are from a TCG guest: only ratios of runs made side by side, on a
-# machine doing nothing else, mean anything.
+# In real time, times are from a TCG guest: only ratios of runs made side
+# by side, on a machine doing nothing else, mean anything, and not for CPU
+# cost (emulated atomics, IPIs and TLB flushes cost far more than on
+# hardware, and host load changes them); those come from ICOUNT=1.
 
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
+icount=${ICOUNT:-0}
+profile=${PROFILE:-0}
 out=$top/build/bench
+mode=wall
+if [ "$icount" != 0 ]; then
+	out=$top/build/bench-icount
+	mode=icount
+fi
 rounds=${ROUNDS:-5}
 ours=$top/build/obj/vswap/arch/x86/boot/bzImage
 stock=$top/build/stock/obj/stock/arch/x86/boot/bzImage
 mkdir -p "$out"
 raw=$out/raw.txt
 : >"$raw"
+rm -rf "$out/profile"
+guest_env="export BENCH_SCENARIOS=$(printf %q "${BENCH_SCENARIOS:-}") BENCH_PROFILE=$profile"
 
 for k in "$ours" "$stock"; do
 	[ -f "$k" ] || { echo "bench: $k missing (make kernel; make kernel STOCK=1)" >&2; exit 2; }
@@ -35,6 +56,7 @@ for r in $(seq 1 "$rounds"); do
 		echo "bench: round $r/$rounds: $flavor"
 		log=$out/$flavor-$r.log
 		if ! KERNEL=$k FLAVOR=bench-$flavor VM_INIT=$top/build/vm-init DISKS=3 \
+			ICOUNT=$icount SWAPEXT_VM_ENV="$guest_env" \
 			DISK_SIZE="1G 48M 1G" \
 			DISK_OPTS="- - throttling.bps-total=16777216,throttling.iops-total=2000" \
 			VM_TIMEOUT=2400 "$top/scripts/vm.sh" "$top/selftests/bench/suite.sh" \
@@ -43,11 +65,21 @@ for r in $(seq 1 "$rounds"); do
 			exit 1
 		fi
 		grep -E '^(RESULT|STATIC)' "$log" | sed "s/^\([A-Z]*\)/\1 kernel=$flavor round=$r/" >>"$raw"
+		if [ "$profile" = 1 ]; then
+			mkdir -p "$out/profile"
+			for p in "$top/build/vm/bench-$flavor/out"/profile-*.txt; do
+				[ -f "$p" ] && cp "$p" "$out/profile/$flavor-$r-${p##*/profile-}"
+			done
+		fi
 	done
 done
 echo "bench: $rounds rounds in $(( ($(date +%s) - start) / 60 )) min"
 
-python3 "$top/scripts/bench-report.py" "$raw" "$out" "$rounds"
+python3 "$top/scripts/bench-report.py" "$raw" "$out" "$rounds" "$mode"
+if [ "$profile" = 1 ]; then
+	python3 "$top/scripts/bench-profile.py" "$out/profile" "$mode" >"$out/profile.md"
+	echo "bench: profiles in $out/profile.md"
+fi
 if command -v gnuplot >/dev/null; then
 	for g in "$out"/*.gp; do
 		gnuplot "$g"

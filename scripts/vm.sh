@@ -30,6 +30,12 @@
 #   KVM         1: use KVM, 0: use TCG, unset: KVM only if a timed probe
 #               boots (the result is kept in build/vm/accel)
 #   APPEND      extra kernel command line
+#   ICOUNT      1: instruction counting (single-threaded TCG, -icount
+#               shift=0,sleep=off): guest time advances one nanosecond per
+#               executed instruction and jumps over idle time, so a guest's
+#               CPU times count instructions whatever the host's load.  Any
+#               other value but 0 is QEMU's -icount argument itself (e.g.
+#               ICOUNT=shift=1,sleep=off).  Default 0 (real time).
 
 set -uo pipefail
 
@@ -46,6 +52,12 @@ CPUS=${CPUS:-2}
 DISKS=${DISKS:-2}
 DISK_SIZE=${DISK_SIZE:-1G}
 VM_TIMEOUT=${VM_TIMEOUT:-3600}
+ICOUNT=${ICOUNT:-0}
+case $ICOUNT in
+0) icount=() ;;
+1) icount=(-icount shift=0,sleep=off) ;;
+*) icount=(-icount "$ICOUNT") ;;
+esac
 
 run=$top/build/vm/$FLAVOR
 qemu=qemu-system-x86_64
@@ -82,7 +94,7 @@ boot() {
 	# --foreground: no process group of timeout's own; a ^C or a CI
 	# cancel is handled by our trap, which kills QEMU by its pid file.
 	timeout --foreground -k 10 "$tmo" $qemu -M q35 -accel "$accel" -cpu max \
-		-pidfile "$run/qemu.pid" \
+		"${icount[@]}" -pidfile "$run/qemu.pid" \
 		-smp "$CPUS" -m "$MEM" -nodefaults -no-reboot -display none \
 		-kernel "$KERNEL" -append "$append" \
 		-chardev "file,id=con,path=$run/console.log" -serial chardev:con \
@@ -156,9 +168,14 @@ exec 9>"$run/lock"
 flock -n 9 || { echo "vm: another VM is running in $run" >&2; exit 2; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-accel=$(pick_accel)
+if [ "$ICOUNT" = 0 ]; then
+	accel=$(pick_accel)
+else
+	# -icount needs TCG with one thread for all vCPUs.
+	accel=tcg,thread=single
+fi
 setup_out "$run/out" "$@"
-echo "vm: booting $FLAVOR (${accel%%,*}, $CPUS CPUs, $MEM, $DISKS disks)"
+echo "vm: booting $FLAVOR (${accel%%,*}${icount[*]:+, ${icount[*]}}, $CPUS CPUs, $MEM, $DISKS disks)"
 
 # In the background: bash runs the INT/TERM trap (and so kills QEMU) only
 # between commands, and 'wait' is one it can be interrupted in.

@@ -34,11 +34,17 @@
 # workload's cgroups.
 #
 # BENCH_SCENARIOS="mixed twocg" runs only those (default: all).
+# BENCH_PROFILE=1 records each scenario with perf (scripts/bench.sh) and
+# writes its kernel symbols' sample counts to
+# $SWAPEXT_OUT/profile-SCENARIO-BACKEND-POLICY.txt: "samples symbol" lines,
+# one sample every 250 us of guest time on every CPU.
 #
 # RESULT fields: scenario backend policy wall_s mib (written + verified)
 # sys_us majflt pswpout zswpwb w_vdX/s_vdX (write requests, sectors per
 # disk) slab_kib (peak Slab growth) swap_kib (peak swap on disks)
-# meta_bytes meta_slots (vswap peak) web_p99_us web_mibs batch_mibs.
+# meta_bytes meta_slots (vswap peak) psi_some_us psi_full_us (PSI memory
+# stall of the workload's cgroups) ev_high ev_max (their memory.events)
+# web_p99_us web_mibs batch_mibs.
 
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -57,18 +63,19 @@ vmstat() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
 meminfo() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
 
 # Peaks while a scenario runs, every half second, into /tmp/bench.peak:
-# Slab KiB, swap KiB on disks, vswap dynamic bytes and slots in use.
+# Slab KiB, swap KiB on disks, vswap dynamic bytes and slots in use.  The
+# same commands on both kernels (on stock, vswap's stat file is missing and
+# counts 0), so that the sampler costs both the same.
 sampler() {
 	local slab=0 swap=0 dyn=0 used=0 s w d u
 
 	while sleep 0.5; do
-		s=$(meminfo Slab)
-		w=$(awk 'NR > 1 && $1 ~ /^\/dev\// { t += $4 } END { print t + 0 }' /proc/swaps)
-		d=0 u=0
-		if [ -r $vs/stat ]; then
-			d=$(awk '$1 == "dynamic_bytes" { print $2 }' $vs/stat)
-			u=$(awk '$1 == "slots_used" { print $2 }' $vs/stat)
-		fi
+		read -r s w d u < <(cat /proc/meminfo /proc/swaps $vs/stat 2>/dev/null | awk '
+			$1 == "Slab:" { s = $2 }
+			$1 ~ /^\/dev\// { w += $4 }
+			$1 == "dynamic_bytes" { d = $2 }
+			$1 == "slots_used" { u = $2 }
+			END { print s + 0, w + 0, d + 0, u + 0 }')
 		[ "$s" -gt "$slab" ] && slab=$s
 		[ "$w" -gt "$swap" ] && swap=$w
 		if [ "$u" -gt "$used" ]; then
@@ -77,6 +84,16 @@ sampler() {
 		fi
 		echo "$slab $swap $dyn $used" >/tmp/bench.peak
 	done
+}
+
+# The workload's memory stall and limit events so far, from the parent of
+# its cgroups (both hierarchical): PSI memory some and full total (us),
+# memory.events high and max.
+stalls() {
+	awk '$1 == "some" || $1 == "full" { split($5, t, "="); printf "%s ", t[2] }' \
+		$parent/memory.pressure
+	awk '$1 == "high" || $1 == "max" { printf "%s ", $2 }' $parent/memory.events
+	echo
 }
 
 # From memverify's last line in FILE: MiB written and verified, that over
@@ -161,11 +178,37 @@ detach_all() {
 	die "a policy stays loaded"
 }
 
+# profile_start / profile_stop NAME: perf over every CPU while a scenario
+# runs (BENCH_PROFILE=1), its kernel symbols to $SWAPEXT_OUT/profile-NAME.txt
+profiler=
+profile_start() {
+	[ "${BENCH_PROFILE:-0}" = 1 ] || return 0
+	perf record -q -N -B -e cpu-clock -c 250000 -a -g -o /tmp/bench.perf \
+		>/tmp/bench.perf.log 2>&1 &
+	profiler=$!
+	# perf enables its events after it has set up: give it time to.
+	sleep 2
+	kill -0 $profiler 2>/dev/null || die "perf record failed: $(cat /tmp/bench.perf.log)"
+}
+
+profile_stop() {
+	[ -n "$profiler" ] || return 0
+	kill -INT $profiler
+	wait $profiler
+	profiler=
+	perf report -i /tmp/bench.perf --stdio --no-children -g none -n \
+		--sort sym 2>/dev/null |
+		awk '$1 ~ /%$/ && $3 == "[k]" { print $2, $4 }' \
+		>"${SWAPEXT_OUT:-/tmp}/profile-$1.txt"
+	rm -f /tmp/bench.perf
+}
+
 # measure SCENARIO BACKEND POLICY CG:ARGS...: run memverify ARGS in each
 # cgroup CG (created before), all at once, and print the RESULT line.
 measure() {
 	local scenario=$1 backend=$2 policy=$3 spec pids=() names=() i
 	local t0 t1 po0 wb0 slab0 sys=0 maj=0 mib=0 extra="" blk0=() d
+	local psi0 psi1
 
 	shift 3
 	sync
@@ -176,9 +219,11 @@ measure() {
 	po0=$(vmstat pswpout)
 	wb0=$(vmstat zswpwb)
 	slab0=$(meminfo Slab)
+	read -r -a psi0 < <(stalls)
 	rm -f /tmp/bench.peak
 	sampler &
 	local sp=$!
+	profile_start
 
 	t0=$(date +%s.%N)
 	for spec in "$@"; do
@@ -192,8 +237,12 @@ measure() {
 		wait "${pids[$i]}" || die "$scenario/$backend/$policy: memverify failed: $(cat /tmp/bench-${names[$i]}.out)"
 	done
 	t1=$(date +%s.%N)
+	profile_stop "$scenario-$backend-$policy"
 	kill $sp 2>/dev/null
 	wait $sp 2>/dev/null
+	read -r -a psi1 < <(stalls)
+	extra+=" psi_some_us=$((psi1[0] - psi0[0])) psi_full_us=$((psi1[1] - psi0[1]))"
+	extra+=" ev_high=$((psi1[2] - psi0[2])) ev_max=$((psi1[3] - psi0[3]))"
 	sleep 1
 
 	for i in "${!names[@]}"; do
