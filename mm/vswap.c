@@ -11,13 +11,14 @@
  * entry however often the data moves, and zswap needs no device at all.
  *
  * The virtual device is an ordinary swap_info_struct flagged SWP_VIRTUAL:
- * swap cache, swap counts, memcg swap accounting, readahead and the zswap
- * tree all keep working on virtual entries unchanged.  What vswap adds:
+ * swap cache, swap counts, memcg swap accounting and readahead keep working
+ * on virtual entries unchanged.  What vswap adds:
  *
  * - A descriptor per virtual slot, 8 bytes, tagged in its low 3 bits:
  *   NONE (free or not written yet), ZERO (all zeroes, nothing stored),
- *   ZSWAP (in zswap's tree under the same entry), PHYS (on a tier slot:
- *   type and offset) and FOLIO (only in the dirty swap cache folio).
+ *   ZSWAP (in zswap: the descriptor is zswap's index, it holds the zswap
+ *   entry), PHYS (on a tier slot: type and offset) and FOLIO (only in the
+ *   dirty swap cache folio).
  *
  * - No cost for virtual space that is not in use.  Descriptors live in one
  *   page per cluster, allocated when the allocator first needs the cluster
@@ -96,7 +97,7 @@ enum vswap_tag {
 	VSWAP_NONE	= 0,	/* free, or allocated and not written yet */
 	VSWAP_PHYS	= 1,	/* on a tier: type in bits 3-7, offset above */
 	VSWAP_ZERO	= 2,	/* all zeroes: nothing stored anywhere */
-	VSWAP_ZSWAP	= 3,	/* in zswap's tree, under the virtual entry */
+	VSWAP_ZSWAP	= 3,	/* in zswap: the zswap entry's address above */
 	VSWAP_FOLIO	= 4,	/* only in the dirty swap cache folio */
 	/* 5-7: free for new backends */
 };
@@ -220,7 +221,8 @@ static void vswap_count(swp_entry_t entry, unsigned long old, unsigned long new)
 	struct mem_cgroup *memcg;
 	struct lruvec *lruvec;
 
-	if (!vswap_counted(old) && !vswap_counted(new))
+	if ((!vswap_counted(old) && !vswap_counted(new)) ||
+	    vswap_tag(old) == vswap_tag(new))
 		return;
 	rcu_read_lock();
 	memcg = mem_cgroup_from_id(lookup_swap_cgroup_id(entry));
@@ -242,20 +244,27 @@ static inline unsigned char vswap_map_count(unsigned char ent)
 
 /*
  * Point @entry's descriptor at @new and give up the tier slot the old one
- * held.  A zswap entry is not ours to drop here: zswap lets it go itself
- * on load, writeback and a failed or replacing store, and the free paths
- * invalidate it before calling vswap_release(); the one case left, a page
- * rewritten as zeroes, is handled in vswap_writepage().
+ * held; returns the old descriptor.  A zswap entry is not ours to drop
+ * here: zswap lets it go itself on load, writeback and a failed or
+ * replacing store, and the free paths invalidate it before calling
+ * vswap_release(); the one case left, a page rewritten as zeroes, is
+ * handled in vswap_writepage().
  */
-static void vswap_set(swp_entry_t entry, unsigned long new)
+static unsigned long vswap_xchg(swp_entry_t entry, unsigned long new)
 {
 	unsigned long old = atomic_long_xchg(vswap_desc(entry), new);
 
 	if (old == new)
-		return;
+		return old;
 	vswap_count(entry, old, new);
 	if (vswap_tag(old) == VSWAP_PHYS)
 		vswap_tier_free(vswap_desc_phys(old));
+	return old;
+}
+
+static void vswap_set(swp_entry_t entry, unsigned long new)
+{
+	vswap_xchg(entry, new);
 }
 
 /* ---------------------------------------------------------------------
@@ -1203,8 +1212,8 @@ int vswap_writepage(struct folio *folio, struct writeback_control *wbc)
 		break;
 	}
 
+	/* zswap points the descriptor at its entry (vswap_zswap_store()) */
 	if (zswap_store_placed(folio, &pl)) {
-		vswap_set(entry, VSWAP_ZSWAP);
 		folio_unlock(folio);
 		return 0;
 	}
@@ -1251,10 +1260,11 @@ bool vswap_read_folio(struct folio *folio, struct swap_info_struct **sisp)
 		vswap_count_zero(folio, SWPIN_ZERO);
 		break;
 	case VSWAP_ZSWAP:
-		/* zswap hands the data over: the dirty folio is the copy now */
-		if (zswap_load(folio))
-			vswap_set(entry, VSWAP_FOLIO);
-		else
+		/*
+		 * zswap hands the data over: the dirty folio is the copy now,
+		 * and the descriptor says so (vswap_zswap_erase())
+		 */
+		if (!zswap_load(folio))
 			pr_err_ratelimited("slot %lx: not in zswap\n",
 					   swp_offset(entry));
 		break;
@@ -1284,19 +1294,11 @@ swp_entry_t __vswap_io_entry(swp_entry_t entry)
 
 /*
  * zswap writeback of @entry: for a virtual entry, the tier slot is
- * allocated now, before zswap decompresses anything.  Consecutive
+ * allocated now, before zswap decompresses anything, on tier @tier if it
+ * has room (a policy's choice; -1: the first by priority).  Consecutive
  * writebacks get consecutive slots from the tier's per-cpu cluster, and
  * zswap's shrinkers submit them under one plug.
  */
-int vswap_wb_prepare(swp_entry_t entry, swp_entry_t *phys)
-{
-	if (!swp_entry_is_virtual(entry))
-		return 0;
-	*phys = vswap_tier_alloc(entry, -1);
-	return phys->val ? 0 : -ENOSPC;
-}
-
-/* The same, trying tier @tier first: a policy's choice */
 int vswap_wb_prepare_on(swp_entry_t entry, swp_entry_t *phys, int tier)
 {
 	if (!swp_entry_is_virtual(entry))
@@ -1305,18 +1307,87 @@ int vswap_wb_prepare_on(swp_entry_t entry, swp_entry_t *phys, int tier)
 	return phys->val ? 0 : -ENOSPC;
 }
 
-/* zswap let the entry go; the folio is about to be written to @phys */
-void vswap_wb_commit(swp_entry_t entry, swp_entry_t phys)
-{
-	if (phys.val)
-		vswap_set(entry, vswap_phys_desc(phys));
-}
-
 /* Writeback of the entry did not happen: give @phys back */
 void vswap_wb_cancel(swp_entry_t phys)
 {
 	if (phys.val)
 		vswap_tier_free(phys);
+}
+
+/* ---------------------------------------------------------------------
+ * zswap's index for virtual entries
+ *
+ * A virtual slot in zswap has a ZSWAP descriptor that holds the zswap
+ * entry's address (slab objects are 8-byte aligned, the tag fits below
+ * it): zswap's store, load, invalidate and writeback find the entry there
+ * and keep no xarray for virtual slots.  The callers own the slot (see the
+ * top of this file); the exchanges are atomic all the same, so that a
+ * descriptor that changed under a caller is noticed, not overwritten.
+ */
+
+static inline unsigned long vswap_zswap_desc(void *zentry)
+{
+	VM_WARN_ON_ONCE((unsigned long)zentry & VSWAP_TAG_MASK);
+	return (unsigned long)zentry | VSWAP_ZSWAP;
+}
+
+static inline void *vswap_desc_zswap(unsigned long desc)
+{
+	return vswap_tag(desc) == VSWAP_ZSWAP ?
+	       (void *)(desc & ~VSWAP_TAG_MASK) : NULL;
+}
+
+/*
+ * zswap stored @entry's folio as @zentry: the descriptor points at it now,
+ * and a tier slot the entry had is given back.  Returns the zswap entry it
+ * replaces (a stale copy from an earlier writeout), for zswap to free.
+ */
+void *vswap_zswap_store(swp_entry_t entry, void *zentry)
+{
+	return vswap_desc_zswap(vswap_xchg(entry, vswap_zswap_desc(zentry)));
+}
+
+/*
+ * Take @entry's zswap entry out of its descriptor, which becomes FOLIO if
+ * @loaded (zswap_load() put the data in the swap cache folio, the only
+ * copy now) or NONE.  NULL if @entry is not in zswap.
+ */
+void *vswap_zswap_erase(swp_entry_t entry, bool loaded)
+{
+	atomic_long_t *desc = vswap_desc(entry);
+	unsigned long old = atomic_long_read(desc);
+	unsigned long new = loaded ? VSWAP_FOLIO : VSWAP_NONE;
+
+	do {
+		if (vswap_tag(old) != VSWAP_ZSWAP)
+			return NULL;
+	} while (!atomic_long_try_cmpxchg(desc, &old, new));
+	vswap_count(entry, old, new);
+	return vswap_desc_zswap(old);
+}
+
+/* @entry's zswap entry, left where it is; NULL if it is not in zswap */
+void *vswap_zswap_load(swp_entry_t entry)
+{
+	return vswap_desc_zswap(atomic_long_read(vswap_desc(entry)));
+}
+
+/*
+ * zswap writeback: if @entry is still in zswap as @zentry, point it at the
+ * tier slot @phys (vswap_wb_prepare_on()) its folio is about to be written
+ * to, and return true; zswap then frees @zentry.
+ */
+bool vswap_zswap_writeback(swp_entry_t entry, void *zentry, swp_entry_t phys)
+{
+	unsigned long old = vswap_zswap_desc(zentry);
+	unsigned long new = vswap_phys_desc(phys);
+
+	if (WARN_ON_ONCE(!phys.val))
+		return false;
+	if (!atomic_long_try_cmpxchg(vswap_desc(entry), &old, new))
+		return false;
+	vswap_count(entry, old, new);
+	return true;
 }
 
 /* May zswap write back at all?  With vswap and no tier, it may not */

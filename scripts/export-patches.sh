@@ -11,11 +11,13 @@
 # The changes are split into one patch per topic below, each a git-format
 # patch with a mail header; patches/series lists them.
 #
-# Two layers, so that both can touch the same file: the vswap hooks
-# (0001-0006) are the commit tagged 'vswap-hooks' on top of 'pristine',
-# and the swap_ext hooks (0007-) are the uncommitted changes on top of
-# that.  To change a vswap hook: git stash, edit, git commit --amend,
-# git tag -f vswap-hooks, git stash pop.
+# Layers, so that several patches can touch the same file: the vswap
+# hooks (0001-0006) are the commit tagged 'vswap-hooks' on top of
+# 'pristine', the swap_ext hooks (0007-0009) the commit tagged
+# 'swap_ext-hooks' on top of that, and the zswap index (0010-) the
+# uncommitted changes on top of that.  To change a hook of an inner
+# layer: git stash, rebase -i to edit its commit, move its tag (and the
+# tags above it) with git tag -f, git stash pop.
 
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,7 +25,7 @@ wt=${1:-$top/build/ktree}
 out=$top/patches
 
 # patch name | subject | files | layer (vswap: pristine..vswap-hooks,
-# swap_ext: vswap-hooks..worktree)
+# swap_ext: vswap-hooks..swap_ext-hooks, index: swap_ext-hooks..worktree)
 topics=(
 "0001-mm-vswap-add-CONFIG_VSWAP-and-SWP_VIRTUAL.patch|mm: vswap: add CONFIG_VSWAP and SWP_VIRTUAL|mm/Kconfig mm/Makefile include/linux/swap.h Documentation/admin-guide/kernel-parameters.txt|vswap"
 "0002-mm-vswap-per-backend-counters-in-vmstat-and-memory.stat.patch|mm: vswap: per-backend counters in vmstat and memory.stat|include/linux/mmzone.h include/linux/vm_event_item.h mm/vmstat.c mm/memcontrol.c|vswap"
@@ -34,6 +36,7 @@ topics=(
 "0007-bpf-struct_ops-links-that-target-a-cgroup.patch|bpf: struct_ops links that target a cgroup|include/uapi/linux/bpf.h tools/include/uapi/linux/bpf.h include/linux/bpf.h kernel/bpf/bpf_struct_ops.c|swap_ext"
 "0008-libbpf-bpf_map__attach_struct_ops_cgroup.patch|libbpf: bpf_map__attach_struct_ops_cgroup()|tools/lib/bpf/libbpf.c tools/lib/bpf/libbpf.h tools/lib/bpf/libbpf.map|swap_ext"
 "0009-mm-swap_ext-BPF-swap-policies-per-memory-cgroup.patch|mm: swap_ext: BPF swap policies per memory cgroup|mm/Kconfig mm/Makefile include/linux/memcontrol.h mm/memcontrol.c include/linux/zswap.h mm/zswap.c|swap_ext"
+"0010-mm-zswap-virtual-entries-are-indexed-by-their-descriptor.patch|mm: zswap: virtual entries are indexed by their descriptor|mm/zswap.c|index"
 )
 
 body() {
@@ -109,14 +112,28 @@ ancestor's), the calls that keep them right as cgroups come and go,
 memory.swap.policy naming the effective policy, and the places in
 zswap that ask the policy: after compression, and before a writeback
 batch, which then reports what it wrote back (the watchdog ejects a
-policy whose batches write nothing, a full tier's, for too long).
+policy whose batches write nothing, a full tier's, for too long).  A
+policy may spare young entries: the store time is kept in 16 bits in
+the padding after zswap_entry.referenced, so the entry does not grow.
+M
+	;;
+	0010*) cat <<'M'
+A virtual slot's vswap descriptor has room for a pointer: let it hold
+the zswap entry, and let zswap's store, load, invalidate and writeback
+find virtual entries there instead of in the virtual device's xarrays.
+A page in zswap then costs no xarray node, and the descriptor changes
+once per transition (zswap store, load into the swap cache, writeback
+to a tier slot) instead of alongside an xarray update.  Entries of swap
+devices keep their xarrays.
 M
 	;;
 	esac
 }
 
-git -C "$wt" rev-parse -q --verify refs/tags/vswap-hooks >/dev/null ||
-	{ echo "export-patches: no tag vswap-hooks in $wt" >&2; exit 1; }
+for t in vswap-hooks swap_ext-hooks; do
+	git -C "$wt" rev-parse -q --verify "refs/tags/$t" >/dev/null ||
+		{ echo "export-patches: no tag $t in $wt" >&2; exit 1; }
+done
 rm -f "$out"/0*.patch
 {
 	echo "# Hook patches to existing 6.12 files, applied in order by"
@@ -125,11 +142,11 @@ rm -f "$out"/0*.patch
 } >"$out/series"
 for t in "${topics[@]}"; do
 	IFS='|' read -r name subject files layer <<<"$t"
-	if [ "$layer" = vswap ]; then
-		range=(pristine vswap-hooks)
-	else
-		range=(vswap-hooks)
-	fi
+	case $layer in
+	vswap)		range=(pristine vswap-hooks) ;;
+	swap_ext)	range=(vswap-hooks swap_ext-hooks) ;;
+	*)		range=(swap_ext-hooks) ;;
+	esac
 	# shellcheck disable=SC2086
 	if git -C "$wt" diff --quiet "${range[@]}" -- $files; then
 		continue

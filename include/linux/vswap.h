@@ -59,11 +59,15 @@ bool vswap_read_folio(struct folio *folio, struct swap_info_struct **sisp);
 swp_entry_t __vswap_io_entry(swp_entry_t entry);
 
 /* zswap.c: writeback to a tier (@tier: swap type first tried, or -1) */
-int vswap_wb_prepare(swp_entry_t entry, swp_entry_t *phys);
 int vswap_wb_prepare_on(swp_entry_t entry, swp_entry_t *phys, int tier);
-void vswap_wb_commit(swp_entry_t entry, swp_entry_t phys);
 void vswap_wb_cancel(swp_entry_t phys);
 bool vswap_wb_possible(void);
+
+/* zswap.c: the descriptor of a virtual entry is zswap's index for it */
+void *vswap_zswap_store(swp_entry_t entry, void *zentry);
+void *vswap_zswap_erase(swp_entry_t entry, bool loaded);
+void *vswap_zswap_load(swp_entry_t entry);
+bool vswap_zswap_writeback(swp_entry_t entry, void *zentry, swp_entry_t phys);
 
 /* swap_ext.c: what policies see and move */
 int vswap_nr_tiers(void);
@@ -165,19 +169,10 @@ static inline swp_entry_t vswap_io_entry(swp_entry_t entry)
 	return entry;
 }
 
-static inline int vswap_wb_prepare(swp_entry_t entry, swp_entry_t *phys)
-{
-	return 0;
-}
-
 static inline int vswap_wb_prepare_on(swp_entry_t entry, swp_entry_t *phys,
 				      int tier)
 {
 	return 0;
-}
-
-static inline void vswap_wb_commit(swp_entry_t entry, swp_entry_t phys)
-{
 }
 
 static inline void vswap_wb_cancel(swp_entry_t phys)
@@ -187,6 +182,28 @@ static inline void vswap_wb_cancel(swp_entry_t phys)
 static inline bool vswap_wb_possible(void)
 {
 	return true;
+}
+
+/* never called: no entry is virtual */
+static inline void *vswap_zswap_store(swp_entry_t entry, void *zentry)
+{
+	return NULL;
+}
+
+static inline void *vswap_zswap_erase(swp_entry_t entry, bool loaded)
+{
+	return NULL;
+}
+
+static inline void *vswap_zswap_load(swp_entry_t entry)
+{
+	return NULL;
+}
+
+static inline bool vswap_zswap_writeback(swp_entry_t entry, void *zentry,
+					 swp_entry_t phys)
+{
+	return false;
 }
 
 #endif /* CONFIG_VSWAP */
