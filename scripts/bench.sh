@@ -19,6 +19,9 @@
 #                    side by side to OUT/profile.md; perf's own work then
 #                    counts in every other figure
 #   BENCH_SCENARIOS  only these scenarios (selftests/bench/suite.sh)
+#   OURS_KERNEL, STOCK_KERNEL  other bzImages to compare (default: make's)
+#   OUT              results directory (default build/bench, or
+#                    build/bench-icount with ICOUNT)
 #
 # In real time, times are from a TCG guest: only ratios of runs made side
 # by side, on a machine doing nothing else, mean anything, and not for CPU
@@ -29,15 +32,12 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 icount=${ICOUNT:-0}
 profile=${PROFILE:-0}
-out=$top/build/bench
 mode=wall
-if [ "$icount" != 0 ]; then
-	out=$top/build/bench-icount
-	mode=icount
-fi
+[ "$icount" != 0 ] && mode=icount
+out=${OUT:-$top/build/bench$([ $mode = icount ] && echo -icount)}
 rounds=${ROUNDS:-5}
-ours=$top/build/obj/vswap/arch/x86/boot/bzImage
-stock=$top/build/stock/obj/stock/arch/x86/boot/bzImage
+ours=${OURS_KERNEL:-$top/build/obj/vswap/arch/x86/boot/bzImage}
+stock=${STOCK_KERNEL:-$top/build/stock/obj/stock/arch/x86/boot/bzImage}
 mkdir -p "$out"
 raw=$out/raw.txt
 : >"$raw"
