@@ -923,14 +923,23 @@ void vswap_retire_cluster(struct swap_info_struct *si,
 	lockdep_assert_held(&ci->lock);
 
 	table = xchg(&vswap.tables[idx], NULL);
-	if (IS_ENABLED(CONFIG_DEBUG_VM) && table) {
+	if (table) {
 		int i;
 
-		for (i = 0; i < SWAPFILE_CLUSTER; i++)
-			VM_WARN_ONCE(atomic_long_read(&table[i]),
-				     "vswap: slot %lx retired with %lx\n",
-				     idx * SWAPFILE_CLUSTER + i,
-				     atomic_long_read(&table[i]));
+		/*
+		 * Every slot let its backend go before its count reached
+		 * zero.  If one did not, the table is reused: leak what it
+		 * names rather than hand it to the slot's next user.
+		 */
+		for (i = 0; i < SWAPFILE_CLUSTER; i++) {
+			unsigned long desc = atomic_long_read(&table[i]);
+
+			if (unlikely(desc)) {
+				WARN_ONCE(1, "vswap: slot %lx retired with %lx\n",
+					  idx * SWAPFILE_CLUSTER + i, desc);
+				atomic_long_set(&table[i], 0);
+			}
+		}
 	}
 	/* a stale per-cpu hint must find nothing free here */
 	memset(si->swap_map + idx * SWAPFILE_CLUSTER, SWAP_MAP_BAD,
@@ -1321,8 +1330,9 @@ void vswap_wb_cancel(swp_entry_t phys)
  * entry's address (slab objects are 8-byte aligned, the tag fits below
  * it): zswap's store, load, invalidate and writeback find the entry there
  * and keep no xarray for virtual slots.  The callers own the slot (see the
- * top of this file); the exchanges are atomic all the same, so that a
- * descriptor that changed under a caller is noticed, not overwritten.
+ * top of this file), so a plain exchange would do; erase and writeback
+ * compare and exchange all the same, and leave a descriptor that is not
+ * the one they expect as it is.
  */
 
 static inline unsigned long vswap_zswap_desc(void *zentry)
