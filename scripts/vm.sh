@@ -35,7 +35,11 @@
 #               executed instruction and jumps over idle time, so a guest's
 #               CPU times count instructions whatever the host's load.  Any
 #               other value but 0 is QEMU's -icount argument itself (e.g.
-#               ICOUNT=shift=1,sleep=off).  Default 0 (real time).
+#               ICOUNT=shift=1,sleep=off).  Default 0 (real time).  The
+#               guest then runs with nohz=off: an idle guest's clock jumps
+#               to its next timer, and without the periodic tick one wait
+#               for the host (a 9p read, a disk request) could cost it
+#               seconds of guest time; with it, at most a tick.
 
 set -uo pipefail
 
@@ -88,6 +92,7 @@ boot() {
 	# TCG on a shared host stalls vCPUs for seconds at a time: keep the
 	# stall and lockup detectors, with thresholds a real hang still hits.
 	append+=" rcupdate.rcu_cpu_stall_timeout=120 watchdog_thresh=30"
+	[ "$ICOUNT" != 0 ] && append+=" nohz=off"
 	append+=" ${APPEND:-}"
 
 	rm -f "$run/console.log" "$run/qemu.pid"
