@@ -472,6 +472,48 @@ static enum st_status wb_run(void *arg)
 	return ST_PASS;
 }
 
+/*
+ * A policy's min age: entries younger than it stay in zswap.  With an
+ * age longer than the test, nothing may be written back (zswap rejects
+ * what does not fit and it goes to the tier); with 200 ms, entries of
+ * a run that lasts seconds are old enough.
+ */
+static enum st_status wb_min_age_run(void *arg)
+{
+	struct vst_env *env = arg;
+	struct vst_result r;
+	int status;
+
+	ST_FAIL_IF(sx_attach(env->cg, "-s wb_nr=32 -s wb_min_age_ms=600000"),
+		   "attach failed");
+	status = sx_memverify(env, "compressible", 2, &r);
+	sx_stats_log(env->cg);
+	ST_FAIL_IF(status, "memverify failed (%d): data lost", status);
+	st_log("min age 10 min: %lu pages written back", r.d.v[VST_ZSWPWB]);
+	ST_FAIL_IF(r.d.v[VST_ZSWPWB], "%lu pages younger than 10 minutes written back",
+		   r.d.v[VST_ZSWPWB]);
+	ST_FAIL_IF(sx_detach(env->cg), "detach failed");
+
+	ST_FAIL_IF(sx_attach(env->cg, "-s wb_nr=32 -s wb_min_age_ms=200"),
+		   "second attach failed");
+	status = sx_memverify(env, "compressible", 2, &r);
+	sx_stats_log(env->cg);
+	ST_FAIL_IF(status, "memverify failed (%d): data lost", status);
+	st_log("min age 200 ms: %lu pages written back", r.d.v[VST_ZSWPWB]);
+	ST_FAIL_IF(!r.d.v[VST_ZSWPWB], "nothing older than 200 ms written back");
+	return ST_PASS;
+}
+
+static struct st_test swap_ext_wb_min_age = {
+	.name = "swap_ext_wb_min_age",
+	.description = "writeback() spares entries younger than its min age",
+	.setup = wb_setup,
+	.run = wb_min_age_run,
+	.cleanup = vst_cleanup,
+	.timeout = 400,
+};
+REGISTER_ST_TEST(swap_ext_wb_min_age);
+
 static enum st_status starve_setup(void **ctx)
 {
 	return wb_setup(ctx);
