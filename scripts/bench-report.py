@@ -132,12 +132,16 @@ md += ['## CPU and waiting (no policy)', '',
        'time, ratio of medians ours/stock, and the spread of each kernel over '
        'the rounds ((max - min) / median); the PSI memory stall of the '
        'workload\'s cgroups (memory.pressure some / full total) and their '
-       'memory.events high / max, medians.', '',
+       'memory.events high / max, medians.  CPU: the cgroups\' user and '
+       'system time together, which the kernel measures exactly (the split '
+       'between them is sampled at the tick); memverify\'s own instructions '
+       'are the same on both kernels.', '',
        '| scenario | backend | sys ours/stock | sys spread stock / ours | '
+       'CPU ours/stock | CPU spread stock / ours | '
        'wall ours/stock | wall spread stock / ours | PSI some ms stock / ours | '
        'PSI full ms stock / ours | events high stock / ours | events max '
        'stock / ours |',
-       '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|']
+       '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|']
 cpu_rows = []
 for sc, be in order:
     s, o = (sc, be, 'none', 'stock'), (sc, be, 'none', 'vswap')
@@ -147,8 +151,10 @@ for sc, be in order:
     rw = ratio(med(o, 'wall_s'), med(s, 'wall_s'))
     sp = max(spread(k, x) for k in (s, o) for x in ('sys_us', 'wall_s'))
     cpu_rows.append((sc, be, rs, rw, sp))
+    ru = ratio(med(o, 'usage_us'), med(s, 'usage_us'))
     md.append(f'| {sc} | {be} | {f(rs)} | {f(spread(s, "sys_us"), 2)} / '
-              f'{f(spread(o, "sys_us"), 2)} | {f(rw)} | '
+              f'{f(spread(o, "sys_us"), 2)} | {f(ru)} | '
+              f'{f(spread(s, "usage_us"), 2)} / {f(spread(o, "usage_us"), 2)} | {f(rw)} | '
               f'{f(spread(s, "wall_s"), 2)} / {f(spread(o, "wall_s"), 2)} | '
               f'{f(med(s, "psi_some_us") / 1000)} / {f(med(o, "psi_some_us") / 1000)} | '
               f'{f(med(s, "psi_full_us") / 1000)} / {f(med(o, "psi_full_us") / 1000)} | '

@@ -82,7 +82,8 @@ if [ "$profile" = 1 ]; then
 fi
 if command -v gnuplot >/dev/null; then
 	for g in "$out"/*.gp; do
-		gnuplot "$g"
+		# a plot of scenarios BENCH_SCENARIOS left out has no data
+		[ -s "${g%.gp}.dat" ] && gnuplot "$g"
 	done
 fi
 echo "bench: results in $out/results.md"

@@ -40,7 +40,9 @@
 # one sample every 250 us of guest time on every CPU.
 #
 # RESULT fields: scenario backend policy wall_s mib (written + verified)
-# sys_us majflt pswpout zswpwb w_vdX/s_vdX (write requests, sectors per
+# sys_us usage_us (system and all CPU time of the workload's cgroups: the
+# split between user and system time is sampled at the tick, the total is
+# exact) majflt pswpout zswpwb w_vdX/s_vdX (write requests, sectors per
 # disk) slab_kib (peak Slab growth) swap_kib (peak swap on disks)
 # meta_bytes meta_slots (vswap peak) psi_some_us psi_full_us (PSI memory
 # stall of the workload's cgroups) ev_high ev_max (their memory.events)
@@ -207,7 +209,7 @@ profile_stop() {
 # cgroup CG (created before), all at once, and print the RESULT line.
 measure() {
 	local scenario=$1 backend=$2 policy=$3 spec pids=() names=() i
-	local t0 t1 po0 wb0 slab0 sys=0 maj=0 mib=0 extra="" blk0=() d
+	local t0 t1 po0 wb0 slab0 sys=0 usage=0 maj=0 mib=0 extra="" blk0=() d
 	local psi0 psi1
 
 	shift 3
@@ -257,6 +259,7 @@ measure() {
 	done
 	for c in $(printf '%s\n' "$@" | cut -d: -f1 | sort -u); do
 		sys=$((sys + $(awk '$1 == "system_usec" { print $2 }' "$parent/$c/cpu.stat" 2>/dev/null || echo 0)))
+		usage=$((usage + $(awk '$1 == "usage_usec" { print $2 }' "$parent/$c/cpu.stat" 2>/dev/null || echo 0)))
 		maj=$((maj + $(awk '$1 == "pgmajfault" { print $2 }' "$parent/$c/memory.stat")))
 	done
 	for i in "${!disks[@]}"; do
@@ -270,7 +273,7 @@ measure() {
 	set -- $peak
 	echo "RESULT scenario=$scenario backend=$backend policy=$policy" \
 		"wall_s=$(awk -v a="$t1" -v b="$t0" 'BEGIN { print a - b }') mib=$mib" \
-		"sys_us=$sys majflt=$maj pswpout=$(($(vmstat pswpout) - po0))" \
+		"sys_us=$sys usage_us=$usage majflt=$maj pswpout=$(($(vmstat pswpout) - po0))" \
 		"zswpwb=$(($(vmstat zswpwb) - wb0)) slab_kib=$(($1 - slab0)) swap_kib=$2" \
 		"meta_bytes=$3 meta_slots=$4$extra"
 }
