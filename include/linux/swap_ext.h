@@ -77,7 +77,7 @@ struct swap_ext_wb_args {
 	 */
 	u32 nr;
 	s32 tier;		/* out: tier to write to, -1: by priority */
-	u64 min_age_ns;		/* out: only entries older than this */
+	u64 min_age_ns;		/* out: only older entries (8-14 ms units, <= ~18 h) */
 };
 
 /* swap_ext_wb_args.reason */
