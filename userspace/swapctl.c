@@ -1043,6 +1043,7 @@ static int cmd_attach(int argc, char **argv)
 	char *knobs[64];
 	int nknobs = 0, c, cgfd, ret = 1, e, i;
 	char policy[64];
+	bool seen;
 
 	optind = 1;
 	while ((c = getopt(argc, argv, "+s:")) != -1) {
@@ -1149,14 +1150,13 @@ static int cmd_attach(int argc, char **argv)
 	 * so when an op's answer ejected it already (an invalid verdict):
 	 * attached it was, and last_exit says why it went.
 	 */
-	if (snprintf(pin, sizeof(pin), "%s/" POLICY_FILE, cgpath) >= (int)sizeof(pin) ||
-	    read_file(pin, policy, sizeof(policy)) <= 0) {
-		snprintf(policy, sizeof(policy), "%s", bpf_map__name(st_ops));
-	} else if (strstr(policy, " attached")) {
+	seen = snprintf(pin, sizeof(pin), "%s/" POLICY_FILE, cgpath) < (int)sizeof(pin) &&
+	       read_file(pin, policy, sizeof(policy)) > 0;
+	if (seen && strstr(policy, " attached")) {
 		policy[strcspn(policy, " \n")] = '\0';
 	} else {
 		snprintf(policy, sizeof(policy), "%s", bpf_map__name(st_ops));
-		if (read_file(SWAP_EXT_SYSFS "/last_exit", pin, sizeof(pin)) > 0) {
+		if (seen && read_file(SWAP_EXT_SYSFS "/last_exit", pin, sizeof(pin)) > 0) {
 			pin[strcspn(pin, "\n")] = '\0';
 			err("warning: ejected right after the attach: %s", pin);
 			snprintf(policy, sizeof(policy), "%.*s", (int)strcspn(pin, " "), pin);
