@@ -15,10 +15,12 @@
  * on virtual entries unchanged.  What vswap adds:
  *
  * - A descriptor per virtual slot, 8 bytes, tagged in its low 3 bits:
- *   NONE (free or not written yet), ZERO (all zeroes, nothing stored),
- *   ZSWAP (in zswap: the descriptor is zswap's index, it holds the zswap
- *   entry), PHYS (on a tier slot: type and offset) and FOLIO (only in the
- *   dirty swap cache folio).
+ *   NONE (free, or only in the swap cache folio: not written yet, or
+ *   loaded back from zswap), ZERO (all zeroes, nothing stored), ZSWAP (in
+ *   zswap: the descriptor is zswap's index, it holds the zswap entry),
+ *   PHYS (on a tier slot: type and offset) and FOLIO (kept in the dirty
+ *   swap cache folio by a writeout with nowhere to go, or by a move off a
+ *   tier).
  *
  * - No cost for virtual space that is not in use.  Descriptors live in one
  *   page per cluster, allocated when the allocator first needs the cluster
@@ -94,11 +96,11 @@
 
 /* Descriptor tags, in bits 0-2 */
 enum vswap_tag {
-	VSWAP_NONE	= 0,	/* free, or allocated and not written yet */
+	VSWAP_NONE	= 0,	/* free, or only in the swap cache folio */
 	VSWAP_PHYS	= 1,	/* on a tier: type in bits 3-7, offset above */
 	VSWAP_ZERO	= 2,	/* all zeroes: nothing stored anywhere */
 	VSWAP_ZSWAP	= 3,	/* in zswap: the zswap entry's address above */
-	VSWAP_FOLIO	= 4,	/* only in the dirty swap cache folio */
+	VSWAP_FOLIO	= 4,	/* kept in the dirty swap cache folio */
 	/* 5-7: free for new backends */
 };
 
@@ -1271,7 +1273,7 @@ bool vswap_read_folio(struct folio *folio, struct swap_info_struct **sisp)
 	case VSWAP_ZSWAP:
 		/*
 		 * zswap hands the data over: the dirty folio is the copy now,
-		 * and the descriptor says so (vswap_zswap_erase())
+		 * and the descriptor NONE (vswap_zswap_erase())
 		 */
 		if (!zswap_load(folio))
 			pr_err_ratelimited("slot %lx: not in zswap\n",
@@ -1358,21 +1360,23 @@ void *vswap_zswap_store(swp_entry_t entry, void *zentry)
 }
 
 /*
- * Take @entry's zswap entry out of its descriptor, which becomes FOLIO if
- * @loaded (zswap_load() put the data in the swap cache folio, the only
- * copy now) or NONE.  NULL if @entry is not in zswap.
+ * Take @entry's zswap entry out of its descriptor, which becomes NONE;
+ * NULL if @entry is not in zswap.  After zswap_load() the dirty swap cache
+ * folio holds the only copy, as before the entry's first writeout: that
+ * is what NONE says of a slot in the swap cache.  (FOLIO is for the pages
+ * a writeout or a move off a tier left in memory: counting loads there too
+ * cost two more counter updates, and their rstat flushes, a swap-in.)
  */
-void *vswap_zswap_erase(swp_entry_t entry, bool loaded)
+void *vswap_zswap_erase(swp_entry_t entry)
 {
 	atomic_long_t *desc = vswap_desc(entry);
 	unsigned long old = atomic_long_read(desc);
-	unsigned long new = loaded ? VSWAP_FOLIO : VSWAP_NONE;
 
 	do {
 		if (vswap_tag(old) != VSWAP_ZSWAP)
 			return NULL;
-	} while (!atomic_long_try_cmpxchg(desc, &old, new));
-	vswap_count(entry, old, new);
+	} while (!atomic_long_try_cmpxchg(desc, &old, VSWAP_NONE));
+	vswap_count(entry, old, VSWAP_NONE);
 	return vswap_desc_zswap(old);
 }
 

@@ -65,7 +65,7 @@ bool vswap_wb_possible(void);
 
 /* zswap.c: the descriptor of a virtual entry is zswap's index for it */
 void *vswap_zswap_store(swp_entry_t entry, void *zentry);
-void *vswap_zswap_erase(swp_entry_t entry, bool loaded);
+void *vswap_zswap_erase(swp_entry_t entry);
 void *vswap_zswap_load(swp_entry_t entry);
 bool vswap_zswap_writeback(swp_entry_t entry, void *zentry, swp_entry_t phys);
 
@@ -190,7 +190,7 @@ static inline void *vswap_zswap_store(swp_entry_t entry, void *zentry)
 	return NULL;
 }
 
-static inline void *vswap_zswap_erase(swp_entry_t entry, bool loaded)
+static inline void *vswap_zswap_erase(swp_entry_t entry)
 {
 	return NULL;
 }
