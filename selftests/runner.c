@@ -191,8 +191,20 @@ static void usage(const char *prog)
 		"  -l          list the tests and exit\n"
 		"  -F          run outside the test VM (swaps off, removes cgroups)\n"
 		"  -T SCALE    multiply every test's timeout by SCALE (debug kernels)\n"
-		"  -t PATTERN  run the tests whose name contains PATTERN (repeatable)\n",
+		"  -t PATTERN  run the tests whose name contains PATTERN (repeatable);\n"
+		"              a trailing '$' anchors it at the name's end\n",
 		prog);
+}
+
+/* Does @name contain @pat, or end with it when @pat ends in '$'? */
+static bool name_matches(const char *name, const char *pat)
+{
+	size_t nlen = strlen(name), plen = strlen(pat);
+
+	if (!plen || pat[plen - 1] != '$')
+		return strstr(name, pat);
+	plen--;
+	return plen <= nlen && !strncmp(name + nlen - plen, pat, plen);
 }
 
 static bool selected(const struct st_test *t, char **pats, int nr_pats)
@@ -202,7 +214,7 @@ static bool selected(const struct st_test *t, char **pats, int nr_pats)
 	if (!nr_pats)
 		return true;
 	for (i = 0; i < nr_pats; i++)
-		if (strstr(t->name, pats[i]))
+		if (name_matches(t->name, pats[i]))
 			return true;
 	return false;
 }
