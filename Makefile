@@ -5,6 +5,7 @@
 #   make                  deps, kernel, libbpf + bpftool, BPF objects, tools
 #   make check            the selftests in the test VM (last line: N passed, N failed);
 #                         T="PATTERN..." runs those whose name contains one
+#                         (a trailing $$ anchors it at the name's end)
 #   make stress           the lifecycle fuzzer for MINUTES (10); SEED=N replays one
 #   make run              the demo: swap under pressure in the VM
 #   make vm CMD='...'     run one command in the test VM; its status is make's
