@@ -74,6 +74,7 @@ LIBBPF_A	:= $(TOOLS)/libbpf/libbpf.a
 BPFOUT		:= $(BUILD)/bpf
 VMLINUX_H	:= $(BPFOUT)/vmlinux.h
 STOUT		:= $(BUILD)/selftests
+KSTOUT		:= $(BUILD)/kselftests
 
 BPF_SRCS	:= $(wildcard selftests/bpf/*.bpf.c bpf-progs/*.bpf.c)
 BPF_OBJS	:= $(patsubst %.bpf.c,$(BPFOUT)/%.bpf.o,$(notdir $(BPF_SRCS)))
@@ -179,7 +180,13 @@ $(SWAPCTL): userspace/swapctl.c $(wildcard $(LIBBPF_A))
 	@$(CC) $(USER_CFLAGS) -I$(TOOLS)/include -I$(OURSRC)/tools/include/uapi \
 		-o $@ $< $(LIBBPF_A) -lelf -lz
 
-selftests: $(STOUT)/runner $(WORKLOADS) $(VM_INIT)
+selftests: $(STOUT)/runner $(WORKLOADS) $(VM_INIT) kselftests
+
+# The kernel's own swap tests from the 6.12 tree, against our kernel's
+# UAPI headers (selftests/tests/kselftests.c runs them)
+kselftests: ourkernel
+	@scripts/kselftests.sh $(OURSRC) $(OUROBJ) $(KSTOUT)
+.PHONY: kselftests
 
 $(VM_INIT): scripts/vm-init.c
 	@mkdir -p $(dir $@)
@@ -265,7 +272,7 @@ bench-policy: all
 	@scripts/bench-policy.sh
 
 clean:
-	rm -rf $(BPFOUT) $(STOUT) $(TOOLS) $(BUILD)/vm
+	rm -rf $(BPFOUT) $(STOUT) $(KSTOUT) $(TOOLS) $(BUILD)/vm
 
 # Removes the extracted trees and every kernel build: the next make is cold.
 distclean:

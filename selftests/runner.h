@@ -14,6 +14,12 @@ enum st_status {
 	ST_PASS,
 	ST_SKIP,
 	ST_FAIL,
+	/*
+	 * A failure the project knows and tracks (st_todo()): TAP's "not ok
+	 * ... # TODO", counted apart and not failing the suite.  Only for a
+	 * difference from stock that an open issue is about.
+	 */
+	ST_TODO,
 };
 
 struct st_test {
@@ -47,6 +53,8 @@ void st_register(struct st_test *test);
 void st_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Record why the test skips; shown after "# SKIP". */
 enum st_status st_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Record which known failure this is and where it is tracked; shown after "# TODO". */
+enum st_status st_todo(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #define ST_FAIL_IF(cond, fmt, ...)					\
 	do {								\

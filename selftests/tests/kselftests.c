@@ -1,0 +1,485 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The kernel's own swap tests, from the 6.12 tree, on stock and on ours.
+ *
+ * scripts/kselftests.sh builds them into build/kselftests/; each test here
+ * runs one of them in the VM with a swap device, reads its TAP output and
+ * judges every subtest:
+ *
+ *   kernel_mm_cow              COW of anon memory: swapped out, mTHP, THP
+ *   kernel_mm_madv_populate    MADV_POPULATE_READ/WRITE
+ *   kernel_mm_mkdirty          PTE/PMD dirty bits: mprotect, /proc/self/mem
+ *   kernel_cgroup_zswap        cgroup v2 with zswap: usage, writeback, limits
+ *   kernel_cgroup_memcontrol   cgroup v2 memory controller, swap included
+ *   kernel_thp_swap_allocator  64 KiB mTHP swapped out whole or in pieces
+ *
+ * A subtest is named by the last "# [RUN] " line before its result (mm's
+ * tests report "ok N No leak ..." under one), else by its result line.
+ * Verdicts: a subtest that fails on stock 6.12 too is listed in
+ * fail_both[] with the reason, and does not fail the test on either
+ * kernel; one that fails only on ours is listed in fail_ours[] with the
+ * issue that fixes it, checked only when vswap is on; a skip must give a
+ * reason skip_ok[] names (no hugetlb pages, no liburing, ...), so a
+ * subtest ours skips where stock runs it - "MADV_PAGEOUT did not work" -
+ * fails.  A listed failure that passes fails too, with "XPASS": the lists
+ * say what the kernel does, not what it may do.
+ *
+ * thp_swap_allocator_test is a measurement, not a test: it prints, for
+ * 100 rounds of swap-in and MADV_PAGEOUT, how many 64 KiB folios went out
+ * whole (hugepages-64kB/stats/swpout) and how many fell back to splitting.
+ * Its verdict here: whole swap-outs happen, and at most
+ * THP_SWAP_FALLBACK_PCT % fall back.
+ *
+ * make check STOCK=1 runs the same binaries on stock 6.12.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "runner.h"
+#include "lib/st.h"
+
+#define THP_DIR			"/sys/kernel/mm/transparent_hugepage"
+#define THP_SWAP_FALLBACK_PCT	10	/* of 64 KiB swap-outs, at most */
+#define KST_OUT			"/tmp/kselftest.out"
+
+/* What a kernel test needs from the machine */
+enum {
+	KST_ZSWAP	= 1 << 0,	/* zswap on, in front of the disk */
+	KST_MTHP64	= 1 << 1,	/* 64 KiB mTHP always, PMD THP never */
+	KST_FS		= 1 << 2,	/* run in an ext4 directory: page cache */
+};
+
+#define KST_FS_DIR	"/tmp/kselftest-fs"
+
+/* A subtest's verdict that differs from "ok" on a kernel, and why */
+struct kst_known {
+	const char *match;	/* substring of the subtest's name */
+	const char *why;
+};
+
+struct kst {
+	const char *bin;			/* in build/kselftests/ */
+	const char *args;			/* its arguments */
+	unsigned int needs;
+	const struct kst_known *fail_both;	/* fails on stock 6.12 too */
+	const struct kst_known *fail_ours;	/* fails on ours only */
+	const struct kst_known *skip_ok;	/* skip reasons both may give */
+	/* a measurement's known difference on ours, and its issue */
+	const char *todo_ours;
+	/* filled by kst_setup() */
+	char path[512];
+	char thp_saved[2][32];			/* 64 KiB and 2 MiB enabled */
+	bool mounted;				/* KST_FS_DIR */
+};
+
+/* ------------------------------------------------------------------------
+ * What each test may not pass, and why
+ */
+
+static const struct kst_known no_known[] = { { NULL, NULL } };
+
+/*
+ * The test VM's kernel (configs/base.config) has no CONFIG_GUP_TEST,
+ * CONFIG_NUMA, CONFIG_USERFAULTFD, CONFIG_HUGETLBFS or CONFIG_IPV6; the
+ * subtests that need them skip on both kernels (cow lists no hugetlb
+ * cases at all then).
+ */
+static const struct kst_known mm_skips[] = {
+	{ "gup_test not available", "CONFIG_GUP_TEST off" },
+	{ "mbind() failed", "CONFIG_NUMA off" },
+	{ "__NR_userfaultfd failed", "CONFIG_USERFAULTFD off" },
+	/*
+	 * 6.12 does not collapse a THP range whose every page a child
+	 * shares (khugepaged's max_ptes_shared): cow's "collapsing after
+	 * fork() (fully shared)" case, with the default 4 KiB page size
+	 */
+	{ "MADV_COLLAPSE failed: Invalid argument", "6.12 refuses, see above" },
+	{ NULL, NULL },
+};
+
+static const struct kst_known memcontrol_skips[] = {
+	/* tcp_server() binds an AF_INET6 socket: EAFNOSUPPORT */
+	{ "test_memcg_sock", "CONFIG_IPV6 off" },
+	{ NULL, NULL },
+};
+
+/* ------------------------------------------------------------------------
+ * Running one
+ */
+
+static const struct kst_known *kst_find(const struct kst_known *list,
+					const char *name)
+{
+	for (; list && list->match; list++)
+		if (strstr(name, list->match))
+			return list;
+	return NULL;
+}
+
+static int thp_get(const char *size, char *buf, size_t len)
+{
+	char path[256], *p;
+
+	snprintf(path, sizeof(path), THP_DIR "/hugepages-%s/enabled", size);
+	if (st_read(path, buf, len) < 0)
+		return -EIO;
+	/* "always [madvise] never": keep the bracketed one */
+	p = strchr(buf, '[');
+	if (!p || !strchr(p, ']'))
+		return -EINVAL;
+	memmove(buf, p + 1, strcspn(p + 1, "]"));
+	buf[strcspn(p + 1, "]")] = '\0';
+	return 0;
+}
+
+static int thp_set(const char *size, const char *val)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), THP_DIR "/hugepages-%s/enabled", size);
+	return st_write(path, "%s", val);
+}
+
+static enum st_status kst_setup(struct kst *k)
+{
+	const char *disk = st_disk(0);
+	char path[256];
+
+	st_build_path(k->path, sizeof(k->path), "kselftests", k->bin);
+	if (access(k->path, X_OK))
+		return st_skip("%s not built (scripts/kselftests.sh)", k->path);
+	if (!disk)
+		return st_skip("no virtio disk for swap");
+	/* 6.12 swaps large folios out whole to non-rotational devices only */
+	snprintf(path, sizeof(path), "/sys/block/%s/queue/rotational",
+		 strrchr(disk, '/') + 1);
+	if (st_write(path, "0") || st_swapon(disk, 0))
+		return ST_FAIL;
+	if (k->needs & KST_ZSWAP) {
+		if (!st_zswap_available())
+			return st_skip("kernel without zswap");
+		if (st_zswap_set("enabled", "Y"))
+			return ST_FAIL;
+	}
+	/*
+	 * test_memcontrol makes its page cache in an O_TMPFILE file of its
+	 * working directory: an ext4 one, as on a machine (the VM's root
+	 * is read-only and /tmp's shmem is not page cache).
+	 */
+	if (k->needs & KST_FS) {
+		if (!st_disk(1))
+			return st_skip("no second virtio disk for a filesystem");
+		if (st_cmd(NULL, 0, "mkfs.ext4 -q -F %s && mkdir -p %s && mount %s %s",
+			   st_disk(1), KST_FS_DIR, st_disk(1), KST_FS_DIR)) {
+			st_log("cannot make and mount ext4 on %s", st_disk(1));
+			return ST_FAIL;
+		}
+		k->mounted = true;
+	}
+	if (k->needs & KST_MTHP64) {
+		if (access(THP_DIR "/hugepages-64kB/enabled", F_OK))
+			return st_skip("no 64 KiB mTHP size");
+		if (thp_get("64kB", k->thp_saved[0], sizeof(k->thp_saved[0])) ||
+		    thp_get("2048kB", k->thp_saved[1], sizeof(k->thp_saved[1])) ||
+		    thp_set("64kB", "always") || thp_set("2048kB", "never"))
+			return ST_FAIL;
+	}
+	return ST_PASS;
+}
+
+static void kst_cleanup(struct kst *k)
+{
+	if (k->mounted && st_cmd(NULL, 0, "umount %s", KST_FS_DIR))
+		st_log("umount %s failed", KST_FS_DIR);
+	if (k->thp_saved[0][0])
+		thp_set("64kB", k->thp_saved[0]);
+	if (k->thp_saved[1][0])
+		thp_set("2048kB", k->thp_saved[1]);
+}
+
+/* Judge one TAP result line of subtest @name; returns true if it passes. */
+static bool kst_judge(const struct kst *k, const char *name, bool ok,
+		      const char *directive, bool ours, const char **todo)
+{
+	const struct kst_known *both = kst_find(k->fail_both, name);
+	const struct kst_known *mine = ours ? kst_find(k->fail_ours, name) : NULL;
+	const struct kst_known *skip;
+
+	if (directive && !strncmp(directive, "SKIP", 4)) {
+		skip = kst_find(k->skip_ok, directive);
+		if (skip)
+			return true;
+		st_log("SKIP not expected: %s: %s", name, directive);
+		return false;
+	}
+	if (directive && !strncmp(directive, "XFAIL", 5))
+		return true;	/* the test itself expects it (cow's leak cases) */
+	if (ok) {
+		if (both || mine) {
+			st_log("XPASS: %s (listed: %s)", name,
+			       (both ? both : mine)->why);
+			return false;
+		}
+		return true;
+	}
+	if (both) {
+		st_log("fails on stock too: %s: %s", name, both->why);
+		return true;
+	}
+	if (mine) {
+		st_log("fails on ours only, known: %s: %s", name, mine->why);
+		*todo = mine->why;
+		return true;
+	}
+	st_log("FAIL: %s", name);
+	return false;
+}
+
+/* Distinct skip reasons of one run, with their counts */
+#define KST_MAX_REASONS	16
+
+struct kst_skips {
+	char why[KST_MAX_REASONS][160];
+	unsigned int count[KST_MAX_REASONS];
+	unsigned int nr;
+};
+
+static void kst_skip_note(struct kst_skips *sk, const char *why)
+{
+	unsigned int i;
+
+	for (i = 0; i < sk->nr; i++)
+		if (!strcmp(sk->why[i], why))
+			break;
+	if (i == sk->nr) {
+		if (sk->nr == KST_MAX_REASONS)
+			return;
+		snprintf(sk->why[sk->nr++], sizeof(sk->why[0]), "%.150s", why);
+	}
+	sk->count[i]++;
+}
+
+/*
+ * Parse the TAP of a kselftest in KST_OUT: returns ST_PASS when every
+ * subtest got the verdict the lists expect and the test exited as a
+ * kselftest does (0 pass, 1 fail, 4 skip).  Logs the comment lines that
+ * led to each unexpected verdict and the skip reasons with their counts.
+ */
+static enum st_status kst_parse(const struct kst *k, int status)
+{
+	char line[1024], run[1024] = "", name[2100], ctx[4][256] = {};
+	unsigned int n = 0, bad = 0, ok_n = 0, skip_n = 0, nctx = 0, i;
+	bool ours = st_vswap_available() && st_vswap_enabled();
+	const char *todo = NULL;
+	struct kst_skips sk = {};
+	FILE *f = fopen(KST_OUT, "r");
+
+	if (!f) {
+		st_log("%s: %s", KST_OUT, strerror(errno));
+		return ST_FAIL;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char *msg, *dir;
+		bool ok;
+
+		line[strcspn(line, "\n")] = '\0';
+		if (!strncmp(line, "# [RUN] ", 8)) {
+			snprintf(run, sizeof(run), "%s", line + 8);
+			nctx = 0;
+			continue;
+		}
+		if (line[0] == '#') {
+			snprintf(ctx[nctx++ % 4], sizeof(ctx[0]), "%.250s", line);
+			continue;
+		}
+		if (!strncmp(line, "ok ", 3)) {
+			ok = true;
+			msg = line + 3;
+		} else if (!strncmp(line, "not ok ", 7)) {
+			ok = false;
+			msg = line + 7;
+		} else {
+			continue;
+		}
+		msg += strspn(msg, "0123456789");
+		msg += strspn(msg, " ");
+		dir = strstr(msg, "# ");
+		if (dir) {
+			*dir = '\0';
+			dir += 2;
+		}
+		for (i = strlen(msg); i && msg[i - 1] == ' '; i--)
+			msg[i - 1] = '\0';
+		snprintf(name, sizeof(name), "%s%s%s", run, run[0] && msg[0] ? ": " : "", msg);
+		n++;
+		if (dir && !strncmp(dir, "SKIP", 4)) {
+			skip_n++;
+			kst_skip_note(&sk, dir);
+		} else if (ok) {
+			ok_n++;
+		}
+		if (!kst_judge(k, name, ok, dir, ours, &todo)) {
+			bad++;
+			for (i = nctx > 4 ? nctx - 4 : 0; i < nctx; i++)
+				st_log("    %s", ctx[i % 4]);
+		}
+		run[0] = '\0';
+		nctx = 0;
+	}
+	fclose(f);
+	for (i = 0; i < sk.nr; i++)
+		st_log("%u x %s", sk.count[i], sk.why[i]);
+	st_log("%s: %u subtests, %u passed, %u skipped, %u not as expected; exit %d",
+	       k->bin, n, ok_n, skip_n, bad, status);
+	if (!n) {
+		st_log("no TAP result lines: did it run?");
+		return ST_FAIL;
+	}
+	/* a crash or a kill after the last line is a failure too */
+	if (status != 0 && status != 1 && status != 4) {
+		st_log("exit status %d: neither pass, fail nor skip", status);
+		return ST_FAIL;
+	}
+	if (bad)
+		return ST_FAIL;
+	return todo ? st_todo("differs from stock: %s", todo) : ST_PASS;
+}
+
+/* Run @k for at most @secs (times the runner's -T), output in KST_OUT. */
+static int kst_exec(const struct kst *k, unsigned int secs)
+{
+	/*
+	 * Line-buffered: the tests fork, and a child's exit would flush a
+	 * copy of the parent's unwritten lines into the file again.
+	 */
+	return st_cmd(NULL, 0, "cd %s && timeout -k 10 %u stdbuf -oL -eL %s %s >%s 2>&1",
+		      k->mounted ? KST_FS_DIR : "/tmp", secs * st_time_scale(),
+		      k->path, k->args ? k->args : "", KST_OUT);
+}
+
+static enum st_status kst_run(struct kst *k, unsigned int secs)
+{
+	int status = kst_exec(k, secs);
+
+	if (status == 124 || status == 137) {
+		st_log("%s did not finish in %u s", k->bin, secs * st_time_scale());
+		st_cmd(NULL, 0, "tail -5 %s | sed 's/^/    /' >&2", KST_OUT);
+		return ST_FAIL;
+	}
+	return kst_parse(k, status);
+}
+
+/*
+ * thp_swap_allocator_test: sum its rounds' whole 64 KiB swap-outs and
+ * fallbacks; whole ones must happen and fallbacks stay under the bound.
+ */
+static enum st_status kst_thp_swap_allocator(struct kst *k, unsigned int secs)
+{
+	unsigned long whole = 0, split = 0, a, b;
+	unsigned int rounds = 0;
+	int status = kst_exec(k, secs);
+	bool as_stock;
+	char line[512];
+	FILE *f;
+
+	if (status) {
+		st_log("%s exited %d", k->bin, status);
+		st_cmd(NULL, 0, "tail -5 %s | sed 's/^/    /' >&2", KST_OUT);
+		return ST_FAIL;
+	}
+	f = fopen(KST_OUT, "r");
+	if (!f)
+		return ST_FAIL;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Iteration %*u: swpout inc: %lu, swpout fallback inc: %lu",
+			   &a, &b) == 2) {
+			whole += a;
+			split += b;
+			rounds++;
+		}
+	fclose(f);
+	st_log("%u rounds: %lu 64 KiB folios out whole, %lu fell back (%.1f %%)",
+	       rounds, whole, split,
+	       whole + split ? 100.0 * split / (whole + split) : 0.0);
+	ST_FAIL_IF(rounds != 100, "%u rounds reported, not 100", rounds);
+	ST_FAIL_IF(!whole && !split, "no 64 KiB folio was swapped out");
+	as_stock = whole &&
+		   split * 100 <= THP_SWAP_FALLBACK_PCT * (whole + split);
+	if (k->todo_ours && st_vswap_available() && st_vswap_enabled()) {
+		ST_FAIL_IF(as_stock, "XPASS: swapped out as on stock, drop the TODO (%s)",
+			   k->todo_ours);
+		return st_todo("differs from stock: %s", k->todo_ours);
+	}
+	ST_FAIL_IF(!whole, "no 64 KiB folio was swapped out whole");
+	ST_FAIL_IF(!as_stock, "over %u %% of the swap-outs fell back",
+		   THP_SWAP_FALLBACK_PCT);
+	return ST_PASS;
+}
+
+/* ------------------------------------------------------------------------
+ * The tests
+ */
+
+#define KST_TEST(_name, _desc, _secs, _run, ...)				\
+	static struct kst _name##_kst = { __VA_ARGS__ };			\
+	static enum st_status _name##_setup(void **ctx)				\
+	{									\
+		*ctx = &_name##_kst;						\
+		return kst_setup(&_name##_kst);					\
+	}									\
+	static enum st_status _name##_run(void *ctx)				\
+	{									\
+		return _run(ctx, _secs);					\
+	}									\
+	static void _name##_cleanup(void *ctx)					\
+	{									\
+		kst_cleanup(ctx);						\
+	}									\
+	static struct st_test _name##_test = {					\
+		.name = #_name,							\
+		.description = _desc,						\
+		.setup = _name##_setup,						\
+		.run = _name##_run,						\
+		.cleanup = _name##_cleanup,					\
+		.timeout = (_secs) + 60,					\
+	};									\
+	REGISTER_ST_TEST(_name##_test)
+
+KST_TEST(kernel_mm_cow,
+	 "6.12's mm/cow: COW of anon pages, swapped out, mTHP and THP included",
+	 900, kst_run,
+	 .bin = "mm_cow", .fail_both = no_known, .fail_ours = no_known,
+	 .skip_ok = mm_skips);
+
+KST_TEST(kernel_mm_madv_populate,
+	 "6.12's mm/madv_populate: MADV_POPULATE_(READ|WRITE)",
+	 300, kst_run,
+	 .bin = "mm_madv_populate", .fail_both = no_known,
+	 .fail_ours = no_known, .skip_ok = mm_skips);
+
+KST_TEST(kernel_mm_mkdirty,
+	 "6.12's mm/mkdirty: no PTE or PMD made dirty behind the owner's back",
+	 300, kst_run,
+	 .bin = "mm_mkdirty", .fail_both = no_known, .fail_ours = no_known,
+	 .skip_ok = mm_skips);
+
+KST_TEST(kernel_cgroup_zswap,
+	 "6.12's cgroup/test_zswap: zswap's cgroup accounting, limits, writeback",
+	 900, kst_run,
+	 .bin = "cgroup_test_zswap", .needs = KST_ZSWAP, .fail_both = no_known,
+	 .fail_ours = no_known, .skip_ok = no_known);
+
+KST_TEST(kernel_cgroup_memcontrol,
+	 "6.12's cgroup/test_memcontrol: the memory controller, swap included",
+	 900, kst_run,
+	 .bin = "cgroup_test_memcontrol", .needs = KST_FS, .fail_both = no_known,
+	 .fail_ours = no_known, .skip_ok = memcontrol_skips);
+
+KST_TEST(kernel_thp_swap_allocator,
+	 "6.12's thp_swap_allocator_test: 64 KiB mTHP swapped out whole",
+	 1200, kst_thp_swap_allocator,
+	 .bin = "thp_swap_allocator_test", .args = "-s", .needs = KST_MTHP64,
+	 .todo_ours = "vswap splits large folios before swap-out (issue 15, item 1)");
