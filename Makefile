@@ -185,7 +185,7 @@ selftests: $(STOUT)/runner $(WORKLOADS) $(VM_INIT) kselftests
 # The kernel's own swap tests from the 6.12 tree, against our kernel's
 # UAPI headers (selftests/tests/kselftests.c runs them)
 kselftests: ourkernel
-	@scripts/kselftests.sh $(OURSRC) $(OUROBJ) $(KSTOUT)
+	@+scripts/kselftests.sh $(OURSRC) $(OUROBJ) $(KSTOUT)
 .PHONY: kselftests
 
 $(VM_INIT): scripts/vm-init.c

@@ -38,7 +38,10 @@ mkdir -p "$out"
 out=$(realpath "$out")
 stamp=$out/.headers
 if [ ! -f "$stamp" ] || [ "$obj/include/config/auto.conf" -nt "$stamp" ]; then
-	make -s -C "$src" O="$obj" headers_install INSTALL_HDR_PATH="$out/usr" >/dev/null
+	# the kernel build's compilers (KCC, exported by the Makefile), or
+	# kbuild rebuilds its host tools in OBJ for the changed command
+	make -s -C "$src" O="$obj" CC="${KCC:-gcc}" HOSTCC="${KCC:-gcc}" \
+		headers_install INSTALL_HDR_PATH="$out/usr" >/dev/null
 	touch "$stamp"
 fi
 

@@ -70,11 +70,15 @@ struct kst {
 	const struct kst_known *fail_ours;	/* fails on ours only */
 	const struct kst_known *flaky_slow;	/* may fail under -T: test's race */
 	const struct kst_known *skip_ok;	/* skip reasons both may give */
+	/* results expected, for a test that prints no "1..N" plan */
+	unsigned int plan;
 	/* a measurement's known difference on ours, and its issue */
 	const char *todo_ours;
 	/* filled by kst_setup() */
 	char path[512];
 	char thp_saved[2][32];			/* 64 KiB and 2 MiB enabled */
+	char rot_path[128];			/* the swap disk's queue/rotational */
+	char rot_saved[8];			/* and its value before */
 	bool mounted;				/* KST_FS_DIR */
 };
 
@@ -162,10 +166,11 @@ static int thp_set(const char *size, const char *val)
 	return st_write(path, "%s", val);
 }
 
-static enum st_status kst_setup(struct kst *k)
+static void kst_cleanup(struct kst *k);
+
+static enum st_status __kst_setup(struct kst *k)
 {
 	const char *disk = st_disk(0);
-	char path[256];
 
 	st_build_path(k->path, sizeof(k->path), "kselftests", k->bin);
 	if (access(k->path, X_OK))
@@ -173,9 +178,13 @@ static enum st_status kst_setup(struct kst *k)
 	if (!disk)
 		return st_skip("no virtio disk for swap");
 	/* 6.12 swaps large folios out whole to non-rotational devices only */
-	snprintf(path, sizeof(path), "/sys/block/%s/queue/rotational",
+	snprintf(k->rot_path, sizeof(k->rot_path), "/sys/block/%s/queue/rotational",
 		 strrchr(disk, '/') + 1);
-	if (st_write(path, "0") || st_swapon(disk, 0))
+	if (st_read(k->rot_path, k->rot_saved, sizeof(k->rot_saved)) <= 0) {
+		k->rot_saved[0] = '\0';
+		return ST_FAIL;
+	}
+	if (st_write(k->rot_path, "0") || st_swapon(disk, 0))
 		return ST_FAIL;
 	if (k->needs & KST_ZSWAP) {
 		if (!st_zswap_available())
@@ -209,8 +218,21 @@ static enum st_status kst_setup(struct kst *k)
 	return ST_PASS;
 }
 
+/* What setup changed is undone whether it got to the end or not. */
+static enum st_status kst_setup(struct kst *k)
+{
+	enum st_status st = __kst_setup(k);
+
+	if (st != ST_PASS)
+		kst_cleanup(k);
+	return st;
+}
+
 static void kst_cleanup(struct kst *k)
 {
+	/* the device keeps what it was swapped on with; swapoff is the reset's */
+	if (k->rot_saved[0] && st_write(k->rot_path, "%s", k->rot_saved))
+		st_log("cannot restore %s", k->rot_path);
 	if (k->mounted && st_cmd(NULL, 0, "umount %s", KST_FS_DIR))
 		st_log("umount %s failed", KST_FS_DIR);
 	if (k->thp_saved[0][0])
@@ -298,6 +320,8 @@ static enum st_status kst_parse(const struct kst *k, int status)
 {
 	char line[1024], run[1024] = "", name[2100], ctx[4][256] = {};
 	unsigned int n = 0, bad = 0, ok_n = 0, skip_n = 0, nctx = 0, i;
+	unsigned int not_ok = 0, bail = 0;
+	int plan = -1;
 	bool ours = st_vswap_available() && st_vswap_enabled();
 	const char *todo = NULL;
 	struct kst_skips sk = {};
@@ -312,6 +336,12 @@ static enum st_status kst_parse(const struct kst *k, int status)
 		bool ok;
 
 		line[strcspn(line, "\n")] = '\0';
+		if (plan < 0 && sscanf(line, "1..%d", &plan) == 1)
+			continue;
+		if (strstr(line, "Bail out!")) {
+			bail++;
+			st_log("%s", line);
+		}
 		if (!strncmp(line, "# [RUN] ", 8)) {
 			snprintf(run, sizeof(run), "%s", line + 8);
 			nctx = 0;
@@ -323,6 +353,7 @@ static enum st_status kst_parse(const struct kst *k, int status)
 		} else if (!strncmp(line, "not ok ", 7)) {
 			ok = false;
 			msg = line + 7;
+			not_ok++;
 		} else {
 			/* comments and stderr: what led to the next result */
 			if (line[0])
@@ -363,9 +394,23 @@ static enum st_status kst_parse(const struct kst *k, int status)
 		st_log("no TAP result lines: did it run?");
 		return ST_FAIL;
 	}
-	/* a crash or a kill after the last line is a failure too */
-	if (status != 0 && status != 1 && status != 4) {
-		st_log("exit status %d: neither pass, fail nor skip", status);
+	/*
+	 * A test that stopped early: fewer results than planned, or bailed.
+	 * 6.12's cgroup tests print no plan; their table gives it.
+	 */
+	if (plan < 0 && k->plan)
+		plan = k->plan;
+	if (plan != (int)n || bail) {
+		st_log("%u results for a plan of %d%s", n, plan,
+		       bail ? ", bailed out" : "");
+		return ST_FAIL;
+	}
+	/*
+	 * kselftest's exits: 0 pass, 1 fail (then a "not ok" line says
+	 * which), 4 all skipped; anything else - a crash - fails
+	 */
+	if (status != 0 && !(status == 1 && not_ok) && !(status == 4 && skip_n == n)) {
+		st_log("exit status %d after %u failed results", status, not_ok);
 		return ST_FAIL;
 	}
 	if (bad)
@@ -376,6 +421,9 @@ static enum st_status kst_parse(const struct kst *k, int status)
 /* Run @k for at most @secs (times the runner's -T), output in KST_OUT. */
 static int kst_exec(const struct kst *k, unsigned int secs)
 {
+	/* never judge an earlier test's output */
+	if (unlink(KST_OUT) && errno != ENOENT)
+		return -errno;
 	/*
 	 * Line-buffered: the tests fork, and a child's exit would flush a
 	 * copy of the parent's unwritten lines into the file again.
@@ -385,15 +433,28 @@ static int kst_exec(const struct kst *k, unsigned int secs)
 		      k->path, k->args ? k->args : "", KST_OUT);
 }
 
+/* A run that ended by a signal or timeout(1): say which, and fail. */
+static bool kst_killed(const struct kst *k, int status, unsigned int secs,
+		       double took)
+{
+	if (status != 124 && status < 128)
+		return false;
+	if (status == 124 || took >= secs * st_time_scale())
+		st_log("%s did not finish in %u s", k->bin, secs * st_time_scale());
+	else
+		st_log("%s killed by signal %d after %.1f s", k->bin,
+		       status - 128, took);
+	st_cmd(NULL, 0, "tail -5 %s | sed 's/^/    /' >&2", KST_OUT);
+	return true;
+}
+
 static enum st_status kst_run(struct kst *k, unsigned int secs)
 {
+	double start = st_now();
 	int status = kst_exec(k, secs);
 
-	if (status == 124 || status == 137) {
-		st_log("%s did not finish in %u s", k->bin, secs * st_time_scale());
-		st_cmd(NULL, 0, "tail -5 %s | sed 's/^/    /' >&2", KST_OUT);
+	if (kst_killed(k, status, secs, st_now() - start))
 		return ST_FAIL;
-	}
 	return kst_parse(k, status);
 }
 
@@ -405,11 +466,14 @@ static enum st_status kst_thp_swap_allocator(struct kst *k, unsigned int secs)
 {
 	unsigned long whole = 0, split = 0, a, b;
 	unsigned int rounds = 0;
+	double start = st_now();
 	int status = kst_exec(k, secs);
 	bool as_stock;
 	char line[512];
 	FILE *f;
 
+	if (kst_killed(k, status, secs, st_now() - start))
+		return ST_FAIL;
 	if (status) {
 		st_log("%s exited %d", k->bin, status);
 		st_cmd(NULL, 0, "tail -5 %s | sed 's/^/    /' >&2", KST_OUT);
@@ -494,13 +558,15 @@ KST_TEST(kernel_mm_mkdirty,
 KST_TEST(kernel_cgroup_zswap,
 	 "6.12's cgroup/test_zswap: zswap's cgroup accounting, limits, writeback",
 	 900, kst_run,
-	 .bin = "cgroup_test_zswap", .needs = KST_ZSWAP, .fail_both = no_known,
+	 .bin = "cgroup_test_zswap", .needs = KST_ZSWAP, .plan = 7,
+	 .fail_both = no_known,
 	 .fail_ours = no_known, .skip_ok = no_known);
 
 KST_TEST(kernel_cgroup_memcontrol,
 	 "6.12's cgroup/test_memcontrol: the memory controller, swap included",
 	 900, kst_run,
-	 .bin = "cgroup_test_memcontrol", .needs = KST_FS, .fail_both = no_known,
+	 .bin = "cgroup_test_memcontrol", .needs = KST_FS, .plan = 14,
+	 .fail_both = no_known,
 	 .fail_ours = no_known, .flaky_slow = memcontrol_slow,
 	 .skip_ok = memcontrol_skips);
 
