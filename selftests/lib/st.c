@@ -127,6 +127,21 @@ int st_read_key(const char *path, const char *key, uint64_t *val)
 	return -ENOENT;
 }
 
+int st_read_choice(const char *path, char *buf, size_t len)
+{
+	char raw[256], *l, *r;
+
+	if (st_read(path, raw, sizeof(raw)) < 0)
+		return -ENOENT;
+	l = strchr(raw, '[');
+	r = l ? strchr(l, ']') : NULL;
+	if (!r)
+		return -EINVAL;
+	*r = '\0';
+	snprintf(buf, len, "%s", l + 1);
+	return 0;
+}
+
 uint64_t st_vmstat(const char *key)
 {
 	uint64_t v = 0;
@@ -409,6 +424,29 @@ out:
 	free(line);
 	fclose(f);
 	return ret;
+}
+
+int st_rotational(const char *dev)
+{
+	char path[PATH_MAX];
+	uint64_t v;
+
+	snprintf(path, sizeof(path), "/sys/block/%s/queue/rotational",
+		 strrchr(dev, '/') + 1);
+	if (st_read_u64(path, &v))
+		return -1;
+	return (int)v;
+}
+
+int st_set_rotational(const char *dev, int rot)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "/sys/block/%s/queue/rotational",
+		 strrchr(dev, '/') + 1);
+	if (st_write(path, "%d", rot))
+		return -EIO;
+	return st_rotational(dev) == rot ? 0 : -EIO;
 }
 
 bool st_vswap_available(void)

@@ -37,6 +37,8 @@ ssize_t st_read(const char *path, char *buf, size_t len);
 int st_read_u64(const char *path, uint64_t *val);
 /* Value of "KEY VALUE" in a flat keyed file (memory.stat, /proc/vmstat). */
 int st_read_key(const char *path, const char *key, uint64_t *val);
+/* The selected word of a sysfs choice ("always [madvise] never") in @buf. */
+int st_read_choice(const char *path, char *buf, size_t len);
 uint64_t st_vmstat(const char *key);
 
 /* Paths of the project's build outputs, found from the runner's own path. */
@@ -74,6 +76,10 @@ int st_memverify(const char *cg, unsigned int mib, unsigned int passes,
 const char *st_disk(int idx);
 int st_swapon(const char *dev, int prio);
 int st_swapoff_all(void);
+/* queue/rotational of /dev/NAME @dev (read at swapon), or -1 */
+int st_rotational(const char *dev);
+/* Set it to @rot and check it took. */
+int st_set_rotational(const char *dev, int rot);
 
 /* zswap module parameters */
 /* vswap: /sys/kernel/mm/vswap */

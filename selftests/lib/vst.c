@@ -39,30 +39,6 @@ int vst_try_write(const char *path, const char *val)
 	return err;
 }
 
-/* queue/rotational of tier @i, or -1 */
-static int rotational(const char *dev)
-{
-	char path[PATH_MAX];
-	uint64_t v;
-
-	snprintf(path, sizeof(path), "/sys/block/%s/queue/rotational",
-		 strrchr(dev, '/') + 1);
-	if (st_read_u64(path, &v))
-		return -1;
-	return (int)v;
-}
-
-static int set_rotational(const char *dev, int rot)
-{
-	char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), "/sys/block/%s/queue/rotational",
-		 strrchr(dev, '/') + 1);
-	if (st_write(path, "%d", rot))
-		return -EIO;
-	return rotational(dev) == rot ? 0 : -EIO;
-}
-
 static enum st_status env_setup(struct vst_env *env, const char *name,
 				unsigned int flags, int nr_tiers,
 				unsigned int max_mib, unsigned int high_mib)
@@ -89,8 +65,8 @@ static enum st_status env_setup(struct vst_env *env, const char *name,
 	env->nr_tiers = nr_tiers;
 	for (i = 0; i < nr_tiers; i++) {
 		if (flags & (VST_SSD | VST_HDD)) {
-			env->rot_saved[i] = rotational(env->tier[i]);
-			if (set_rotational(env->tier[i], (flags & VST_HDD) ? 1 : 0))
+			env->rot_saved[i] = st_rotational(env->tier[i]);
+			if (st_set_rotational(env->tier[i], (flags & VST_HDD) ? 1 : 0))
 				return st_skip("cannot set %s queue/rotational",
 					       env->tier[i]);
 		}
@@ -141,7 +117,7 @@ void vst_env_cleanup(struct vst_env *env)
 		if (!off)
 			st_swapoff_all();
 		off = true;
-		set_rotational(env->tier[i], env->rot_saved[i]);
+		st_set_rotational(env->tier[i], env->rot_saved[i]);
 		env->rot_saved[i] = -1;
 	}
 }

@@ -77,8 +77,7 @@ struct kst {
 	/* filled by kst_setup() */
 	char path[512];
 	char thp_saved[2][32];			/* 64 KiB and 2 MiB enabled */
-	char rot_path[128];			/* the swap disk's queue/rotational */
-	char rot_saved[8];			/* and its value before */
+	int rot_saved;				/* the swap disk's rotational, or -1 */
 	bool mounted;				/* KST_FS_DIR */
 };
 
@@ -144,18 +143,10 @@ static const struct kst_known *kst_find(const struct kst_known *list,
 
 static int thp_get(const char *size, char *buf, size_t len)
 {
-	char path[256], *p;
+	char path[256];
 
 	snprintf(path, sizeof(path), THP_DIR "/hugepages-%s/enabled", size);
-	if (st_read(path, buf, len) < 0)
-		return -EIO;
-	/* "always [madvise] never": keep the bracketed one */
-	p = strchr(buf, '[');
-	if (!p || !strchr(p, ']'))
-		return -EINVAL;
-	memmove(buf, p + 1, strcspn(p + 1, "]"));
-	buf[strcspn(p + 1, "]")] = '\0';
-	return 0;
+	return st_read_choice(path, buf, len);
 }
 
 static int thp_set(const char *size, const char *val)
@@ -172,19 +163,15 @@ static enum st_status __kst_setup(struct kst *k)
 {
 	const char *disk = st_disk(0);
 
+	k->rot_saved = -1;
 	st_build_path(k->path, sizeof(k->path), "kselftests", k->bin);
 	if (access(k->path, X_OK))
 		return st_skip("%s not built (scripts/kselftests.sh)", k->path);
 	if (!disk)
 		return st_skip("no virtio disk for swap");
 	/* 6.12 swaps large folios out whole to non-rotational devices only */
-	snprintf(k->rot_path, sizeof(k->rot_path), "/sys/block/%s/queue/rotational",
-		 strrchr(disk, '/') + 1);
-	if (st_read(k->rot_path, k->rot_saved, sizeof(k->rot_saved)) <= 0) {
-		k->rot_saved[0] = '\0';
-		return ST_FAIL;
-	}
-	if (st_write(k->rot_path, "0") || st_swapon(disk, 0))
+	k->rot_saved = st_rotational(disk);
+	if (k->rot_saved < 0 || st_set_rotational(disk, 0) || st_swapon(disk, 0))
 		return ST_FAIL;
 	if (k->needs & KST_ZSWAP) {
 		if (!st_zswap_available())
@@ -231,8 +218,8 @@ static enum st_status kst_setup(struct kst *k)
 static void kst_cleanup(struct kst *k)
 {
 	/* the device keeps what it was swapped on with; swapoff is the reset's */
-	if (k->rot_saved[0] && st_write(k->rot_path, "%s", k->rot_saved))
-		st_log("cannot restore %s", k->rot_path);
+	if (k->rot_saved >= 0 && st_set_rotational(st_disk(0), k->rot_saved))
+		st_log("cannot restore %s's queue/rotational", st_disk(0));
 	if (k->mounted && st_cmd(NULL, 0, "umount %s", KST_FS_DIR))
 		st_log("umount %s failed", KST_FS_DIR);
 	if (k->thp_saved[0][0])
@@ -418,44 +405,56 @@ static enum st_status kst_parse(const struct kst *k, int status)
 	return todo ? st_todo("differs from stock: %s", todo) : ST_PASS;
 }
 
-/* Run @k for at most @secs (times the runner's -T), output in KST_OUT. */
+/* The last lines @k wrote, to show why it failed */
+static void kst_tail(void)
+{
+	st_cmd(NULL, 0, "tail -5 %s | sed 's/^/    /' >&2", KST_OUT);
+}
+
+/*
+ * Run @k for at most @secs (times the runner's -T), output in KST_OUT.
+ * Returns its exit status, or -1 (logged) when it could not run, timed
+ * out or was killed by a signal.
+ */
 static int kst_exec(const struct kst *k, unsigned int secs)
 {
+	unsigned int limit = secs * st_time_scale();
+	double start = st_now();
+	int status;
+
 	/* never judge an earlier test's output */
-	if (unlink(KST_OUT) && errno != ENOENT)
-		return -errno;
+	if (unlink(KST_OUT) && errno != ENOENT) {
+		st_log("%s: %s", KST_OUT, strerror(errno));
+		return -1;
+	}
 	/*
 	 * Line-buffered: the tests fork, and a child's exit would flush a
 	 * copy of the parent's unwritten lines into the file again.
 	 */
-	return st_cmd(NULL, 0, "cd %s && timeout -k 10 %u stdbuf -oL -eL %s %s >%s 2>&1",
-		      k->mounted ? KST_FS_DIR : "/tmp", secs * st_time_scale(),
-		      k->path, k->args ? k->args : "", KST_OUT);
-}
-
-/* A run that ended by a signal or timeout(1): say which, and fail. */
-static bool kst_killed(const struct kst *k, int status, unsigned int secs,
-		       double took)
-{
+	status = st_cmd(NULL, 0, "cd %s && timeout -k 10 %u stdbuf -oL -eL %s %s >%s 2>&1",
+			k->mounted ? KST_FS_DIR : "/tmp", limit, k->path,
+			k->args ? k->args : "", KST_OUT);
+	if (status < 0) {
+		st_log("cannot run %s (%d)", k->bin, status);
+		return -1;
+	}
 	if (status != 124 && status < 128)
-		return false;
-	if (status == 124 || took >= secs * st_time_scale())
-		st_log("%s did not finish in %u s", k->bin, secs * st_time_scale());
+		return status;
+	/* timeout(1)'s 124, or 128 + the signal that ended it */
+	if (status == 124 || st_now() - start >= limit)
+		st_log("%s did not finish in %u s", k->bin, limit);
 	else
 		st_log("%s killed by signal %d after %.1f s", k->bin,
-		       status - 128, took);
-	st_cmd(NULL, 0, "tail -5 %s | sed 's/^/    /' >&2", KST_OUT);
-	return true;
+		       status - 128, st_now() - start);
+	kst_tail();
+	return -1;
 }
 
 static enum st_status kst_run(struct kst *k, unsigned int secs)
 {
-	double start = st_now();
 	int status = kst_exec(k, secs);
 
-	if (kst_killed(k, status, secs, st_now() - start))
-		return ST_FAIL;
-	return kst_parse(k, status);
+	return status < 0 ? ST_FAIL : kst_parse(k, status);
 }
 
 /*
@@ -466,17 +465,16 @@ static enum st_status kst_thp_swap_allocator(struct kst *k, unsigned int secs)
 {
 	unsigned long whole = 0, split = 0, a, b;
 	unsigned int rounds = 0;
-	double start = st_now();
 	int status = kst_exec(k, secs);
 	bool as_stock;
 	char line[512];
 	FILE *f;
 
-	if (kst_killed(k, status, secs, st_now() - start))
+	if (status < 0)
 		return ST_FAIL;
 	if (status) {
 		st_log("%s exited %d", k->bin, status);
-		st_cmd(NULL, 0, "tail -5 %s | sed 's/^/    /' >&2", KST_OUT);
+		kst_tail();
 		return ST_FAIL;
 	}
 	f = fopen(KST_OUT, "r");

@@ -223,20 +223,14 @@ REGISTER_ST_TEST(vswap_shmem);
 static int knob_set(struct po_ctx *ctx, const char *file, const char *val)
 {
 	struct knob *k = &ctx->knobs[ctx->nr_knobs];
-	char buf[256], *l, *r;
+	int ret;
 
 	if (ctx->nr_knobs == (int)(sizeof(ctx->knobs) / sizeof(ctx->knobs[0])))
 		return -ENOSPC;
 	snprintf(k->path, sizeof(k->path), THP_DIR "/%s", file);
-	if (st_read(k->path, buf, sizeof(buf)) < 0)
-		return -ENOENT;
-	/* "always [madvise] never": the bracketed word is the setting */
-	l = strchr(buf, '[');
-	r = l ? strchr(l, ']') : NULL;
-	if (!l || !r)
-		return -EINVAL;
-	*r = '\0';
-	snprintf(k->val, sizeof(k->val), "%s", l + 1);
+	ret = st_read_choice(k->path, k->val, sizeof(k->val));
+	if (ret)
+		return ret;
 	if (st_write(k->path, "%s", val))
 		return -EIO;
 	ctx->nr_knobs++;
