@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * swapctl, as an operator uses it.  Its JSON output is checked with jq;
- * each test skips without swap_ext, swapctl or jq.
+ * swapctl, as an operator uses it.  Its JSON output is checked with jq,
+ * its Prometheus output with prometheus_client's parser; each test skips
+ * without swap_ext, swapctl, or the checker it needs.
  *
  * swapctl_cli:         tiers lists the two tiers as swapon made them;
  *                      attach with knobs pins the link; status shows the
@@ -11,6 +12,14 @@
  *                      detach puts the cgroup back on the default and
  *                      removes the pins.  Every command's -j output is
  *                      JSON and its --help a usage.
+ * swapctl_export:      with a workload held while its pages are out,
+ *                      export parses (promcheck.py, with Debian's
+ *                      prometheus_client) and its per-backend bytes are
+ *                      memory.stat's, its tier sizes the tiers file's, its
+ *                      policy counters and stats map within the kernel's
+ *                      before and after; --textfile replaces the file whole
+ *                      while a reader reads it; an ejection shows with its
+ *                      reason; bad input fails; every byte verified.
  * swapctl_errors_fail: a missing cgroup, cgroup v1, a cgroup without the
  *                      memory controller, an unknown policy, knob or knob
  *                      value, a program the verifier rejects (its log with
@@ -21,6 +30,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -293,3 +303,243 @@ static struct st_test swapctl_errors_fail = {
 	.timeout = 180,
 };
 REGISTER_ST_TEST(swapctl_errors_fail);
+
+/* ---------------------------------------------------------------------
+ * swapctl_export
+ */
+
+#define PROM_OUT	(256 * 1024)
+
+/* Run promcheck on @file: its status; its output (the samples) in @out */
+static int promcheck(const char *file, char *out, size_t len)
+{
+	char script[PATH_MAX];
+	int ret;
+
+	snprintf(script, sizeof(script), "%s/../selftests/lib/promcheck.py",
+		 st_build_dir());
+	ret = st_cmd(out, len, "%s %s 2>&1", script, file);
+	if (ret)
+		st_log("promcheck %s: %d: %.300s", file, ret, out);
+	else
+		st_log("promcheck %s: %s", file,
+		       strstr(out, "families=") ? strstr(out, "families=") : out);
+	return ret;
+}
+
+/* The value of sample @key (labels sorted, as promcheck prints them) */
+static bool prom_value(const char *out, const char *key, uint64_t *v)
+{
+	size_t l = strlen(key);
+	const char *s;
+
+	for (s = out; s && *s; s = strchr(s, '\n'), s = s ? s + 1 : NULL) {
+		if (!strncmp(s, key, l) && s[l] == ' ') {
+			*v = strtoull(s + l + 1, NULL, 10);
+			return true;
+		}
+	}
+	st_log("no sample %s", key);
+	return false;
+}
+
+/* Counter @key of policy @name in /sys/kernel/mm/swap_ext/policies */
+static int policy_counter(const char *name, const char *key, uint64_t *v)
+{
+	char buf[8192], want[128], *line, *s, *save;
+
+	sx_read("policies", buf, sizeof(buf));
+	snprintf(want, sizeof(want), " %s=", key);
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (strncmp(line, name, strlen(name)) || line[strlen(name)] != ' ')
+			continue;
+		s = strstr(line, want);
+		if (!s)
+			break;
+		*v = strtoull(s + strlen(want), NULL, 10);
+		return 0;
+	}
+	st_log("no %s= of %s in: %s", key, name, buf);
+	return -1;
+}
+
+/* swapctl export into @file and promcheck it: its samples in @out */
+static int export_check(const char *file, char *out, size_t len)
+{
+	if (ctl(out, len, "export >%s", file))
+		return -1;
+	return promcheck(file, out, len) ? -1 : 0;
+}
+
+static enum st_status export_setup(void **ctx)
+{
+	if (st_cmd(NULL, 0, "/usr/bin/python3 -c 'import prometheus_client.parser' 2>/dev/null"))
+		return st_skip("no python3-prometheus-client (make deps installs it)");
+	return sx_setup(ctx, "swapctl_export", VST_ZSWAP, 2, 16, 0);
+}
+
+static enum st_status export_run(void *arg)
+{
+	static const char *const keys[] = {
+		"vswap_zero", "vswap_zswap", "vswap_phys", "vswap_folio",
+	};
+	static const char *const names[] = { "zero", "zswap", "tier", "memory" };
+	static const char prom[] = "/tmp/swapctl-export.prom";
+	static char out[PROM_OUT];
+	struct vst_env *env = arg;
+	struct vst_tier tiers[4];
+	char rel[256], cgl[300], k[512], dir[] = "/tmp/swapctl-textfile.XXXXXX";
+	char file[sizeof(dir) + 32], line[4096], *pol;
+	uint64_t before[4], after[4], v, v2, total = 0, place0, place1;
+	struct vst_argv av;
+	struct vst_proc p;
+	struct stat st1, st2;
+	int i, try, n, status, nt;
+	bool held = false, same = false;
+
+	snprintf(rel, sizeof(rel), "/%s", env->cg + strlen("/sys/fs/cgroup/"));
+	snprintf(cgl, sizeof(cgl), "cgroup=\"%s\"", rel);
+	ST_CHECK(!ctl(NULL, 0, "attach tiered %s", env->cg));
+
+	/* 48 MiB in 16 MiB: about 32 MiB out, zero-filled, in zswap, on a tier */
+	ST_FAIL_IF(vst_spawn(&p, env->cg, vst_argv(&av, "memverify", "-s 48 -p 1 -f mixed -H")),
+		   "cannot start memverify");
+	for (i = 0; i < 1200 * (int)st_time_scale() && !held; i++) {
+		if (!vst_poll(&p, 100))
+			break;
+		held = strstr(p.out, "memverify: holding");
+	}
+	ST_FAIL_IF(!held, "memverify did not reach its hold: %s", p.out);
+
+	/*
+	 * The figures must be those of memory.stat: read it before and after
+	 * the export, and compare when nothing moved in between (zswap's
+	 * shrinker may still write back for a moment).
+	 */
+	for (try = 0; try < 10 && !same; try++) {
+		for (i = 0; i < 4; i++)
+			ST_CHECK(!st_cg_key(env->cg, "memory.stat", keys[i], &before[i]));
+		ST_CHECK(!sx_stat(env->cg, "place", &place0));
+		ST_FAIL_IF(export_check(prom, out, sizeof(out)), "export does not parse");
+		ST_CHECK(!sx_stat(env->cg, "place", &place1));
+		same = true;
+		for (i = 0; i < 4; i++) {
+			ST_CHECK(!st_cg_key(env->cg, "memory.stat", keys[i], &after[i]));
+			same &= before[i] == after[i];
+		}
+		if (!same)
+			usleep(500 * 1000);
+	}
+	ST_FAIL_IF(!same, "memory.stat kept changing while the workload held");
+	for (i = 0, total = 0; i < 4; i++) {
+		snprintf(k, sizeof(k), "swapctl_cgroup_swapped_bytes{backend=\"%s\",%s}",
+			 names[i], cgl);
+		ST_CHECK(prom_value(out, k, &v));
+		ST_FAIL_IF(v != after[i], "%s: %lu, memory.stat %s %lu", k, v, keys[i], after[i]);
+		snprintf(k, sizeof(k), "swapctl_cgroup_swapped_pages{backend=\"%s\",%s}",
+			 names[i], cgl);
+		ST_CHECK(prom_value(out, k, &v2));
+		ST_FAIL_IF(v2 != after[i] / 4096, "%s: %lu, want %lu", k, v2, after[i] / 4096);
+		total += v;
+	}
+	st_log("swapped out: zero %lu zswap %lu tier %lu memory %lu", after[0], after[1],
+	       after[2], after[3]);
+	ST_FAIL_IF(total < 16 * MiB || !after[0] || !after[1],
+		   "too little swapped out to judge the export");
+
+	/* the policy: who has it, its kernel counters, its stats map */
+	snprintf(k, sizeof(k), "swapctl_cgroup_policy_info{%s,how=\"attached\",policy=\"tiered\"}",
+		 cgl);
+	ST_FAIL_IF(!prom_value(out, k, &v) || v != 1, "no %s 1", k);
+	ST_CHECK(!policy_counter("tiered", "place", &v2));
+	pol = strstr(out, "swapctl_policy_calls_total{map_id=\"");
+	ST_FAIL_IF(!pol, "no swapctl_policy_calls_total");
+	n = sscanf(pol, "swapctl_policy_calls_total{map_id=\"%*[0-9]\",op=\"place\",policy=\"tiered\"} %lu",
+		   &v);
+	ST_FAIL_IF(n != 1, "no place calls of tiered: %.200s", pol);
+	ST_FAIL_IF(!v || v > v2, "place calls %lu: 0 or above the kernel's later %lu", v, v2);
+	pol = strstr(out, "swapctl_policy_stat{field=\"place\",map_id=\"");
+	ST_FAIL_IF(!pol || sscanf(pol, "swapctl_policy_stat{field=\"place\",map_id=\"%*[0-9]\",policy=\"tiered\"} %lu",
+				  &v) != 1, "no stats map field place of tiered");
+	ST_FAIL_IF(v < place0 || v > place1, "stats place %lu outside [%lu, %lu]",
+		   v, place0, place1);
+	ST_FAIL_IF(!strstr(out, "swapctl_policy_info{map_id=") ||
+		   !strstr(out, ",policy=\"tiered\",state=\"active\"} 1"), "policy_info");
+
+	/* the tiers and the machine */
+	nt = vst_tiers(tiers, 4);
+	ST_FAIL_IF(nt != 2, "%d tiers", nt);
+	for (i = 0; i < nt; i++) {
+		snprintf(k, sizeof(k), "swapctl_tier_size_bytes{device=\"%s\",prio=\"%d\",type=\"%d\"}",
+			 tiers[i].name, tiers[i].prio, tiers[i].type);
+		ST_FAIL_IF(!prom_value(out, k, &v) || v != tiers[i].slots * 4096,
+			   "%s: want %lu", k, tiers[i].slots * 4096);
+	}
+	ST_CHECK(prom_value(out, "swapctl_vswap_slots_used", &v) && v > 0);
+	ST_CHECK(prom_value(out, "swapctl_vswap_enabled", &v) && v == 1);
+	ST_FAIL_IF(!strstr(out, "\nswapctl_zswap_compression_ratio "), "no compression ratio");
+	snprintf(k, sizeof(k), "swapctl_cgroup_swap_events_total{%s,event=\"zswpout\"}", cgl);
+	ST_FAIL_IF(!prom_value(out, k, &v) || !v, "%s", k);
+
+	/* --textfile: one file, readable, replaced whole by a rename */
+	ST_CHECK(mkdtemp(dir));
+	snprintf(file, sizeof(file), "%s/swapctl.prom", dir);
+	ST_CHECK(!ctl(NULL, 0, "export --textfile %s", dir));
+	ST_FAIL_IF(stat(file, &st1), "no %s", file);
+	ST_FAIL_IF((st1.st_mode & 0777) != 0644, "%s mode %o", file, st1.st_mode & 0777);
+	ST_FAIL_IF(promcheck(file, out, sizeof(out)), "the textfile does not parse");
+	ST_CHECK(!ctl(NULL, 0, "export --textfile %s", dir));
+	ST_CHECK(!stat(file, &st2));
+	ST_FAIL_IF(st1.st_ino == st2.st_ino, "the textfile was rewritten in place");
+	/* a reader sees a whole file every time while exports replace it */
+	n = st_cmd(line, sizeof(line),
+		   "want=$(grep -c '^# TYPE' %s); (for i in $(seq 20); do %s export --textfile %s || exit 1; done) & w=$!; r=0; "
+		   "while kill -0 $w 2>/dev/null; do got=$(grep -c '^# TYPE' %s); [ \"$got\" = \"$want\" ] || { echo \"partial: $got of $want\"; exit 2; }; r=$((r+1)); done; "
+		   "wait $w || exit 3; echo \"reads=$r types=$want\"; ls -A %s",
+		   file, sx_swapctl(), dir, file, dir);
+	st_log("concurrent exports: %d: %s", n, line);
+	ST_FAIL_IF(n, "a reader saw a partial textfile, or an export failed");
+	ST_FAIL_IF(strstr(line, ".swapctl"), "a temporary file was left: %s", line);
+
+	/* bad input: a clear error, nothing written */
+	n = ctl(line, sizeof(line), "export --textfile %s/nonexistent", dir);
+	ST_FAIL_IF(n != 1 || !strstr(line, "No such file or directory"), "a missing DIR: %d", n);
+	n = ctl(line, sizeof(line), "export extra");
+	ST_FAIL_IF(n != 2 || !strstr(line, "usage: swapctl [-j] [-v] export"), "an extra argument: %d", n);
+	n = ctl(line, sizeof(line), "-j export");
+	ST_FAIL_IF(n != 2 || !strstr(line, "-j does not apply"), "-j: %d", n);
+	st_cmd(NULL, 0, "rm -rf %s", dir);
+
+	/* an ejection and its reason */
+	ST_CHECK(!st_write(SWAP_EXT_DIR "/eject", "1"));
+	ST_FAIL_IF(!sx_wait_policy(env->cg, "default"), "not ejected");
+	ST_FAIL_IF(export_check(prom, out, sizeof(out)), "export after the ejection");
+	ST_FAIL_IF(!strstr(out, ",policy=\"tiered\",state=\"ejected\"} 1"),
+		   "the ejected policy is not shown ejected");
+	ST_FAIL_IF(!strstr(out, "swapctl_last_exit_info{kind=\"sysfs\",op=\"-\",policy=\"tiered\""),
+		   "no last_exit of kind sysfs");
+	snprintf(k, sizeof(k), "swapctl_cgroup_policy_info{%s,how=\"default\",policy=\"default\"}",
+		 cgl);
+	ST_FAIL_IF(!prom_value(out, k, &v) || v != 1, "no %s 1", k);
+
+	/* the workload: every byte it reads back */
+	kill(p.pid, SIGUSR1);
+	while (vst_poll(&p, 1000))
+		;
+	status = vst_reap(&p);
+	ST_FAIL_IF(status, "memverify: status %d", status);
+	ST_FAIL_IF(!vst_out_u64(&p, "bad_pages", &v) || v, "bad pages");
+	ST_CHECK(!ctl(NULL, 0, "detach %s", env->cg));
+	unlink(prom);
+	return ST_PASS;
+}
+
+static struct st_test swapctl_export = {
+	.name = "swapctl_export",
+	.description = "swapctl export: Prometheus metrics that parse and match the kernel's figures",
+	.setup = export_setup,
+	.run = export_run,
+	.cleanup = vst_cleanup,
+	.timeout = 300,
+};
+REGISTER_ST_TEST(swapctl_export);

@@ -25,6 +25,11 @@
  * stored again before reclaim can free them.  The child's pages count in
  * bytes_verified and bad_pages.
  *
+ * -H holds after the first pass's writes (and -P's page-out): it prints
+ * "memverify: holding" and waits for SIGUSR1 before it verifies, so that
+ * a test can read what the swapped-out pages look like while nothing
+ * moves them.
+ *
  * The last line is machine-readable:
  *   memverify: pages=N passes=P bytes_verified=B bad_pages=K write_s=..
  *              verify_s=.. read_p50_us=.. read_p99_us=.. read_max_us=..
@@ -35,6 +40,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <time.h>
 #include <unistd.h>
 #include <sys/mman.h>
@@ -71,7 +77,7 @@ static unsigned long long number(const char *s, unsigned long long max)
 static void usage(const char *prog)
 {
 	fprintf(stderr,
-		"usage: %s -s MIB [-p PASSES] [-R ROUNDS] [-f FILL] [-r] [-S] [-P] [-F]\n"
+		"usage: %s -s MIB [-p PASSES] [-R ROUNDS] [-f FILL] [-r] [-S] [-P] [-F] [-H]\n"
 		"  -s MIB     memory to use\n"
 		"  -p PASSES  generations to write and verify (default 2)\n"
 		"  -R ROUNDS  times every page is read back per pass (default 1)\n"
@@ -81,6 +87,7 @@ static void usage(const char *prog)
 		"  -S         shared memory (shmem) instead of private anonymous\n"
 		"  -P         MADV_PAGEOUT the region after each write pass\n"
 		"  -F         then fork a child that reads every page once more\n"
+		"  -H         after the first writes, wait for SIGUSR1 to verify\n"
 		"  -X         self-test: corrupt one byte after writing; must fail\n",
 		prog);
 }
@@ -194,7 +201,8 @@ int main(int argc, char **argv)
 	double t0, write_s = 0, verify_s = 0;
 	enum pat_fill fill = PAT_RANDOM;
 	bool random_order = false, shared = false, pageout = false;
-	bool corrupt = false, forked = false;
+	bool corrupt = false, forked = false, hold = false;
+	sigset_t usr1;
 	unsigned long long mib = 0, bytes = 0;
 	unsigned char *mem, *want;
 	unsigned int passes = 2, rounds = 1, gen, round;
@@ -202,7 +210,7 @@ int main(int argc, char **argv)
 	uint32_t *lat;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "s:p:R:f:rSPFXh")) != -1) {
+	while ((opt = getopt(argc, argv, "s:p:R:f:rSPFXHh")) != -1) {
 		switch (opt) {
 		case 's':
 			mib = number(optarg, 1ULL << 30);
@@ -235,6 +243,9 @@ int main(int argc, char **argv)
 		case 'X':
 			corrupt = true;
 			break;
+		case 'H':
+			hold = true;
+			break;
 		default:
 			usage(argv[0]);
 			return 2;
@@ -244,6 +255,12 @@ int main(int argc, char **argv)
 		usage(argv[0]);
 		return 2;
 	}
+
+	/* blocked from the start, so that a SIGUSR1 sent early waits */
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	if (hold)
+		sigprocmask(SIG_BLOCK, &usr1, NULL);
 
 	npages = mib * 1024 * 1024 / psize;
 	mem = mmap(NULL, npages * psize, PROT_READ | PROT_WRITE,
@@ -275,6 +292,13 @@ int main(int argc, char **argv)
 		if (pageout && madvise(mem, npages * psize, MADV_PAGEOUT)) {
 			fprintf(stderr, "memverify: MADV_PAGEOUT: %s\n", strerror(errno));
 			return 2;
+		}
+		if (hold && gen == 1) {
+			int sig;
+
+			printf("memverify: holding\n");
+			fflush(stdout);
+			sigwait(&usr1, &sig);
 		}
 
 		for (round = 0; round < rounds; round++) {
