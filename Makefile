@@ -78,6 +78,7 @@ KSTOUT		:= $(BUILD)/kselftests
 
 BPF_SRCS	:= $(wildcard selftests/bpf/*.bpf.c bpf-progs/*.bpf.c)
 BPF_OBJS	:= $(patsubst %.bpf.c,$(BPFOUT)/%.bpf.o,$(notdir $(BPF_SRCS)))
+SHIPPED		:= $(patsubst bpf-progs/%.bpf.c,%,$(wildcard bpf-progs/*.bpf.c))
 BPF_HDRS	:= $(wildcard bpf-progs/include/*.h selftests/bpf/*.h)
 BPF_CFLAGS	:= -g -O2 -Wall -Werror --target=bpf -mcpu=v3 -D__TARGET_ARCH_x86 \
 		   -I$(BPFOUT) -I$(TOOLS)/include -Ibpf-progs/include
@@ -92,7 +93,7 @@ VM		:= scripts/vm.sh
 VM_INIT		:= $(BUILD)/vm-init
 SWAPCTL		:= $(BUILD)/userspace/swapctl
 
-.PHONY: all deps tree kernel tools bpf userspace selftests check stress vm run bench bench-policy clean distclean help
+.PHONY: all deps tree kernel tools bpf userspace install selftests check stress vm run bench bench-policy clean distclean help
 .DEFAULT_GOAL := all
 
 all: deps kernel tools bpf userspace selftests
@@ -174,11 +175,12 @@ $(BPFOUT)/%.bpf.o: %.bpf.c $(BPF_HDRS) $(VMLINUX_H)
 userspace: $(SWAPCTL)
 
 # libbpf.a is built by 'tools', which 'all' runs first
-$(SWAPCTL): userspace/swapctl.c $(wildcard $(LIBBPF_A))
+# apply.c reads its file with libinih (libinih-dev)
+$(SWAPCTL): $(wildcard userspace/*.c userspace/*.h) $(wildcard $(LIBBPF_A))
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	@$(CC) $(USER_CFLAGS) -I$(TOOLS)/include -I$(OURSRC)/tools/include/uapi \
-		-o $@ $< $(LIBBPF_A) -lelf -lz
+		-o $@ $(filter %.c,$^) $(LIBBPF_A) -linih -lelf -lz
 
 selftests: $(STOUT)/runner $(WORKLOADS) $(VM_INIT) kselftests
 
@@ -270,6 +272,19 @@ bench: all
 # A no-op swap_ext policy against none, on our kernel: build/bench/policy.md
 bench-policy: all
 	@scripts/bench-policy.sh
+
+# swapctl, the shipped policies, the unit and an example configuration
+# under DESTDIR (default none) and PREFIX (default /usr/local)
+PREFIX		?= /usr/local
+install: userspace bpf
+	install -D -m 0755 $(SWAPCTL) $(DESTDIR)$(PREFIX)/sbin/swapctl
+	install -d $(DESTDIR)$(PREFIX)/lib/swapctl/bpf
+	install -m 0644 $(addprefix $(BPFOUT)/,$(addsuffix .bpf.o,$(SHIPPED))) \
+		$(DESTDIR)$(PREFIX)/lib/swapctl/bpf/
+	sed 's|/usr/local|$(PREFIX)|g' userspace/swapctl.service | \
+		install -D -m 0644 /dev/stdin $(DESTDIR)/etc/systemd/system/swapctl.service
+	install -D -m 0644 userspace/swapctl.conf.example \
+		$(DESTDIR)/etc/swapctl/swapctl.conf.example
 
 clean:
 	rm -rf $(BPFOUT) $(STOUT) $(KSTOUT) $(TOOLS) $(BUILD)/vm

@@ -9,6 +9,7 @@
  *   swapctl [-j] stats POLICY|CGROUP
  *   swapctl [-j] tiers
  *   swapctl export [--textfile DIR]
+ *   swapctl [-j] [-v] apply [-n] [--watch] [--backoff-ms MS] [FILE]
  *
  * A policy is a BPF object with a struct swap_ext_ops (bpf-progs/).  attach
  * loads it, attaches it to a cgroup v2 directory with a struct_ops link and
@@ -19,7 +20,8 @@
  * BPF objects and the swap_ext, vswap and cgroup files, not from state of
  * its own.
  *
- * export prints the same figures as Prometheus metrics (text format 0.0.4).
+ * export (export.c) prints the same figures as Prometheus metrics (text
+ * format 0.0.4); apply (apply.c) attaches what a configuration file says.
  *
  * -j prints JSON, one document per command (not export); errors go to stderr as text
  * with exit status 1 (2 for a usage error) either way.
@@ -47,24 +49,21 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
-#define CGROUP_ROOT	"/sys/fs/cgroup"
-#define BPFFS		"/sys/fs/bpf"
-#define PIN_ROOT	BPFFS "/swap_ext"
-#define SWAP_EXT_SYSFS	"/sys/kernel/mm/swap_ext"
-#define VSWAP_SYSFS	"/sys/kernel/mm/vswap"
-#define POLICY_FILE	"memory.swap.policy"
-#define OPS_VALUE_TYPE	"bpf_struct_ops_swap_ext_ops"
+#include "swapctl.h"
 
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+bool verbose;
+bool json;
 
-static bool verbose;
-static bool json;
+/* Where an error is, when it is in a file: "FILE:LINE" */
+const char *err_where;
 
-static void __attribute__((format(printf, 1, 2))) err(const char *fmt, ...)
+void __attribute__((format(printf, 1, 2))) err(const char *fmt, ...)
 {
 	va_list ap;
 
 	fputs("swapctl: ", stderr);
+	if (err_where)
+		fprintf(stderr, "%s: ", err_where);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -102,21 +101,21 @@ static void jw_sep(void)
 	jw.first[jw.depth] = false;
 }
 
-static void jw_open(char c)
+void jw_open(char c)
 {
 	jw_sep();
 	putchar(c);
 	jw.first[++jw.depth] = true;
 }
 
-static void jw_close(char c)
+void jw_close(char c)
 {
 	putchar(c);
 	if (!--jw.depth)
 		putchar('\n');
 }
 
-static void jw_string(const char *s)
+void jw_string(const char *s)
 {
 	jw_sep();
 	putchar('"');
@@ -133,7 +132,7 @@ static void jw_string(const char *s)
 	putchar('"');
 }
 
-static void jw_key(const char *k)
+void jw_key(const char *k)
 {
 	jw_string(k);
 	putchar(':');
@@ -152,13 +151,19 @@ static void jw_s64(long long v)
 	printf("%lld", v);
 }
 
+void jw_bool(bool v)
+{
+	jw_sep();
+	fputs(v ? "true" : "false", stdout);
+}
+
 static void jw_null(void)
 {
 	jw_sep();
 	fputs("null", stdout);
 }
 
-static void jw_kv_str(const char *k, const char *v)
+void jw_kv_str(const char *k, const char *v)
 {
 	jw_key(k);
 	if (v)
@@ -167,7 +172,7 @@ static void jw_kv_str(const char *k, const char *v)
 		jw_null();
 }
 
-static void jw_kv_u64(const char *k, unsigned long long v)
+void jw_kv_u64(const char *k, unsigned long long v)
 {
 	jw_key(k);
 	jw_u64(v);
@@ -194,7 +199,7 @@ static void jw_kv_s64(const char *k, long long v)
  */
 
 /* Read @path into @buf, NUL-terminated: length, or -1 with errno */
-static ssize_t read_file(const char *path, char *buf, size_t len)
+ssize_t read_file(const char *path, char *buf, size_t len)
 {
 	ssize_t n;
 	int fd = open(path, O_RDONLY);
@@ -214,7 +219,7 @@ static ssize_t read_file(const char *path, char *buf, size_t len)
  * read: each value into @vals at the key's index (others are left as they
  * are).  The number of keys found, or -1 if @path cannot be read.
  */
-static int read_keys(const char *path, const char *const *keys,
+int read_keys(const char *path, const char *const *keys,
 		     unsigned long long *vals, size_t n)
 {
 	char line[256];
@@ -276,7 +281,7 @@ static bool have_cap(unsigned int cap)
  */
 
 /* @arg as a cgroup directory path: absolute, or relative to the root */
-static void cgroup_path(const char *arg, char *path, size_t len)
+void cgroup_path(const char *arg, char *path, size_t len)
 {
 	if (!strcmp(arg, "/") || !strcmp(arg, CGROUP_ROOT))
 		snprintf(path, len, "%s", CGROUP_ROOT);
@@ -287,7 +292,7 @@ static void cgroup_path(const char *arg, char *path, size_t len)
 }
 
 /* "/" for the root, "/a/b" for CGROUP_ROOT/a/b, else @path itself */
-static const char *cgroup_name(const char *path)
+const char *cgroup_name(const char *path)
 {
 	size_t l = strlen(CGROUP_ROOT);
 
@@ -301,7 +306,7 @@ static const char *cgroup_name(const char *path)
  * @path; or -1, reported.  With @need_memcg, also check that swap_ext
  * exists and the memory controller is on in this cgroup.
  */
-static int cgroup_open(const char *arg, unsigned long long *id, char *path,
+int cgroup_open(const char *arg, unsigned long long *id, char *path,
 		       size_t len, bool need_memcg)
 {
 	struct statfs sfs;
@@ -345,11 +350,9 @@ static int cgroup_open(const char *arg, unsigned long long *id, char *path,
 }
 
 /* Every cgroup's id and path, for naming the ids the kernel gives */
-static struct cg_ent {
-	unsigned long long id;
-	char *path;
-} *cgs;
-static size_t nr_cgs, cgs_cap;
+struct cg_ent *cgs;
+size_t nr_cgs;
+static size_t cgs_cap;
 
 static int cg_walk_one(const char *path, const struct stat *st, int type,
 		       struct FTW *ftw)
@@ -373,14 +376,22 @@ static int cg_walk_one(const char *path, const struct stat *st, int type,
 	return 0;
 }
 
-static void cg_walk(void)
+void cg_walk(void)
 {
 	if (!nr_cgs)
 		nftw(CGROUP_ROOT, cg_walk_one, 16, FTW_PHYS | FTW_MOUNT);
 }
 
+/* Forget the cgroups and walk them again */
+void cg_rewalk(void)
+{
+	while (nr_cgs)
+		free(cgs[--nr_cgs].path);
+	cg_walk();
+}
+
 /* The path of cgroup @id, or NULL */
-static const char *cg_path_of(unsigned long long id)
+const char *cg_path_of(unsigned long long id)
 {
 	size_t i;
 
@@ -391,13 +402,13 @@ static const char *cg_path_of(unsigned long long id)
 	return NULL;
 }
 
-static void pin_dir(unsigned long long id, char *buf, size_t len)
+void pin_dir(unsigned long long id, char *buf, size_t len)
 {
 	snprintf(buf, len, PIN_ROOT "/%llu", id);
 }
 
 /* bpffs at /sys/fs/bpf and our directory in it */
-static int pin_root(void)
+int pin_root(void)
 {
 	struct statfs sfs;
 
@@ -419,23 +430,8 @@ static int pin_root(void)
  * Loaded policies, from the kernel's BPF objects
  */
 
-#define MAX_OPS		16
-#define MAX_LINKS	64
-
-struct policy {
-	__u32 map_id;			/* the struct_ops map */
-	char name[32];			/* swap_ext_ops.name */
-	int nr_ops;
-	char ops[MAX_OPS][32];		/* the ops it implements */
-	__u32 stats_id;			/* its map called "stats", or 0 */
-	int nr_links;
-	unsigned long long cgroups[MAX_LINKS];	/* its links' cgroups */
-	char state[16];			/* active, ejected; "" if detached */
-	char counters[1024];		/* the kernel's "key=value ..." */
-};
-
-static struct policy *policies;
-static int nr_policies;
+struct policy *policies;
+int nr_policies;
 
 /* Where the name and the op pointers are in the struct_ops map's value */
 static struct {
@@ -454,6 +450,8 @@ static int layout_load(struct btf *vmlinux)
 	__u32 data_off = 0;
 	int id, i;
 
+	/* the op names point into @vmlinux: found again for each load */
+	memset(&layout, 0, sizeof(layout));
 	id = btf__find_by_name_kind(vmlinux, OPS_VALUE_TYPE, BTF_KIND_STRUCT);
 	if (id < 0) {
 		err("this kernel has no swap_ext (no %s in its BTF)", OPS_VALUE_TYPE);
@@ -564,6 +562,8 @@ static int policy_add(int fd, struct bpf_map_info *info)
 			continue;
 		snprintf(p->ops[p->nr_ops++], sizeof(p->ops[0]), "%s",
 			 layout.op_name[i]);
+		if (!p->prog_id)
+			p->prog_id = prog_id;
 		if (!p->stats_id)
 			p->stats_id = prog_stats_map(prog_id);
 	}
@@ -589,7 +589,7 @@ static unsigned long long link_cgroup(int fd)
 	return id;
 }
 
-static struct policy *policy_by_map(__u32 map_id)
+struct policy *policy_by_map(__u32 map_id)
 {
 	int i;
 
@@ -665,9 +665,17 @@ found:
 		 rest ? rest : "");
 }
 
-/* Fill policies[]: every loaded swap_ext_ops map, its links and state */
-static int policies_load(void)
+void policies_free(void)
 {
+	free(policies);
+	policies = NULL;
+	nr_policies = 0;
+}
+
+/* Fill policies[]: every loaded swap_ext_ops map, its links and state */
+int policies_load(void)
+{
+	policies_free();
 	struct btf *vmlinux = btf__load_vmlinux_btf();
 	__u32 id = 0;
 	char line[4096];
@@ -749,7 +757,13 @@ static const char *policy_dir(char *buf, size_t len)
 	if (n <= 0)
 		return NULL;
 	exe[n] = '\0';
-	snprintf(buf, len, "%s/../bpf", dirname(exe));
+	dirname(exe);
+	/* build/userspace/../bpf in the tree; PREFIX/lib/swapctl/bpf installed */
+	if (snprintf(buf, len, "%s/../bpf", exe) >= (int)len)
+		return NULL;
+	if (access(buf, F_OK) &&
+	    snprintf(buf, len, "%s/../lib/swapctl/bpf", exe) >= (int)len)
+		return NULL;
 	/* canonical if it exists, for messages */
 	if (realpath(buf, exe))
 		snprintf(buf, len, "%s", exe);
@@ -930,7 +944,7 @@ static int knob_value(const char *name, const char *val, long long *v)
 }
 
 /* The .rodata map of @obj and its BTF section, or -1 */
-static int rodata_of(struct bpf_object *obj, struct bpf_map **map,
+int rodata_of(struct bpf_object *obj, struct bpf_map **map,
 		     const struct btf_type **sec)
 {
 	struct btf *btf = bpf_object__btf(obj);
@@ -977,7 +991,7 @@ static void knobs_list(struct bpf_object *obj, char *buf, size_t len)
 }
 
 /* Set .rodata variable @name of @obj to @val before load */
-static int set_knob(struct bpf_object *obj, const char *name, const char *val)
+int set_knob(struct bpf_object *obj, const char *name, const char *val)
 {
 	const struct btf_var_secinfo *vs;
 	const struct btf_type *sec;
@@ -1028,7 +1042,7 @@ static int set_knob(struct bpf_object *obj, const char *name, const char *val)
 }
 
 /* POLICY as a path to a .bpf.o */
-static int policy_path(const char *policy, char *buf, size_t len)
+int policy_path(const char *policy, char *buf, size_t len)
 {
 	char dir[PATH_MAX];
 	const char *d;
@@ -1045,70 +1059,64 @@ static int policy_path(const char *policy, char *buf, size_t len)
 	return access(buf, R_OK) ? -1 : 0;
 }
 
-static int cmd_attach(int argc, char **argv)
+/*
+ * Open the policy object @path and set its knobs @names[i] = @values[i]:
+ * the object, not loaded yet, or NULL (reported).
+ */
+struct bpf_object *policy_open(const char *path, const char *const *names,
+			       const char *const *values, int n)
 {
-	char path[PATH_MAX], cgpath[PATH_MAX], dir[PATH_MAX], pin[PATH_MAX + 8];
-	struct bpf_map *map, *st_ops = NULL, *stats = NULL;
-	struct bpf_link *link = NULL;
-	struct bpf_object *obj;
-	unsigned long long id;
-	char *knobs[64];
-	int nknobs = 0, c, cgfd, ret = 1, e, i;
-	char policy[64];
-	bool seen;
+	struct bpf_object *obj = bpf_object__open_file(path, NULL);
+	struct bpf_map *map;
+	bool found = false;
+	int i;
 
-	optind = 1;
-	while ((c = getopt(argc, argv, "+s:")) != -1) {
-		if (c != 's')
-			return 2;
-		if (nknobs == ARRAY_SIZE(knobs)) {
-			err("too many knobs");
-			return 2;
-		}
-		knobs[nknobs++] = optarg;
-	}
-	if (argc - optind != 2)
-		return 2;
-	if (policy_path(argv[optind], path, sizeof(path))) {
-		err("policy %s: no such file or shipped policy (swapctl list shows where they are looked up)",
-		    argv[optind]);
-		return 1;
-	}
-	cgfd = cgroup_open(argv[optind + 1], &id, cgpath, sizeof(cgpath), true);
-	if (cgfd < 0)
-		return 1;
-
-	obj = bpf_object__open_file(path, NULL);
 	if (!obj) {
 		err("%s: cannot open: %s", path, strerror(errno));
-		goto out_cg;
+		return NULL;
 	}
-	for (i = 0; i < nknobs; i++) {
-		char *eq = strchr(knobs[i], '=');
+	for (i = 0; i < n; i++)
+		if (set_knob(obj, names[i], values[i]))
+			goto fail;
+	bpf_object__for_each_map(map, obj)
+		found |= bpf_map__type(map) == BPF_MAP_TYPE_STRUCT_OPS;
+	if (!found) {
+		err("%s: no struct swap_ext_ops in it", path);
+		goto fail;
+	}
+	return obj;
+fail:
+	bpf_object__close(obj);
+	return NULL;
+}
 
-		if (!eq || eq == knobs[i]) {
-			err("knob '%s': want KNOB=VALUE", knobs[i]);
-			goto out_obj;
-		}
-		*eq = '\0';
-		if (set_knob(obj, knobs[i], eq + 1))
-			goto out_obj;
-	}
+/*
+ * Load @obj (from @path) and attach its policy to cgroup @cgfd (@cgpath,
+ * id @id), pinning the link and the stats map under PIN_ROOT/<id>/: 0 and
+ * the policy's name in @policy, or -1 (reported).  The object can be
+ * closed afterwards: the pins hold what it loaded.
+ */
+int policy_attach(struct bpf_object *obj, const char *path, int cgfd,
+		  const char *cgpath, unsigned long long id, char *policy,
+		  size_t len)
+{
+	char dir[PATH_MAX], pin[PATH_MAX + 8];
+	struct bpf_map *map, *st_ops = NULL, *stats = NULL;
+	struct bpf_link *link;
+	int ret = -1, e;
+	bool seen;
+
 	bpf_object__for_each_map(map, obj) {
 		if (bpf_map__type(map) == BPF_MAP_TYPE_STRUCT_OPS)
 			st_ops = map;
 		else if (!strcmp(bpf_map__name(map), "stats"))
 			stats = map;
 	}
-	if (!st_ops) {
-		err("%s: no struct swap_ext_ops in it", path);
-		goto out_obj;
-	}
 	/* without it, libbpf fails on the BTF first, with a useless EOPNOTSUPP */
 	if (!have_cap(CAP_BPF) && !have_cap(CAP_SYS_ADMIN)) {
 		err("%s: permission denied: loading a policy needs CAP_BPF, attaching it CAP_SYS_ADMIN (run as root)",
 		    path);
-		goto out_obj;
+		return -1;
 	}
 	if (bpf_object__load(obj)) {
 		e = errno;
@@ -1118,7 +1126,7 @@ static int cmd_attach(int argc, char **argv)
 		else
 			err("%s: rejected by the kernel (%s)%s", path, strerror(e),
 			    verbose ? "" : "; -v shows the verifier's log");
-		goto out_obj;
+		return -1;
 	}
 	link = bpf_map__attach_struct_ops_cgroup(st_ops, cgfd);
 	if (!link) {
@@ -1133,14 +1141,14 @@ static int cmd_attach(int argc, char **argv)
 		else
 			err("attach to %s: %s (the policy's init() or cgroup_attach() may have refused it)",
 			    cgpath, strerror(e));
-		goto out_obj;
+		return -1;
 	}
 	if (pin_root())
-		goto out_link;
+		goto out;
 	pin_dir(id, dir, sizeof(dir));
 	if (mkdir(dir, 0700) && errno != EEXIST) {
 		err("%s: %s", dir, strerror(errno));
-		goto out_link;
+		goto out;
 	}
 	snprintf(pin, sizeof(pin), "%s/link", dir);
 	/*
@@ -1150,7 +1158,7 @@ static int cmd_attach(int argc, char **argv)
 	unlink(pin);
 	if (bpf_link__pin(link, pin)) {
 		err("pin %s: %s", pin, strerror(errno));
-		goto out_link;
+		goto out;
 	}
 	snprintf(pin, sizeof(pin), "%s/stats", dir);
 	unlink(pin);
@@ -1163,24 +1171,75 @@ static int cmd_attach(int argc, char **argv)
 	 * attached it was, and last_exit says why it went.
 	 */
 	seen = snprintf(pin, sizeof(pin), "%s/" POLICY_FILE, cgpath) < (int)sizeof(pin) &&
-	       read_file(pin, policy, sizeof(policy)) > 0;
+	       read_file(pin, policy, len) > 0;
 	if (seen && strstr(policy, " attached")) {
 		policy[strcspn(policy, " \n")] = '\0';
 	} else {
-		snprintf(policy, sizeof(policy), "%s", bpf_map__name(st_ops));
+		snprintf(policy, len, "%s", bpf_map__name(st_ops));
 		if (seen && read_file(SWAP_EXT_SYSFS "/last_exit", pin, sizeof(pin)) > 0) {
 			pin[strcspn(pin, "\n")] = '\0';
 			err("warning: ejected right after the attach: %s", pin);
-			snprintf(policy, sizeof(policy), "%.*s", (int)strcspn(pin, " "), pin);
+			snprintf(policy, len, "%.*s", (int)strcspn(pin, " "), pin);
 		}
 	}
+	ret = 0;
+out:
+	/* pinned, the link lives on; otherwise this detaches it */
+	bpf_link__destroy(link);
+	return ret;
+}
+
+static int cmd_attach(int argc, char **argv)
+{
+	char path[PATH_MAX], cgpath[PATH_MAX], pin[PATH_MAX + 16];
+	const char *names[64], *values[64];
+	struct bpf_object *obj;
+	unsigned long long id;
+	int nknobs = 0, c, cgfd, ret = 1;
+	char policy[64];
+
+	optind = 1;
+	while ((c = getopt(argc, argv, "+s:")) != -1) {
+		char *eq;
+
+		if (c != 's')
+			return 2;
+		if (nknobs == ARRAY_SIZE(names)) {
+			err("too many knobs");
+			return 2;
+		}
+		eq = strchr(optarg, '=');
+		if (!eq || eq == optarg) {
+			err("knob '%s': want KNOB=VALUE", optarg);
+			return 1;
+		}
+		*eq = '\0';
+		names[nknobs] = optarg;
+		values[nknobs++] = eq + 1;
+	}
+	if (argc - optind != 2)
+		return 2;
+	if (policy_path(argv[optind], path, sizeof(path))) {
+		err("policy %s: no such file or shipped policy (swapctl list shows where they are looked up)",
+		    argv[optind]);
+		return 1;
+	}
+	cgfd = cgroup_open(argv[optind + 1], &id, cgpath, sizeof(cgpath), true);
+	if (cgfd < 0)
+		return 1;
+	obj = policy_open(path, names, values, nknobs);
+	if (!obj)
+		goto out_cg;
+	if (policy_attach(obj, path, cgfd, cgpath, id, policy, sizeof(policy)))
+		goto out_obj;
 	if (json) {
+		pin_dir(id, pin, sizeof(pin));
+		strcat(pin, "/link");
 		jw_open('{');
 		jw_kv_str("policy", policy);
 		jw_kv_str("object", path);
 		jw_kv_str("cgroup", cgroup_name(cgpath));
 		jw_kv_u64("cgroup_id", id);
-		snprintf(pin, sizeof(pin), "%s/link", dir);
 		jw_kv_str("pin", pin);
 		jw_close('}');
 	} else {
@@ -1188,9 +1247,6 @@ static int cmd_attach(int argc, char **argv)
 		       cgroup_name(cgpath), id);
 	}
 	ret = 0;
-out_link:
-	/* pinned, the link lives on; otherwise this detaches it */
-	bpf_link__destroy(link);
 out_obj:
 	bpf_object__close(obj);
 out_cg:
@@ -1244,10 +1300,10 @@ static int cmd_detach(int argc, char **argv)
  */
 
 /* memory.stat keys of the backends, and how status names them */
-static const char *const backend_keys[] = {
+static const char *const backend_keys[NR_BACKENDS] = {
 	"vswap_zero", "vswap_zswap", "vswap_phys", "vswap_folio",
 };
-static const char *const backend_names[ARRAY_SIZE(backend_keys)] = {
+const char *const backend_names[NR_BACKENDS] = {
 	"zero", "zswap", "tier", "memory",
 };
 
@@ -1442,7 +1498,7 @@ static struct policy *stats_policy(const char *arg)
  * @p's stats map (key 0; a per-CPU array's summed over CPUs), by its BTF.
  * 0, or -1 with the reason reported unless @quiet.
  */
-static int stats_each(const struct policy *p, bool quiet,
+int stats_each(const struct policy *p, bool quiet,
 		      void (*fn)(void *ctx, const char *name,
 				 unsigned long long sum),
 		      void *ctx)
@@ -1633,620 +1689,6 @@ static int cmd_tiers(int argc, char **argv)
 }
 
 /* ---------------------------------------------------------------------
- * export: the Prometheus text exposition format
- */
-
-/*
- * One namespace, swapctl_, for every family; base units (bytes, seconds)
- * as Prometheus wants them, with page counts beside the bytes where the
- * kernel counts pages.  Each family is written whole (HELP, TYPE, then
- * every series), as the format requires, so the figures are read first:
- * the cgroups into exp_cgs[], the policies by policies_load().
- */
-
-#define EXP_FILE	"swapctl.prom"
-
-static FILE *po;		/* where export writes: stdout or the textfile */
-static char exp_tmp[PATH_MAX];	/* the textfile being written */
-static long page_size;
-
-/* memory.stat keys export reads from every cgroup */
-static const char *const exp_stat_keys[] = {
-	"vswap_zero", "vswap_zswap", "vswap_phys", "vswap_folio",
-	"zswap", "zswapped",
-	"swpin_zero", "swpout_zero", "zswpin", "zswpout", "zswpwb",
-	"thp_swpout", "thp_swpout_fallback",
-};
-
-enum {
-	EXP_BACKENDS = 0,	/* the four vswap_* keys first */
-	EXP_ZSWAP_POOL = 4,
-	EXP_ZSWAPPED,
-	EXP_EVENTS,		/* the counters from here on */
-	EXP_NR_STAT = ARRAY_SIZE(exp_stat_keys),
-};
-
-struct exp_cg {
-	const char *path;		/* cgroup_name() of it: "/", "/a/b" */
-	char policy[64];		/* its policy's name, or "default" */
-	const char *how;		/* attached, inherited, default */
-	bool has_memory, has_swap;
-	unsigned long long memory, swap;
-	int nr_stat;			/* keys memory.stat had */
-	bool has[EXP_NR_STAT];
-	unsigned long long stat[EXP_NR_STAT];
-};
-
-static struct exp_cg *exp_cgs;
-static size_t nr_exp_cgs;
-
-/* Machine-wide: /proc/vmstat counters, with the names export gives them */
-static const char *const exp_vmstat_keys[] = {
-	"pswpin", "pswpout", "swpin_zero", "swpout_zero", "zswpin", "zswpout",
-	"zswpwb", "thp_swpout", "thp_swpout_fallback", "vswap_tier_alloc",
-	"vswap_tier_free", "vswap_move", "vswap_keep",
-};
-
-/* @s as a label value: backslash, double quote and newline escaped */
-static void exp_label_value(const char *s)
-{
-	for (; *s; s++) {
-		if (*s == '\\' || *s == '"')
-			fprintf(po, "\\%c", *s);
-		else if (*s == '\n')
-			fputs("\\n", po);
-		else
-			fputc(*s, po);
-	}
-}
-
-static void exp_family(const char *name, const char *type, const char *help)
-{
-	fprintf(po, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
-}
-
-/*
- * One series: @name{@labels} with @labels NULL-terminated name, value
- * pairs; the value as an integer, or @fval when @integer is false.
- */
-static void exp_series_v(const char *name, bool integer, unsigned long long ival,
-			 double fval, va_list ap)
-{
-	const char *k, *sep = "{";
-
-	fputs(name, po);
-	while ((k = va_arg(ap, const char *))) {
-		fprintf(po, "%s%s=\"", sep, k);
-		exp_label_value(va_arg(ap, const char *));
-		fputc('"', po);
-		sep = ",";
-	}
-	if (*sep == ',')
-		fputc('}', po);
-	if (integer)
-		fprintf(po, " %llu\n", ival);
-	else
-		fprintf(po, " %.9g\n", fval);
-}
-
-static void __attribute__((sentinel))
-exp_u64(const char *name, unsigned long long v, ...)
-{
-	va_list ap;
-
-	va_start(ap, v);
-	exp_series_v(name, true, v, 0, ap);
-	va_end(ap);
-}
-
-static void __attribute__((sentinel))
-exp_double(const char *name, double v, ...)
-{
-	va_list ap;
-
-	va_start(ap, v);
-	exp_series_v(name, false, 0, v, ap);
-	va_end(ap);
-}
-
-/* "NAME attached", "NAME inherited" or "default" into @c */
-static void exp_policy_of(struct exp_cg *c, const char *line)
-{
-	const char *sp = strchr(line, ' ');
-
-	if (!sp) {
-		snprintf(c->policy, sizeof(c->policy), "%s", line);
-		c->how = "default";
-		return;
-	}
-	snprintf(c->policy, sizeof(c->policy), "%.*s", (int)(sp - line), line);
-	c->how = !strcmp(sp + 1, "attached") ? "attached" :
-		 !strcmp(sp + 1, "inherited") ? "inherited" : "default";
-}
-
-/* Read every memory cgroup into exp_cgs[] */
-static int exp_cgroups_read(void)
-{
-	size_t i;
-
-	cg_walk();
-	exp_cgs = calloc(nr_cgs ? nr_cgs : 1, sizeof(*exp_cgs));
-	if (!exp_cgs) {
-		err("out of memory");
-		return -1;
-	}
-	for (i = 0; i < nr_cgs; i++) {
-		struct exp_cg *c = &exp_cgs[nr_exp_cgs];
-		char file[PATH_MAX + 32], buf[64];
-		const char *p = cgs[i].path;
-		unsigned long long v[EXP_NR_STAT];
-		size_t k;
-
-		/* the memory controller is on where memory.stat is */
-		snprintf(file, sizeof(file), "%s/memory.stat", p);
-		for (k = 0; k < EXP_NR_STAT; k++)
-			v[k] = ULLONG_MAX;
-		c->nr_stat = read_keys(file, exp_stat_keys, v, EXP_NR_STAT);
-		if (c->nr_stat < 0)
-			continue;	/* no memory controller, or removed */
-		for (k = 0; k < EXP_NR_STAT; k++) {
-			c->has[k] = v[k] != ULLONG_MAX;
-			c->stat[k] = c->has[k] ? v[k] : 0;
-		}
-		c->path = cgroup_name(p);
-		snprintf(file, sizeof(file), "%s/" POLICY_FILE, p);
-		if (read_file(file, buf, sizeof(buf)) > 0) {
-			buf[strcspn(buf, "\n")] = '\0';
-			exp_policy_of(c, buf);
-		}
-		snprintf(file, sizeof(file), "%s/memory.current", p);
-		if (read_file(file, buf, sizeof(buf)) > 0) {
-			c->memory = strtoull(buf, NULL, 10);
-			c->has_memory = true;
-		}
-		snprintf(file, sizeof(file), "%s/memory.swap.current", p);
-		if (read_file(file, buf, sizeof(buf)) > 0) {
-			c->swap = strtoull(buf, NULL, 10);
-			c->has_swap = true;
-		}
-		nr_exp_cgs++;
-	}
-	return 0;
-}
-
-static void exp_machine(void)
-{
-	static const char *const stat_keys[] = {
-		"enabled", "slots", "slots_used", "zero", "zswap", "phys",
-		"folio", "static_bytes", "dynamic_bytes",
-	};
-	static const char *const mem_keys[] = { "Zswap:", "Zswapped:" };
-	unsigned long long st[ARRAY_SIZE(stat_keys)] = {};
-	unsigned long long vm[ARRAY_SIZE(exp_vmstat_keys)];
-	unsigned long long mem[ARRAY_SIZE(mem_keys)];
-	char line[512];
-	bool header = true;
-	size_t i;
-	FILE *f;
-
-	if (read_keys(VSWAP_SYSFS "/stat", stat_keys, st, ARRAY_SIZE(stat_keys)) >= 1) {
-		exp_family("swapctl_vswap_enabled", "gauge",
-			   "1 while the virtual swap space exists (/sys/kernel/mm/vswap/enabled).");
-		exp_u64("swapctl_vswap_enabled", st[0], NULL);
-		exp_family("swapctl_vswap_slots", "gauge",
-			   "Slots of the virtual swap space.");
-		exp_u64("swapctl_vswap_slots", st[1], NULL);
-		exp_family("swapctl_vswap_slots_used", "gauge",
-			   "Virtual slots in use.");
-		exp_u64("swapctl_vswap_slots_used", st[2], NULL);
-		exp_family("swapctl_vswap_pages", "gauge",
-			   "Swapped-out pages per backend, machine-wide: zero-filled, in zswap, on a tier, kept in memory.");
-		for (i = 0; i < ARRAY_SIZE(backend_names); i++)
-			exp_u64("swapctl_vswap_pages", st[3 + i],
-				"backend", backend_names[i], NULL);
-		exp_family("swapctl_vswap_metadata_bytes", "gauge",
-			   "vswap's own metadata: static exists at 0% use, dynamic grew with use.");
-		exp_u64("swapctl_vswap_metadata_bytes", st[7], "kind", "static", NULL);
-		exp_u64("swapctl_vswap_metadata_bytes", st[8], "kind", "dynamic", NULL);
-	}
-
-	f = fopen(VSWAP_SYSFS "/tiers", "r");
-	if (f) {
-		struct { int type, prio; unsigned long long slots, used, backing;
-			 char dev[256]; } t[32];
-		int n = 0, k;
-
-		while (n < (int)ARRAY_SIZE(t) && fgets(line, sizeof(line), f)) {
-			unsigned long long rmap;
-
-			if (header) {
-				header = false;
-				continue;
-			}
-			if (sscanf(line, "%d %d %llu %llu %llu %llu %255s", &t[n].type,
-				   &t[n].prio, &t[n].slots, &t[n].used, &t[n].backing,
-				   &rmap, t[n].dev) == 7)
-				n++;
-		}
-		fclose(f);
-		exp_family("swapctl_tier_size_bytes", "gauge",
-			   "Size of each swap tier behind vswap (slots times the page size).");
-		for (k = 0; k < n; k++) {
-			char type[16], prio[16];
-
-			snprintf(type, sizeof(type), "%d", t[k].type);
-			snprintf(prio, sizeof(prio), "%d", t[k].prio);
-			exp_u64("swapctl_tier_size_bytes", t[k].slots * page_size,
-				"device", t[k].dev, "type", type, "prio", prio, NULL);
-		}
-		exp_family("swapctl_tier_used_bytes", "gauge",
-			   "Bytes of each tier in use.");
-		for (k = 0; k < n; k++)
-			exp_u64("swapctl_tier_used_bytes", t[k].used * page_size,
-				"device", t[k].dev, NULL);
-		exp_family("swapctl_tier_used_pages", "gauge",
-			   "Slots of each tier in use.");
-		for (k = 0; k < n; k++)
-			exp_u64("swapctl_tier_used_pages", t[k].used,
-				"device", t[k].dev, NULL);
-		exp_family("swapctl_tier_vswap_pages", "gauge",
-			   "Slots of each tier holding the data of virtual slots.");
-		for (k = 0; k < n; k++)
-			exp_u64("swapctl_tier_vswap_pages", t[k].backing,
-				"device", t[k].dev, NULL);
-	}
-
-	for (i = 0; i < ARRAY_SIZE(mem_keys); i++)
-		mem[i] = ULLONG_MAX;
-	if (read_keys("/proc/meminfo", mem_keys, mem, ARRAY_SIZE(mem_keys)) == 2) {
-		/* meminfo pads the values with spaces: read_keys took them */
-		exp_family("swapctl_zswap_pool_bytes", "gauge",
-			   "Memory the zswap pool takes, machine-wide (Zswap in /proc/meminfo).");
-		exp_u64("swapctl_zswap_pool_bytes", mem[0] * 1024, NULL);
-		exp_family("swapctl_zswap_stored_bytes", "gauge",
-			   "Uncompressed size of the pages in zswap (Zswapped in /proc/meminfo).");
-		exp_u64("swapctl_zswap_stored_bytes", mem[1] * 1024, NULL);
-		exp_family("swapctl_zswap_compression_ratio", "gauge",
-			   "Stored bytes per pool byte; absent while the pool is empty.");
-		if (mem[0])
-			exp_double("swapctl_zswap_compression_ratio",
-				   (double)mem[1] / mem[0], NULL);
-	}
-
-	for (i = 0; i < ARRAY_SIZE(exp_vmstat_keys); i++)
-		vm[i] = ULLONG_MAX;
-	read_keys("/proc/vmstat", exp_vmstat_keys, vm, ARRAY_SIZE(exp_vmstat_keys));
-	exp_family("swapctl_swap_events_total", "counter",
-		   "Swap events since boot, machine-wide, by their /proc/vmstat name.");
-	for (i = 0; i < ARRAY_SIZE(exp_vmstat_keys); i++)
-		if (vm[i] != ULLONG_MAX)
-			exp_u64("swapctl_swap_events_total", vm[i],
-				"event", exp_vmstat_keys[i], NULL);
-}
-
-static void exp_cgroups(void)
-{
-	size_t i, k;
-
-	exp_family("swapctl_cgroup_policy_info", "gauge",
-		   "The swap_ext policy of each memory cgroup: its own (attached), an ancestor's (inherited), or the built-in (default).");
-	for (i = 0; i < nr_exp_cgs; i++)
-		if (exp_cgs[i].how)
-			exp_u64("swapctl_cgroup_policy_info", 1, "cgroup", exp_cgs[i].path,
-				"policy", exp_cgs[i].policy, "how", exp_cgs[i].how, NULL);
-	exp_family("swapctl_cgroup_memory_bytes", "gauge",
-		   "memory.current of each cgroup.");
-	for (i = 0; i < nr_exp_cgs; i++)
-		if (exp_cgs[i].has_memory)
-			exp_u64("swapctl_cgroup_memory_bytes", exp_cgs[i].memory,
-				"cgroup", exp_cgs[i].path, NULL);
-	exp_family("swapctl_cgroup_swap_bytes", "gauge",
-		   "memory.swap.current of each cgroup: its swapped-out pages, whatever backs them.");
-	for (i = 0; i < nr_exp_cgs; i++)
-		if (exp_cgs[i].has_swap)
-			exp_u64("swapctl_cgroup_swap_bytes", exp_cgs[i].swap,
-				"cgroup", exp_cgs[i].path, NULL);
-	exp_family("swapctl_cgroup_swapped_bytes", "gauge",
-		   "Bytes of each cgroup's (and its descendants') swapped-out pages per backend: zero-filled, in zswap (uncompressed), on a tier, kept in memory.");
-	for (i = 0; i < nr_exp_cgs; i++)
-		for (k = 0; k < ARRAY_SIZE(backend_names); k++)
-			if (exp_cgs[i].has[EXP_BACKENDS + k])
-				exp_u64("swapctl_cgroup_swapped_bytes",
-					exp_cgs[i].stat[EXP_BACKENDS + k],
-					"cgroup", exp_cgs[i].path,
-					"backend", backend_names[k], NULL);
-	exp_family("swapctl_cgroup_swapped_pages", "gauge",
-		   "The same in pages.");
-	for (i = 0; i < nr_exp_cgs; i++)
-		for (k = 0; k < ARRAY_SIZE(backend_names); k++)
-			if (exp_cgs[i].has[EXP_BACKENDS + k])
-				exp_u64("swapctl_cgroup_swapped_pages",
-					exp_cgs[i].stat[EXP_BACKENDS + k] / page_size,
-					"cgroup", exp_cgs[i].path,
-					"backend", backend_names[k], NULL);
-	exp_family("swapctl_cgroup_zswap_pool_bytes", "gauge",
-		   "Compressed bytes of each cgroup's pages in zswap (zswap in memory.stat).");
-	for (i = 0; i < nr_exp_cgs; i++)
-		if (exp_cgs[i].has[EXP_ZSWAP_POOL])
-			exp_u64("swapctl_cgroup_zswap_pool_bytes",
-				exp_cgs[i].stat[EXP_ZSWAP_POOL],
-				"cgroup", exp_cgs[i].path, NULL);
-	exp_family("swapctl_cgroup_zswap_stored_bytes", "gauge",
-		   "Uncompressed bytes of each cgroup's pages in zswap (zswapped in memory.stat).");
-	for (i = 0; i < nr_exp_cgs; i++)
-		if (exp_cgs[i].has[EXP_ZSWAPPED])
-			exp_u64("swapctl_cgroup_zswap_stored_bytes",
-				exp_cgs[i].stat[EXP_ZSWAPPED],
-				"cgroup", exp_cgs[i].path, NULL);
-	exp_family("swapctl_cgroup_zswap_compression_ratio", "gauge",
-		   "zswapped over zswap of each cgroup; absent while it has nothing in zswap.");
-	for (i = 0; i < nr_exp_cgs; i++)
-		if (exp_cgs[i].stat[EXP_ZSWAP_POOL])
-			exp_double("swapctl_cgroup_zswap_compression_ratio",
-				   (double)exp_cgs[i].stat[EXP_ZSWAPPED] /
-				   exp_cgs[i].stat[EXP_ZSWAP_POOL],
-				   "cgroup", exp_cgs[i].path, NULL);
-	exp_family("swapctl_cgroup_swap_events_total", "counter",
-		   "Swap events of each cgroup and its descendants, by their memory.stat name (zswpwb: zswap writebacks).");
-	for (i = 0; i < nr_exp_cgs; i++)
-		for (k = EXP_EVENTS; k < EXP_NR_STAT; k++)
-			if (exp_cgs[i].has[k])
-				exp_u64("swapctl_cgroup_swap_events_total",
-					exp_cgs[i].stat[k], "cgroup", exp_cgs[i].path,
-					"event", exp_stat_keys[k], NULL);
-}
-
-/* The kernel's counters of a policy, as /sys/kernel/mm/swap_ext/policies has them */
-static const struct {
-	const char *key;
-	const char *family;	/* NULL: unknown to this swapctl */
-	const char *label;	/* its label, and the key is the value */
-} exp_counters[] = {
-	{ "place", "swapctl_policy_calls_total", "op" },
-	{ "compressed", "swapctl_policy_calls_total", "op" },
-	{ "writeback", "swapctl_policy_calls_total", "op" },
-	{ "swapin", "swapctl_policy_calls_total", "op" },
-	{ "default", "swapctl_policy_verdicts_total", "verdict" },
-	{ "zswap", "swapctl_policy_verdicts_total", "verdict" },
-	{ "tier", "swapctl_policy_verdicts_total", "verdict" },
-	{ "keep", "swapctl_policy_verdicts_total", "verdict" },
-	{ "drop", "swapctl_policy_verdicts_total", "verdict" },
-	{ "wb_pages", "swapctl_policy_writeback_requested_pages_total", NULL },
-	{ "wb_forced", "swapctl_policy_writeback_overruled_total", NULL },
-	{ "nested", "swapctl_policy_nested_skipped_total", NULL },
-	{ "slow", "swapctl_policy_slow_calls_total", NULL },
-};
-
-static const struct {
-	const char *name, *type, *help;
-} exp_policy_families[] = {
-	{ "swapctl_policy_calls_total", "counter",
-	  "Calls of each op of the policy." },
-	{ "swapctl_policy_verdicts_total", "counter",
-	  "Verdicts of the policy's place() and compressed()." },
-	{ "swapctl_policy_writeback_requested_pages_total", "counter",
-	  "zswap entries the policy's writeback() asked to write back." },
-	{ "swapctl_policy_writeback_overruled_total", "counter",
-	  "writeback() answers the kernel overruled (nothing asked while over the zswap limit)." },
-	{ "swapctl_policy_nested_skipped_total", "counter",
-	  "Calls skipped because they would have nested in another op of the policy." },
-	{ "swapctl_policy_slow_calls_total", "counter",
-	  "Calls over watchdog_op_budget_us." },
-};
-
-/* The value of @key in @p's "key=value ..." counters */
-static bool exp_counter(const struct policy *p, const char *key,
-			unsigned long long *v)
-{
-	size_t l = strlen(key);
-	const char *s;
-
-	for (s = p->counters; (s = strstr(s, key)); s += l) {
-		if ((s == p->counters || s[-1] == ' ') && s[l] == '=') {
-			*v = strtoull(s + l + 1, NULL, 10);
-			return true;
-		}
-	}
-	return false;
-}
-
-struct exp_stats_ctx {
-	const struct policy *p;
-	const char *map_id;
-};
-
-static void exp_stat(void *ctx, const char *name, unsigned long long sum)
-{
-	const struct exp_stats_ctx *x = ctx;
-
-	exp_u64("swapctl_policy_stat", sum, "policy", x->p->name,
-		"map_id", x->map_id, "field", name, NULL);
-}
-
-static void exp_policies(void)
-{
-	char id[16], exit_line[512];
-	unsigned long long v;
-	size_t f, k;
-	int i, j;
-
-	exp_family("swapctl_policy_info", "gauge",
-		   "Each loaded swap_ext policy: active, ejected (stays until its last link is gone), or detached.");
-	for (i = 0; i < nr_policies; i++) {
-		snprintf(id, sizeof(id), "%u", policies[i].map_id);
-		exp_u64("swapctl_policy_info", 1, "policy", policies[i].name,
-			"map_id", id, "state",
-			policies[i].state[0] ? policies[i].state : "detached", NULL);
-	}
-	exp_family("swapctl_policy_cgroup_info", "gauge",
-		   "The cgroups each policy is linked to.");
-	for (i = 0; i < nr_policies; i++) {
-		snprintf(id, sizeof(id), "%u", policies[i].map_id);
-		for (j = 0; j < policies[i].nr_links; j++) {
-			const char *path = cg_path_of(policies[i].cgroups[j]);
-
-			exp_u64("swapctl_policy_cgroup_info", 1, "policy",
-				policies[i].name, "map_id", id, "cgroup",
-				path ? cgroup_name(path) : "(removed)", NULL);
-		}
-	}
-	for (f = 0; f < ARRAY_SIZE(exp_policy_families); f++) {
-		exp_family(exp_policy_families[f].name, exp_policy_families[f].type,
-			   exp_policy_families[f].help);
-		for (i = 0; i < nr_policies; i++) {
-			snprintf(id, sizeof(id), "%u", policies[i].map_id);
-			for (k = 0; k < ARRAY_SIZE(exp_counters); k++) {
-				if (strcmp(exp_counters[k].family, exp_policy_families[f].name) ||
-				    !exp_counter(&policies[i], exp_counters[k].key, &v))
-					continue;
-				if (exp_counters[k].label)
-					exp_u64(exp_policy_families[f].name, v, "policy",
-						policies[i].name, "map_id", id,
-						exp_counters[k].label, exp_counters[k].key, NULL);
-				else
-					exp_u64(exp_policy_families[f].name, v, "policy",
-						policies[i].name, "map_id", id, NULL);
-			}
-		}
-	}
-	exp_family("swapctl_policy_op_seconds_total", "counter",
-		   "Time spent in the policy's non-sleepable ops.");
-	for (i = 0; i < nr_policies; i++) {
-		snprintf(id, sizeof(id), "%u", policies[i].map_id);
-		if (exp_counter(&policies[i], "op_us", &v))
-			exp_double("swapctl_policy_op_seconds_total", v / 1e6, "policy",
-				   policies[i].name, "map_id", id, NULL);
-	}
-	exp_family("swapctl_policy_stat", "untyped",
-		   "The u64 fields of each policy's stats map (a map called stats), summed over CPUs.");
-	for (i = 0; i < nr_policies; i++) {
-		struct exp_stats_ctx x = { &policies[i], id };
-
-		snprintf(id, sizeof(id), "%u", policies[i].map_id);
-		if (policies[i].stats_id)
-			stats_each(&policies[i], true, exp_stat, &x);
-	}
-
-	/* last_exit: NAME KIND OP VALUE REASON, or "none" */
-	exp_family("swapctl_last_exit_info", "gauge",
-		   "The last policy that stopped (ejected or unregistered) and why (/sys/kernel/mm/swap_ext/last_exit).");
-	if (read_file(SWAP_EXT_SYSFS "/last_exit", exit_line, sizeof(exit_line)) > 0 &&
-	    strncmp(exit_line, "none", 4)) {
-		char *name, *kind, *op, *value, *reason, *save;
-
-		exit_line[strcspn(exit_line, "\n")] = '\0';
-		name = strtok_r(exit_line, " ", &save);
-		kind = strtok_r(NULL, " ", &save);
-		op = strtok_r(NULL, " ", &save);
-		value = strtok_r(NULL, " ", &save);
-		reason = strtok_r(NULL, "", &save);
-		if (value)
-			exp_u64("swapctl_last_exit_info", 1, "policy", name, "kind", kind,
-				"op", op, "value", value, "reason", reason ? reason : "",
-				NULL);
-	}
-}
-
-/*
- * Write the exposition to DIR/swapctl.prom: a temporary file in DIR (a
- * name node_exporter's textfile collector skips), then rename(), so that
- * a scrape sees the old file or the new one, never half of one.
- */
-static int exp_textfile(const char *dir)
-{
-	int fd, e;
-
-	if (snprintf(exp_tmp, sizeof(exp_tmp), "%s/.%s.XXXXXX", dir,
-		     EXP_FILE) >= (int)sizeof(exp_tmp)) {
-		err("--textfile %s: path too long", dir);
-		return -1;
-	}
-	fd = mkstemp(exp_tmp);
-	if (fd < 0) {
-		err("--textfile %s: %s", dir, strerror(errno));
-		return -1;
-	}
-	po = fdopen(fd, "w");
-	if (!po) {
-		e = errno;
-		close(fd);
-		unlink(exp_tmp);
-		err("--textfile %s: %s", dir, strerror(e));
-		return -1;
-	}
-	return 0;
-}
-
-/* Make the textfile DIR/swapctl.prom if @ok and it was written whole */
-static int exp_textfile_commit(const char *dir, bool ok)
-{
-	char dst[PATH_MAX + sizeof(EXP_FILE) + 1];
-	int fd = fileno(po), e = 0;
-
-	snprintf(dst, sizeof(dst), "%s/%s", dir, EXP_FILE);
-	if (fflush(po) || fchmod(fd, 0644) || fsync(fd))
-		e = errno;
-	if (fclose(po) && !e)
-		e = errno;
-	if (ok && !e && rename(exp_tmp, dst))
-		e = errno;
-	if (!ok || e) {
-		unlink(exp_tmp);
-		err("--textfile: %s: %s", dst, strerror(e ? e : EIO));
-		return -1;
-	}
-	return 0;
-}
-
-static int cmd_export(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "textfile", required_argument, NULL, 't' },
-		{}
-	};
-	const char *dir = NULL;
-	int c, ret;
-
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
-		if (c != 't')
-			return 2;
-		dir = optarg;
-	}
-	if (argc != optind)
-		return 2;
-	if (json) {
-		err("export writes the Prometheus text format: -j does not apply");
-		return 2;
-	}
-	page_size = sysconf(_SC_PAGESIZE);
-	/* read everything before writing anything */
-	if (access(SWAP_EXT_SYSFS, F_OK) && access(VSWAP_SYSFS, F_OK)) {
-		err("this kernel has neither vswap nor swap_ext: nothing to export");
-		return 1;
-	}
-	if (!access(SWAP_EXT_SYSFS, F_OK) && policies_load())
-		return 1;
-	if (exp_cgroups_read())
-		return 1;
-	po = stdout;
-	if (dir && exp_textfile(dir))
-		return 1;
-	exp_machine();
-	exp_cgroups();
-	if (!access(SWAP_EXT_SYSFS, F_OK))
-		exp_policies();
-	ret = ferror(po) ? -1 : 0;
-	if (dir)
-		return exp_textfile_commit(dir, !ret) ? 1 : 0;
-	if (fflush(po) || ret) {
-		err("export: %s", strerror(errno));
-		return 1;
-	}
-	return 0;
-}
-
-/* ---------------------------------------------------------------------
  * Commands and options
  */
 
@@ -2279,6 +1721,16 @@ static const struct cmd {
 	  "CGROUP), its u64 members summed over CPUs.\n" },
 	{ "tiers", cmd_tiers, "",
 	  "The virtual swap space and the tiers behind it, fastest first.\n" },
+	{ "apply", cmd_apply, "[-n] [--watch] [--backoff-ms MS] [FILE]",
+	  "Attach the policies FILE (/etc/swapctl/swapctl.conf) names: an INI\n"
+	  "file, a [CGROUP] section (a path or glob) per cgroup with policy =\n"
+	  "POLICY and KNOB = VALUE lines.  Attaches what is missing, replaces\n"
+	  "what differs, re-attaches what was ejected, detaches what swapctl\n"
+	  "pinned and the file no longer names, and says what it changed.  A\n"
+	  "file with an error changes nothing.  -n: only say what it would do.\n"
+	  "--watch: stay, apply again to new cgroups, when FILE changes or on\n"
+	  "SIGHUP, and re-attach an ejected policy after a delay that doubles\n"
+	  "with each ejection (--backoff-ms, 1000; at most 300 s).\n" },
 	{ "export", cmd_export, "[--textfile DIR]",
 	  "Everything above as Prometheus metrics (the text exposition format):\n"
 	  "per backend, tier and memory cgroup, zswap's pool and compression\n"

@@ -5,6 +5,8 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -180,4 +182,36 @@ enum st_status sx_setup(void **ctx, const char *name, unsigned int flags,
 	if (access(sx_swapctl(), X_OK))
 		return st_skip("no %s", sx_swapctl());
 	return vst_setup(ctx, name, flags, nr_tiers, max_mib, high_mib);
+}
+
+/* swapctl @args (a shell fragment); its status, stdout+stderr in @out */
+int sx_ctl(char *out, size_t len, const char *fmt, ...)
+{
+	char args[2048], buf[8192];
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	if (!out) {
+		out = buf;
+		len = sizeof(buf);
+	}
+	ret = st_cmd(out, len, "%s %s 2>&1", sx_swapctl(), args);
+	st_log("swapctl %s: %d: %.*s", args, ret, (int)strcspn(out, "\n") + 200, out);
+	return ret;
+}
+
+/* swapctl -j @args | jq -e @filter: whether the filter holds */
+bool sx_jq(const char *args, const char *filter)
+{
+	char out[4096];
+	int ret;
+
+	ret = st_cmd(out, sizeof(out), "%s -j %s | jq -ce '%s' 2>&1",
+		     sx_swapctl(), args, filter);
+	if (ret)
+		st_log("swapctl -j %s | jq '%s': %d: %s", args, filter, ret, out);
+	return !ret;
 }

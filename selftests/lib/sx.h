@@ -20,6 +20,11 @@ const char *sx_obj(const char *name);
 /* swapctl attach @knobs @obj @cg: its exit status; its output in @out */
 int sx_attach_obj(const char *cg, const char *obj, const char *knobs,
 		  char *out, size_t len);
+/* swapctl @fmt... (a shell fragment): its status; stdout+stderr in @out */
+int sx_ctl(char *out, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* swapctl -j @args | jq -e @filter: whether the filter holds */
+bool sx_jq(const char *args, const char *filter);
 /* swapctl detach @cg: its exit status */
 int sx_detach(const char *cg);
 /* The stats member @key of the policy effective in @cg, summed over CPUs */

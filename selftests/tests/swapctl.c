@@ -44,43 +44,10 @@
 #include "lib/sx.h"
 #include "lib/vst.h"
 
-/* swapctl @args (a shell fragment); its status, stdout+stderr in @out */
-static int __attribute__((format(printf, 3, 4)))
-ctl(char *out, size_t len, const char *fmt, ...)
-{
-	char args[2048], buf[8192];
-	va_list ap;
-	int ret;
-
-	va_start(ap, fmt);
-	vsnprintf(args, sizeof(args), fmt, ap);
-	va_end(ap);
-	if (!out) {
-		out = buf;
-		len = sizeof(buf);
-	}
-	ret = st_cmd(out, len, "%s %s 2>&1", sx_swapctl(), args);
-	st_log("swapctl %s: %d: %.*s", args, ret, (int)strcspn(out, "\n") + 200, out);
-	return ret;
-}
-
-/* swapctl -j @args | jq -e @filter: whether the filter holds */
-static bool jq(const char *args, const char *filter)
-{
-	char out[4096];
-	int ret;
-
-	ret = st_cmd(out, sizeof(out), "%s -j %s | jq -ce '%s' 2>&1",
-		     sx_swapctl(), args, filter);
-	if (ret)
-		st_log("swapctl -j %s | jq '%s': %d: %s", args, filter, ret, out);
-	return !ret;
-}
-
 /* Nothing loaded: swapctl list -j shows no policy */
 static bool none_loaded(void)
 {
-	return jq("list", ".policies | length == 0");
+	return sx_jq("list", ".policies | length == 0");
 }
 
 static enum st_status ctl_setup(void **ctx, const char *name)
@@ -116,19 +83,19 @@ static enum st_status cli_run(void *arg)
 	ST_CHECK(!st_cg_write(env->cg, "cgroup.subtree_control", "+memory"));
 
 	/* tiers: as swapon made them, fastest first */
-	ST_CHECK(!ctl(out, sizeof(out), "tiers"));
+	ST_CHECK(!sx_ctl(out, sizeof(out), "tiers"));
 	ST_FAIL_IF(!strstr(out, env->tier[0]) || !strstr(out, env->tier[1]),
 		   "tiers does not list %s and %s", env->tier[0], env->tier[1]);
 	snprintf(f, sizeof(f), ".tiers | length == 2 and .[0].device == \"%s\" and .[0].prio == 10 and .[1].device == \"%s\" and .[1].prio == 5 and .[0].slots > 0",
 		 env->tier[0], env->tier[1]);
-	ST_FAIL_IF(!jq("tiers", f), "tiers -j does not match swapon");
-	ST_CHECK(jq("tiers", ".virtual.slots > 0"));
+	ST_FAIL_IF(!sx_jq("tiers", f), "tiers -j does not match swapon");
+	ST_CHECK(sx_jq("tiers", ".virtual.slots > 0"));
 
 	/* attach: knobs, the output, the pins */
 	ST_CHECK(none_loaded());
 	snprintf(f, sizeof(f), "attach -s batch=16 -s min_age_ms=0 tiered %s", rel);
 	snprintf(out, sizeof(out), ".policy == \"tiered\" and .cgroup_id == %lu", id);
-	ST_FAIL_IF(!jq(f, out), "attach -j");
+	ST_FAIL_IF(!sx_jq(f, out), "attach -j");
 	snprintf(pin, sizeof(pin), "/sys/fs/bpf/swap_ext/%lu/link", id);
 	ST_FAIL_IF(access(pin, F_OK), "no pin %s", pin);
 
@@ -136,34 +103,34 @@ static enum st_status cli_run(void *arg)
 	snprintf(f, sizeof(f), "status %s", env->cg);
 	snprintf(out, sizeof(out), ".policy == \"tiered attached\" and .cgroup_id == %lu and (.backends | has(\"zswap\") and has(\"tier\") and has(\"zero\") and has(\"memory\"))",
 		 id);
-	ST_FAIL_IF(!jq(f, out), "status -j of the cgroup");
+	ST_FAIL_IF(!sx_jq(f, out), "status -j of the cgroup");
 	snprintf(f, sizeof(f), "status %s/child", rel);
-	ST_FAIL_IF(!jq(f, ".policy == \"tiered inherited\""), "status -j of the child");
+	ST_FAIL_IF(!sx_jq(f, ".policy == \"tiered inherited\""), "status -j of the child");
 	snprintf(f, sizeof(f), "[.[] | select(.cgroup_id == %lu)] | length == 1", id);
-	ST_FAIL_IF(!jq("status", f), "status -j of every cgroup misses the test cgroup");
-	ST_CHECK(!ctl(out, sizeof(out), "status %s", rel));
+	ST_FAIL_IF(!sx_jq("status", f), "status -j of every cgroup misses the test cgroup");
+	ST_CHECK(!sx_ctl(out, sizeof(out), "status %s", rel));
 	ST_FAIL_IF(!strstr(out, "tiered attached"), "status: %s", out);
 
 	/* list: one policy, its ops, its cgroup by path, a stats map */
 	snprintf(f, sizeof(f), ".policies | length == 1 and .[0].name == \"tiered\" and .[0].state == \"active\" and (.[0].ops | index(\"writeback\") != null) and .[0].stats_map_id != null and .[0].cgroups == [{\"id\": %lu, \"path\": \"/%s\"}]",
 		 id, rel);
-	ST_FAIL_IF(!jq("list", f), "list -j");
-	ST_CHECK(jq("list", ".shipped | index(\"latency\") != null and index(\"minimal\") != null"));
-	ST_CHECK(!ctl(out, sizeof(out), "list"));
+	ST_FAIL_IF(!sx_jq("list", f), "list -j");
+	ST_CHECK(sx_jq("list", ".shipped | index(\"latency\") != null and index(\"minimal\") != null"));
+	ST_CHECK(!sx_ctl(out, sizeof(out), "list"));
 	ST_FAIL_IF(!strstr(out, "tiered") || !strstr(out, rel), "list: %s", out);
 
 	/* stats: by name, by cgroup, by inheriting cgroup: one map */
-	ST_FAIL_IF(!jq("stats tiered", ".policy == \"tiered\" and (.stats | has(\"wb_entries\"))"),
+	ST_FAIL_IF(!sx_jq("stats tiered", ".policy == \"tiered\" and (.stats | has(\"wb_entries\"))"),
 		   "stats -j by name");
 	snprintf(f, sizeof(f), "stats %s/child", rel);
-	ST_FAIL_IF(!jq(f, ".policy == \"tiered\" and .stats.place == 0"),
+	ST_FAIL_IF(!sx_jq(f, ".policy == \"tiered\" and .stats.place == 0"),
 		   "stats -j of the inheriting child");
-	ST_CHECK(!ctl(out, sizeof(out), "stats %s", rel));
+	ST_CHECK(!sx_ctl(out, sizeof(out), "stats %s", rel));
 	ST_FAIL_IF(!strstr(out, "promoted 0"), "stats: %s", out);
 
 	/* detach: default again, pins gone, nothing loaded */
 	snprintf(f, sizeof(f), "detach %s", rel);
-	ST_FAIL_IF(!jq(f, ".detached == \"yes\""), "detach -j");
+	ST_FAIL_IF(!sx_jq(f, ".detached == \"yes\""), "detach -j");
 	ST_FAIL_IF(!access(pin, F_OK), "%s is still there", pin);
 	ST_FAIL_IF(!sx_wait_policy(env->cg, "default"), "not back on the default");
 	ST_FAIL_IF(!sx_wait_none(), "the policy stays loaded");
@@ -171,13 +138,13 @@ static enum st_status cli_run(void *arg)
 
 	/* --help on every command, -h before it, help */
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
-		ST_FAIL_IF(ctl(out, sizeof(out), "%s --help", cmds[i]), "%s --help", cmds[i]);
+		ST_FAIL_IF(sx_ctl(out, sizeof(out), "%s --help", cmds[i]), "%s --help", cmds[i]);
 		snprintf(f, sizeof(f), "usage: swapctl [-j] [-v] %s", cmds[i]);
 		ST_FAIL_IF(!strstr(out, f), "%s --help: %s", cmds[i], out);
 	}
-	ST_CHECK(!ctl(out, sizeof(out), "-h"));
+	ST_CHECK(!sx_ctl(out, sizeof(out), "-h"));
 	ST_CHECK(strstr(out, "swapctl tiers") != NULL);
-	ST_CHECK(!ctl(out, sizeof(out), "help"));
+	ST_CHECK(!sx_ctl(out, sizeof(out), "help"));
 
 	ST_CHECK(!rmdir(child));
 	return ST_PASS;
@@ -206,7 +173,7 @@ static enum st_status errors_setup(void **ctx)
 #define EXPECT(status, msg, ...)					\
 	do {								\
 		char __out[8192];					\
-		int __ret = ctl(__out, sizeof(__out), __VA_ARGS__);	\
+		int __ret = sx_ctl(__out, sizeof(__out), __VA_ARGS__);	\
 									\
 		ST_FAIL_IF(__ret != (status), "exit status %d, want %d", \
 			   __ret, (status));				\
@@ -251,19 +218,19 @@ static enum st_status errors_run(void *arg)
 	EXPECT(1, "want KNOB=VALUE", "attach -s batch tiered %s", cg);
 	EXPECT(1, "the policy has no knobs", "attach -s x=1 %s %s", sx_obj("sx_noop"), cg);
 	EXPECT(1, "rejected by the kernel", "attach %s %s", sx_obj("sx_write_ro"), cg);
-	ret = ctl(out, sizeof(out), "attach %s %s", sx_obj("sx_write_ro"), cg);
+	ret = sx_ctl(out, sizeof(out), "attach %s %s", sx_obj("sx_write_ro"), cg);
 	ST_FAIL_IF(strstr(out, "PROG LOAD LOG"), "the verifier's log without -v");
-	ret = ctl(out, sizeof(out), "-v attach %s %s", sx_obj("sx_write_ro"), cg);
+	ret = sx_ctl(out, sizeof(out), "-v attach %s %s", sx_obj("sx_write_ro"), cg);
 	ST_FAIL_IF(ret != 1 || !strstr(out, "PROG LOAD LOG"),
 		   "no verifier log with -v (%d)", ret);
 	ST_CHECK(none_loaded());
 
 	/* a second policy, a detach of nothing */
-	ST_CHECK(!ctl(NULL, 0, "attach tiered %s", cg));
-	ret = ctl(out, sizeof(out), "attach latency %s", cg);
+	ST_CHECK(!sx_ctl(NULL, 0, "attach tiered %s", cg));
+	ret = sx_ctl(out, sizeof(out), "attach latency %s", cg);
 	ST_FAIL_IF(ret != 1 || !strstr(out, "already has a policy"), "second attach: %d", ret);
 	ST_FAIL_IF(!sx_wait_policy(cg, "tiered attached"), "the first policy is gone");
-	ST_CHECK(!ctl(NULL, 0, "detach %s", cg));
+	ST_CHECK(!sx_ctl(NULL, 0, "detach %s", cg));
 	ST_FAIL_IF(!sx_wait_none(), "the policy stays loaded");
 	EXPECT(1, "has no policy attached by swapctl", "detach %s", cg);
 	EXPECT(1, "no loaded policy", "stats nosuch");
@@ -366,7 +333,7 @@ static int policy_counter(const char *name, const char *key, uint64_t *v)
 /* swapctl export into @file and promcheck it: its samples in @out */
 static int export_check(const char *file, char *out, size_t len)
 {
-	if (ctl(out, len, "export >%s", file))
+	if (sx_ctl(out, len, "export >%s", file))
 		return -1;
 	return promcheck(file, out, len) ? -1 : 0;
 }
@@ -399,7 +366,7 @@ static enum st_status export_run(void *arg)
 
 	snprintf(rel, sizeof(rel), "/%s", env->cg + strlen("/sys/fs/cgroup/"));
 	snprintf(cgl, sizeof(cgl), "cgroup=\"%s\"", rel);
-	ST_CHECK(!ctl(NULL, 0, "attach tiered %s", env->cg));
+	ST_CHECK(!sx_ctl(NULL, 0, "attach tiered %s", env->cg));
 
 	/* 48 MiB in 16 MiB: about 32 MiB out, zero-filled, in zswap, on a tier */
 	ST_FAIL_IF(vst_spawn(&p, env->cg, vst_argv(&av, "memverify", "-s 48 -p 1 -f mixed -H")),
@@ -484,11 +451,11 @@ static enum st_status export_run(void *arg)
 	/* --textfile: one file, readable, replaced whole by a rename */
 	ST_CHECK(mkdtemp(dir));
 	snprintf(file, sizeof(file), "%s/swapctl.prom", dir);
-	ST_CHECK(!ctl(NULL, 0, "export --textfile %s", dir));
+	ST_CHECK(!sx_ctl(NULL, 0, "export --textfile %s", dir));
 	ST_FAIL_IF(stat(file, &st1), "no %s", file);
 	ST_FAIL_IF((st1.st_mode & 0777) != 0644, "%s mode %o", file, st1.st_mode & 0777);
 	ST_FAIL_IF(promcheck(file, out, sizeof(out)), "the textfile does not parse");
-	ST_CHECK(!ctl(NULL, 0, "export --textfile %s", dir));
+	ST_CHECK(!sx_ctl(NULL, 0, "export --textfile %s", dir));
 	ST_CHECK(!stat(file, &st2));
 	ST_FAIL_IF(st1.st_ino == st2.st_ino, "the textfile was rewritten in place");
 	/* a reader sees a whole file every time while exports replace it */
@@ -502,11 +469,11 @@ static enum st_status export_run(void *arg)
 	ST_FAIL_IF(strstr(line, ".swapctl"), "a temporary file was left: %s", line);
 
 	/* bad input: a clear error, nothing written */
-	n = ctl(line, sizeof(line), "export --textfile %s/nonexistent", dir);
+	n = sx_ctl(line, sizeof(line), "export --textfile %s/nonexistent", dir);
 	ST_FAIL_IF(n != 1 || !strstr(line, "No such file or directory"), "a missing DIR: %d", n);
-	n = ctl(line, sizeof(line), "export extra");
+	n = sx_ctl(line, sizeof(line), "export extra");
 	ST_FAIL_IF(n != 2 || !strstr(line, "usage: swapctl [-j] [-v] export"), "an extra argument: %d", n);
-	n = ctl(line, sizeof(line), "-j export");
+	n = sx_ctl(line, sizeof(line), "-j export");
 	ST_FAIL_IF(n != 2 || !strstr(line, "-j does not apply"), "-j: %d", n);
 	st_cmd(NULL, 0, "rm -rf %s", dir);
 
@@ -529,7 +496,7 @@ static enum st_status export_run(void *arg)
 	status = vst_reap(&p);
 	ST_FAIL_IF(status, "memverify: status %d", status);
 	ST_FAIL_IF(!vst_out_u64(&p, "bad_pages", &v) || v, "bad pages");
-	ST_CHECK(!ctl(NULL, 0, "detach %s", env->cg));
+	ST_CHECK(!sx_ctl(NULL, 0, "detach %s", env->cg));
 	unlink(prom);
 	return ST_PASS;
 }
