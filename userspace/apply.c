@@ -34,18 +34,21 @@
  * be found, a knob the policy does not have or a value it cannot take,
  * changes nothing: everything is checked before the first change.
  *
- * A replacement detaches the old policy before attaching the new one (the
- * kernel allows one own policy per cgroup): for that moment the cgroup
- * runs on the inherited or built-in policy, which loses no data.
+ * A replacement loads the new policy, then detaches the old one and
+ * attaches the new (the kernel allows one own policy per cgroup): for
+ * that moment the cgroup runs on the inherited or built-in policy, which
+ * loses no data.
  *
- * --watch stays and applies the file again when a cgroup is created
- * (inotify on every cgroup directory), when FILE changes (inotify on its
- * directory: editors replace files) or on SIGHUP, and re-attaches a policy
- * that was ejected, after a delay that doubles with each ejection of the
- * same cgroup's policy (--backoff-ms, 1000 by default, up to 300 s), and
- * starts again from the first delay once a policy has stayed attached for
- * 600 delays.  A file that became invalid is reported and the last valid
- * one stays in force.  SIGTERM and SIGINT end it; the policies stay.
+ * --watch stays and applies the file again when a cgroup is made or
+ * removed (inotify on every cgroup directory), when FILE is written or
+ * replaced (inotify on its directory: editors replace files) or on
+ * SIGHUP, and re-attaches a policy that was ejected (the state is polled
+ * every second), after a delay that doubles with each ejection of the same
+ * cgroup's policy (--backoff-ms, 1000 by default, up to 300 s), starting
+ * again from the first delay once a policy has stayed attached for 600
+ * delays; a failed attach waits the same way.  A file that became invalid
+ * is reported and the last valid one stays in force.  SIGTERM and SIGINT
+ * end it; the policies stay.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -104,6 +107,7 @@ struct conf {
 	int line;			/* lines read so far */
 	int nr_headers;
 	int *header_line;		/* of each "[...]" line */
+	char **header_name;		/* its name, whole (libinih cuts at 49) */
 	int err_line;			/* of the first error found here */
 	char err[512];
 };
@@ -129,6 +133,9 @@ static void conf_free(struct conf *c)
 		free(r->rodata);
 	}
 	free(c->rules);
+	for (i = 0; i < c->nr_headers; i++)
+		free(c->header_name[i]);
+	free(c->header_name);
 	free(c->header_line);
 	memset(c, 0, sizeof(*c));
 }
@@ -147,11 +154,37 @@ conf_error(struct conf *c, const char *fmt, ...)
 	return 0;
 }
 
+/*
+ * A "[NAME]" line's NAME, whole: libinih hands sections over cut to 49
+ * characters, too short for cgroup paths.  The line is libinih's to
+ * judge; this only keeps what is between the "[" and the last "]" before
+ * an inline comment, trimmed.
+ */
+static char *header_name(const char *s)
+{
+	const char *end = NULL, *p;
+	size_t l;
+
+	for (p = s + 1; *p; p++) {
+		if (*p == ';' && (p[-1] == ' ' || p[-1] == '\t'))
+			break;
+		if (*p == ']')
+			end = p;
+	}
+	if (!end)
+		end = s + strlen(s);
+	s += 1 + strspn(s + 1, " \t");
+	for (l = end - s; l && (s[l - 1] == ' ' || s[l - 1] == '\t'); l--)
+		;
+	return strndup(s, l);
+}
+
 /* libinih's reader: fgets(), counting lines and noting section headers */
 static char *conf_reader(char *str, int num, void *stream)
 {
 	struct conf *c = stream;
-	char *s = fgets(str, num, c->f);
+	char *s = fgets(str, num, c->f), **names;
+	int *lines;
 	size_t l;
 
 	if (!s)
@@ -160,15 +193,23 @@ static char *conf_reader(char *str, int num, void *stream)
 	l = strlen(s);
 	if (l && s[l - 1] != '\n' && !feof(c->f))
 		conf_error(c, "line longer than %d characters", num - 2);
+	if (c->line == 1 && !strncmp(s, "\xEF\xBB\xBF", 3))
+		s += 3;		/* a UTF-8 BOM, which libinih skips too */
 	s += strspn(s, " \t");
-	if (*s == '[') {
-		int *n = realloc(c->header_line, (c->nr_headers + 1) * sizeof(*n));
-
-		if (!n)
-			return NULL;
-		c->header_line = n;
-		c->header_line[c->nr_headers++] = c->line;
-	}
+	if (*s != '[')
+		return str;
+	lines = realloc(c->header_line, (c->nr_headers + 1) * sizeof(*lines));
+	if (lines)
+		c->header_line = lines;
+	names = realloc(c->header_name, (c->nr_headers + 1) * sizeof(*names));
+	if (names)
+		c->header_name = names;
+	if (!lines || !names)
+		return NULL;
+	c->header_name[c->nr_headers] = header_name(s);
+	if (!c->header_name[c->nr_headers])
+		return NULL;
+	c->header_line[c->nr_headers++] = c->line;
 	return str;
 }
 
@@ -207,9 +248,10 @@ empty:
 }
 
 /* The rule the pairs of @section go to: the current one, or a new one */
-static struct rule *conf_rule(struct conf *c, const char *section)
+static struct rule *conf_rule(struct conf *c, const char *cut)
 {
 	int header = c->nr_headers ? c->header_line[c->nr_headers - 1] : 0;
+	const char *section = c->nr_headers ? c->header_name[c->nr_headers - 1] : cut;
 	struct rule *r, *n;
 	int i;
 
@@ -267,6 +309,7 @@ static int conf_handler(void *user, const char *section, const char *name,
 	r = conf_rule(c, section);
 	if (!r)
 		return 0;
+	section = r->section;
 	if (!*value)
 		return conf_error(c, "[%s]: %s has no value", section, name);
 	if (!strcmp(name, "policy")) {
@@ -376,6 +419,8 @@ static int conf_load(struct conf *c, const char *file)
 		err("%s: %s", file, strerror(errno));
 		return -1;
 	}
+	/* an indented line is a pair of its own, not a continuation */
+	ini_allow_multiline = false;
 	ret = ini_parse_stream(conf_reader, c, conf_handler, c);
 	fclose(c->f);
 	c->f = NULL;
@@ -540,14 +585,24 @@ static int pinned_read(struct pinned **out)
 	return nr;
 }
 
-/* Unpin the link and stats map swapctl pinned for cgroup @id */
-static int unpin(unsigned long long id)
+/*
+ * Detach the policy swapctl pinned for cgroup @id and remove its pins.
+ * The link is detached through the pin first (BPF_LINK_DETACH, which
+ * swap_ext carries out at once): removing the last pin alone would leave
+ * the release to a work item, and the cgroup would look attached a while.
+ */
+static int pin_detach(unsigned long long id)
 {
 	char dir[PATH_MAX], pin[PATH_MAX + 8];
-	int ret;
+	int fd, ret;
 
 	pin_dir(id, dir, sizeof(dir));
 	snprintf(pin, sizeof(pin), "%s/link", dir);
+	fd = bpf_obj_get(pin);
+	if (fd >= 0) {
+		bpf_link_detach(fd);	/* an ejected link is detached already */
+		close(fd);
+	}
 	ret = unlink(pin);
 	if (ret)
 		err("%s: %s", pin, strerror(errno));
@@ -583,7 +638,8 @@ struct change {
 	char cgroup[PATH_MAX];		/* its directory, or "(removed)" */
 	const struct rule *rule;	/* what the file says, if it does */
 	char previous[64];		/* what was there */
-	bool skip;			/* not now (backoff) */
+	bool skip;			/* not now (a delay after a failure) */
+	bool quiet;			/* said already (--watch) */
 	bool done, failed;
 };
 
@@ -606,11 +662,18 @@ static struct change *plan_add(struct plan *pl, enum action act,
 	n->act = act;
 	n->id = id;
 	n->rule = rule;
+	/* what the file asks is not in force: an error, with -n too */
+	n->failed = act == ACT_FOREIGN;
 	snprintf(n->cgroup, sizeof(n->cgroup), "%s", cgroup);
 	snprintf(n->previous, sizeof(n->previous), "%s", previous ? previous : "");
 	return n;
 }
 
+/*
+ * Whether pinned @p is what rule @r makes: the same struct_ops map name and
+ * the same .rodata (the knobs).  An object rebuilt with neither changed is
+ * not told apart: detach it to load the new one.
+ */
 static bool same_policy(const struct rule *r, const struct pinned *p)
 {
 	if (strncmp(r->map_name, p->map_name, BPF_OBJ_NAME_LEN - 1))
@@ -642,7 +705,10 @@ static const struct rule *rule_for(const struct conf *c, const char *path)
 	return NULL;
 }
 
-/* What it takes to make the cgroups as @c says: into @pl */
+/*
+ * What it takes to make the cgroups as @c says, into @pl, from cgs[] (which
+ * must be a whole walk: a pin whose cgroup was not walked is detached).
+ */
 static int plan_make(const struct conf *c, struct plan *pl)
 {
 	struct pinned *pin;
@@ -705,42 +771,57 @@ static int plan_make(const struct conf *c, struct plan *pl)
 	return 0;
 }
 
-/* Wait up to 2 s until cgroup @path has no own policy */
+/* Wait up to 5 s until cgroup @path has no own policy */
 static void wait_detached(const char *path)
 {
 	char file[PATH_MAX + 32], cur[64];
 	int i;
 
 	snprintf(file, sizeof(file), "%s/" POLICY_FILE, path);
-	for (i = 0; i < 200; i++) {
+	for (i = 0; i < 500; i++) {
 		if (read_file(file, cur, sizeof(cur)) <= 0 || !strstr(cur, " attached"))
 			return;
 		usleep(10 * 1000);
 	}
 }
 
+/*
+ * Attach rule @ch->rule's policy to the cgroup.  The object is loaded with
+ * the .rodata the rule was checked with, so that a knob naming a cgroup
+ * means the cgroup it meant then, and loaded before an old policy is
+ * detached, so that a program the kernel refuses leaves the old one.
+ */
 static int change_attach(struct change *ch)
 {
 	const struct rule *r = ch->rule;
 	char cgpath[PATH_MAX], policy[64];
+	const struct btf_type *sec;
 	struct bpf_object *obj;
+	struct bpf_map *rodata;
 	unsigned long long id;
 	int fd, ret = -1;
 
 	fd = cgroup_open(ch->cgroup, &id, cgpath, sizeof(cgpath), true);
 	if (fd < 0)
 		return -1;
+	obj = policy_open(r->path, NULL, NULL, 0);
+	if (!obj)
+		goto out;
+	if (r->rodata && (rodata_of(obj, &rodata, &sec) ||
+			  bpf_map__set_initial_value(rodata, r->rodata, r->rodata_size))) {
+		err("%s: its .rodata changed since the file was read", r->path);
+		goto out_obj;
+	}
+	if (policy_load(obj, r->path))
+		goto out_obj;
 	if (ch->act == ACT_REPLACE) {
-		if (unpin(ch->id))
-			goto out;
+		if (pin_detach(ch->id))
+			goto out_obj;
 		wait_detached(cgpath);
 	}
-	obj = policy_open(r->path, (const char *const *)r->knob,
-			  (const char *const *)r->value, r->nr_knobs);
-	if (obj) {
-		ret = policy_attach(obj, r->path, fd, cgpath, id, policy, sizeof(policy));
-		bpf_object__close(obj);
-	}
+	ret = policy_link(obj, fd, cgpath, id, policy, sizeof(policy));
+out_obj:
+	bpf_object__close(obj);
 out:
 	close(fd);
 	return ret;
@@ -762,11 +843,8 @@ static void plan_run(struct plan *pl)
 			ch->failed = change_attach(ch) != 0;
 			break;
 		case ACT_DETACH:
-			ch->failed = unpin(ch->id) != 0;
+			ch->failed = pin_detach(ch->id) != 0;
 			break;
-		case ACT_FOREIGN:
-			ch->failed = true;	/* what the file asks is not in force */
-			continue;
 		default:
 			continue;
 		}
@@ -792,8 +870,8 @@ static void plan_print(const struct plan *pl, const char *file, bool dry)
 		const char *policy = ch->rule ? ch->rule->policy : NULL;
 		const char *cg = cgroup_name(ch->cgroup);
 
-		if (ch->skip || ((ch->act == ACT_KEEP || ch->act == ACT_ABSENT) &&
-				 !verbose && !json))
+		if (ch->skip || ch->quiet ||
+		    ((ch->act == ACT_KEEP || ch->act == ACT_ABSENT) && !verbose && !json))
 			continue;
 		if (json) {
 			jw_open('{');
@@ -809,8 +887,7 @@ static void plan_print(const struct plan *pl, const char *file, bool dry)
 		}
 		switch (ch->act) {
 		case ACT_DETACH:
-			printf("detach %s (was %s)", cg,
-			       ch->previous[0] ? ch->previous : "?");
+			printf("detach %s (was %s)", cg, ch->previous[0] ? ch->previous : "?");
 			break;
 		case ACT_REPLACE:
 			printf("replace %s: %s (was %s)", cg, policy, ch->previous);
@@ -849,35 +926,34 @@ static bool plan_failed(const struct plan *pl)
 	return false;
 }
 
-/*
- * Whether a --watch pass has something to say: a change made or failed;
- * on the @first pass also what it leaves alone (another tool's policy, a
- * cgroup not there yet).
- */
-static bool plan_news(const struct plan *pl, bool first)
-{
-	int i;
-
-	for (i = 0; i < pl->nr; i++) {
-		const struct change *ch = &pl->c[i];
-
-		if (ch->skip || ch->act == ACT_KEEP)
-			continue;
-		if (ch->done || ch->failed || first)
-			return true;
-	}
-	return false;
-}
-
 /* ---------------------------------------------------------------------
  * --watch
  */
 
+/* What --watch says besides the changes: on stderr with -j, not in the JSON */
+static void __attribute__((format(printf, 1, 2))) note(const char *fmt, ...)
+{
+	FILE *f = json ? stderr : stdout;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfprintf(f, fmt, ap);
+	va_end(ap);
+	fputc('\n', f);
+	fflush(f);
+}
+
+/*
+ * Per cgroup the watcher attached to: how many times in a row its policy
+ * was ejected or its attach failed, and when it may try again.
+ */
 struct backoff {
 	unsigned long long id;
-	int ejections;		/* in a row, each within the reset time */
-	double retry;		/* when to re-attach; 0: not ejected */
-	double since;		/* attached since */
+	int strikes;		/* ejections or failures in a row */
+	double retry;		/* not before this; 0: now */
+	double since;		/* attached since; 0: not attached */
+	bool foreign;		/* another tool's policy was reported */
+	bool seen;		/* its cgroup is there */
 };
 
 static struct backoff *backoffs;
@@ -909,52 +985,120 @@ static struct backoff *backoff_of(unsigned long long id)
 	return n;
 }
 
+/* Forget the cgroups that are gone */
+static void backoff_prune(void)
+{
+	size_t k;
+	int i, n = 0;
+
+	for (i = 0; i < nr_backoffs; i++) {
+		backoffs[i].seen = false;
+		for (k = 0; k < nr_cgs && !backoffs[i].seen; k++)
+			backoffs[i].seen = cgs[k].id == backoffs[i].id;
+		if (backoffs[i].seen)
+			backoffs[n++] = backoffs[i];
+	}
+	nr_backoffs = n;
+}
+
+static double backoff_delay(int strikes, unsigned int base_ms)
+{
+	double ms = (double)base_ms * (1ULL << (strikes > 1 ? (strikes < 20 ? strikes - 1 : 19) : 0));
+
+	return (ms < BACKOFF_MAX_MS ? ms : BACKOFF_MAX_MS) / 1000;
+}
+
 /*
- * Hold back the re-attaches whose delay has not passed: a policy ejected
- * again waits twice as long as the last time.  Returns the seconds until
- * the next one is due, or -1.
+ * Before a pass: hold back the attaches whose delay has not passed, count
+ * a newly seen ejection (a policy ejected again waits twice as long as
+ * the last time; one attached for BACKOFF_RESET delays starts over), and
+ * say another tool's policy only once.  Returns the seconds until the
+ * next one is due, or -1.
  */
 static double backoff_gate(struct plan *pl, unsigned int base_ms)
 {
-	double now = now_s(), next = -1;
+	double now = now_s(), next = -1, d;
 	int i;
 
 	for (i = 0; i < pl->nr; i++) {
 		struct change *ch = &pl->c[i];
-		struct backoff *b;
-		double delay;
+		struct backoff *b = ch->act == ACT_ABSENT || ch->act == ACT_DETACH ?
+				    NULL : backoff_of(ch->id);
 
-		if (ch->act != ACT_REATTACH && ch->act != ACT_ATTACH)
-			continue;
-		b = backoff_of(ch->id);
 		if (!b)
 			continue;
-		if (ch->act == ACT_ATTACH) {
-			b->since = now;
+		if (ch->act == ACT_FOREIGN) {
+			ch->quiet = b->foreign;
+			b->foreign = true;
 			continue;
 		}
-		if (!b->retry) {
-			/* a new ejection */
-			if (b->since && now - b->since > BACKOFF_RESET * base_ms / 1000.0)
-				b->ejections = 0;
-			delay = (double)base_ms * (1ULL << (b->ejections < 20 ? b->ejections : 20));
-			if (delay > BACKOFF_MAX_MS)
-				delay = BACKOFF_MAX_MS;
-			b->ejections++;
-			b->retry = now + delay / 1000;
-			printf("ejected %s: %s (ejection %d in a row), re-attach in %.1f s\n",
-			       cgroup_name(ch->cgroup), ch->previous, b->ejections, delay / 1000);
+		b->foreign = false;
+		if (ch->act == ACT_KEEP) {
+			if (!b->since)
+				b->since = now;
+			continue;
+		}
+		if (ch->act == ACT_REATTACH && b->since) {
+			/* attached until now: a new ejection */
+			if (now - b->since > BACKOFF_RESET * base_ms / 1000.0)
+				b->strikes = 0;
+			b->since = 0;
+			d = backoff_delay(++b->strikes, base_ms);
+			b->retry = now + d;
+			note("ejected %s: %s (ejection %d in a row), re-attach in %.1f s",
+			     cgroup_name(ch->cgroup), ch->previous, b->strikes, d);
 		}
 		if (now < b->retry) {
 			ch->skip = true;
 			if (next < 0 || b->retry - now < next)
 				next = b->retry - now;
-			continue;
 		}
-		b->retry = 0;
-		b->since = now;
 	}
 	return next;
+}
+
+/* After a pass: a success resets the delay, a failure doubles it */
+static void backoff_settle(const struct plan *pl, unsigned int base_ms)
+{
+	double now = now_s(), d;
+	int i;
+
+	for (i = 0; i < pl->nr; i++) {
+		const struct change *ch = &pl->c[i];
+		struct backoff *b;
+
+		if (!ch->done || ch->act == ACT_DETACH)
+			continue;
+		b = backoff_of(ch->id);
+		if (!b)
+			continue;
+		if (!ch->failed) {
+			b->since = now;
+			b->retry = 0;
+			if (ch->act != ACT_REATTACH)
+				b->strikes = 0;
+			continue;
+		}
+		d = backoff_delay(++b->strikes, base_ms);
+		b->retry = now + d;
+		note("%s %s failed (%d in a row): next try in %.1f s",
+		     action_names[ch->act], cgroup_name(ch->cgroup), b->strikes, d);
+	}
+}
+
+/* Whether a --watch pass has something to say */
+static bool plan_news(const struct plan *pl)
+{
+	int i;
+
+	for (i = 0; i < pl->nr; i++) {
+		const struct change *ch = &pl->c[i];
+
+		if (ch->skip || ch->quiet || ch->act == ACT_KEEP || ch->act == ACT_ABSENT)
+			continue;
+		return true;
+	}
+	return false;
 }
 
 /* Watch every cgroup directory for cgroups made and removed */
@@ -966,7 +1110,10 @@ static void watch_cgroups(int ifd)
 		inotify_add_watch(ifd, cgs[i].path, IN_CREATE | IN_DELETE | IN_ONLYDIR);
 }
 
-/* Read the inotify events: whether one was about @name in @dir_wd */
+/*
+ * Read the inotify events: whether one was about @name in @dir_wd (or the
+ * queue overflowed); *@cgroup when a cgroup was made or removed.
+ */
 static bool drain_events(int ifd, int dir_wd, const char *name, bool *cgroup)
 {
 	char buf[8192] __attribute__((aligned(__alignof__(struct inotify_event))));
@@ -979,6 +1126,10 @@ static bool drain_events(int ifd, int dir_wd, const char *name, bool *cgroup)
 					       ((struct inotify_event *)p)->len) {
 			struct inotify_event *e = (struct inotify_event *)p;
 
+			if (e->mask & IN_Q_OVERFLOW) {
+				conf = *cgroup = true;
+				continue;
+			}
 			if (e->wd == dir_wd) {
 				conf |= e->len && !strcmp(e->name, name);
 				continue;
@@ -990,15 +1141,40 @@ static bool drain_events(int ifd, int dir_wd, const char *name, bool *cgroup)
 	return conf;
 }
 
+/*
+ * Resolve the rules' knobs again: a knob naming a cgroup that was made
+ * again means its new id.  A rule that no longer resolves keeps what it
+ * had, and says why.
+ */
+static void conf_refresh(struct conf *c)
+{
+	int i;
+
+	for (i = 0; i < c->nr_rules; i++) {
+		struct rule *r = &c->rules[i], old = *r;
+
+		if (!r->nr_knobs)
+			continue;
+		r->rodata = NULL;
+		r->rodata_size = 0;
+		if (rule_resolve(c, r)) {
+			free(r->rodata);
+			*r = old;
+			continue;
+		}
+		free(old.rodata);
+	}
+}
+
 static int apply_watch(struct conf *c, const char *file, unsigned int base_ms)
 {
 	char dirbuf[PATH_MAX], namebuf[PATH_MAX];
 	const char *dir, *name;
 	struct pollfd pfd[2];
+	bool cgroup = false;
 	double next;
 	sigset_t set;
 	int ifd, sfd, dir_wd;
-	bool first = true;
 
 	/* the file's directory is watched: editors replace the file */
 	snprintf(dirbuf, sizeof(dirbuf), "%s", file);
@@ -1010,46 +1186,50 @@ static int apply_watch(struct conf *c, const char *file, unsigned int base_ms)
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
-	sigprocmask(SIG_BLOCK, &set, NULL);
 	sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	ifd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
 	if (sfd < 0 || ifd < 0) {
 		err("--watch: %s", strerror(errno));
 		return 1;
 	}
-	dir_wd = inotify_add_watch(ifd, dir, IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE);
+	/* not IN_CREATE: a file is empty when it is made */
+	dir_wd = inotify_add_watch(ifd, dir, IN_CLOSE_WRITE | IN_MOVED_TO);
 	if (dir_wd < 0) {
 		err("--watch: %s: %s", dir, strerror(errno));
 		return 1;
 	}
 	pfd[0] = (struct pollfd){ .fd = ifd, .events = POLLIN };
 	pfd[1] = (struct pollfd){ .fd = sfd, .events = POLLIN };
-	printf("watching %s and %s\n", file, CGROUP_ROOT);
-	fflush(stdout);
+	note("watching %s and %s", file, CGROUP_ROOT);
 
 	for (;;) {
 		struct signalfd_siginfo si;
-		bool reload = false, cgroup = false;
+		bool reload;
 		struct plan pl;
-		int timeout;
+		int timeout = 1000;
 
-		cg_rewalk();
+		/* an incomplete walk or a failed read: try again next pass */
+		if (cg_rewalk() || policies_load()) {
+			note("the cgroups or policies could not be read: next pass in 1 s");
+			goto wait;
+		}
 		watch_cgroups(ifd);
-		if (policies_load())
-			return 1;
+		backoff_prune();
+		if (cgroup)
+			conf_refresh(c);
+		cgroup = false;
 		if (plan_make(c, &pl))
-			return 1;
+			goto wait;
 		next = backoff_gate(&pl, base_ms);
 		plan_run(&pl);
-		if (plan_news(&pl, first))
+		backoff_settle(&pl, base_ms);
+		if (plan_news(&pl))
 			plan_print(&pl, file, false);
-		first = false;
 		free(pl.c);
-
 		/* the policies' state is polled: an ejection notifies nothing */
-		timeout = 1000;
 		if (next >= 0 && next * 1000 < timeout)
 			timeout = next * 1000 + 1;
+wait:
 		if (poll(pfd, 2, timeout) < 0 && errno != EINTR) {
 			err("--watch: poll: %s", strerror(errno));
 			return 1;
@@ -1060,20 +1240,19 @@ static int apply_watch(struct conf *c, const char *file, unsigned int base_ms)
 				reload = true;
 				continue;
 			}
-			printf("signal %d: stopping; the policies stay attached\n", si.ssi_signo);
+			note("signal %d: stopping; the policies stay attached", si.ssi_signo);
 			return 0;
 		}
 		if (reload) {
 			struct conf n;
 
 			if (conf_load(&n, file)) {
-				printf("%s: not applied, the last valid file stays in force\n", file);
+				note("%s: not applied, the last valid file stays in force", file);
 			} else {
 				conf_free(c);
 				*c = n;
-				printf("%s: read again\n", file);
+				note("%s: read again", file);
 			}
-			fflush(stdout);
 		}
 	}
 }
@@ -1095,6 +1274,7 @@ int cmd_apply(int argc, char **argv)
 	bool dry = false, watch = false;
 	struct conf c;
 	struct plan pl;
+	sigset_t set;
 	char *end;
 	int opt, ret;
 
@@ -1128,6 +1308,14 @@ int cmd_apply(int argc, char **argv)
 		err("-n and --watch do not go together");
 		return 2;
 	}
+	if (watch) {
+		/* from the start: a reload right after systemd starts us */
+		sigemptyset(&set);
+		sigaddset(&set, SIGHUP);
+		sigaddset(&set, SIGTERM);
+		sigaddset(&set, SIGINT);
+		sigprocmask(SIG_BLOCK, &set, NULL);
+	}
 	/* the file first: it can be checked on any machine */
 	if (conf_load(&c, file))
 		return 1;
@@ -1145,7 +1333,11 @@ int cmd_apply(int argc, char **argv)
 		conf_free(&c);
 		return ret;
 	}
-	cg_walk();
+	if (cg_walk()) {
+		err("the cgroup tree changed while it was read three times: try again");
+		conf_free(&c);
+		return 1;
+	}
 	if (plan_make(&c, &pl)) {
 		conf_free(&c);
 		return 1;

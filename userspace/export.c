@@ -463,10 +463,13 @@ static void exp_policies(void)
 		snprintf(id, sizeof(id), "%u", policies[i].map_id);
 		for (j = 0; j < policies[i].nr_links; j++) {
 			const char *path = cg_path_of(policies[i].cgroups[j]);
+			char gone[48];
 
+			/* two removed cgroups must not make one series */
+			snprintf(gone, sizeof(gone), "(removed %llu)", policies[i].cgroups[j]);
 			exp_u64("swapctl_policy_cgroup_info", 1, "policy",
 				policies[i].name, "map_id", id, "cgroup",
-				path ? cgroup_name(path) : "(removed)", NULL);
+				path ? cgroup_name(path) : gone, NULL);
 		}
 	}
 	for (f = 0; f < ARRAY_SIZE(exp_policy_families); f++) {

@@ -376,18 +376,32 @@ static int cg_walk_one(const char *path, const struct stat *st, int type,
 	return 0;
 }
 
-void cg_walk(void)
+/*
+ * Walk the cgroup tree once: 0, or -1 when it could not be read whole (a
+ * cgroup removed between its parent's listing and its own opening stops
+ * nftw()); cgs[] then has what was read.  Tried three times.
+ */
+int cg_walk(void)
 {
-	if (!nr_cgs)
-		nftw(CGROUP_ROOT, cg_walk_one, 16, FTW_PHYS | FTW_MOUNT);
+	int tries;
+
+	if (nr_cgs)
+		return 0;
+	for (tries = 0; tries < 3; tries++) {
+		if (!nftw(CGROUP_ROOT, cg_walk_one, 16, FTW_PHYS | FTW_MOUNT))
+			return 0;
+		while (nr_cgs)
+			free(cgs[--nr_cgs].path);
+	}
+	return nftw(CGROUP_ROOT, cg_walk_one, 16, FTW_PHYS | FTW_MOUNT) ? -1 : 0;
 }
 
 /* Forget the cgroups and walk them again */
-void cg_rewalk(void)
+int cg_rewalk(void)
 {
 	while (nr_cgs)
 		free(cgs[--nr_cgs].path);
-	cg_walk();
+	return cg_walk();
 }
 
 /* The path of cgroup @id, or NULL */
@@ -613,7 +627,7 @@ static bool policy_has_cgroup(const struct policy *p, unsigned long long id)
  * Match a line of /sys/kernel/mm/swap_ext/policies ("name state
  * cgroups=1,2 key=value...") to the policy linked to the same cgroups.
  */
-static void policy_match_sysfs(char *line)
+static void policy_match_sysfs(char *line, bool dash)
 {
 	char *name = strtok(line, " \n"), *state = strtok(NULL, " \n");
 	char *cg = strtok(NULL, " \n"), *rest = strtok(NULL, "\n");
@@ -621,6 +635,9 @@ static void policy_match_sysfs(char *line)
 	int nr = 0, i, j;
 
 	if (!name || !state || !cg || strncmp(cg, "cgroups=", 8))
+		return;
+	/* lines naming cgroups first, then those attached to none */
+	if (dash != !strcmp(cg, "cgroups=-"))
 		return;
 	for (cg += 8; *cg && *cg != '-' && nr < MAX_LINKS; ) {
 		ids[nr++] = strtoull(cg, &cg, 10);
@@ -651,12 +668,14 @@ static void policy_match_sysfs(char *line)
 	}
 	/*
 	 * One attached to no cgroup (cgroups=-): ejected, or its cgroup was
-	 * removed, while its links, pinned, still name the cgroup.  The file
-	 * has no map id: policies of the same name are told apart only by
-	 * their order, which is the same in both lists only by chance.
+	 * removed, while its links, pinned, still name the cgroup.  It goes
+	 * to a policy of that name with links that no other line took.  The
+	 * file has no map id: two such policies of one name are told apart
+	 * only by their order, which is the same in both lists by chance.
 	 */
 	for (i = 0; !nr && i < nr_policies; i++)
-		if (!policies[i].state[0] && !strcmp(policies[i].name, name))
+		if (!policies[i].state[0] && policies[i].nr_links &&
+		    !strcmp(policies[i].name, name))
 			goto found;
 	return;
 found:
@@ -731,7 +750,10 @@ int policies_load(void)
 	f = fopen(SWAP_EXT_SYSFS "/policies", "r");
 	if (f) {
 		while (fgets(line, sizeof(line), f))
-			policy_match_sysfs(line);
+			policy_match_sysfs(line, false);
+		rewind(f);
+		while (fgets(line, sizeof(line), f))
+			policy_match_sysfs(line, true);
 		fclose(f);
 	}
 	ret = 0;
@@ -1090,28 +1112,11 @@ fail:
 	return NULL;
 }
 
-/*
- * Load @obj (from @path) and attach its policy to cgroup @cgfd (@cgpath,
- * id @id), pinning the link and the stats map under PIN_ROOT/<id>/: 0 and
- * the policy's name in @policy, or -1 (reported).  The object can be
- * closed afterwards: the pins hold what it loaded.
- */
-int policy_attach(struct bpf_object *obj, const char *path, int cgfd,
-		  const char *cgpath, unsigned long long id, char *policy,
-		  size_t len)
+/* Load @obj (from @path) into the kernel: 0, or -1 (reported) */
+int policy_load(struct bpf_object *obj, const char *path)
 {
-	char dir[PATH_MAX], pin[PATH_MAX + 8];
-	struct bpf_map *map, *st_ops = NULL, *stats = NULL;
-	struct bpf_link *link;
-	int ret = -1, e;
-	bool seen;
+	int e;
 
-	bpf_object__for_each_map(map, obj) {
-		if (bpf_map__type(map) == BPF_MAP_TYPE_STRUCT_OPS)
-			st_ops = map;
-		else if (!strcmp(bpf_map__name(map), "stats"))
-			stats = map;
-	}
 	/* without it, libbpf fails on the BTF first, with a useless EOPNOTSUPP */
 	if (!have_cap(CAP_BPF) && !have_cap(CAP_SYS_ADMIN)) {
 		err("%s: permission denied: loading a policy needs CAP_BPF, attaching it CAP_SYS_ADMIN (run as root)",
@@ -1127,6 +1132,30 @@ int policy_attach(struct bpf_object *obj, const char *path, int cgfd,
 			err("%s: rejected by the kernel (%s)%s", path, strerror(e),
 			    verbose ? "" : "; -v shows the verifier's log");
 		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Attach the policy of loaded @obj to cgroup @cgfd (@cgpath, id @id),
+ * pinning the link and the stats map under PIN_ROOT/<id>/: 0 and the
+ * policy's name in @policy, or -1 (reported).  The object can be closed
+ * afterwards: the pins hold what it loaded.
+ */
+int policy_link(struct bpf_object *obj, int cgfd, const char *cgpath,
+		unsigned long long id, char *policy, size_t len)
+{
+	char dir[PATH_MAX], pin[PATH_MAX + 8];
+	struct bpf_map *map, *st_ops = NULL, *stats = NULL;
+	struct bpf_link *link;
+	int ret = -1, e;
+	bool seen;
+
+	bpf_object__for_each_map(map, obj) {
+		if (bpf_map__type(map) == BPF_MAP_TYPE_STRUCT_OPS)
+			st_ops = map;
+		else if (!strcmp(bpf_map__name(map), "stats"))
+			stats = map;
 	}
 	link = bpf_map__attach_struct_ops_cgroup(st_ops, cgfd);
 	if (!link) {
@@ -1230,7 +1259,8 @@ static int cmd_attach(int argc, char **argv)
 	obj = policy_open(path, names, values, nknobs);
 	if (!obj)
 		goto out_cg;
-	if (policy_attach(obj, path, cgfd, cgpath, id, policy, sizeof(policy)))
+	if (policy_load(obj, path) ||
+	    policy_link(obj, cgfd, cgpath, id, policy, sizeof(policy)))
 		goto out_obj;
 	if (json) {
 		pin_dir(id, pin, sizeof(pin));

@@ -75,15 +75,15 @@ const char *cgroup_name(const char *path);
 int cgroup_open(const char *arg, unsigned long long *id, char *path,
 		size_t len, bool need_memcg);
 
-/* Every cgroup, by cg_walk() (once; cg_rewalk() again) */
+/* Every cgroup, by cg_walk() (once; cg_rewalk() again): -1 if incomplete */
 struct cg_ent {
 	unsigned long long id;
 	char *path;
 };
 extern struct cg_ent *cgs;
 extern size_t nr_cgs;
-void cg_walk(void);
-void cg_rewalk(void);
+int cg_walk(void);
+int cg_rewalk(void);
 const char *cg_path_of(unsigned long long id);
 
 /* PIN_ROOT/<id>, and bpffs with PIN_ROOT made */
@@ -107,9 +107,9 @@ int rodata_of(struct bpf_object *obj, struct bpf_map **map,
 int policy_path(const char *policy, char *buf, size_t len);
 struct bpf_object *policy_open(const char *path, const char *const *names,
 			       const char *const *values, int n);
-int policy_attach(struct bpf_object *obj, const char *path, int cgfd,
-		  const char *cgpath, unsigned long long id, char *policy,
-		  size_t len);
+int policy_load(struct bpf_object *obj, const char *path);
+int policy_link(struct bpf_object *obj, int cgfd, const char *cgpath,
+		unsigned long long id, char *policy, size_t len);
 
 int cmd_export(int argc, char **argv);
 int cmd_apply(int argc, char **argv);

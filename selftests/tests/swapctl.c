@@ -395,7 +395,7 @@ static enum st_status export_run(void *arg)
 			same &= before[i] == after[i];
 		}
 		if (!same)
-			usleep(500 * 1000);
+			usleep(500 * 1000 * st_time_scale());
 	}
 	ST_FAIL_IF(!same, "memory.stat kept changing while the workload held");
 	for (i = 0, total = 0; i < 4; i++) {
@@ -459,13 +459,22 @@ static enum st_status export_run(void *arg)
 	ST_CHECK(!stat(file, &st2));
 	ST_FAIL_IF(st1.st_ino == st2.st_ino, "the textfile was rewritten in place");
 	/* a reader sees a whole file every time while exports replace it */
+	/*
+	 * A whole file has every family and ends with the last one's HELP,
+	 * TYPE and sample lines, the last line complete.
+	 */
 	n = st_cmd(line, sizeof(line),
 		   "want=$(grep -c '^# TYPE' %s); (for i in $(seq 20); do %s export --textfile %s || exit 1; done) & w=$!; r=0; "
-		   "while kill -0 $w 2>/dev/null; do got=$(grep -c '^# TYPE' %s); [ \"$got\" = \"$want\" ] || { echo \"partial: $got of $want\"; exit 2; }; r=$((r+1)); done; "
+		   "while kill -0 $w 2>/dev/null; do f=$(cat %s); got=$(printf '%%s\\n' \"$f\" | grep -c '^# TYPE'); "
+		   "tail -c1 %s | od -An -tx1 | grep -q 0a || { echo 'no newline at the end'; exit 2; }; "
+		   "[ \"$got\" = \"$want\" ] || { echo \"partial: $got of $want\"; exit 2; }; "
+		   "printf '%%s\\n' \"$f\" | grep -q '^# TYPE swapctl_last_exit_info gauge' || { echo 'no last family'; exit 2; }; r=$((r+1)); done; "
 		   "wait $w || exit 3; echo \"reads=$r types=$want\"; ls -A %s",
-		   file, sx_swapctl(), dir, file, dir);
+		   file, sx_swapctl(), dir, file, file, dir);
 	st_log("concurrent exports: %d: %s", n, line);
 	ST_FAIL_IF(n, "a reader saw a partial textfile, or an export failed");
+	ST_FAIL_IF(!strstr(line, "reads=") || strstr(line, "reads=0 "),
+		   "the reader never read the file while exports replaced it");
 	ST_FAIL_IF(strstr(line, ".swapctl"), "a temporary file was left: %s", line);
 
 	/* bad input: a clear error, nothing written */

@@ -127,6 +127,7 @@ static enum st_status one_run(void *arg)
 	struct vst_env *env = arg;
 	const char *rel = env->cg + strlen("/sys/fs/cgroup/");
 	char a[PATH_MAX], b1[PATH_MAX], b2[PATH_MAX], c[PATH_MAX], d[PATH_MAX + 8];
+	char lng[PATH_MAX];
 	char f[1024], out[8192];
 	unsigned long a_map, a_map2;
 	struct vst_argv av;
@@ -142,17 +143,22 @@ static enum st_status one_run(void *arg)
 	ST_CHECK(!st_cg_write(c, "cgroup.subtree_control", "+memory"));
 	snprintf(d, sizeof(d), "%s/d", c);
 	ST_CHECK(!mkdir(d, 0755));
+	/* a path longer than the 49 characters libinih keeps of a section */
+	ST_CHECK(!child(env, "a-cgroup-whose-name-alone-is-longer-than-fifty-characters", 0,
+			lng, sizeof(lng)));
 
 	/* an exact path (absolute) and a glob (relative) */
-	ST_CHECK(!conf_write(CONF, "; two sections\n[%s/a]\npolicy = tiered\nbatch = 16\n\n# a glob\n[%s/b*]\npolicy = latency\n",
-			     env->cg, rel));
-	snprintf(f, sizeof(f), "([.changes[] | select(.result == \"done\")] | length == 3) and ([.changes[] | select(.action == \"attach\" and .policy == \"latency\")] | length == 2) and ([.changes[] | select(.action == \"attach\" and .cgroup == \"/%s/a\" and .policy == \"tiered\")] | length == 1)",
+	ST_CHECK(!conf_write(CONF, "; three sections, pairs indented\n[%s/a]\n\tpolicy = tiered\n\tbatch = 16\n\n# a glob\n[%s/b*]\n  policy = latency\n[%s] ; long\npolicy = minimal\n",
+			     env->cg, rel, lng));
+	snprintf(f, sizeof(f), "([.changes[] | select(.result == \"done\")] | length == 4) and ([.changes[] | select(.action == \"attach\" and .policy == \"latency\")] | length == 2) and ([.changes[] | select(.action == \"attach\" and .cgroup == \"/%s/a\" and .policy == \"tiered\")] | length == 1)",
 		 rel);
 	ST_FAIL_IF(!sx_jq("apply " CONF, f), "the first apply");
 	ST_FAIL_IF(!wait_policy(a, "tiered attached", 2), "a");
 	ST_FAIL_IF(!wait_policy(b1, "latency attached", 2), "b1");
 	ST_FAIL_IF(!wait_policy(b2, "latency attached", 2), "b2");
 	ST_FAIL_IF(!wait_policy(d, "default", 0), "c/d");
+	ST_FAIL_IF(!wait_policy(lng, "minimal attached", 0), "the long path");
+	ST_FAIL_IF(!wait_policy(env->cg, "default", 0), "the long path's parent");
 	ST_FAIL_IF(!sx_jq("apply " CONF, "[.changes[] | select(.action != \"keep\")] | length == 0"),
 		   "applied again, the file changed something");
 	ST_CHECK(!sx_ctl(out, sizeof(out), "-v apply " CONF));
@@ -163,7 +169,7 @@ static enum st_status one_run(void *arg)
 	/* the next file: a knob changed, b* dropped, a glob two levels down */
 	ST_CHECK(!conf_write(CONF, "[%s/a]\npolicy = tiered\nbatch = 32\n[%s/c/*]\npolicy = minimal\n",
 			     rel, rel));
-	snprintf(f, sizeof(f), "(.dry_run == true) and ([.changes[] | select(.result == \"planned\")] | length == 4) and ([.changes[] | select(.action == \"replace\" and .previous == \"tiered\")] | length == 1) and ([.changes[] | select(.action == \"detach\" and .previous == \"latency\")] | length == 2) and ([.changes[] | select(.action == \"attach\" and .cgroup == \"/%s/c/d\")] | length == 1)",
+	snprintf(f, sizeof(f), "(.dry_run == true) and ([.changes[] | select(.result == \"planned\")] | length == 5) and ([.changes[] | select(.action == \"replace\" and .previous == \"tiered\")] | length == 1) and ([.changes[] | select(.action == \"detach\" and .previous == \"latency\")] | length == 2) and ([.changes[] | select(.action == \"detach\" and .previous == \"minimal\")] | length == 1) and ([.changes[] | select(.action == \"attach\" and .cgroup == \"/%s/c/d\")] | length == 1)",
 		 rel);
 	ST_FAIL_IF(!sx_jq("apply -n " CONF, f), "-n does not say what it would do");
 	ST_CHECK(!sx_ctl(out, sizeof(out), "apply -n " CONF));
@@ -186,6 +192,7 @@ static enum st_status one_run(void *arg)
 	ST_FAIL_IF(!wait_policy(b1, "default", 2), "b1 still has a policy");
 	ST_FAIL_IF(!wait_policy(b2, "default", 2), "b2 still has a policy");
 	ST_FAIL_IF(!wait_policy(d, "minimal attached", 2), "c/d");
+	ST_FAIL_IF(!wait_policy(lng, "default", 2), "the long path kept its policy");
 	ST_FAIL_IF(!sx_jq("apply " CONF, "[.changes[] | select(.action != \"keep\")] | length == 0"),
 		   "applied again, the second file changed something");
 	while (vst_poll(&p, 1000))
@@ -359,7 +366,7 @@ static enum st_status watch_run(void *arg)
 	argv[5] = CONF;
 	argv[6] = NULL;
 	ST_FAIL_IF(vst_spawn(&w, wcg, argv), "cannot start swapctl apply --watch");
-	for (t0 = st_now(); !strstr(w.out, "watching") && st_now() - t0 < 30; )
+	for (t0 = st_now(); !strstr(w.out, "watching") && st_now() - t0 < 30 * st_time_scale(); )
 		ST_FAIL_IF(!vst_poll(&w, 100), "the watcher exited: %s", w.out);
 
 	/* a cgroup made afterwards */
