@@ -174,9 +174,9 @@ $(BPFOUT)/%.bpf.o: %.bpf.c $(BPF_HDRS) $(VMLINUX_H)
 
 userspace: $(SWAPCTL)
 
-# libbpf.a is built by 'tools', which 'all' runs first
+# libbpf.a is built by 'tools' (order-only: make -j runs it first);
 # apply.c reads its file with libinih (libinih-dev)
-$(SWAPCTL): $(wildcard userspace/*.c userspace/*.h) $(wildcard $(LIBBPF_A))
+$(SWAPCTL): $(wildcard userspace/*.c userspace/*.h) $(wildcard $(LIBBPF_A)) | tools
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	@$(CC) $(USER_CFLAGS) -I$(TOOLS)/include -I$(OURSRC)/tools/include/uapi \
@@ -196,7 +196,7 @@ $(VM_INIT): scripts/vm-init.c
 	@$(CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
 
 # the fuzzer loads and links policies itself: libbpf, as swapctl
-$(STOUT)/runner: $(RUNNER_SRCS) $(RUNNER_HDRS) $(wildcard $(LIBBPF_A))
+$(STOUT)/runner: $(RUNNER_SRCS) $(RUNNER_HDRS) $(wildcard $(LIBBPF_A)) | tools
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	@$(CC) $(USER_CFLAGS) -I$(TOOLS)/include -I$(OURSRC)/tools/include/uapi \
