@@ -178,16 +178,8 @@ static int exp_cgroups_read(void)
 			buf[strcspn(buf, "\n")] = '\0';
 			exp_policy_of(c, buf);
 		}
-		snprintf(file, sizeof(file), "%s/memory.current", p);
-		if (read_file(file, buf, sizeof(buf)) > 0) {
-			c->memory = strtoull(buf, NULL, 10);
-			c->has_memory = true;
-		}
-		snprintf(file, sizeof(file), "%s/memory.swap.current", p);
-		if (read_file(file, buf, sizeof(buf)) > 0) {
-			c->swap = strtoull(buf, NULL, 10);
-			c->has_swap = true;
-		}
+		c->has_memory = read_u64_in(p, "memory.current", &c->memory);
+		c->has_swap = read_u64_in(p, "memory.swap.current", &c->swap);
 		nr_exp_cgs++;
 	}
 	return 0;
@@ -303,6 +295,17 @@ static void exp_machine(void)
 				"event", exp_vmstat_keys[i], NULL);
 }
 
+/* A gauge family of one memory.stat key (index @k) per cgroup */
+static void exp_cg_stat(const char *name, int k, const char *help)
+{
+	size_t i;
+
+	exp_family(name, "gauge", help);
+	for (i = 0; i < nr_exp_cgs; i++)
+		if (exp_cgs[i].has[k])
+			exp_u64(name, exp_cgs[i].stat[k], "cgroup", exp_cgs[i].path, NULL);
+}
+
 static void exp_cgroups(void)
 {
 	size_t i, k;
@@ -343,20 +346,10 @@ static void exp_cgroups(void)
 					exp_cgs[i].stat[EXP_BACKENDS + k] / page_size,
 					"cgroup", exp_cgs[i].path,
 					"backend", backend_names[k], NULL);
-	exp_family("swapctl_cgroup_zswap_pool_bytes", "gauge",
-		   "Compressed bytes of each cgroup's pages in zswap (zswap in memory.stat).");
-	for (i = 0; i < nr_exp_cgs; i++)
-		if (exp_cgs[i].has[EXP_ZSWAP_POOL])
-			exp_u64("swapctl_cgroup_zswap_pool_bytes",
-				exp_cgs[i].stat[EXP_ZSWAP_POOL],
-				"cgroup", exp_cgs[i].path, NULL);
-	exp_family("swapctl_cgroup_zswap_stored_bytes", "gauge",
-		   "Uncompressed bytes of each cgroup's pages in zswap (zswapped in memory.stat).");
-	for (i = 0; i < nr_exp_cgs; i++)
-		if (exp_cgs[i].has[EXP_ZSWAPPED])
-			exp_u64("swapctl_cgroup_zswap_stored_bytes",
-				exp_cgs[i].stat[EXP_ZSWAPPED],
-				"cgroup", exp_cgs[i].path, NULL);
+	exp_cg_stat("swapctl_cgroup_zswap_pool_bytes", EXP_ZSWAP_POOL,
+		    "Compressed bytes of each cgroup's pages in zswap (zswap in memory.stat).");
+	exp_cg_stat("swapctl_cgroup_zswap_stored_bytes", EXP_ZSWAPPED,
+		    "Uncompressed bytes of each cgroup's pages in zswap (zswapped in memory.stat).");
 	exp_family("swapctl_cgroup_zswap_compression_ratio", "gauge",
 		   "zswapped over zswap of each cgroup; absent while it has nothing in zswap.");
 	for (i = 0; i < nr_exp_cgs; i++)

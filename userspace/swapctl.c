@@ -214,6 +214,18 @@ ssize_t read_file(const char *path, char *buf, size_t len)
 	return n;
 }
 
+/* The number in file @dir/@name into @v: whether there was one */
+bool read_u64_in(const char *dir, const char *name, unsigned long long *v)
+{
+	char path[PATH_MAX], buf[64];
+
+	if (snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path) ||
+	    read_file(path, buf, sizeof(buf)) <= 0)
+		return false;
+	*v = strtoull(buf, NULL, 10);
+	return true;
+}
+
 /*
  * The "key value" lines of file @path whose keys are in @keys[@n], in one
  * read: each value into @vals at the key's index (others are left as they
@@ -1349,26 +1361,16 @@ struct cg_status {
 
 static int cg_status_read(const char *path, struct cg_status *s)
 {
-	char file[PATH_MAX + 32], buf[64];
+	char file[PATH_MAX + 32];
 
 	memset(s, 0, sizeof(*s));
 	snprintf(file, sizeof(file), "%s/" POLICY_FILE, path);
 	if (read_file(file, s->policy, sizeof(s->policy)) < 0)
 		return -1;
 	s->policy[strcspn(s->policy, "\n")] = '\0';
-	snprintf(file, sizeof(file), "%s/memory.current", path);
-	if (read_file(file, buf, sizeof(buf)) > 0) {
-		s->memory = strtoull(buf, NULL, 10);
-		s->has_memory = true;
-	}
-	snprintf(file, sizeof(file), "%s/memory.swap.current", path);
-	if (read_file(file, buf, sizeof(buf)) > 0) {
-		s->swap = strtoull(buf, NULL, 10);
-		s->has_swap = true;
-	}
-	snprintf(file, sizeof(file), "%s/memory.zswap.current", path);
-	if (read_file(file, buf, sizeof(buf)) > 0)
-		s->zswap_pool = strtoull(buf, NULL, 10);
+	s->has_memory = read_u64_in(path, "memory.current", &s->memory);
+	s->has_swap = read_u64_in(path, "memory.swap.current", &s->swap);
+	read_u64_in(path, "memory.zswap.current", &s->zswap_pool);
 	snprintf(file, sizeof(file), "%s/memory.stat", path);
 	read_keys(file, backend_keys, s->backend, ARRAY_SIZE(backend_keys));
 	return 0;

@@ -65,6 +65,8 @@ void jw_kv_u64(const char *k, unsigned long long v);
 
 /* Read @path into @buf, NUL-terminated: length, or -1 with errno */
 ssize_t read_file(const char *path, char *buf, size_t len);
+/* The number in file @dir/@name: whether there was one */
+bool read_u64_in(const char *dir, const char *name, unsigned long long *v);
 /* The values of the "key value" lines of @path whose keys are in @keys */
 int read_keys(const char *path, const char *const *keys,
 	      unsigned long long *vals, size_t n);
