@@ -94,6 +94,16 @@ static unsigned long map_of(const char *cg)
 	return strtoul(out, NULL, 10);
 }
 
+/* Apply an empty file: every policy swapctl pinned goes, and the file */
+static enum st_status apply_nothing(void)
+{
+	ST_CHECK(!conf_write(CONF, "\n"));
+	ST_CHECK(!sx_ctl(NULL, 0, "apply " CONF));
+	ST_FAIL_IF(!sx_wait_none(), "policies stay loaded");
+	unlink(CONF);
+	return ST_PASS;
+}
+
 static enum st_status apply_setup(void **ctx, const char *name)
 {
 	if (st_cmd(NULL, 0, "command -v jq >/dev/null"))
@@ -289,11 +299,7 @@ static enum st_status errors_run(void *arg)
 	ret = sx_ctl(out, sizeof(out), "apply " CONF " " CONF);
 	ST_FAIL_IF(ret != 2 || !strstr(out, "usage: swapctl [-j] [-v] apply"), "two files: %d", ret);
 
-	ST_CHECK(!conf_write(CONF, "\n"));
-	ST_CHECK(!sx_ctl(NULL, 0, "apply " CONF));
-	ST_FAIL_IF(!sx_wait_none(), "policies stay loaded");
-	unlink(CONF);
-	return ST_PASS;
+	return apply_nothing();
 }
 
 static struct st_test swapctl_apply_errors_fail = {
@@ -417,11 +423,7 @@ static enum st_status watch_run(void *arg)
 	ST_FAIL_IF(status, "memverify: status %d", status);
 	ST_FAIL_IF(!vst_out_u64(&p, "bad_pages", &bad) || bad, "bad pages");
 
-	ST_CHECK(!conf_write(CONF, "\n"));
-	ST_CHECK(!sx_ctl(NULL, 0, "apply " CONF));
-	ST_FAIL_IF(!sx_wait_none(), "policies stay loaded");
-	unlink(CONF);
-	return ST_PASS;
+	return apply_nothing();
 }
 
 static struct st_test swapctl_apply_watch = {
