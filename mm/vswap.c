@@ -75,8 +75,10 @@
 #include <linux/kobject.h>
 #include <linux/memcontrol.h>
 #include <linux/mempolicy.h>
+#include <linux/mman.h>
 #include <linux/mm.h>
 #include <linux/sched/signal.h>
+#include <linux/security.h>
 #include <linux/slab.h>
 #include <linux/swap.h>
 #include <linux/swap_cgroup.h>
@@ -124,7 +126,9 @@ enum vswap_tag {
 #define VSWAP_PRIO		SHRT_MAX
 
 DEFINE_STATIC_KEY_FALSE(vswap_on);
+EXPORT_SYMBOL_GPL(vswap_on);	/* get_nr_swap_pages() is inline */
 unsigned int vswap_type __read_mostly = MAX_SWAPFILES;
+atomic_long_t vswap_nr_free;	/* free virtual slots: swap_range_free() */
 
 static struct vswap {
 	struct swap_info_struct *si;	/* the virtual device, NULL while off */
@@ -940,6 +944,10 @@ void vswap_retire_cluster(struct swap_info_struct *si,
 				WARN_ONCE(1, "vswap: slot %lx retired with %lx\n",
 					  idx * SWAPFILE_CLUSTER + i, desc);
 				atomic_long_set(&table[i], 0);
+				/* the backend's counters, the figures too */
+				vswap_count(swp_entry(si->type,
+						      idx * SWAPFILE_CLUSTER + i),
+					    desc, VSWAP_NONE);
 			}
 		}
 	}
@@ -1130,9 +1138,11 @@ void vswap_free_map(struct swap_info_struct *si, unsigned char *swap_map)
 /*
  * get_swap_pages() while vswap is on: every new entry is virtual.  Large
  * folios get nothing and are split by reclaim (as on a device without
- * clusters), so each descriptor describes one page.  A slot is handed out
- * even with no zswap and no tier: zero pages need neither, and the others
- * stay in memory (vswap_keep), as with memory.zswap.writeback=0.
+ * clusters), so each descriptor describes one page.  Slots are handed out
+ * while the backends have room (vswap_free_pages()), as stock hands out
+ * device slots: with no tier and zswap off there is none, and reclaim
+ * leaves anon pages alone.  A page that finds no backend after all (the
+ * room was taken meanwhile) stays in memory (vswap_keep).
  */
 int vswap_get_pages(int n_goal, swp_entry_t entries[], int order)
 {
@@ -1147,11 +1157,11 @@ int vswap_get_pages(int n_goal, swp_entry_t entries[], int order)
 	if (!si)
 		return 0;
 
-	avail = atomic_long_read(&nr_swap_pages);
+	avail = vswap_free_pages();
 	if (avail <= 0)
 		goto out;
 	n_goal = min3((long)n_goal, (long)SWAP_BATCH, avail);
-	atomic_long_sub(n_goal, &nr_swap_pages);
+	atomic_long_sub(n_goal, &vswap_nr_free);
 
 	for (tries = 0; tries < 4; tries++) {
 		n += swap_alloc_slots(si, SWAP_HAS_CACHE, n_goal - n, entries + n);
@@ -1159,7 +1169,7 @@ int vswap_get_pages(int n_goal, swp_entry_t entries[], int order)
 			break;
 	}
 	if (n < n_goal)
-		atomic_long_add(n_goal - n, &nr_swap_pages);
+		atomic_long_add(n_goal - n, &vswap_nr_free);
 out:
 	put_swap_device(si);
 	return n;
@@ -1413,6 +1423,114 @@ bool vswap_wb_possible(void)
 }
 
 /* ---------------------------------------------------------------------
+ * Accounting: SwapTotal, SwapFree, CommitLimit and vm_swap_full()
+ *
+ * The virtual space is address space, not storage: its size says nothing
+ * of what can be swapped out.  While vswap is on, total_swap_pages and
+ * get_nr_swap_pages() report the backends instead (include/linux/swap.h):
+ *
+ * - with tiers, zswap is a cache in front of them, and a page in zswap
+ *   takes one unit of the tiers' room, as it takes a device slot on stock;
+ * - with no tier, zswap is the only backend: its total is the pool limit,
+ *   its use the pages the compressed pool occupies, and it has no room
+ *   while it refuses stores (a full pool, until it shrinks below
+ *   accept_threshold_percent);
+ * - zero-filled pages and pages kept in memory take no room anywhere;
+ * - the free figure is capped by the free virtual slots.
+ *
+ * The virtual device's own slots are counted in vswap_nr_free, outside
+ * nr_swap_pages, which keeps counting the free slots of real devices.
+ * Readers are reclaim, the OOM killer and /proc, in any context: nothing
+ * here takes a lock.  The ZSWAP count is the node counter, which lags by
+ * at most the per-cpu stat thresholds, and freed tier slots come back
+ * through the per-cpu slot caches, as on stock.  A reader that computes
+ * two figures around a switch of vswap_on may mix the two regimes once.
+ */
+
+/* Room left in the backends; *@total is their size, from one snapshot */
+static long vswap_backend(long *total)
+{
+	long tiers = READ_ONCE(__total_swap_pages);
+	long used;
+
+	if (tiers > 0) {
+		*total = tiers;
+		return atomic_long_read(&nr_swap_pages) -
+		       (long)global_node_page_state(NR_VSWAP_ZSWAP);
+	}
+	/* a disabled zswap still holds what it stored */
+	used = zswap_total_pages();
+	*total = zswap_is_enabled() ? max_t(long, zswap_max_pages(), used) : used;
+	/* a full pool refuses stores until it is back below its threshold */
+	if (zswap_pool_full())
+		return 0;
+	return *total - used;
+}
+
+static long vswap_free(long *total)
+{
+	long free = min(vswap_backend(total), atomic_long_read(&vswap_nr_free));
+
+	return max(free, 0L);
+}
+
+/* total_swap_pages while vswap is on */
+long vswap_total_pages(void)
+{
+	long total;
+
+	vswap_backend(&total);
+	return total;
+}
+EXPORT_SYMBOL_GPL(vswap_total_pages);
+
+/* get_nr_swap_pages() while vswap is on */
+long vswap_free_pages(void)
+{
+	long total;
+
+	return vswap_free(&total);
+}
+EXPORT_SYMBOL_GPL(vswap_free_pages);
+
+/* vm_swap_full() while vswap is on: are the backends half full? */
+bool vswap_swap_full(void)
+{
+	long total, free = vswap_free(&total);
+
+	return free * 2 < total;
+}
+EXPORT_SYMBOL_GPL(vswap_swap_full);
+
+/*
+ * The virtual device's line in /proc/swaps, so that the Size and Used
+ * columns add up to SwapTotal and SwapTotal - SwapFree: with no tier,
+ * zswap's limit and pool; with tiers, size 0 and the pages in zswap (on
+ * stock they hold device slots, and count in the device's Used), while
+ * there are any.  False: no line.
+ */
+bool vswap_swaps_line(unsigned long *size_kb, unsigned long *used_kb)
+{
+	long total, free;
+
+	if (READ_ONCE(__total_swap_pages) > 0) {
+		long nzs = global_node_page_state(NR_VSWAP_ZSWAP);
+
+		if (nzs <= 0)
+			return false;
+		*size_kb = 0;
+		*used_kb = nzs << (PAGE_SHIFT - 10);
+		return true;
+	}
+	free = vswap_backend(&total);
+	if (total <= 0)
+		return false;
+	*size_kb = total << (PAGE_SHIFT - 10);
+	*used_kb = (total - max(free, 0L)) << (PAGE_SHIFT - 10);
+	return true;
+}
+
+/* ---------------------------------------------------------------------
  * What swap_ext policies see
  */
 
@@ -1548,11 +1666,20 @@ free:
 static int vswap_disable(void)
 {
 	struct file *file = vswap.file;
+	long extra;
 	int err;
 
 	lockdep_assert_held(&vswap_ctl_lock);
 	if (!vswap.si)
 		return 0;
+
+	/* what SwapTotal loses when zswap stops counting as a backend */
+	extra = vswap_total_pages() - READ_ONCE(__total_swap_pages);
+	if (extra > 0) {
+		if (security_vm_enough_memory_mm(current->mm, extra))
+			return -ENOMEM;
+		vm_unacct_memory(extra);
+	}
 
 	disable_swap_slots_cache_lock();
 	static_branch_disable(&vswap_on);
@@ -1735,6 +1862,8 @@ static ssize_t stat_show(struct kobject *kobj, struct kobj_attribute *attr,
 	len = sysfs_emit(buf, "enabled 1\n");
 	len += sysfs_emit_at(buf, len, "slots %lu\n", vswap.nr_slots);
 	len += sysfs_emit_at(buf, len, "slots_used %lu\n", used);
+	len += sysfs_emit_at(buf, len, "slots_free %ld\n",
+			     atomic_long_read(&vswap_nr_free));
 	len += sysfs_emit_at(buf, len, "clusters %lu\n", nr_clusters);
 	len += sysfs_emit_at(buf, len, "clusters_populated %ld\n",
 			     atomic_long_read(&vswap.nr_tables));

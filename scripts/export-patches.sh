@@ -14,7 +14,8 @@
 # Layers, so that several patches can touch the same file: the vswap
 # hooks (0001-0006) are the commit tagged 'vswap-hooks' on top of
 # 'pristine', the swap_ext hooks (0007-0009) the commit tagged
-# 'swap_ext-hooks' on top of that, and the zswap index (0010-) the
+# 'swap_ext-hooks' on top of that, the zswap index (0010) the commit
+# tagged 'index-hooks' on top of that, and the accounting (0011-) the
 # uncommitted changes on top of that.  To change a hook of an inner
 # layer: git stash, rebase -i to edit its commit, move its tag (and the
 # tags above it) with git tag -f, git stash pop.
@@ -25,7 +26,8 @@ wt=${1:-$top/build/ktree}
 out=$top/patches
 
 # patch name | subject | files | layer (vswap: pristine..vswap-hooks,
-# swap_ext: vswap-hooks..swap_ext-hooks, index: swap_ext-hooks..worktree)
+# swap_ext: vswap-hooks..swap_ext-hooks, index: swap_ext-hooks..index-hooks,
+# acct: index-hooks..worktree)
 topics=(
 "0001-mm-vswap-add-CONFIG_VSWAP-and-SWP_VIRTUAL.patch|mm: vswap: add CONFIG_VSWAP and SWP_VIRTUAL|mm/Kconfig mm/Makefile include/linux/swap.h Documentation/admin-guide/kernel-parameters.txt|vswap"
 "0002-mm-vswap-per-backend-counters-in-vmstat-and-memory.stat.patch|mm: vswap: per-backend counters in vmstat and memory.stat|include/linux/mmzone.h include/linux/vm_event_item.h mm/vmstat.c mm/memcontrol.c|vswap"
@@ -37,6 +39,7 @@ topics=(
 "0008-libbpf-bpf_map__attach_struct_ops_cgroup.patch|libbpf: bpf_map__attach_struct_ops_cgroup()|tools/lib/bpf/libbpf.c tools/lib/bpf/libbpf.h tools/lib/bpf/libbpf.map|swap_ext"
 "0009-mm-swap_ext-BPF-swap-policies-per-memory-cgroup.patch|mm: swap_ext: BPF swap policies per memory cgroup|mm/Kconfig mm/Makefile include/linux/memcontrol.h mm/memcontrol.c include/linux/zswap.h mm/zswap.c|swap_ext"
 "0010-mm-zswap-virtual-entries-are-indexed-by-their-descriptor.patch|mm: zswap: virtual entries are indexed by their descriptor|mm/zswap.c|index"
+"0011-mm-vswap-swap-figures-count-the-backends-not-the-virtual-space.patch|mm: vswap: swap figures count the backends, not the virtual space|include/linux/swap.h mm/swapfile.c include/linux/zswap.h mm/zswap.c|acct"
 )
 
 body() {
@@ -127,10 +130,23 @@ to a tier slot) instead of alongside an xarray update.  Entries of swap
 devices keep their xarrays.
 M
 	;;
+	0011*) cat <<'M'
+The virtual device is address space, not storage, yet its 16x RAM of
+slots entered nr_swap_pages and total_swap_pages: SwapTotal, CommitLimit
+and oom_score counted it, vm_swap_full() was never true, and reclaim
+scanned anon pages with no backend to put them in.  Count the virtual
+device's free slots apart (swap_free_counter()), leave it out of
+total_swap_pages (swap_dev_pages()), and while vswap is on let
+total_swap_pages, get_nr_swap_pages() and vm_swap_full() ask vswap,
+which reports its backends: the tiers, or zswap's pool limit when there
+is no tier.  Readers of the figures are unchanged.  zswap_max_pages()
+is shared with vswap for that.
+M
+	;;
 	esac
 }
 
-for t in vswap-hooks swap_ext-hooks; do
+for t in vswap-hooks swap_ext-hooks index-hooks; do
 	git -C "$wt" rev-parse -q --verify "refs/tags/$t" >/dev/null ||
 		{ echo "export-patches: no tag $t in $wt" >&2; exit 1; }
 done
@@ -145,7 +161,8 @@ for t in "${topics[@]}"; do
 	case $layer in
 	vswap)		range=(pristine vswap-hooks) ;;
 	swap_ext)	range=(vswap-hooks swap_ext-hooks) ;;
-	*)		range=(swap_ext-hooks) ;;
+	index)		range=(swap_ext-hooks index-hooks) ;;
+	*)		range=(index-hooks) ;;
 	esac
 	# shellcheck disable=SC2086
 	if git -C "$wt" diff --quiet "${range[@]}" -- $files; then

@@ -20,9 +20,10 @@ struct mem_cgroup;
 
 #ifdef CONFIG_VSWAP
 
-DECLARE_STATIC_KEY_FALSE(vswap_on);
 /* swap type of the virtual device, MAX_SWAPFILES when there is none */
 extern unsigned int vswap_type;
+/* free slots of the virtual device, kept out of nr_swap_pages */
+extern atomic_long_t vswap_nr_free;
 
 /* New swap entries are virtual ones */
 static inline bool vswap_active(void)
@@ -39,6 +40,21 @@ static inline bool vswap_folio(struct folio *folio)
 {
 	return swp_entry_is_virtual(folio->swap);
 }
+
+/* Where @si's free slots are counted */
+static inline atomic_long_t *swap_free_counter(struct swap_info_struct *si)
+{
+	return (si->flags & SWP_VIRTUAL) ? &vswap_nr_free : &nr_swap_pages;
+}
+
+/* @si's part of total_swap_pages: none for the virtual device */
+static inline unsigned long swap_dev_pages(struct swap_info_struct *si)
+{
+	return (si->flags & SWP_VIRTUAL) ? 0 : si->pages;
+}
+
+/* swapfile.c: /proc/swaps line of the virtual device, false for none */
+bool vswap_swaps_line(unsigned long *size_kb, unsigned long *used_kb);
 
 /* swapfile.c: allocation, free, cluster life, swapoff */
 int vswap_get_pages(int n_goal, swp_entry_t entries[], int order);
@@ -108,6 +124,22 @@ static inline bool swp_entry_is_virtual(swp_entry_t entry)
 static inline bool vswap_folio(struct folio *folio)
 {
 	return false;
+}
+
+static inline atomic_long_t *swap_free_counter(struct swap_info_struct *si)
+{
+	return &nr_swap_pages;
+}
+
+static inline unsigned long swap_dev_pages(struct swap_info_struct *si)
+{
+	return si->pages;
+}
+
+static inline bool vswap_swaps_line(unsigned long *size_kb,
+				    unsigned long *used_kb)
+{
+	return true;
 }
 
 static inline int vswap_get_pages(int n_goal, swp_entry_t entries[],
