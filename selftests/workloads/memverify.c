@@ -28,7 +28,9 @@
  * -H holds after the first pass's writes (and -P's page-out): it prints
  * "memverify: holding" and waits for SIGUSR1 before it verifies, so that
  * a test can read what the swapped-out pages look like while nothing
- * moves them.
+ * moves them.  -E holds the same way once more after the last verify,
+ * before the memory goes, so that a test can look at what reading it back
+ * left behind (swap cache, swap slots).
  *
  * The last line is machine-readable:
  *   memverify: pages=N passes=P bytes_verified=B bad_pages=K write_s=..
@@ -77,7 +79,7 @@ static unsigned long long number(const char *s, unsigned long long max)
 static void usage(const char *prog)
 {
 	fprintf(stderr,
-		"usage: %s -s MIB [-p PASSES] [-R ROUNDS] [-f FILL] [-r] [-S] [-P] [-F] [-H]\n"
+		"usage: %s -s MIB [-p PASSES] [-R ROUNDS] [-f FILL] [-r] [-S] [-P] [-F] [-H] [-E]\n"
 		"  -s MIB     memory to use\n"
 		"  -p PASSES  generations to write and verify (default 2)\n"
 		"  -R ROUNDS  times every page is read back per pass (default 1)\n"
@@ -88,6 +90,7 @@ static void usage(const char *prog)
 		"  -P         MADV_PAGEOUT the region after each write pass\n"
 		"  -F         then fork a child that reads every page once more\n"
 		"  -H         after the first writes, wait for SIGUSR1 to verify\n"
+		"  -E         after the last verify, wait for SIGUSR1 to exit\n"
 		"  -X         self-test: corrupt one byte after writing; must fail\n",
 		prog);
 }
@@ -201,7 +204,7 @@ int main(int argc, char **argv)
 	double t0, write_s = 0, verify_s = 0;
 	enum pat_fill fill = PAT_RANDOM;
 	bool random_order = false, shared = false, pageout = false;
-	bool corrupt = false, forked = false, hold = false;
+	bool corrupt = false, forked = false, hold = false, hold_end = false;
 	sigset_t usr1;
 	unsigned long long mib = 0, bytes = 0;
 	unsigned char *mem, *want;
@@ -210,7 +213,7 @@ int main(int argc, char **argv)
 	uint32_t *lat;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "s:p:R:f:rSPFXHh")) != -1) {
+	while ((opt = getopt(argc, argv, "s:p:R:f:rSPFXHEh")) != -1) {
 		switch (opt) {
 		case 's':
 			mib = number(optarg, 1ULL << 30);
@@ -246,6 +249,9 @@ int main(int argc, char **argv)
 		case 'H':
 			hold = true;
 			break;
+		case 'E':
+			hold_end = true;
+			break;
 		default:
 			usage(argv[0]);
 			return 2;
@@ -259,7 +265,7 @@ int main(int argc, char **argv)
 	/* blocked from the start, so that a SIGUSR1 sent early waits */
 	sigemptyset(&usr1);
 	sigaddset(&usr1, SIGUSR1);
-	if (hold)
+	if (hold || hold_end)
 		sigprocmask(SIG_BLOCK, &usr1, NULL);
 
 	npages = mib * 1024 * 1024 / psize;
@@ -333,6 +339,14 @@ int main(int argc, char **argv)
 			return 2;
 		bad += cbad;
 		bytes += npages * psize;
+	}
+
+	if (hold_end) {
+		int sig;
+
+		printf("memverify: holding\n");
+		fflush(stdout);
+		sigwait(&usr1, &sig);
 	}
 
 	qsort(lat, nlat, sizeof(*lat), cmp_u32);
