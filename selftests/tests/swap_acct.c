@@ -1,23 +1,40 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * What an operator reads about swap, as stock 6.12 reports it.  vswap
- * differs today (issue 15 item 2, Documentation/design/vswap-accounting.md):
- * on a kernel with vswap enabled a difference is a known failure (TODO),
- * on stock a failure.  They run on every kernel (make check STOCK=1).
+ * What an operator reads about swap, as stock 6.12 reports it.  Every test
+ * but swap_acct_zswap_only runs on every kernel (make check STOCK=1) and
+ * asserts stock's figures; with vswap on, they must be the same
+ * (Documentation/design/vswap-accounting.md).
  *
- * swap_acct_meminfo:   with 0, 1 and 2 swap devices, SwapTotal is the
- *                      devices' size (each less its header page), SwapFree
- *                      equals it at rest, and the Size column of /proc/swaps
- *                      sums to it.
+ * swap_acct_meminfo:   with 0, 1 and 2 swap devices, and with zswap in
+ *                      front of them, SwapTotal is the devices' size (each
+ *                      less its header page), SwapFree equals it at rest,
+ *                      and the Size column of /proc/swaps sums to it.
+ * swap_acct_used:      96 MiB through a 32 MiB cgroup onto one device, with
+ *                      zswap off (random pages) and on (compressible ones),
+ *                      held swapped out: SwapTotal - SwapFree, the Used
+ *                      column of /proc/swaps and memory.swap.current agree,
+ *                      and once the workload exits SwapFree is SwapTotal.
+ * swap_acct_swap_full: on a 128 MiB swap area, 144 MiB through a 32 MiB
+ *                      cgroup fills it beyond half; read back with no
+ *                      limit, swap-ins free their slots until half is left
+ *                      (vm_swap_full()), no more.
  * swap_acct_commit:    with no swap device, CommitLimit under
  *                      vm.overcommit_memory=2 is RAM times the ratio, and a
  *                      mapping beyond it is refused; under mode 0 a mapping
- *                      larger than RAM and swap is refused.
+ *                      larger than RAM and swap is refused.  With one
+ *                      device CommitLimit grows by its size.
  * swap_acct_oom_score: with no swap device, /proc/PID/oom_score of a
  *                      process holding 200 MiB is computed over RAM alone.
  * swap_acct_no_swap:   with no swap device and zswap off, MADV_PAGEOUT and
  *                      memory.reclaim leave every anonymous page (zero-filled
- *                      ones too) in memory, and every byte reads back.
+ *                      ones too) in memory, and every byte reads back; a
+ *                      cgroup over its memory.max is OOM-killed without a
+ *                      single anonymous page scanned.
+ * swap_acct_zswap_only: vswap only (stock needs a device for zswap): with
+ *                      zswap on and no device, SwapTotal is zswap's pool
+ *                      limit, /proc/swaps has one [vswap] line of that size,
+ *                      and SwapTotal - SwapFree is the pool's size while
+ *                      96 MiB of compressible pages are held in it.
  */
 #include <errno.h>
 #include <signal.h>
@@ -28,6 +45,7 @@
 #include <unistd.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/swap.h>
 #include <sys/wait.h>
 
 #include "runner.h"
@@ -42,25 +60,6 @@ static long long meminfo(const char *key)
 	return st_read_key("/proc/meminfo", key, &v) ? -1 : (long long)v;
 }
 
-/*
- * The verdict on a difference from stock: a known failure where vswap is
- * on (issue 15 item 2 tracks it), a failure elsewhere.
- */
-static enum st_status __attribute__((format(printf, 1, 2)))
-differs(const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (st_vswap_available() && st_vswap_enabled())
-		return st_todo("issue 15 item 2, vswap's accounting: %s", msg);
-	st_log("%s", msg);
-	return ST_FAIL;
-}
-
 /* The kB stock counts for swap device @dev: its pages less the header */
 static long long device_kb(const char *dev)
 {
@@ -71,29 +70,116 @@ static long long device_kb(const char *dev)
 	return (strtoll(out, NULL, 10) / 4096 - 1) * 4;
 }
 
-/* The sum of the Size column of /proc/swaps */
-static long long proc_swaps_kb(void)
+/* The sums of the Size and Used columns of /proc/swaps; -1 on error */
+static int proc_swaps_kb(long long *size_kb, long long *used_kb)
 {
 	char line[512];
-	long long sum = 0, size;
+	long long size, used;
 	FILE *f = fopen("/proc/swaps", "re");
 
 	if (!f)
 		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%*s %*s %lld", &size) == 1)
-			sum += size;
+	*size_kb = *used_kb = 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%*s %*s %lld %lld", &size, &used) != 2)
+			continue;
+		*size_kb += size;
+		*used_kb += used;
+	}
 	fclose(f);
-	return sum;
+	return 0;
+}
+
+/* SwapTotal - SwapFree, kB */
+static long long swap_used_kb(void)
+{
+	return meminfo("SwapTotal:") - meminfo("SwapFree:");
+}
+
+/* mkswap a swap area of @kb kB (0: the whole device) on @dev, swapon */
+static int swapon_kb(const char *dev, long long kb)
+{
+	if (!kb)
+		return st_swapon(dev, -1);
+	if (st_cmd(NULL, 0, "mkswap -f %s %lld >/dev/null 2>&1", dev, kb)) {
+		st_log("mkswap %s %lld failed", dev, kb);
+		return -1;
+	}
+	if (swapon(dev, 0)) {
+		st_log("swapon %s: %s", dev, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Read @p's output until it has printed "memverify: holding" @n times */
+static bool held(struct vst_proc *p, int n)
+{
+	int i;
+
+	for (i = 0; i < 3000 * (int)st_time_scale(); i++) {
+		const char *o = p->out;
+		int seen = 0;
+
+		while ((o = strstr(o, "memverify: holding"))) {
+			seen++;
+			o++;
+		}
+		if (seen >= n)
+			return true;
+		if (!vst_poll(p, 100))
+			return false;
+	}
+	return false;
+}
+
+/* Let a held memverify go on, and wait for it: its exit status */
+static int release(struct vst_proc *p)
+{
+	kill(p->pid, SIGUSR1);
+	while (vst_poll(p, 1000))
+		;
+	return vst_reap(p);
+}
+
+/* A cgroup of its own under the runner's root, on every kernel */
+static enum st_status cg_setup(void **ctx, const char *name)
+{
+	char *cg = malloc(256);
+
+	if (!cg)
+		return ST_FAIL;
+	*ctx = cg;
+	return st_cg_create(name, cg, 256) ? ST_FAIL : ST_PASS;
 }
 
 /* ---------------------------------------------------------------------
  * swap_acct_meminfo
  */
 
+/* SwapTotal, SwapFree and /proc/swaps against @want kB of devices */
+static enum st_status meminfo_check(const char *what, long long want)
+{
+	long long total = meminfo("SwapTotal:"), free_kb = meminfo("SwapFree:");
+	long long size, used;
+
+	ST_CHECK(!proc_swaps_kb(&size, &used));
+	st_log("%s: SwapTotal %lld kB SwapFree %lld kB, /proc/swaps %lld kB (%lld used), want %lld kB",
+	       what, total, free_kb, size, used, want);
+	ST_FAIL_IF(total != want, "%s: SwapTotal %lld kB, the devices have %lld", what,
+		   total, want);
+	/* at rest; a per-CPU slot cache may hold a few slots */
+	ST_FAIL_IF(free_kb > total || total - free_kb > 1024,
+		   "%s: SwapFree %lld kB of %lld at rest", what, free_kb, total);
+	ST_FAIL_IF(size != total, "%s: /proc/swaps sums to %lld kB, SwapTotal %lld", what,
+		   size, total);
+	return ST_PASS;
+}
+
 static enum st_status meminfo_run(void *arg)
 {
-	long long want = 0, total, free_kb, swaps;
+	long long want = 0;
+	char what[64];
 	int n;
 
 	for (n = 0; n <= 2; n++) {
@@ -102,18 +188,17 @@ static enum st_status meminfo_run(void *arg)
 			ST_CHECK(!st_swapon(st_disk(n - 1), 10 - 5 * (n - 1)));
 			want += device_kb(st_disk(n - 1));
 		}
-		total = meminfo("SwapTotal:");
-		free_kb = meminfo("SwapFree:");
-		swaps = proc_swaps_kb();
-		st_log("%d devices: SwapTotal %lld kB SwapFree %lld kB, /proc/swaps %lld kB, want %lld kB",
-		       n, total, free_kb, swaps, want);
-		if (total != want)
-			return differs("SwapTotal %lld kB with %d devices of %lld kB", total, n, want);
-		/* at rest; a per-CPU slot cache may hold a few slots */
-		if (free_kb > total || total - free_kb > 1024)
-			return differs("SwapFree %lld kB of %lld at rest", free_kb, total);
-		if (swaps != total)
-			return differs("/proc/swaps sums to %lld kB, SwapTotal %lld", swaps, total);
+		snprintf(what, sizeof(what), "%d devices", n);
+		if (meminfo_check(what, want) != ST_PASS)
+			return ST_FAIL;
+		if (!n || !st_zswap_available())
+			continue;
+		/* zswap in front of a device adds nothing to it */
+		ST_CHECK(!st_zswap_set("enabled", "Y"));
+		snprintf(what, sizeof(what), "%d devices behind zswap", n);
+		if (meminfo_check(what, want) != ST_PASS)
+			return ST_FAIL;
+		ST_CHECK(!st_zswap_set("enabled", "N"));
 	}
 	return ST_PASS;
 }
@@ -125,6 +210,161 @@ static struct st_test swap_acct_meminfo = {
 	.timeout = 60,
 };
 REGISTER_ST_TEST(swap_acct_meminfo);
+
+/* ---------------------------------------------------------------------
+ * swap_acct_used
+ */
+
+#define USED_MIB	96	/* the workload */
+#define USED_MAX_MIB	32	/* its cgroup's memory.max */
+/* slot caches (64 slots a CPU) and one reclaim batch either way */
+#define USED_SLACK_KB	2048
+
+static enum st_status used_setup(void **ctx)
+{
+	if (!st_disk(0))
+		return st_skip("needs a virtio disk (run with DISKS>=1)");
+	return cg_setup(ctx, "swap_acct_used");
+}
+
+static enum st_status used_case(const char *cg, bool zswap)
+{
+	long long used, size, sused, total;
+	const char *what = zswap ? "zswap, compressible" : "no zswap, random";
+	uint64_t cur = 0;
+	struct vst_argv av;
+	struct vst_proc p;
+	int status;
+
+	ST_CHECK(!st_zswap_set("enabled", zswap ? "Y" : "N"));
+	ST_FAIL_IF(vst_spawn(&p, cg, vst_argv(&av, "memverify", "-s %u -p 1 -f %s -H",
+					      USED_MIB, zswap ? "compressible" : "random")),
+		   "cannot start memverify");
+	if (!held(&p, 1)) {
+		status = release(&p);
+		ST_FAIL_IF(1, "%s: memverify did not reach its hold (%d)", what, status);
+	}
+	/* nothing moves while it holds; reclaim may finish a batch */
+	usleep(500 * 1000);
+	used = swap_used_kb();
+	ST_CHECK(!proc_swaps_kb(&size, &sused));
+	ST_CHECK(!st_cg_u64(cg, "memory.swap.current", &cur));
+	st_log("%s, held: SwapTotal - SwapFree %lld kB, /proc/swaps Used %lld kB, memory.swap.current %lu kB",
+	       what, used, sused, cur / 1024);
+	status = release(&p);
+	ST_FAIL_IF(status, "%s: memverify status %d: data lost, corrupted or OOM", what,
+		   status);
+	ST_FAIL_IF(used < (USED_MIB - USED_MAX_MIB) * 1024 / 2,
+		   "%s: %lld kB swapped, the workload did not swap", what, used);
+	ST_FAIL_IF(llabs(used - (long long)cur / 1024) > USED_SLACK_KB,
+		   "%s: SwapTotal - SwapFree %lld kB, memory.swap.current %lu kB", what,
+		   used, cur / 1024);
+	ST_FAIL_IF(llabs(used - sused) > USED_SLACK_KB,
+		   "%s: SwapTotal - SwapFree %lld kB, /proc/swaps Used %lld kB", what,
+		   used, sused);
+	total = meminfo("SwapTotal:");
+	used = swap_used_kb();
+	st_log("%s, after: SwapTotal %lld kB, %lld kB used", what, total, used);
+	ST_FAIL_IF(used > 1024, "%s: %lld kB still used after the workload exited", what,
+		   used);
+	return ST_PASS;
+}
+
+static enum st_status used_run(void *arg)
+{
+	const char *cg = arg;
+
+	ST_CHECK(!st_cg_write(cg, "memory.max", "%uM", USED_MAX_MIB));
+	ST_CHECK(!st_swapon(st_disk(0), -1));
+	if (used_case(cg, false) != ST_PASS)
+		return ST_FAIL;
+	if (!st_zswap_available())
+		return ST_PASS;
+	ST_CHECK(!st_zswap_set("compressor", "lzo"));
+	return used_case(cg, true);
+}
+
+static struct st_test swap_acct_used = {
+	.name = "swap_acct_used",
+	.description = "SwapTotal - SwapFree is what is swapped out, with and without zswap",
+	.setup = used_setup,
+	.run = used_run,
+	.cleanup = free,
+	.timeout = 300,
+};
+REGISTER_ST_TEST(swap_acct_used);
+
+/* ---------------------------------------------------------------------
+ * swap_acct_swap_full
+ */
+
+#define FULL_AREA_KB	(128 * 1024)	/* the swap area */
+#define FULL_MIB	144		/* the workload */
+#define FULL_MAX_MIB	32		/* its cgroup's memory.max */
+/* a swap-in frees its slot while SwapFree * 2 < SwapTotal: half, give or take */
+#define FULL_SLACK_KB	(4 * 1024)
+
+static enum st_status full_setup(void **ctx)
+{
+	if (!st_disk(0))
+		return st_skip("needs a virtio disk (run with DISKS>=1)");
+	return cg_setup(ctx, "swap_acct_swap_full");
+}
+
+static enum st_status full_run(void *arg)
+{
+	long long total, used0, used1;
+	uint64_t cur = 0;
+	const char *cg = arg;
+	struct vst_argv av;
+	struct vst_proc p;
+	int status;
+
+	ST_CHECK(!st_cg_write(cg, "memory.max", "%uM", FULL_MAX_MIB));
+	ST_CHECK(!swapon_kb(st_disk(0), FULL_AREA_KB));
+	total = meminfo("SwapTotal:");
+	ST_FAIL_IF(vst_spawn(&p, cg, vst_argv(&av, "memverify", "-s %u -p 1 -f random -H -E",
+					      FULL_MIB)),
+		   "cannot start memverify");
+	if (!held(&p, 1)) {
+		status = release(&p);
+		ST_FAIL_IF(1, "memverify did not reach its first hold (%d)", status);
+	}
+	used0 = swap_used_kb();
+	/* read it all back with room to spare: only vm_swap_full() frees slots */
+	ST_CHECK(!st_cg_write(cg, "memory.max", "max"));
+	kill(p.pid, SIGUSR1);
+	if (!held(&p, 2)) {
+		status = release(&p);
+		ST_FAIL_IF(1, "memverify did not reach its second hold (%d)", status);
+	}
+	used1 = swap_used_kb();
+	ST_CHECK(!st_cg_u64(cg, "memory.swap.current", &cur));
+	st_log("SwapTotal %lld kB: %lld kB used when written, %lld kB once read back (memory.swap.current %lu kB)",
+	       total, used0, used1, cur / 1024);
+	status = release(&p);
+	ST_FAIL_IF(status, "memverify status %d: data lost, corrupted or OOM", status);
+	ST_FAIL_IF(used0 <= total / 2 + FULL_SLACK_KB,
+		   "%lld kB of %lld used: the swap area never got more than half full",
+		   used0, total);
+	ST_FAIL_IF(used1 > total / 2 + FULL_SLACK_KB,
+		   "%lld kB of %lld still used after reading back: swap-ins did not free slots of a full swap area",
+		   used1, total);
+	ST_FAIL_IF(used1 < total / 2 - FULL_SLACK_KB,
+		   "%lld kB of %lld used after reading back: slots freed below half full",
+		   used1, total);
+	return ST_PASS;
+}
+
+static struct st_test swap_acct_swap_full = {
+	.name = "swap_acct_swap_full",
+	.description = "swap-ins free the slots of a swap area more than half full, down to half",
+	.setup = full_setup,
+	.run = full_run,
+	.cleanup = free,
+	.timeout = 300,
+};
+REGISTER_ST_TEST(swap_acct_swap_full);
 
 /* ---------------------------------------------------------------------
  * swap_acct_commit
@@ -160,7 +400,7 @@ static bool map_allowed(long long kb)
 
 static enum st_status commit_run(void *arg)
 {
-	long long ram = meminfo("MemTotal:"), limit, committed, want, big;
+	long long ram = meminfo("MemTotal:"), limit, committed, want, big, dev;
 
 	ST_CHECK(!st_write("/proc/sys/vm/overcommit_ratio", "50"));
 	ST_CHECK(!st_write("/proc/sys/vm/overcommit_memory", "2"));
@@ -171,32 +411,42 @@ static enum st_status commit_run(void *arg)
 	st_log("MemTotal %lld kB, CommitLimit %lld kB (want %lld), Committed_AS %lld kB",
 	       ram, limit, want, committed);
 	/* hugetlb pages are left out of RAM there; the VM has none */
-	if (llabs(limit - want) > 8)
-		return differs("CommitLimit %lld kB, RAM alone gives %lld", limit, want);
+	ST_FAIL_IF(llabs(limit - want) > 8, "CommitLimit %lld kB, RAM alone gives %lld",
+		   limit, want);
 	big = limit - committed + 64 * 1024;
-	if (map_allowed(big))
-		return differs("mode 2 allowed %lld kB with %lld kB left to commit",
-			       big, limit - committed);
+	ST_FAIL_IF(map_allowed(big), "mode 2 allowed %lld kB with %lld kB left to commit",
+		   big, limit - committed);
 
 	/* mode 0: one mapping larger than RAM and swap is refused */
 	ST_CHECK(!st_write("/proc/sys/vm/overcommit_memory", "0"));
 	big = ram + 1024 * 1024;
-	if (map_allowed(big))
-		return differs("mode 0 allowed a mapping of %lld kB with %lld kB of RAM and no swap",
-			       big, ram);
+	ST_FAIL_IF(map_allowed(big),
+		   "mode 0 allowed a mapping of %lld kB with %lld kB of RAM and no swap",
+		   big, ram);
+
+	/* a swap device adds its size */
+	if (!st_disk(0))
+		return ST_PASS;
+	ST_CHECK(!st_swapon(st_disk(0), -1));
+	dev = device_kb(st_disk(0));
+	limit = meminfo("CommitLimit:");
+	st_log("with %lld kB of swap: CommitLimit %lld kB (want %lld)", dev, limit,
+	       want + dev);
+	ST_FAIL_IF(llabs(limit - want - dev) > 8,
+		   "CommitLimit %lld kB with a %lld kB device, want %lld", limit, dev,
+		   want + dev);
 	return ST_PASS;
 }
 
 static struct st_test swap_acct_commit = {
 	.name = "swap_acct_commit",
-	.description = "CommitLimit and overcommit refusals without swap are RAM's",
+	.description = "CommitLimit and overcommit refusals are RAM's and the devices'",
 	.setup = commit_setup,
 	.run = commit_run,
 	.cleanup = commit_cleanup,
 	.timeout = 60,
 };
 REGISTER_ST_TEST(swap_acct_commit);
-
 /* ---------------------------------------------------------------------
  * swap_acct_oom_score
  */
@@ -271,9 +521,9 @@ static enum st_status oom_run(void *arg)
 	want = (1000 + points * 1000 / ram) * 2 / 3;
 	st_log("rss %lld swap %lld pte %lld pages of %lld: oom_score %lu, over RAM alone %lld",
 	       rss, swp, pte, ram, score, want);
-	if (llabs((long long)score - want) > 2)
-		return differs("oom_score %lu, %lld over RAM alone (the swap space counts as memory)",
-			       score, want);
+	ST_FAIL_IF(llabs((long long)score - want) > 2,
+		   "oom_score %lu, %lld over RAM alone (the swap space counts as memory)",
+		   score, want);
 	return ST_PASS;
 }
 
@@ -289,15 +539,12 @@ REGISTER_ST_TEST(swap_acct_oom_score);
  * swap_acct_no_swap
  */
 
-/* A cgroup of its own, for memory.reclaim: on stock too (no vst_setup()) */
+#define NOSWAP_MIB	96	/* the workload over memory.max */
+#define NOSWAP_MAX_MIB	48	/* its cgroup's memory.max */
+
 static enum st_status noswap_setup(void **ctx)
 {
-	char *cg = malloc(256);
-
-	if (!cg)
-		return ST_FAIL;
-	*ctx = cg;
-	return st_cg_create("swap_acct_no_swap", cg, 256) ? ST_FAIL : ST_PASS;
+	return cg_setup(ctx, "swap_acct_no_swap");
 }
 
 static enum st_status noswap_run(void *arg)
@@ -305,7 +552,7 @@ static enum st_status noswap_run(void *arg)
 	const char *cg = arg;
 	struct vst_argv av;
 	struct vst_proc p;
-	uint64_t out = 0, zero0, zero1;
+	uint64_t out = 0, zero0, zero1, oom0 = 0, oom1 = 0, scan0, scan1;
 	int status;
 
 	zero0 = st_vmstat("swpout_zero");
@@ -319,9 +566,28 @@ static enum st_status noswap_run(void *arg)
 	ST_CHECK(vst_out_u64(&p, "out1", &out));
 	st_log("pages out of memory after the page-out: %lu; swpout_zero +%lu", out,
 	       zero1 - zero0);
-	if (out || zero1 != zero0)
-		return differs("%lu pages left memory (%lu zero-filled) with nowhere to go",
-			       out, zero1 - zero0);
+	ST_FAIL_IF(out || zero1 != zero0,
+		   "%lu pages left memory (%lu zero-filled) with nowhere to go",
+		   out, zero1 - zero0);
+
+	/* over memory.max with nowhere to swap: file pages only, then OOM */
+	ST_CHECK(!st_cg_write(cg, "memory.max", "%uM", NOSWAP_MAX_MIB));
+	ST_CHECK(!st_cg_key(cg, "memory.events", "oom_kill", &oom0));
+	scan0 = st_vmstat("pgscan_anon");
+	ST_FAIL_IF(vst_spawn(&p, cg, vst_argv(&av, "memverify", "-s %u -p 1 -f mixed",
+					      NOSWAP_MIB)),
+		   "cannot start memverify");
+	while (vst_poll(&p, 1000))
+		;
+	status = vst_reap(&p);
+	scan1 = st_vmstat("pgscan_anon");
+	ST_CHECK(!st_cg_key(cg, "memory.events", "oom_kill", &oom1));
+	st_log("%u MiB in memory.max %u MiB: status %d, oom_kill +%lu, pgscan_anon +%lu",
+	       NOSWAP_MIB, NOSWAP_MAX_MIB, status, oom1 - oom0, scan1 - scan0);
+	ST_FAIL_IF(oom1 == oom0, "%u MiB fit in memory.max %u MiB with no swap (status %d)",
+		   NOSWAP_MIB, NOSWAP_MAX_MIB, status);
+	ST_FAIL_IF(scan1 != scan0, "%lu anonymous pages scanned with no swap",
+		   scan1 - scan0);
 	return ST_PASS;
 }
 
@@ -331,6 +597,105 @@ static struct st_test swap_acct_no_swap = {
 	.setup = noswap_setup,
 	.run = noswap_run,
 	.cleanup = free,
-	.timeout = 120,
+	.timeout = 180,
 };
 REGISTER_ST_TEST(swap_acct_no_swap);
+
+/* ---------------------------------------------------------------------
+ * swap_acct_zswap_only
+ */
+
+#define ZONLY_MIB	96	/* the workload */
+#define ZONLY_MAX_MIB	32	/* its cgroup's memory.max */
+#define ZSWAP_POOL	"/sys/kernel/debug/zswap/pool_total_size"
+
+static enum st_status zonly_setup(void **ctx)
+{
+	if (!st_vswap_available())
+		return st_skip("stock 6.12 needs a swap device for zswap");
+	if (!st_zswap_available())
+		return st_skip("kernel without zswap");
+	if (access(ZSWAP_POOL, R_OK) &&
+	    st_cmd(NULL, 0, "mount -t debugfs none /sys/kernel/debug"))
+		return st_skip("no debugfs for zswap's pool size");
+	return cg_setup(ctx, "swap_acct_zswap_only");
+}
+
+/* SwapTotal - SwapFree and the compressed pool, in kB, and their line */
+static enum st_status zonly_check(const char *what, long long total)
+{
+	long long used = swap_used_kb(), size, sused;
+	uint64_t pool = 0;
+
+	ST_CHECK(!st_read_u64(ZSWAP_POOL, &pool));
+	ST_CHECK(!proc_swaps_kb(&size, &sused));
+	st_log("%s: SwapTotal %lld kB, %lld kB used; zswap pool %lu kB; /proc/swaps %lld kB, %lld used",
+	       what, meminfo("SwapTotal:"), used, pool / 1024, size, sused);
+	ST_FAIL_IF(meminfo("SwapTotal:") != total, "%s: SwapTotal %lld kB, zswap's limit %lld",
+		   what, meminfo("SwapTotal:"), total);
+	/* the pool may grow or shrink by a zspage between the two reads */
+	ST_FAIL_IF(llabs(used - (long long)pool / 1024) > 64,
+		   "%s: %lld kB used, the zswap pool holds %lu kB", what, used, pool / 1024);
+	ST_FAIL_IF(size != total || llabs(sused - used) > 64,
+		   "%s: /proc/swaps %lld kB (%lld used), SwapTotal %lld (%lld used)", what,
+		   size, sused, total, used);
+	return ST_PASS;
+}
+
+static enum st_status zonly_run(void *arg)
+{
+	long long ram = meminfo("MemTotal:"), total, size, sused;
+	const char *cg = arg;
+	struct vst_argv av;
+	struct vst_proc p;
+	uint64_t pct = 0;
+	int status;
+
+	/* no backend at all: nothing to report */
+	ST_FAIL_IF(meminfo("SwapTotal:") != 0, "SwapTotal %lld kB with no swap and zswap off",
+		   meminfo("SwapTotal:"));
+	ST_CHECK(!proc_swaps_kb(&size, &sused));
+	ST_FAIL_IF(size != 0, "/proc/swaps lists %lld kB with no swap and zswap off", size);
+
+	ST_CHECK(!st_zswap_set("compressor", "lzo"));
+	ST_CHECK(!st_zswap_set("enabled", "Y"));
+	ST_CHECK(!st_read_u64("/sys/module/zswap/parameters/max_pool_percent", &pct));
+	total = ram / 4 * (long long)pct / 100 * 4;
+	if (zonly_check("at rest", total) != ST_PASS)
+		return ST_FAIL;
+
+	ST_CHECK(!st_cg_write(cg, "memory.max", "%uM", ZONLY_MAX_MIB));
+	ST_FAIL_IF(vst_spawn(&p, cg, vst_argv(&av, "memverify", "-s %u -p 1 -f compressible -H",
+					      ZONLY_MIB)),
+		   "cannot start memverify");
+	if (!held(&p, 1)) {
+		status = release(&p);
+		ST_FAIL_IF(1, "memverify did not reach its hold (%d)", status);
+	}
+	usleep(500 * 1000);
+	if (zonly_check("held", total) != ST_PASS) {
+		release(&p);
+		return ST_FAIL;
+	}
+	ST_FAIL_IF(swap_used_kb() < 1024, "%lld kB in zswap: the workload did not swap",
+		   swap_used_kb());
+	status = release(&p);
+	ST_FAIL_IF(status, "memverify status %d: data lost, corrupted or OOM", status);
+	if (zonly_check("after", total) != ST_PASS)
+		return ST_FAIL;
+
+	/* a smaller pool limit is a smaller SwapTotal */
+	ST_CHECK(!st_zswap_set("max_pool_percent", "10"));
+	total = ram / 4 * 10 / 100 * 4;
+	return zonly_check("max_pool_percent 10", total);
+}
+
+static struct st_test swap_acct_zswap_only = {
+	.name = "swap_acct_zswap_only",
+	.description = "with zswap and no swap device, SwapTotal is zswap's pool limit",
+	.setup = zonly_setup,
+	.run = zonly_run,
+	.cleanup = free,
+	.timeout = 300,
+};
+REGISTER_ST_TEST(swap_acct_zswap_only);
