@@ -5,7 +5,9 @@
 #   make                  deps, kernel, libbpf + bpftool, BPF objects, tools
 #   make check            the selftests in the test VM (last line: N passed, N failed);
 #                         T="PATTERN..." runs those whose name contains one
-#                         (a trailing $$ anchors it at the name's end)
+#                         (a trailing $$ anchors it at the name's end); then,
+#                         without T, make hibernate
+#   make hibernate        hibernate the VM to a swap device and resume it
 #   make stress           the lifecycle fuzzer for MINUTES (10); SEED=N replays one
 #   make run              the demo: swap under pressure in the VM
 #   make vm CMD='...'     run one command in the test VM; its status is make's
@@ -93,7 +95,7 @@ VM		:= scripts/vm.sh
 VM_INIT		:= $(BUILD)/vm-init
 SWAPCTL		:= $(BUILD)/userspace/swapctl
 
-.PHONY: all deps tree kernel tools bpf userspace install selftests check stress vm run bench bench-policy clean distclean help
+.PHONY: all deps tree kernel tools bpf userspace install selftests check hibernate stress vm run bench bench-policy clean distclean help
 .DEFAULT_GOAL := all
 
 all: deps kernel tools bpf userspace selftests
@@ -182,7 +184,7 @@ $(SWAPCTL): $(wildcard userspace/*.c userspace/*.h) $(wildcard $(LIBBPF_A)) | to
 	@$(CC) $(USER_CFLAGS) -I$(TOOLS)/include -I$(OURSRC)/tools/include/uapi \
 		-o $@ $(filter %.c,$^) $(LIBBPF_A) -linih -lelf -lz
 
-selftests: $(STOUT)/runner $(WORKLOADS) $(VM_INIT) kselftests
+selftests: $(STOUT)/runner $(WORKLOADS) $(STOUT)/hibinit $(VM_INIT) kselftests
 
 # The kernel's own swap tests from the 6.12 tree, against our kernel's
 # UAPI headers (selftests/tests/kselftests.c runs them)
@@ -201,6 +203,12 @@ $(STOUT)/runner: $(RUNNER_SRCS) $(RUNNER_HDRS) $(wildcard $(LIBBPF_A)) | tools
 	@echo "  CC      $@"
 	@$(CC) $(USER_CFLAGS) -I$(TOOLS)/include -I$(OURSRC)/tools/include/uapi \
 		-o $@ $(RUNNER_SRCS) $(LIBBPF_A) -lelf -lz -lpthread
+
+# /init of scripts/hibernate.sh's initramfs: static, nothing else is there
+$(STOUT)/hibinit: selftests/hibernate/hibinit.c $(RUNNER_HDRS)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	@$(CC) $(USER_CFLAGS) -static -o $@ $<
 
 $(STOUT)/%: selftests/workloads/%.c $(RUNNER_HDRS)
 	@mkdir -p $(dir $@)
@@ -222,8 +230,17 @@ export VM_CMD
 # reading stale memory quietly.
 CHECK_APPEND	:= slub_debug=P
 
+# Then, unless T picks tests, hibernation (scripts/hibernate.sh): it needs
+# two boots from an initramfs, not the suite's VM.  Both always run.
 check: all
-	@$(VMENV) APPEND="$(CHECK_APPEND) $(APPEND)" $(VM) selftests/run-in-vm.sh $(if $(filter 1,$(DEBUG)),-T 4) $(foreach t,$(T),-t $(t))
+	@rc=0; \
+	$(VMENV) APPEND="$(CHECK_APPEND) $(APPEND)" $(VM) selftests/run-in-vm.sh $(if $(filter 1,$(DEBUG)),-T 4) $(foreach t,$(T),-t $(t)) || rc=1; \
+	$(if $(T),,$(MAKE) --no-print-directory hibernate || rc=1;) \
+	exit $$rc
+
+# Hibernate the VM to a swap device and resume it, every byte checked
+hibernate: all
+	@$(VMENV) APPEND="$(APPEND)" VM_TIMEOUT=$(if $(filter 1,$(DEBUG)),3600,900) scripts/hibernate.sh
 
 # The lifecycle fuzzer (selftests/tests/stress.c) for MINUTES; SEED=N
 # replays a run's operations.  make check runs it for two minutes.

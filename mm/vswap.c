@@ -566,7 +566,11 @@ struct vswap_move_req {
 /*
  * Policies' moves run on a queue of their own, a few at a time: each is a
  * read and a write, and however many a policy queues, or however long
- * they take, they never hold up system_unbound_wq's other users.
+ * they take, they never hold up system_unbound_wq's other users.  The
+ * queue is freezable: a move frees a tier slot, and once a hibernation
+ * image is taken, a slot it names must not be freed, or the image's
+ * writer could reuse it.  Tasks, the other ones that free tier slots
+ * (swap-in, swapoff, exit), are frozen by then.
  */
 static struct workqueue_struct *vswap_move_wq;
 #define VSWAP_MOVES_ACTIVE	16
@@ -1703,24 +1707,6 @@ static int vswap_disable(void)
 	return 0;
 }
 
-#ifdef CONFIG_HIBERNATION
-#include <linux/suspend.h>
-
-/* A hibernation image would not carry the virtual space: refuse it */
-static int vswap_pm_notify(struct notifier_block *nb, unsigned long action,
-			   void *unused)
-{
-	if (action != PM_HIBERNATION_PREPARE || !READ_ONCE(vswap.si))
-		return NOTIFY_DONE;
-	pr_err("hibernation is not supported while vswap is enabled; write 0 to /sys/kernel/mm/vswap/enabled first\n");
-	return notifier_from_errno(-EOPNOTSUPP);
-}
-
-static struct notifier_block vswap_pm_nb = {
-	.notifier_call = vswap_pm_notify,
-};
-#endif
-
 /* ---------------------------------------------------------------------
  * sysfs: /sys/kernel/mm/vswap/
  */
@@ -1929,16 +1915,13 @@ static int __init vswap_init(void)
 	int err;
 
 	INIT_DELAYED_WORK(&vswap.release_work, vswap_release_fn);
-	vswap_move_wq = alloc_workqueue("vswap_move", WQ_UNBOUND,
+	vswap_move_wq = alloc_workqueue("vswap_move", WQ_UNBOUND | WQ_FREEZABLE,
 					VSWAP_MOVES_ACTIVE);
 	if (!vswap_move_wq)
 		pr_warn("no move workqueue: policies cannot move pages\n");
 	err = sysfs_create_group(mm_kobj, &vswap_attr_group);
 	if (err)
 		pr_warn("no sysfs interface: %d\n", err);
-#ifdef CONFIG_HIBERNATION
-	register_pm_notifier(&vswap_pm_nb);
-#endif
 	if (IS_ENABLED(CONFIG_DEBUG_FS))
 		debugfs_create_u32("move_delay_ms", 0600,
 				   debugfs_create_dir("vswap", NULL),
