@@ -15,7 +15,9 @@
  *   shutdown): the VM powers off.
  * hibtest.stage=2: the kernel finds the image on /dev/vda and resumes it
  *   before any init runs; the write to /sys/power/state of stage 1's init
- *   returns, and it reads every page back, checks every byte, and reports.
+ *   returns, and it reads every page back, checks every byte, swaps the
+ *   device off (with no memory limit, so that it can take the rest back)
+ *   and reports.
  *   An init that starts with stage=2 means no image was resumed: a failure.
  *
  * Every line it prints goes to the kernel log (/dev/kmsg, so the console),
@@ -280,6 +282,9 @@ int main(void)
 	say("verified %zu pages (%zu bytes), %zu bad", npages, npages * PAGE, bad);
 	if (bad)
 		fail("%zu of %zu pages came back different", bad, npages);
+	/* swapoff reads what is left into memory, charged to the cgroup */
+	if (put(CG "/memory.max", "max"))
+		fail("cannot lift the cgroup's memory.max");
 	if (swapoff(DEV))
 		fail("swapoff %s after resume: %s", DEV, strerror(errno));
 	say("PASS");
