@@ -32,7 +32,8 @@ CPUS=${CPUS:-2}
 VM_TIMEOUT=${VM_TIMEOUT:-900}
 run=$top/build/vm/$FLAVOR/hibernate
 accel=$(cat "$top/build/vm/accel" 2>/dev/null || echo tcg,thread=multi)
-splat_re='(BUG:|WARNING:|Oops|Kernel panic|KASAN:|KFENCE:|UBSAN:|possible recursive locking|possible circular locking|inconsistent lock state|suspicious RCU usage|INFO: task .* blocked for more than|general protection fault|Attempted to kill init)'
+# shellcheck source=scripts/splat.sh
+. "$top/scripts/splat.sh"
 
 mkdir -p "$run"
 exec 9>"$run/lock"

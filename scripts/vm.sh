@@ -66,9 +66,8 @@ esac
 run=$top/build/vm/$FLAVOR
 qemu=qemu-system-x86_64
 
-# Splats that fail a run.  Fault injection's own "forcing a failure"
-# traces are expected in tests that inject faults and are not listed.
-splat_re='(BUG:|WARNING:|Oops|Kernel panic|KASAN:|KFENCE:|UBSAN:|possible recursive locking|possible circular locking|inconsistent lock state|suspicious RCU usage|INFO: task .* blocked for more than|INFO: rcu_.* detected stalls|watchdog: BUG: soft lockup|general protection fault|Attempted to kill init)'
+# shellcheck source=scripts/splat.sh
+. "$top/scripts/splat.sh"
 
 # boot OUTDIR ACCEL TIMEOUT: one VM run; the guest reads OUTDIR/cmd.
 boot() {
