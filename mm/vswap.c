@@ -569,8 +569,9 @@ struct vswap_move_req {
  * they take, they never hold up system_unbound_wq's other users.  The
  * queue is freezable: a move frees a tier slot, and once a hibernation
  * image is taken, a slot it names must not be freed, or the image's
- * writer could reuse it.  Tasks, the other ones that free tier slots
- * (swap-in, swapoff, exit), are frozen by then.
+ * writer could reuse it.  Tasks (swap-in, swapoff, exit) are frozen by
+ * then too; reclaim under the writer's allocations may still free the
+ * slot of a clean swap-cache folio when vm_swap_full(), as on stock.
  */
 static struct workqueue_struct *vswap_move_wq;
 #define VSWAP_MOVES_ACTIVE	16
