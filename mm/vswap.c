@@ -1319,6 +1319,15 @@ swp_entry_t __vswap_io_entry(swp_entry_t entry)
 }
 
 /*
+ * Debug only (debugfs vswap/wb_tier_full, default N): zswap writeback finds
+ * every tier full.  Swap-out still reaches the tiers.  Since a page in zswap
+ * counts against the tiers' room, a writeback finds a slot unless a tier
+ * fails or goes away; this makes the case at will, for the selftest of
+ * swap_ext's futile-writeback ejection (watchdog_wb_full).
+ */
+static bool vswap_wb_tier_full;
+
+/*
  * zswap writeback of @entry: for a virtual entry, the tier slot is
  * allocated now, before zswap decompresses anything, on tier @tier if it
  * has room (a policy's choice; -1: the first by priority).  Consecutive
@@ -1329,6 +1338,8 @@ int vswap_wb_prepare_on(swp_entry_t entry, swp_entry_t *phys, int tier)
 {
 	if (!swp_entry_is_virtual(entry))
 		return 0;
+	if (IS_ENABLED(CONFIG_DEBUG_FS) && READ_ONCE(vswap_wb_tier_full))
+		return -ENOSPC;
 	*phys = vswap_tier_alloc(entry, tier);
 	return phys->val ? 0 : -ENOSPC;
 }
@@ -1923,10 +1934,12 @@ static int __init vswap_init(void)
 	err = sysfs_create_group(mm_kobj, &vswap_attr_group);
 	if (err)
 		pr_warn("no sysfs interface: %d\n", err);
-	if (IS_ENABLED(CONFIG_DEBUG_FS))
-		debugfs_create_u32("move_delay_ms", 0600,
-				   debugfs_create_dir("vswap", NULL),
-				   &vswap_move_delay_ms);
+	if (IS_ENABLED(CONFIG_DEBUG_FS)) {
+		struct dentry *dir = debugfs_create_dir("vswap", NULL);
+
+		debugfs_create_u32("move_delay_ms", 0600, dir, &vswap_move_delay_ms);
+		debugfs_create_bool("wb_tier_full", 0600, dir, &vswap_wb_tier_full);
+	}
 	if (!vswap_boot_enabled)
 		return 0;
 	mutex_lock(&vswap_ctl_lock);
