@@ -781,6 +781,7 @@ s32 swap_ext_place(struct folio *folio, struct swap_ext_place *pl)
 	pl->args.cgroup_id = swap_ext_cgroup_id(memcg);
 	pl->args.entry = folio->swap.val;
 	pl->args.tier = -1;
+	pl->args.nr_pages = folio_nr_pages(folio);
 	if (!folio_test_anon(folio))
 		pl->args.flags |= SWAP_EXT_PLACE_SHMEM;
 	if (!p->ops->place || !swap_ext_enter(p, SWAP_EXT_OP_PLACE))

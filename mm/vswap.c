@@ -66,6 +66,7 @@
 #define pr_fmt(fmt) "vswap: " fmt
 
 #include <linux/anon_inodes.h>
+#include <linux/bio.h>
 #include <linux/blkdev.h>
 #include <linux/debugfs.h>
 #include <linux/delay.h>
@@ -273,6 +274,26 @@ static void vswap_set(swp_entry_t entry, unsigned long new)
 	vswap_xchg(entry, new);
 }
 
+/* The @i-th entry after @entry on the same device */
+static inline swp_entry_t swp_entry_nth(swp_entry_t entry, long i)
+{
+	return swp_entry(swp_type(entry), swp_offset(entry) + i);
+}
+
+/* vswap_set() on each page of @folio, dropping what zswap held for it */
+static void vswap_set_folio(struct folio *folio, unsigned long new)
+{
+	long i, nr = folio_nr_pages(folio);
+	swp_entry_t entry;
+
+	for (i = 0; i < nr; i++) {
+		entry = swp_entry_nth(folio->swap, i);
+		if (vswap_tag(atomic_long_read(vswap_desc(entry))) == VSWAP_ZSWAP)
+			zswap_invalidate(entry);
+		vswap_set(entry, new);
+	}
+}
+
 /* ---------------------------------------------------------------------
  * Tiers and the reverse map
  */
@@ -321,11 +342,6 @@ static int vswap_tier_prepare(struct swap_info_struct *si)
 }
 
 /*
- * Allocate a tier slot to back virtual @entry: the highest priority tier
- * with room, its slot pointing back at @entry.  Sleeps; returns a zero
- * entry when no tier can take it.
- */
-/*
  * Is swap type @type a tier now: swapon'd and writable, neither the virtual
  * device nor a swap file over a network filesystem (SWP_FS_OPS, whose I/O
  * path would take the virtual device's file)?  Any value, no log line.
@@ -344,46 +360,82 @@ bool vswap_is_tier(int type)
 	return (flags & SWP_WRITEOK) && !(flags & (SWP_VIRTUAL | SWP_FS_OPS));
 }
 
-/* A tier slot on tier @type for @entry, with its reverse map; {0} if none */
-static swp_entry_t vswap_tier_alloc_on(swp_entry_t entry, int type)
+/*
+ * Tier slots on tier @type for the @nr virtual entries from @entry, each
+ * with its reverse map pointing back: one run of @nr contiguous slots (a
+ * power of two) if @run, else @nr slots wherever they are.  The slots go
+ * to @phys: its first entry for a run, @nr entries otherwise.  Returns
+ * @nr, or 0 (nothing taken) when the tier cannot give them all.  Sleeps.
+ */
+static int vswap_tier_alloc_on(swp_entry_t entry, int type, int nr, bool run,
+			       swp_entry_t *phys)
 {
 	struct vswap_tier *tier = &vswap_tiers[type];
 	struct swap_info_struct *si;
-	swp_entry_t phys = {};
+	int got = 0, i;
 	u32 *slot;
 
 	if (!vswap_is_tier(type))
-		return phys;
+		return 0;
 	/* holds off swapoff, which frees the rmap, until we are done */
 	si = get_swap_device(swp_entry(type, 1));
 	if (!si)
-		return phys;
+		return 0;
 	/*
-	 * Counted before the slot exists: a swapoff that cleared SWP_WRITEOK
+	 * Counted before the slots exist: a swapoff that cleared SWP_WRITEOK
 	 * after swap_alloc_slots() saw it set finds nr_backing > 0 in
-	 * vswap_unuse_tier() and waits for the slot.  The barrier orders the
+	 * vswap_unuse_tier() and waits for the slots.  The barrier orders the
 	 * increment before the SWP_WRITEOK test under si->lock.
 	 */
-	atomic_long_inc(&tier->nr_backing);
+	atomic_long_add(nr, &tier->nr_backing);
 	/* pairs with swapoff clearing SWP_WRITEOK before reading nr_backing */
 	smp_mb__after_atomic();
-	if (!(READ_ONCE(si->flags) & SWP_WRITEOK) || vswap_tier_prepare(si) ||
-	    swap_alloc_slots(si, 1, 1, &phys) != 1)
+	if (!(READ_ONCE(si->flags) & SWP_WRITEOK) || vswap_tier_prepare(si))
 		goto fail;
-	atomic_long_dec(&nr_swap_pages);
-	slot = vswap_rmap_slot(phys, true);
-	if (!slot) {
-		swap_free_nr(phys, 1);
+	if (run)
+		got = swap_alloc_slots(si, 1, 1, phys, ilog2(nr)) ? nr : 0;
+	else
+		got = swap_alloc_slots(si, 1, nr, phys, 0);
+	atomic_long_sub(got, &nr_swap_pages);
+	if (got < nr)
 		goto fail;
+	for (i = 0; i < nr; i++) {
+		slot = vswap_rmap_slot(run ? swp_entry_nth(*phys, i) : phys[i], true);
+		if (!slot)
+			goto fail;
+		WRITE_ONCE(*slot, swp_offset(entry) + i);
 	}
-	WRITE_ONCE(*slot, swp_offset(entry));
-	count_vm_event(VSWAP_TIER_ALLOC);
+	count_vm_events(VSWAP_TIER_ALLOC, nr);
 	put_swap_device(si);
-	return phys;
+	return nr;
 fail:
-	atomic_long_dec(&tier->nr_backing);
+	/* swap_range_free() gives nr_swap_pages back */
+	for (i = 0; i < got; i++) {
+		swp_entry_t p = run ? swp_entry_nth(*phys, i) : phys[i];
+
+		slot = vswap_rmap_slot(p, false);
+		if (slot)
+			WRITE_ONCE(*slot, 0);
+		swap_free_nr(p, 1);
+	}
+	atomic_long_sub(nr, &tier->nr_backing);
 	put_swap_device(si);
-	return (swp_entry_t){};
+	return 0;
+}
+
+/* The tiers, by priority, with tier @prefer first if it is one */
+static int vswap_tier_types(int *types, int prefer)
+{
+	int n = swap_tier_types(types, MAX_SWAPFILES), i;
+
+	for (i = 1; prefer >= 0 && i < n; i++) {
+		if (types[i] == prefer) {
+			memmove(types + 1, types, i * sizeof(*types));
+			types[0] = prefer;
+			break;
+		}
+	}
+	return n;
 }
 
 /*
@@ -395,23 +447,82 @@ static swp_entry_t vswap_tier_alloc(swp_entry_t entry, int prefer)
 	int types[MAX_SWAPFILES], n, i;
 	swp_entry_t phys = {};
 
-	n = swap_tier_types(types, ARRAY_SIZE(types));
-	for (i = 0; prefer >= 0 && i < n; i++) {
-		if (types[i] == prefer) {
-			phys = vswap_tier_alloc_on(entry, prefer);
-			if (phys.val)
-				return phys;
-			break;
-		}
-	}
-	for (i = 0; i < n; i++) {
-		if (types[i] == prefer)
-			continue;
-		phys = vswap_tier_alloc_on(entry, types[i]);
-		if (phys.val)
+	n = vswap_tier_types(types, prefer);
+	for (i = 0; i < n; i++)
+		if (vswap_tier_alloc_on(entry, types[i], 1, false, &phys))
 			return phys;
+	return (swp_entry_t){};
+}
+
+/* Large folios written to scattered tier slots (vswap_bio_scatter()) */
+static atomic_long_t vswap_folios_scattered = ATOMIC_LONG_INIT(0);
+/* Tier slots of a large folio taken at a time when they are scattered */
+#define VSWAP_SCATTER_BATCH	16
+
+/*
+ * Tier slots for every page of large folio @folio, all on one tier, each
+ * descriptor pointed at its slot: on tier @prefer if it has room, else the
+ * first by priority.  On a tier, one run of contiguous slots if it has
+ * one, which is one write, as on stock; else any slots it has, written a
+ * run of contiguous ones at a time (vswap_bio_scatter()), where stock
+ * splits the folio.  False, with no slot taken, when no tier has room for
+ * the whole folio.
+ */
+static bool vswap_tier_alloc_folio(struct folio *folio, int prefer)
+{
+	swp_entry_t entry = folio->swap, phys[VSWAP_SCATTER_BATCH];
+	int types[MAX_SWAPFILES], n, t, i, done, got;
+	int nr = folio_nr_pages(folio);
+
+	n = vswap_tier_types(types, prefer);
+	for (t = 0; t < n; t++) {
+		if (vswap_tier_alloc_on(entry, types[t], nr, true, phys)) {
+			for (i = 0; i < nr; i++)
+				vswap_set(swp_entry_nth(entry, i),
+					  vswap_phys_desc(swp_entry_nth(phys[0], i)));
+			return true;
+		}
+		for (done = 0; done < nr; done += got) {
+			got = vswap_tier_alloc_on(swp_entry_nth(entry, done), types[t],
+						  min(nr - done, VSWAP_SCATTER_BATCH),
+						  false, phys);
+			if (!got)
+				break;
+			for (i = 0; i < got; i++)
+				vswap_set(swp_entry_nth(entry, done + i),
+					  vswap_phys_desc(phys[i]));
+		}
+		if (done == nr) {
+			atomic_long_inc(&vswap_folios_scattered);
+			return true;
+		}
+		/* this tier has no room for all of it: give back what it gave */
+		for (i = 0; i < done; i++)
+			vswap_set(swp_entry_nth(entry, i), VSWAP_FOLIO);
 	}
-	return phys;
+	return false;
+}
+
+/*
+ * Has every page of @folio a tier slot already, all on one tier, tier
+ * @prefer if that is not -1?  Then the folio's new write reuses them.
+ */
+static bool vswap_folio_on_tier(struct folio *folio, int prefer)
+{
+	long i, nr = folio_nr_pages(folio);
+	unsigned long desc;
+	int type = prefer;
+
+	for (i = 0; i < nr; i++) {
+		desc = atomic_long_read(vswap_desc(swp_entry_nth(folio->swap, i)));
+		if (vswap_tag(desc) != VSWAP_PHYS)
+			return false;
+		if (type < 0)
+			type = swp_type(vswap_desc_phys(desc));
+		if (swp_type(vswap_desc_phys(desc)) != type)
+			return false;
+	}
+	return true;
 }
 
 /*
@@ -508,7 +619,8 @@ static int vswap_move(swp_entry_t entry, swp_entry_t from, int tier,
 	folio_lock(folio);
 	folio_wait_writeback(folio);
 	/* the locked folio owns the entry, and so keeps its table, or not */
-	if (!folio_test_swapcache(folio) || folio->swap.val != entry.val)
+	if (!folio_test_swapcache(folio) ||
+	    entry.val - folio->swap.val >= folio_nr_pages(folio))
 		goto unlock;
 	desc = atomic_long_read(vswap_desc(entry));
 	if (vswap_tag(desc) != VSWAP_PHYS ||
@@ -522,9 +634,9 @@ static int vswap_move(swp_entry_t entry, swp_entry_t from, int tier,
 		goto unlock;
 	}
 
-	if (tier >= 0 && !folio_test_dirty(folio)) {
-		phys = vswap_tier_alloc_on(entry, tier);
-		if (phys.val) {
+	/* a large folio's pages go back to memory together */
+	if (tier >= 0 && !folio_test_dirty(folio) && !folio_test_large(folio)) {
+		if (vswap_tier_alloc_on(entry, tier, 1, false, &phys)) {
 			struct writeback_control wbc = {
 				.sync_mode = WB_SYNC_NONE,
 				.nr_to_write = 1,
@@ -538,7 +650,7 @@ static int vswap_move(swp_entry_t entry, swp_entry_t from, int tier,
 			goto out;
 		}
 	}
-	vswap_set(entry, VSWAP_FOLIO);
+	vswap_set_folio(folio, VSWAP_FOLIO);
 	folio_mark_dirty(folio);
 	count_vm_event(VSWAP_MOVE);
 unlock:
@@ -1141,40 +1253,47 @@ void vswap_free_map(struct swap_info_struct *si, unsigned char *swap_map)
  */
 
 /*
- * get_swap_pages() while vswap is on: every new entry is virtual.  Large
- * folios get nothing and are split by reclaim (as on a device without
- * clusters), so each descriptor describes one page.  Slots are handed out
- * while the backends have room (vswap_free_pages()), as stock hands out
- * device slots: with no tier and zswap off there is none, and reclaim
- * leaves anon pages alone.  A page that finds no backend after all (the
- * room was taken meanwhile) stays in memory (vswap_keep).
+ * get_swap_pages() while vswap is on: every new entry is virtual.  Slots
+ * are handed out while the backends have room (vswap_free_pages()), as
+ * stock hands out device slots: with no tier and zswap off there is none,
+ * and reclaim leaves anon pages alone.  A page that finds no backend after
+ * all (the room was taken meanwhile) stays in memory (vswap_keep).
+ *
+ * A large folio (@order > 0) gets a run of slots, so that it can leave
+ * memory whole, only when there is a tier to write it to: zswap in 6.12
+ * stores single pages, and with no tier the folio is split, as it would be
+ * on stock if stock could swap to zswap alone.  Where stock needs a free
+ * run of device slots (a non-rotational block device with clusters), the
+ * virtual device always has one: the folio is split only when the tiers
+ * together have no room for it (vswap_tier_alloc_folio()).
  */
 int vswap_get_pages(int n_goal, swp_entry_t entries[], int order)
 {
 	struct swap_info_struct *si;
+	long avail, size = 1L << order;
 	int n = 0, tries;
-	long avail;
 
-	if (order)
+	if (order && READ_ONCE(__total_swap_pages) <= 0)
 		return 0;
 	/* keeps the device, and what activation touches, from going away */
 	si = get_swap_device(swp_entry(READ_ONCE(vswap_type), 1));
 	if (!si)
 		return 0;
 
-	avail = vswap_free_pages();
+	avail = vswap_free_pages() / size;
 	if (avail <= 0)
 		goto out;
 	n_goal = min3((long)n_goal, (long)SWAP_BATCH, avail);
-	atomic_long_sub(n_goal, &vswap_nr_free);
+	atomic_long_sub(n_goal * size, &vswap_nr_free);
 
 	for (tries = 0; tries < 4; tries++) {
-		n += swap_alloc_slots(si, SWAP_HAS_CACHE, n_goal - n, entries + n);
+		n += swap_alloc_slots(si, SWAP_HAS_CACHE, n_goal - n, entries + n,
+				      order);
 		if (n == n_goal || vswap_activate_cluster(si))
 			break;
 	}
 	if (n < n_goal)
-		atomic_long_add(n_goal - n, &vswap_nr_free);
+		atomic_long_add((n_goal - n) * size, &vswap_nr_free);
 out:
 	put_swap_device(si);
 	return n;
@@ -1202,24 +1321,23 @@ static void vswap_count_zero(struct folio *folio, enum vm_event_item item)
 
 /*
  * swap_writepage() of a virtual folio, locked, in the swap cache: zero
- * pages need nothing, then zswap, then a tier (the slot it already has, or
- * a new one), else the folio stays in memory.  This is stock 6.12's order.
+ * folios need nothing, then zswap, then a tier (the slots the folio already
+ * has, or new ones), else the folio stays in memory.  This is stock 6.12's
+ * order, and as on stock a large folio is zero or written to a tier whole:
+ * zswap refuses it.
  */
 int vswap_writepage(struct folio *folio, struct writeback_control *wbc)
 {
 	swp_entry_t entry = folio->swap;
 	unsigned long old = atomic_long_read(vswap_desc(entry));
+	long nr = folio_nr_pages(folio);
 	struct swap_ext_place pl = {};
 	swp_entry_t phys;
 	int prefer = -1;
 
-	VM_WARN_ON_ONCE(folio_test_large(folio));
-
 	if (is_folio_zero_filled(folio)) {
 		/* a copy zswap kept from an earlier writeout is stale now */
-		if (vswap_tag(old) == VSWAP_ZSWAP)
-			zswap_invalidate(entry);
-		vswap_set(entry, VSWAP_ZERO);
+		vswap_set_folio(folio, VSWAP_ZERO);
 		vswap_count_zero(folio, SWPOUT_ZERO);
 		folio_unlock(folio);
 		return 0;
@@ -1252,8 +1370,12 @@ tier:
 	if (!mem_cgroup_zswap_writeback_enabled(folio_memcg(folio)))
 		goto keep;
 
-	if (vswap_tag(old) != VSWAP_PHYS ||
-	    (prefer >= 0 && swp_type(vswap_desc_phys(old)) != prefer)) {
+	if (nr > 1) {
+		if (!vswap_folio_on_tier(folio, prefer) &&
+		    !vswap_tier_alloc_folio(folio, prefer))
+			goto keep;
+	} else if (vswap_tag(old) != VSWAP_PHYS ||
+		   (prefer >= 0 && swp_type(vswap_desc_phys(old)) != prefer)) {
 		phys = vswap_tier_alloc(entry, prefer);
 		if (!phys.val)
 			goto keep;
@@ -1263,8 +1385,8 @@ tier:
 	return 0;
 
 keep:
-	vswap_set(entry, VSWAP_FOLIO);
-	count_vm_event(VSWAP_KEEP);
+	vswap_set_folio(folio, VSWAP_FOLIO);
+	count_vm_events(VSWAP_KEEP, nr);
 	folio_mark_dirty(folio);
 	return AOP_WRITEPAGE_ACTIVATE;
 }
@@ -1316,6 +1438,35 @@ swp_entry_t __vswap_io_entry(swp_entry_t entry)
 
 	VM_WARN_ON_ONCE(vswap_tag(desc) != VSWAP_PHYS);
 	return vswap_desc_phys(desc);
+}
+
+/*
+ * @bio, ready to write large virtual folio @folio at the tier sector of its
+ * first page, goes to the sectors of its tier slots instead: each run of
+ * pages whose slots are not contiguous with the run before is split off
+ * @bio and submitted, chained to it, and @bio is left with the last run.
+ * @bio's completion (end_swap_bio_write(), submit_bio_wait()) then comes
+ * once every part is written, with the first error of any.  The slots are
+ * all on one tier (vswap_tier_alloc_folio()): one block device.
+ */
+void __vswap_bio_scatter(struct bio *bio, struct folio *folio)
+{
+	long i, start = 0, nr = folio_nr_pages(folio);
+	sector_t next = bio->bi_iter.bi_sector, sector;
+	struct bio *split;
+
+	for (i = 1; i < nr; i++) {
+		next += PAGE_SECTORS;
+		sector = swap_entry_sector(__vswap_io_entry(swp_entry_nth(folio->swap, i)));
+		if (sector == next)
+			continue;
+		split = bio_split(bio, (i - start) * PAGE_SECTORS, GFP_NOIO, &fs_bio_set);
+		bio_chain(split, bio);
+		submit_bio(split);
+		bio->bi_iter.bi_sector = sector;
+		next = sector;
+		start = i;
+	}
 }
 
 /*
@@ -1879,6 +2030,8 @@ static ssize_t stat_show(struct kobject *kobj, struct kobj_attribute *attr,
 			     global_node_page_state(NR_VSWAP_PHYS));
 	len += sysfs_emit_at(buf, len, "folio %lu\n",
 			     global_node_page_state(NR_VSWAP_FOLIO));
+	len += sysfs_emit_at(buf, len, "folios_scattered %ld\n",
+			     atomic_long_read(&vswap_folios_scattered));
 	len += sysfs_emit_at(buf, len, "static_bytes %lu\n", st);
 	len += sysfs_emit_at(buf, len, "dynamic_bytes %lu\n", dyn);
 	mutex_unlock(&vswap_ctl_lock);

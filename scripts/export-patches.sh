@@ -15,7 +15,8 @@
 # hooks (0001-0006) are the commit tagged 'vswap-hooks' on top of
 # 'pristine', the swap_ext hooks (0007-0009) the commit tagged
 # 'swap_ext-hooks' on top of that, the zswap index (0010) the commit
-# tagged 'index-hooks' on top of that, and the accounting (0011-) the
+# tagged 'index-hooks' on top of that, the accounting (0011) the commit
+# tagged 'acct-hooks' on top of that, and large folios (0012-) the
 # uncommitted changes on top of that.  To change a hook of an inner
 # layer: git stash, rebase -i to edit its commit, move its tag (and the
 # tags above it) with git tag -f, git stash pop.
@@ -27,7 +28,7 @@ out=$top/patches
 
 # patch name | subject | files | layer (vswap: pristine..vswap-hooks,
 # swap_ext: vswap-hooks..swap_ext-hooks, index: swap_ext-hooks..index-hooks,
-# acct: index-hooks..worktree)
+# acct: index-hooks..acct-hooks, large: acct-hooks..worktree)
 topics=(
 "0001-mm-vswap-add-CONFIG_VSWAP-and-SWP_VIRTUAL.patch|mm: vswap: add CONFIG_VSWAP and SWP_VIRTUAL|mm/Kconfig mm/Makefile include/linux/swap.h Documentation/admin-guide/kernel-parameters.txt|vswap"
 "0002-mm-vswap-per-backend-counters-in-vmstat-and-memory.stat.patch|mm: vswap: per-backend counters in vmstat and memory.stat|include/linux/mmzone.h include/linux/vm_event_item.h mm/vmstat.c mm/memcontrol.c|vswap"
@@ -40,6 +41,7 @@ topics=(
 "0009-mm-swap_ext-BPF-swap-policies-per-memory-cgroup.patch|mm: swap_ext: BPF swap policies per memory cgroup|mm/Kconfig mm/Makefile include/linux/memcontrol.h mm/memcontrol.c include/linux/zswap.h mm/zswap.c|swap_ext"
 "0010-mm-zswap-virtual-entries-are-indexed-by-their-descriptor.patch|mm: zswap: virtual entries are indexed by their descriptor|mm/zswap.c|index"
 "0011-mm-vswap-swap-figures-count-the-backends-not-the-virtual-space.patch|mm: vswap: swap figures count the backends, not the virtual space|include/linux/swap.h mm/swapfile.c include/linux/zswap.h mm/zswap.c|acct"
+"0012-mm-vswap-large-folios-leave-memory-whole.patch|mm: vswap: large folios leave memory whole|mm/swap.h mm/swapfile.c mm/page_io.c include/linux/swap.h|large"
 )
 
 body() {
@@ -143,10 +145,20 @@ is no tier.  Readers of the figures are unchanged.  zswap_max_pages()
 is shared with vswap for that.
 M
 	;;
+	0012*) cat <<'M'
+vswap gave large folios no virtual slots, so reclaim split every THP
+and mTHP before swap-out.  Let the virtual device hand out runs of
+slots of a folio's order (it has clusters, but no block device), and
+let a folio whose tier slots are not contiguous go out in one bio per
+run of contiguous slots, chained to the folio's bio, instead of being
+split: swap_alloc_slots() takes an order, swap_entry_sector() maps one
+slot, and the bio writers call vswap_bio_scatter() before submitting.
+M
+	;;
 	esac
 }
 
-for t in vswap-hooks swap_ext-hooks index-hooks; do
+for t in vswap-hooks swap_ext-hooks index-hooks acct-hooks; do
 	git -C "$wt" rev-parse -q --verify "refs/tags/$t" >/dev/null ||
 		{ echo "export-patches: no tag $t in $wt" >&2; exit 1; }
 done
@@ -162,7 +174,8 @@ for t in "${topics[@]}"; do
 	vswap)		range=(pristine vswap-hooks) ;;
 	swap_ext)	range=(vswap-hooks swap_ext-hooks) ;;
 	index)		range=(swap_ext-hooks index-hooks) ;;
-	*)		range=(index-hooks) ;;
+	acct)		range=(index-hooks acct-hooks) ;;
+	*)		range=(acct-hooks) ;;
 	esac
 	# shellcheck disable=SC2086
 	if git -C "$wt" diff --quiet "${range[@]}" -- $files; then

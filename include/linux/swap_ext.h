@@ -57,7 +57,7 @@ struct swap_ext_place_args {
 	u32 flags;		/* SWAP_EXT_PLACE_* */
 	u32 compressed_len;	/* compressed(): bytes in zswap; place(): 0 */
 	s32 tier;		/* out: SWAP_EXT_TIER's tier (swap type) */
-	u32 __reserved;
+	u32 nr_pages;		/* pages in the folio: 1, or a large folio's */
 };
 
 /*
@@ -158,8 +158,11 @@ struct swap_ext_ops {
 	 * place - choose where a folio leaving memory goes
 	 * @args: the folio's cgroup, its virtual entry and flags; out: tier
 	 *
-	 * Called by reclaim once per page, after zero-filled pages were taken
-	 * care of (they cost nothing and are never offered).  Return
+	 * Called by reclaim once per folio, after zero-filled folios were
+	 * taken care of (they cost nothing and are never offered).  A large
+	 * folio (@args->nr_pages > 1) is offered once, whole: zswap in 6.12
+	 * stores single pages only, so for it %SWAP_EXT_ZSWAP means a tier
+	 * by priority, as on stock.  Return
 	 * %SWAP_EXT_ZSWAP (try zswap; if zswap refuses the page, a tier by
 	 * priority), %SWAP_EXT_TIER with @args->tier set to the swap type of
 	 * a tier from bpf_swap_ext_tier_*(), %SWAP_EXT_KEEP to leave the page

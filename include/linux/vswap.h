@@ -11,6 +11,7 @@
 #include <linux/jump_label.h>
 #include <linux/swapops.h>
 
+struct bio;
 struct folio;
 struct writeback_control;
 struct swap_info_struct;
@@ -73,6 +74,7 @@ void vswap_tier_swapoff(struct swap_info_struct *si);
 int vswap_writepage(struct folio *folio, struct writeback_control *wbc);
 bool vswap_read_folio(struct folio *folio, struct swap_info_struct **sisp);
 swp_entry_t __vswap_io_entry(swp_entry_t entry);
+void __vswap_bio_scatter(struct bio *bio, struct folio *folio);
 
 /* zswap.c: writeback to a tier (@tier: swap type first tried, or -1) */
 int vswap_wb_prepare_on(swp_entry_t entry, swp_entry_t *phys, int tier);
@@ -107,6 +109,17 @@ static inline swp_entry_t vswap_io_entry(swp_entry_t entry)
 	if (swp_entry_is_virtual(entry))
 		return __vswap_io_entry(entry);
 	return entry;
+}
+
+/*
+ * @bio writes all of @folio at the sector of its first slot: for a large
+ * virtual folio whose tier slots are not contiguous, write each run of
+ * contiguous slots at its own sector, in bios chained to @bio.
+ */
+static inline void vswap_bio_scatter(struct bio *bio, struct folio *folio)
+{
+	if (folio_test_large(folio) && vswap_folio(folio))
+		__vswap_bio_scatter(bio, folio);
 }
 
 #else /* !CONFIG_VSWAP */
@@ -199,6 +212,10 @@ static inline bool vswap_read_folio(struct folio *folio,
 static inline swp_entry_t vswap_io_entry(swp_entry_t entry)
 {
 	return entry;
+}
+
+static inline void vswap_bio_scatter(struct bio *bio, struct folio *folio)
+{
 }
 
 static inline int vswap_wb_prepare_on(swp_entry_t entry, swp_entry_t *phys,

@@ -46,9 +46,10 @@ static enum st_status env_setup(struct vst_env *env, const char *name,
 	static const int prio[VST_MAX_TIERS] = { 10, 5 };
 	int i;
 
-	if (!st_vswap_available())
-		return st_skip("kernel without vswap");
-	if (!st_vswap_enabled()) {
+	if (!st_vswap_available()) {
+		if (!(flags & VST_STOCK))
+			return st_skip("kernel without vswap");
+	} else if (!st_vswap_enabled()) {
 		st_log("vswap is not enabled after the reset");
 		return ST_FAIL;
 	}
@@ -555,6 +556,34 @@ int vst_run_measured(const struct vst_env *env, char *const argv[],
 		st_log("%s: %lu sectors written in %lu requests", env->tier[0],
 		       r->sectors, r->writes);
 	return r->status;
+}
+
+bool vst_held(struct vst_proc *p, const char *needle, int n)
+{
+	int i;
+
+	for (i = 0; i < 3000 * (int)st_time_scale(); i++) {
+		const char *o = p->out;
+		int seen = 0;
+
+		while ((o = strstr(o, needle))) {
+			seen++;
+			o++;
+		}
+		if (seen >= n)
+			return true;
+		if (!vst_poll(p, 100))
+			return false;
+	}
+	return false;
+}
+
+int vst_release(struct vst_proc *p)
+{
+	kill(p->pid, SIGUSR1);
+	while (vst_poll(p, 1000))
+		;
+	return vst_reap(p);
 }
 
 int vst_kmsg_open(void)

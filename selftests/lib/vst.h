@@ -29,6 +29,7 @@
 #define VST_ZSWAP	0x1	/* zswap on, lzo */
 #define VST_SSD		0x2	/* tiers' queue/rotational = 0 before swapon */
 #define VST_HDD		0x4	/* tiers' queue/rotational = 1 before swapon */
+#define VST_STOCK	0x8	/* runs without vswap too: tiers are swap devices */
 
 struct vst_env {
 	char cg[256];			/* the workload's cgroup */
@@ -39,7 +40,8 @@ struct vst_env {
 };
 
 /*
- * Skip unless the kernel has vswap (and zswap with VST_ZSWAP) and the VM
+ * Skip unless the kernel has vswap (or VST_STOCK: on any kernel; vswap is
+ * then on if the kernel has it) and zswap with VST_ZSWAP, and the VM
  * has @nr_tiers disks; swapon them as tiers (priority 10, 5), create the
  * cgroup @name with memory.max @max_mib and memory.high @high_mib (0: no
  * limit) and an unlimited memory.swap.max.
@@ -198,6 +200,14 @@ struct vst_result {
 int vst_run_measured(const struct vst_env *env, char *const argv[],
 		     struct vst_result *r, struct vst_proc *p);
 
+
+/*
+ * Read @p's output until it has printed @needle @n times (a workload
+ * holding its pages out): false if it exited first or 300 s went by.
+ */
+bool vst_held(struct vst_proc *p, const char *needle, int n);
+/* Let a held workload go on (SIGUSR1) and wait for it: its exit status */
+int vst_release(struct vst_proc *p);
 
 /* /dev/kmsg from now on; count messages containing @needle. */
 int vst_kmsg_open(void);

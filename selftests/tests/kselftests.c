@@ -72,8 +72,6 @@ struct kst {
 	const struct kst_known *skip_ok;	/* skip reasons both may give */
 	/* results expected, for a test that prints no "1..N" plan */
 	unsigned int plan;
-	/* a measurement's known difference on ours, and its issue */
-	const char *todo_ours;
 	/* filled by kst_setup() */
 	char path[512];
 	char thp_saved[2][32];			/* 64 KiB and 2 MiB enabled */
@@ -495,11 +493,6 @@ static enum st_status kst_thp_swap_allocator(struct kst *k, unsigned int secs)
 	ST_FAIL_IF(!whole && !split, "no 64 KiB folio was swapped out");
 	as_stock = whole &&
 		   split * 100 <= THP_SWAP_FALLBACK_PCT * (whole + split);
-	if (k->todo_ours && st_vswap_available() && st_vswap_enabled()) {
-		ST_FAIL_IF(as_stock, "XPASS: swapped out as on stock, drop the TODO (%s)",
-			   k->todo_ours);
-		return st_todo("differs from stock: %s", k->todo_ours);
-	}
 	ST_FAIL_IF(!whole, "no 64 KiB folio was swapped out whole");
 	ST_FAIL_IF(!as_stock, "over %u %% of the swap-outs fell back",
 		   THP_SWAP_FALLBACK_PCT);
@@ -571,5 +564,4 @@ KST_TEST(kernel_cgroup_memcontrol,
 KST_TEST(kernel_thp_swap_allocator,
 	 "6.12's thp_swap_allocator_test: 64 KiB mTHP swapped out whole",
 	 1200, kst_thp_swap_allocator,
-	 .bin = "thp_swap_allocator_test", .args = "-s", .needs = KST_MTHP64,
-	 .todo_ours = "vswap splits large folios before swap-out (issue 15, item 1)");
+	 .bin = "thp_swap_allocator_test", .args = "-s", .needs = KST_MTHP64);

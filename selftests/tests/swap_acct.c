@@ -112,36 +112,6 @@ static int swapon_kb(const char *dev, long long kb)
 	return 0;
 }
 
-/* Read @p's output until it has printed "memverify: holding" @n times */
-static bool held(struct vst_proc *p, int n)
-{
-	int i;
-
-	for (i = 0; i < 3000 * (int)st_time_scale(); i++) {
-		const char *o = p->out;
-		int seen = 0;
-
-		while ((o = strstr(o, "memverify: holding"))) {
-			seen++;
-			o++;
-		}
-		if (seen >= n)
-			return true;
-		if (!vst_poll(p, 100))
-			return false;
-	}
-	return false;
-}
-
-/* Let a held memverify go on, and wait for it: its exit status */
-static int release(struct vst_proc *p)
-{
-	kill(p->pid, SIGUSR1);
-	while (vst_poll(p, 1000))
-		;
-	return vst_reap(p);
-}
-
 /* A cgroup of its own under the runner's root, on every kernel */
 static enum st_status cg_setup(void **ctx, const char *name)
 {
@@ -240,8 +210,8 @@ static enum st_status used_case(const char *cg, bool zswap)
 	ST_FAIL_IF(vst_spawn(&p, cg, vst_argv(&av, "memverify", "-s %u -p 1 -f %s -H",
 					      USED_MIB, zswap ? "compressible" : "random")),
 		   "cannot start memverify");
-	if (!held(&p, 1)) {
-		status = release(&p);
+	if (!vst_held(&p, "memverify: holding", 1)) {
+		status = vst_release(&p);
 		ST_FAIL_IF(1, "%s: memverify did not reach its hold (%d)", what, status);
 	}
 	/* nothing moves while it holds; reclaim may finish a batch */
@@ -251,7 +221,7 @@ static enum st_status used_case(const char *cg, bool zswap)
 	ST_CHECK(!st_cg_u64(cg, "memory.swap.current", &cur));
 	st_log("%s, held: SwapTotal - SwapFree %lld kB, /proc/swaps Used %lld kB, memory.swap.current %lu kB",
 	       what, used, sused, cur / 1024);
-	status = release(&p);
+	status = vst_release(&p);
 	ST_FAIL_IF(status, "%s: memverify status %d: data lost, corrupted or OOM", what,
 		   status);
 	ST_FAIL_IF(used < (USED_MIB - USED_MAX_MIB) * 1024 / 2,
@@ -326,23 +296,23 @@ static enum st_status full_run(void *arg)
 	ST_FAIL_IF(vst_spawn(&p, cg, vst_argv(&av, "memverify", "-s %u -p 1 -f random -H -E",
 					      FULL_MIB)),
 		   "cannot start memverify");
-	if (!held(&p, 1)) {
-		status = release(&p);
+	if (!vst_held(&p, "memverify: holding", 1)) {
+		status = vst_release(&p);
 		ST_FAIL_IF(1, "memverify did not reach its first hold (%d)", status);
 	}
 	used0 = swap_used_kb();
 	/* read it all back with room to spare: only vm_swap_full() frees slots */
 	ST_CHECK(!st_cg_write(cg, "memory.max", "max"));
 	kill(p.pid, SIGUSR1);
-	if (!held(&p, 2)) {
-		status = release(&p);
+	if (!vst_held(&p, "memverify: holding", 2)) {
+		status = vst_release(&p);
 		ST_FAIL_IF(1, "memverify did not reach its second hold (%d)", status);
 	}
 	used1 = swap_used_kb();
 	ST_CHECK(!st_cg_u64(cg, "memory.swap.current", &cur));
 	st_log("SwapTotal %lld kB: %lld kB used when written, %lld kB once read back (memory.swap.current %lu kB)",
 	       total, used0, used1, cur / 1024);
-	status = release(&p);
+	status = vst_release(&p);
 	ST_FAIL_IF(status, "memverify status %d: data lost, corrupted or OOM", status);
 	ST_FAIL_IF(used0 <= total / 2 + FULL_SLACK_KB,
 		   "%lld kB of %lld used: the swap area never got more than half full",
@@ -668,18 +638,18 @@ static enum st_status zonly_run(void *arg)
 	ST_FAIL_IF(vst_spawn(&p, cg, vst_argv(&av, "memverify", "-s %u -p 1 -f compressible -H",
 					      ZONLY_MIB)),
 		   "cannot start memverify");
-	if (!held(&p, 1)) {
-		status = release(&p);
+	if (!vst_held(&p, "memverify: holding", 1)) {
+		status = vst_release(&p);
 		ST_FAIL_IF(1, "memverify did not reach its hold (%d)", status);
 	}
 	usleep(500 * 1000);
 	if (zonly_check("held", total) != ST_PASS) {
-		release(&p);
+		vst_release(&p);
 		return ST_FAIL;
 	}
 	ST_FAIL_IF(swap_used_kb() < 1024, "%lld kB in zswap: the workload did not swap",
 		   swap_used_kb());
-	status = release(&p);
+	status = vst_release(&p);
 	ST_FAIL_IF(status, "memverify status %d: data lost, corrupted or OOM", status);
 	if (zonly_check("after", total) != ST_PASS)
 		return ST_FAIL;

@@ -362,7 +362,7 @@ static enum st_status export_run(void *arg)
 	struct vst_proc p;
 	struct stat st1, st2;
 	int i, try, n, status, nt;
-	bool held = false, same = false;
+	bool same = false;
 
 	snprintf(rel, sizeof(rel), "/%s", env->cg + strlen("/sys/fs/cgroup/"));
 	snprintf(cgl, sizeof(cgl), "cgroup=\"%s\"", rel);
@@ -371,12 +371,10 @@ static enum st_status export_run(void *arg)
 	/* 48 MiB in 16 MiB: about 32 MiB out, zero-filled, in zswap, on a tier */
 	ST_FAIL_IF(vst_spawn(&p, env->cg, vst_argv(&av, "memverify", "-s 48 -p 1 -f mixed -H")),
 		   "cannot start memverify");
-	for (i = 0; i < 1200 * (int)st_time_scale() && !held; i++) {
-		if (!vst_poll(&p, 100))
-			break;
-		held = strstr(p.out, "memverify: holding");
+	if (!vst_held(&p, "memverify: holding", 1)) {
+		vst_release(&p);
+		ST_FAIL_IF(1, "memverify did not reach its hold: %s", p.out);
 	}
-	ST_FAIL_IF(!held, "memverify did not reach its hold: %s", p.out);
 
 	/*
 	 * The figures must be those of memory.stat: read it before and after
@@ -499,10 +497,7 @@ static enum st_status export_run(void *arg)
 	ST_FAIL_IF(!prom_value(out, k, &v) || v != 1, "no %s 1", k);
 
 	/* the workload: every byte it reads back */
-	kill(p.pid, SIGUSR1);
-	while (vst_poll(&p, 1000))
-		;
-	status = vst_reap(&p);
+	status = vst_release(&p);
 	ST_FAIL_IF(status, "memverify: status %d", status);
 	ST_FAIL_IF(!vst_out_u64(&p, "bad_pages", &v) || v, "bad pages");
 	ST_CHECK(!sx_ctl(NULL, 0, "detach %s", env->cg));

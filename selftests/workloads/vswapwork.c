@@ -18,6 +18,11 @@
  *          verify; -p generations
  *   rmdir  fill, page out, move to the cgroup -d, remove the cgroup it
  *          left, verify; rewrite, page out, verify
+ *   frag   single pages (MADV_NOHUGEPAGE): fill, page out, drop every
+ *          other page (MADV_DONTNEED frees its slot), so that the free
+ *          slots of the device they went to are scattered; print
+ *          "vswapwork: holding" and wait for SIGUSR1, then verify the
+ *          pages kept
  *
  * Page out: MADV_PAGEOUT of the whole region; then, since a page written
  * to a disk stays in memory (clean, in the swap cache) until reclaim comes
@@ -469,11 +474,44 @@ static int run_rmdir(size_t n, const char *dest)
 	return 0;
 }
 
+static volatile sig_atomic_t go_on;
+
+static void on_usr1(int sig)
+{
+	go_on = 1;
+}
+
+static int run_frag(size_t n)
+{
+	unsigned char *mem = map_anon(n * psize, false);
+	sigset_t usr1, old;
+	size_t i;
+
+	if (madvise(mem, n * psize, MADV_NOHUGEPAGE))
+		die("MADV_NOHUGEPAGE");
+	/* blocked until sigsuspend(), so that no SIGUSR1 is lost */
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	if (signal(SIGUSR1, on_usr1) == SIG_ERR || sigprocmask(SIG_BLOCK, &usr1, &old))
+		die("SIGUSR1");
+	fill_pages(mem, 0, n, 1, 1);
+	page_out(mem, n, "out1", 0);
+	for (i = 1; i < n; i += 2)
+		if (madvise(mem + i * psize, psize, MADV_DONTNEED))
+			die("MADV_DONTNEED");
+	printf("vswapwork: holding\n");
+	fflush(stdout);
+	while (!go_on)
+		sigsuspend(&old);
+	verify_pages(mem, 0, n, 2, 1);
+	return 0;
+}
+
 static void usage(const char *prog)
 {
 	fprintf(stderr,
 		"usage: %s -m MODE -s MIB [-f FILL] [-p PASSES] [-d CGROUP] [-R]\n"
-		"  -m MODE    anon|fork|shmem|thp|rmdir (see the source)\n"
+		"  -m MODE    anon|fork|shmem|thp|rmdir|frag (see the source)\n"
 		"  -s MIB     memory to use\n"
 		"  -f FILL    random|compressible|zero|same|mixed (default mixed)\n"
 		"  -p PASSES  generations for anon and thp (default 2)\n"
@@ -540,6 +578,8 @@ int main(int argc, char **argv)
 		ret = run_shmem(n);
 	else if (!strcmp(mode, "rmdir"))
 		ret = run_rmdir(n, dest);
+	else if (!strcmp(mode, "frag"))
+		ret = run_frag(n);
 	else {
 		usage(argv[0]);
 		return 2;
