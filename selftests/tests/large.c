@@ -20,13 +20,20 @@
  *                  to the scattered slots (>= 90 % swpout, no fallback,
  *                  vswap/stat folios_scattered counts them).  The held
  *                  pages verify too.
+ * large_tier_swapoff: 64 KiB folios paged out and read back, 8 passes over
+ *                  32 MiB, while the first of two tiers is swapped off
+ *                  and on again in a loop: swapoff moves pages of large
+ *                  folios still in the swap cache as well as single
+ *                  pages read back (vswap only); every byte verified.
  */
 #include <errno.h>
+#include <signal.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/swap.h>
+#include <sys/wait.h>
 
 #include "runner.h"
 #include "lib/st.h"
@@ -319,3 +326,73 @@ static struct st_test large_scattered = {
 	.timeout = 600,
 };
 REGISTER_ST_TEST(large_scattered);
+
+/* ---------------------------------------------------------------------
+ * large_tier_swapoff
+ */
+
+static enum st_status tier_swapoff_setup(void **ctxp)
+{
+	enum st_status st;
+
+	if (!st_vswap_available())
+		return st_skip("kernel without vswap: a tier swapoff is stock's swapoff");
+	st = large_setup(ctxp, "large_tier_swapoff", VST_SSD, 2);
+	if (st == ST_PASS && only_size(*ctxp, "64kB")) {
+		large_cleanup(*ctxp);
+		return ST_FAIL;
+	}
+	return st;
+}
+
+static enum st_status tier_swapoff_run(void *arg)
+{
+	struct large_ctx *ctx = arg;
+	const char *tier = ctx->env.tier[0];
+	unsigned int cycles = 0, busy = 0;
+	struct size_delta d;
+	struct vst_argv av;
+	struct vst_proc p;
+	int status;
+
+	size_begin("64kB", &d);
+	ST_FAIL_IF(vst_spawn(&p, ctx->env.cg,
+			     vst_argv(&av, "vswapwork", "-m thp -s 32 -f random -p 8")),
+		   "cannot start vswapwork");
+	while (!vst_exited(&p)) {
+		if (swapoff(tier)) {
+			/* memory for the pages, or a signal: stock's answers */
+			if (errno != ENOMEM && errno != EINTR) {
+				kill(p.pid, SIGKILL);
+				vst_reap(&p);
+				ST_FAIL_IF(1, "swapoff %s: %s", tier, strerror(errno));
+			}
+			busy++;
+		} else if (st_swapon(tier, 10)) {
+			kill(p.pid, SIGKILL);
+			vst_reap(&p);
+			ST_FAIL_IF(1, "swapon %s again failed", tier);
+		} else {
+			cycles++;
+		}
+		vst_poll(&p, 200);
+	}
+	status = vst_reap(&p);
+	size_end("64kB", &d);
+	st_log("%u swapoff/swapon cycles of %s (%u refused); hugepages-64kB: anon_fault_alloc %lu swpout %lu swpout_fallback %lu",
+	       cycles, tier, busy, d.alloc, d.swpout, d.fallback);
+	ST_FAIL_IF(status != 0, "vswapwork failed (%d): data lost or corrupted", status);
+	ST_FAIL_IF(cycles < 3, "only %u swapoff cycles while the workload ran", cycles);
+	ST_FAIL_IF(!d.swpout, "no 64 KiB folio swapped out whole");
+	return ST_PASS;
+}
+
+static struct st_test large_tier_swapoff = {
+	.name = "large_tier_swapoff",
+	.description = "a tier swapped off and on while 64 KiB folios swap whole: every byte verified",
+	.setup = tier_swapoff_setup,
+	.run = tier_swapoff_run,
+	.cleanup = large_cleanup,
+	.timeout = 900,
+};
+REGISTER_ST_TEST(large_tier_swapoff);
