@@ -324,6 +324,8 @@ static u32 *vswap_rmap_slot(swp_entry_t phys, bool alloc)
 }
 
 /* Make sure tier @si has an rmap index; called holding a device reference */
+static void vswap_tiers_sync_update(void);
+
 static int vswap_tier_prepare(struct swap_info_struct *si)
 {
 	struct vswap_tier *tier = &vswap_tiers[si->type];
@@ -338,6 +340,8 @@ static int vswap_tier_prepare(struct swap_info_struct *si)
 	tier->nr_chunks = nr;
 	if (cmpxchg(&tier->rmap, NULL, rmap))
 		kvfree(rmap);
+	else
+		vswap_tiers_sync_update();
 	return 0;
 }
 
@@ -866,6 +870,7 @@ void vswap_tier_swapoff(struct swap_info_struct *si)
 	struct vswap_tier *tier = &vswap_tiers[si->type];
 	unsigned long c;
 
+	vswap_tiers_sync_update();
 	if (!tier->rmap)
 		return;
 	WARN_ON_ONCE(atomic_long_read(&tier->nr_backing));
@@ -1308,13 +1313,14 @@ void __vswap_release(swp_entry_t entry, int nr)
 		vswap_set(entry, VSWAP_NONE);
 }
 
-static void vswap_count_zero(struct folio *folio, enum vm_event_item item)
+/* @nr zero-filled pages of @folio written or read: no I/O */
+static void vswap_count_zero(struct folio *folio, enum vm_event_item item, long nr)
 {
 	struct obj_cgroup *objcg = get_obj_cgroup_from_folio(folio);
 
-	count_vm_events(item, folio_nr_pages(folio));
+	count_vm_events(item, nr);
 	if (objcg) {
-		count_objcg_events(objcg, item, folio_nr_pages(folio));
+		count_objcg_events(objcg, item, nr);
 		obj_cgroup_put(objcg);
 	}
 }
@@ -1338,7 +1344,7 @@ int vswap_writepage(struct folio *folio, struct writeback_control *wbc)
 	if (is_folio_zero_filled(folio)) {
 		/* a copy zswap kept from an earlier writeout is stale now */
 		vswap_set_folio(folio, VSWAP_ZERO);
-		vswap_count_zero(folio, SWPOUT_ZERO);
+		vswap_count_zero(folio, SWPOUT_ZERO, nr);
 		folio_unlock(folio);
 		return 0;
 	}
@@ -1391,6 +1397,180 @@ keep:
 	return AOP_WRITEPAGE_ACTIVATE;
 }
 
+/* ---------------------------------------------------------------------
+ * Synchronous tiers: the swap-cache bypass
+ *
+ * do_swap_page() reads an entry of a SWP_SYNCHRONOUS_IO device (zram, brd,
+ * pmem) with one reference into a folio of its own, without the swap
+ * cache or readahead.  The virtual device never has the flag: for a
+ * virtual entry, vswap decides from its descriptor.
+ */
+
+/*
+ * Is there a tier, and is every tier synchronous?  Then a page in zswap or
+ * a zero one is read without the swap cache, as stock reads it with zram
+ * under zswap.  Recomputed as a tier takes its first page and at swapoff;
+ * read as a hint.
+ */
+static bool vswap_tiers_sync;
+
+static void vswap_tiers_sync_update(void)
+{
+	int types[MAX_SWAPFILES], n, i;
+	bool sync;
+
+	n = swap_tier_types(types, ARRAY_SIZE(types));
+	sync = n > 0;
+	for (i = 0; i < n; i++)
+		if (!(READ_ONCE(swp_swap_info(swp_entry(types[i], 0))->flags) &
+		      SWP_SYNCHRONOUS_IO))
+			sync = false;
+	WRITE_ONCE(vswap_tiers_sync, sync);
+}
+
+/* Could what @desc names be read without the swap cache? */
+static bool vswap_desc_synchronous(unsigned long desc)
+{
+	switch (vswap_tag(desc)) {
+	case VSWAP_PHYS:
+		return READ_ONCE(swp_swap_info(vswap_desc_phys(desc))->flags) &
+		       SWP_SYNCHRONOUS_IO;
+	case VSWAP_ZERO:
+	case VSWAP_ZSWAP:
+		return READ_ONCE(vswap_tiers_sync);
+	default:
+		/* in the swap cache, or about to be */
+		return false;
+	}
+}
+
+/*
+ * Read @nr descriptors from virtual @entry, within one cluster, that the
+ * caller does not own: under the cluster lock, which a retiring cluster
+ * takes before it gives its table up.  Holding a reference on @si keeps
+ * the tables array.  A missing table reads as zeroes.
+ */
+static void vswap_desc_peek(struct swap_info_struct *si, swp_entry_t entry,
+			    int nr, unsigned long *desc)
+{
+	pgoff_t off = swp_offset(entry);
+	struct swap_cluster_info *ci = si->cluster_info + off / SWAPFILE_CLUSTER;
+	atomic_long_t *table;
+	int i;
+
+	VM_WARN_ON_ONCE(off % SWAPFILE_CLUSTER + nr > SWAPFILE_CLUSTER);
+	spin_lock(&ci->lock);
+	table = READ_ONCE(vswap.tables[off / SWAPFILE_CLUSTER]);
+	for (i = 0; i < nr; i++)
+		desc[i] = table ? atomic_long_read(table + off % SWAPFILE_CLUSTER + i) : 0;
+	spin_unlock(&ci->lock);
+}
+
+/*
+ * swap_synchronous() of virtual @entry, which the fault does not own yet:
+ * a hint, as stock's test of the device flag is.  A wrong answer costs
+ * speed only: once the fault owns the entry, swap_read_folio() reads any
+ * backend into a folio out of the swap cache, synchronously.
+ */
+bool __vswap_synchronous(struct swap_info_struct *si, swp_entry_t entry)
+{
+	unsigned long desc;
+
+	if (!(si->flags & SWP_VIRTUAL) || swp_offset(entry) >= si->max)
+		return false;
+	vswap_desc_peek(si, entry, 1, &desc);
+	return vswap_desc_synchronous(desc);
+}
+
+/* Is owned virtual @entry read from a synchronous tier? */
+bool __vswap_read_synchronous(swp_entry_t entry)
+{
+	unsigned long desc = atomic_long_read(vswap_desc(entry));
+
+	return vswap_tag(desc) == VSWAP_PHYS && vswap_desc_synchronous(desc);
+}
+
+/*
+ * swap_zeromap_batch() of the virtual device: how many of the @max_nr
+ * entries from @entry one read fills as it fills the first - all zero
+ * (*@is_zeromap), or all on consecutive slots of one tier.  A large folio
+ * is swapped in only over such a batch (can_swapin_thp()).  The caller
+ * holds the page table lock over PTEs naming the entries, or owns them.
+ */
+int vswap_zeromap_batch(swp_entry_t entry, int max_nr, bool *is_zeromap)
+{
+	unsigned long desc[VSWAP_SCATTER_BATCH], first = 0, want;
+	struct swap_info_struct *si = swp_swap_info(entry);
+	int nr = 0, n, i;
+
+	while (nr < max_nr) {
+		n = min(max_nr - nr, VSWAP_SCATTER_BATCH);
+		vswap_desc_peek(si, swp_entry_nth(entry, nr), n, desc);
+		if (!nr)
+			first = desc[0];
+		for (i = 0; i < n; i++, nr++) {
+			if (vswap_tag(first) == VSWAP_PHYS)
+				want = vswap_phys_desc(swp_entry_nth(vswap_desc_phys(first), nr));
+			else if (vswap_tag(first) == VSWAP_ZERO)
+				want = first;
+			else
+				want = ~0UL;	/* nothing else is read in batches */
+			if (desc[i] != want)
+				goto out;
+		}
+	}
+out:
+	if (is_zeromap)
+		*is_zeromap = vswap_tag(first) == VSWAP_ZERO;
+	return max(nr, 1);
+}
+
+/*
+ * A large folio out of the swap cache whose pages one read cannot fill:
+ * their descriptors changed between can_swapin_thp() and the fault owning
+ * them (a move to another tier completed meanwhile).  Read them one by
+ * one, synchronously.  Pages in zswap cannot be among them: 6.12 swaps
+ * large folios in only while zswap has never been enabled.
+ */
+static void vswap_read_pages(struct folio *folio)
+{
+	long i, nr = folio_nr_pages(folio);
+	swp_entry_t entry, phys;
+	unsigned long desc;
+	struct bio_vec bv;
+	struct bio bio;
+
+	for (i = 0; i < nr; i++) {
+		entry = swp_entry_nth(folio->swap, i);
+		desc = atomic_long_read(vswap_desc(entry));
+		switch (vswap_tag(desc)) {
+		case VSWAP_ZERO:
+			folio_zero_range(folio, i * PAGE_SIZE, PAGE_SIZE);
+			vswap_count_zero(folio, SWPIN_ZERO, 1);
+			continue;
+		case VSWAP_PHYS:
+			phys = vswap_desc_phys(desc);
+			bio_init(&bio, swp_swap_info(phys)->bdev, &bv, 1, REQ_OP_READ);
+			bio.bi_iter.bi_sector = swap_entry_sector(phys);
+			__bio_add_page(&bio, folio_page(folio, i), PAGE_SIZE, 0);
+			count_vm_event(PSWPIN);
+			if (!submit_bio_wait(&bio))
+				continue;
+			pr_alert_ratelimited("Read-error on swap-device (%u:%u:%llu)\n",
+					     MAJOR(bio_dev(&bio)), MINOR(bio_dev(&bio)),
+					     (unsigned long long)bio.bi_iter.bi_sector);
+			goto out;
+		default:
+			WARN_ONCE(1, "vswap: slot %lx of a large folio read in holds %lx\n",
+				  swp_offset(entry), desc);
+			goto out;
+		}
+	}
+	folio_mark_uptodate(folio);
+out:
+	folio_unlock(folio);
+}
+
 /*
  * swap_read_folio() of a virtual folio, locked, in the swap cache.  Returns
  * true when done (folio unlocked; uptodate unless the data is lost), false
@@ -1400,12 +1580,19 @@ bool vswap_read_folio(struct folio *folio, struct swap_info_struct **sisp)
 {
 	swp_entry_t entry = folio->swap;
 	unsigned long desc = atomic_long_read(vswap_desc(entry));
+	long nr = folio_nr_pages(folio);
+
+	/* do_swap_page()'s bypass: one read for all, if one read can */
+	if (nr > 1 && vswap_zeromap_batch(entry, nr, NULL) != nr) {
+		vswap_read_pages(folio);
+		return true;
+	}
 
 	switch (vswap_tag(desc)) {
 	case VSWAP_ZERO:
 		folio_zero_range(folio, 0, folio_size(folio));
 		folio_mark_uptodate(folio);
-		vswap_count_zero(folio, SWPIN_ZERO);
+		vswap_count_zero(folio, SWPIN_ZERO, folio_nr_pages(folio));
 		break;
 	case VSWAP_ZSWAP:
 		/*

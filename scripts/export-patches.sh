@@ -16,7 +16,8 @@
 # 'pristine', the swap_ext hooks (0007-0009) the commit tagged
 # 'swap_ext-hooks' on top of that, the zswap index (0010) the commit
 # tagged 'index-hooks' on top of that, the accounting (0011) the commit
-# tagged 'acct-hooks' on top of that, and large folios (0012-) the
+# tagged 'acct-hooks' on top of that, large folios (0012) the commit
+# tagged 'large-hooks' on top of that, and synchronous tiers (0013-) the
 # uncommitted changes on top of that.  To change a hook of an inner
 # layer: git stash, rebase -i to edit its commit, move its tag (and the
 # tags above it) with git tag -f, git stash pop.
@@ -28,7 +29,8 @@ out=$top/patches
 
 # patch name | subject | files | layer (vswap: pristine..vswap-hooks,
 # swap_ext: vswap-hooks..swap_ext-hooks, index: swap_ext-hooks..index-hooks,
-# acct: index-hooks..acct-hooks, large: acct-hooks..worktree)
+# acct: index-hooks..acct-hooks, large: acct-hooks..large-hooks,
+# sync: large-hooks..worktree)
 topics=(
 "0001-mm-vswap-add-CONFIG_VSWAP-and-SWP_VIRTUAL.patch|mm: vswap: add CONFIG_VSWAP and SWP_VIRTUAL|mm/Kconfig mm/Makefile include/linux/swap.h Documentation/admin-guide/kernel-parameters.txt|vswap"
 "0002-mm-vswap-per-backend-counters-in-vmstat-and-memory.stat.patch|mm: vswap: per-backend counters in vmstat and memory.stat|include/linux/mmzone.h include/linux/vm_event_item.h mm/vmstat.c mm/memcontrol.c|vswap"
@@ -42,6 +44,7 @@ topics=(
 "0010-mm-zswap-virtual-entries-are-indexed-by-their-descriptor.patch|mm: zswap: virtual entries are indexed by their descriptor|mm/zswap.c|index"
 "0011-mm-vswap-swap-figures-count-the-backends-not-the-virtual-space.patch|mm: vswap: swap figures count the backends, not the virtual space|include/linux/swap.h mm/swapfile.c include/linux/zswap.h mm/zswap.c|acct"
 "0012-mm-vswap-large-folios-leave-memory-whole.patch|mm: vswap: large folios leave memory whole|mm/swap.h mm/swapfile.c mm/page_io.c include/linux/swap.h|large"
+"0013-mm-vswap-synchronous-tiers-keep-the-swap-cache-bypass.patch|mm: vswap: synchronous tiers keep the swap-cache bypass|mm/swap.h mm/memory.c mm/page_io.c|sync"
 )
 
 body() {
@@ -155,10 +158,23 @@ split: swap_alloc_slots() takes an order, swap_entry_sector() maps one
 slot, and the bio writers call vswap_bio_scatter() before submitting.
 M
 	;;
+	0013*) cat <<'M'
+do_swap_page() skips the swap cache for an entry of a
+SWP_SYNCHRONOUS_IO device (zram, brd, pmem) with one reference.  The
+virtual device never has the flag: whether a virtual entry's data is on
+a synchronous device depends on its descriptor.  Ask swap_synchronous()
+instead, which asks vswap for a virtual entry; let swap_read_folio() read
+a virtual folio out of the swap cache synchronously whatever backs it
+(swap_read_synchronous()), since vswap's answer was a hint taken before
+the fault owned the entry; and let swap_zeromap_batch() ask vswap which
+virtual entries one read can fill, so that a large folio is swapped in
+from a synchronous tier as from a stock device.
+M
+	;;
 	esac
 }
 
-for t in vswap-hooks swap_ext-hooks index-hooks acct-hooks; do
+for t in vswap-hooks swap_ext-hooks index-hooks acct-hooks large-hooks; do
 	git -C "$wt" rev-parse -q --verify "refs/tags/$t" >/dev/null ||
 		{ echo "export-patches: no tag $t in $wt" >&2; exit 1; }
 done
@@ -175,7 +191,8 @@ for t in "${topics[@]}"; do
 	swap_ext)	range=(vswap-hooks swap_ext-hooks) ;;
 	index)		range=(swap_ext-hooks index-hooks) ;;
 	acct)		range=(index-hooks acct-hooks) ;;
-	*)		range=(acct-hooks) ;;
+	large)		range=(acct-hooks large-hooks) ;;
+	*)		range=(large-hooks) ;;
 	esac
 	# shellcheck disable=SC2086
 	if git -C "$wt" diff --quiet "${range[@]}" -- $files; then

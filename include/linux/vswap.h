@@ -76,6 +76,11 @@ bool vswap_read_folio(struct folio *folio, struct swap_info_struct **sisp);
 swp_entry_t __vswap_io_entry(swp_entry_t entry);
 void __vswap_bio_scatter(struct bio *bio, struct folio *folio);
 
+/* memory.c, page_io.c, swap.h: reads that skip the swap cache */
+bool __vswap_synchronous(struct swap_info_struct *si, swp_entry_t entry);
+bool __vswap_read_synchronous(swp_entry_t entry);
+int vswap_zeromap_batch(swp_entry_t entry, int max_nr, bool *is_zeromap);
+
 /* zswap.c: writeback to a tier (@tier: swap type first tried, or -1) */
 int vswap_wb_prepare_on(swp_entry_t entry, swp_entry_t *phys, int tier);
 void vswap_wb_cancel(swp_entry_t phys);
@@ -109,6 +114,36 @@ static inline swp_entry_t vswap_io_entry(swp_entry_t entry)
 	if (swp_entry_is_virtual(entry))
 		return __vswap_io_entry(entry);
 	return entry;
+}
+
+/*
+ * May do_swap_page() read @entry of @si into a folio of its own, skipping
+ * the swap cache?  Stock: when the device is SWP_SYNCHRONOUS_IO.  vswap
+ * answers for a virtual entry from its descriptor, which the fault does
+ * not own yet: a hint, as stock's unlocked test of the flag is.
+ */
+static inline bool swap_synchronous(struct swap_info_struct *si,
+				    swp_entry_t entry)
+{
+	if (swp_entry_is_virtual(entry))
+		return __vswap_synchronous(si, entry);
+	/* other flags change under si->lock; this one is set at swapon */
+	return data_race(si->flags & SWP_SYNCHRONOUS_IO);
+}
+
+/*
+ * Does swap_read_folio() read @folio synchronously?  Stock: when its
+ * device is SWP_SYNCHRONOUS_IO.  A virtual folio out of the swap cache
+ * (the bypass, which a stale hint may have chosen) always is; one in the
+ * swap cache when the tier it is read from is.
+ */
+static inline bool swap_read_synchronous(struct swap_info_struct *si,
+					 struct folio *folio)
+{
+	if (vswap_folio(folio))
+		return !folio_test_swapcache(folio) ||
+		       __vswap_read_synchronous(folio->swap);
+	return si->flags & SWP_SYNCHRONOUS_IO;
 }
 
 /*
@@ -216,6 +251,27 @@ static inline swp_entry_t vswap_io_entry(swp_entry_t entry)
 
 static inline void vswap_bio_scatter(struct bio *bio, struct folio *folio)
 {
+}
+
+static inline bool swap_synchronous(struct swap_info_struct *si,
+				    swp_entry_t entry)
+{
+	/* other flags change under si->lock; this one is set at swapon */
+	return data_race(si->flags & SWP_SYNCHRONOUS_IO);
+}
+
+static inline bool swap_read_synchronous(struct swap_info_struct *si,
+					 struct folio *folio)
+{
+	return si->flags & SWP_SYNCHRONOUS_IO;
+}
+
+static inline int vswap_zeromap_batch(swp_entry_t entry, int max_nr,
+				      bool *is_zeromap)
+{
+	if (is_zeromap)
+		*is_zeromap = false;
+	return max_nr;
 }
 
 static inline int vswap_wb_prepare_on(swp_entry_t entry, swp_entry_t *phys,

@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A tier of a SWP_SYNCHRONOUS_IO device (zram here) keeps stock's
+ * swap-cache bypass: do_swap_page() reads a page with one reference into
+ * a folio of its own, with no readahead and no swap cache.  Both tests run
+ * on both kernels (make check STOCK=1), with zswap off and a 256 MiB zram
+ * device as the first tier; every byte read back is verified.
+ *
+ * sync_tier_bypass: memverify pushes 64 MiB of random pages through a
+ *                   32 MiB cgroup, two passes: pages come back from zram
+ *                   (pswpin) with no readahead (swap_ra stays 0), as on
+ *                   stock.  Without the bypass every swap-in went through
+ *                   swapin_readahead() and swap_ra counted its pages.
+ * sync_tier_mthp:   16 MiB of 64 KiB folios paged out whole and read back:
+ *                   a folio comes back in one fault (at most one major
+ *                   fault per 4 pages read) - unless zswap has had a
+ *                   pool since boot, which it has with CONFIG_ZSWAP=y,
+ *                   and 6.12 then swaps in single pages, on stock too.
+ * sync_tier_swapoff: the zram tier swapped off (its pages go to a disk
+ *                   tier behind it) and on again in a loop while
+ *                   memverify reads its pages back through the bypass
+ *                   (64 MiB through 32 MiB, four passes), and on
+ *                   ours vswap disabled and enabled every third round: a
+ *                   swapoff waits for the faults that own entries without
+ *                   a swap cache folio.  Every byte verified.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/swap.h>
+
+#include "runner.h"
+#include "lib/st.h"
+#include "lib/vst.h"
+
+#define ZRAM		"/dev/zram0"
+#define ZRAM_SYS	"/sys/block/zram0"
+#define ZRAM_MIB	256
+#define THP_DIR		"/sys/kernel/mm/transparent_hugepage"
+
+/* 64 KiB mTHP only, for MADV_HUGEPAGE regions */
+static const char *const thp_knobs[3][2] = {
+	{ THP_DIR "/enabled", "madvise" },
+	{ THP_DIR "/hugepages-64kB/enabled", "madvise" },
+	{ THP_DIR "/hugepages-2048kB/enabled", "never" },
+};
+
+struct sync_ctx {
+	struct vst_env env;	/* first: vst_cleanup() frees the context */
+	char thp_saved[3][32];	/* thp_knobs[]' values before the test */
+	bool thp;
+};
+
+static void sync_cleanup(void *arg)
+{
+	struct sync_ctx *ctx = arg;
+	int i;
+
+	swapoff(ZRAM);
+	st_write(ZRAM_SYS "/reset", "1");
+	for (i = 2; ctx->thp && i >= 0; i--)
+		st_write(thp_knobs[i][0], "%s", ctx->thp_saved[i]);
+	vst_cleanup(ctx);
+}
+
+/*
+ * zram as the first tier (priority 20), zswap off, @nr_disks disk tiers
+ * behind it, a cgroup with memory.max @max_mib
+ */
+static enum st_status sync_setup(void **ctxp, const char *name, unsigned int max_mib,
+				 bool thp, int nr_disks)
+{
+	int flags = SWAP_FLAG_PREFER | ((20 << SWAP_FLAG_PRIO_SHIFT) & SWAP_FLAG_PRIO_MASK);
+	struct sync_ctx *ctx;
+	enum st_status st;
+	int i;
+
+	if (access(ZRAM_SYS "/disksize", W_OK))
+		return st_skip("kernel without zram (CONFIG_ZRAM)");
+	if (thp && access(THP_DIR "/hugepages-64kB/enabled", F_OK))
+		return st_skip("no 64 KiB mTHP size (hugepages-64kB)");
+	ctx = calloc(1, sizeof(*ctx));
+	if (!ctx)
+		return ST_FAIL;
+	st = vst_env_setup(&ctx->env, name, VST_STOCK, nr_disks, max_mib, 0);
+	if (st != ST_PASS) {
+		free(ctx);
+		return st;
+	}
+	*ctxp = ctx;
+	st_write(ZRAM_SYS "/reset", "1");
+	if (st_write(ZRAM_SYS "/disksize", "%uM", ZRAM_MIB) ||
+	    st_cmd(NULL, 0, "mkswap -f " ZRAM " >/dev/null 2>&1") ||
+	    swapon(ZRAM, flags)) {
+		st_log("cannot swapon a %u MiB zram device: %s", ZRAM_MIB, strerror(errno));
+		sync_cleanup(ctx);
+		return ST_FAIL;
+	}
+	for (i = 0; thp && i < 3; i++) {
+		if (st_read_choice(thp_knobs[i][0], ctx->thp_saved[i], sizeof(ctx->thp_saved[i]))) {
+			sync_cleanup(ctx);
+			return ST_FAIL;
+		}
+	}
+	ctx->thp = thp;
+	for (i = 0; thp && i < 3; i++) {
+		if (st_write(thp_knobs[i][0], "%s", thp_knobs[i][1])) {
+			sync_cleanup(ctx);
+			return ST_FAIL;
+		}
+	}
+	return ST_PASS;
+}
+
+/* /proc/vmstat figures a swap-in moves */
+enum { PSWPIN, PSWPOUT, SWAP_RA, SWAP_RA_HIT, PGMAJFAULT, NR_SYNC_STATS };
+static const char *const sync_stats[NR_SYNC_STATS] = {
+	"pswpin", "pswpout", "swap_ra", "swap_ra_hit", "pgmajfault",
+};
+
+static void stats_read(uint64_t *v)
+{
+	int i;
+
+	for (i = 0; i < NR_SYNC_STATS; i++)
+		v[i] = st_vmstat(sync_stats[i]);
+}
+
+static void stats_delta(uint64_t *d, const uint64_t *before)
+{
+	int i;
+
+	stats_read(d);
+	for (i = 0; i < NR_SYNC_STATS; i++)
+		d[i] -= before[i];
+	st_log("pswpin %lu pswpout %lu swap_ra %lu swap_ra_hit %lu pgmajfault %lu",
+	       d[PSWPIN], d[PSWPOUT], d[SWAP_RA], d[SWAP_RA_HIT], d[PGMAJFAULT]);
+}
+
+/* ---------------------------------------------------------------------
+ * sync_tier_bypass
+ */
+
+static enum st_status bypass_setup(void **ctx)
+{
+	return sync_setup(ctx, "sync_tier_bypass", 32, false, 0);
+}
+
+static enum st_status bypass_run(void *arg)
+{
+	struct sync_ctx *ctx = arg;
+	uint64_t before[NR_SYNC_STATS], d[NR_SYNC_STATS];
+	struct vst_result r;
+	struct vst_argv av;
+	struct vst_proc p;
+
+	stats_read(before);
+	vst_run_measured(&ctx->env, vst_argv(&av, "memverify", "-s 64 -p 2 -f random"), &r, &p);
+	stats_delta(d, before);
+	ST_FAIL_IF(r.status != 0, "memverify failed (%d): data lost or corrupted", r.status);
+	ST_FAIL_IF(!d[PSWPIN], "nothing was read back from zram");
+	ST_FAIL_IF(d[SWAP_RA], "%lu pages read ahead: the swap cache was not bypassed",
+		   d[SWAP_RA]);
+	return ST_PASS;
+}
+
+static struct st_test sync_tier_bypass = {
+	.name = "sync_tier_bypass",
+	.description = "a zram tier: swap-ins skip the swap cache and readahead, as on stock",
+	.setup = bypass_setup,
+	.run = bypass_run,
+	.cleanup = sync_cleanup,
+	.timeout = 600,
+};
+REGISTER_ST_TEST(sync_tier_bypass);
+
+/* ---------------------------------------------------------------------
+ * sync_tier_mthp
+ */
+
+static enum st_status mthp_setup(void **ctx)
+{
+	return sync_setup(ctx, "sync_tier_mthp", 0, true, 0);
+}
+
+static enum st_status mthp_run(void *arg)
+{
+	struct sync_ctx *ctx = arg;
+	uint64_t before[NR_SYNC_STATS], d[NR_SYNC_STATS], swpout0, swpout;
+	struct vst_result r;
+	struct vst_argv av;
+	struct vst_proc p;
+
+	swpout0 = 0;
+	st_read_u64(THP_DIR "/hugepages-64kB/stats/swpout", &swpout0);
+	stats_read(before);
+	vst_run_measured(&ctx->env, vst_argv(&av, "vswapwork", "-m thp -s 16 -f random -p 2"),
+			 &r, &p);
+	stats_delta(d, before);
+	swpout = swpout0;
+	st_read_u64(THP_DIR "/hugepages-64kB/stats/swpout", &swpout);
+	swpout -= swpout0;
+	st_log("hugepages-64kB: swpout %lu", swpout);
+	ST_FAIL_IF(r.status != 0, "vswapwork failed (%d): data lost or corrupted", r.status);
+	ST_FAIL_IF(!swpout, "no 64 KiB folio swapped out whole");
+	ST_FAIL_IF(!d[PSWPIN], "nothing was read back from zram");
+	if (d[PGMAJFAULT] * 4 <= d[PSWPIN]) {
+		st_log("64 KiB folios swapped in whole");
+		return ST_PASS;
+	}
+	/*
+	 * 6.12 swaps a large folio in only while zswap has never had a
+	 * pool, and with CONFIG_ZSWAP=y it makes one at boot.
+	 */
+	ST_FAIL_IF(st_cmd(NULL, 0, "dmesg | grep -q 'zswap: loaded using pool'"),
+		   "%lu major faults for %lu pages read, and zswap never had a pool: 64 KiB folios were not swapped in whole",
+		   d[PGMAJFAULT], d[PSWPIN]);
+	st_log("single pages swapped in: zswap has had a pool since boot, and 6.12 then swaps in no large folio");
+	return ST_PASS;
+}
+
+static struct st_test sync_tier_mthp = {
+	.name = "sync_tier_mthp",
+	.description = "a zram tier: 64 KiB folios swapped out and in whole, as on stock",
+	.setup = mthp_setup,
+	.run = mthp_run,
+	.cleanup = sync_cleanup,
+	.timeout = 600,
+};
+REGISTER_ST_TEST(sync_tier_mthp);
+
+/* ---------------------------------------------------------------------
+ * sync_tier_swapoff
+ */
+
+static enum st_status swapoff_setup(void **ctx)
+{
+	return sync_setup(ctx, "sync_tier_swapoff", 32, false, 1);
+}
+
+/* One round: the tier off and on; with @toggle, vswap too (ours) */
+static int swapoff_round(bool toggle, unsigned int *refused)
+{
+	int flags = SWAP_FLAG_PREFER | ((20 << SWAP_FLAG_PRIO_SHIFT) & SWAP_FLAG_PRIO_MASK);
+	int err;
+
+	if (swapoff(ZRAM)) {
+		/* reclaim could not make room at memory.max: stock's ENOMEM */
+		if (errno != ENOMEM && errno != EINTR)
+			return -errno;
+		(*refused)++;
+	} else if (st_cmd(NULL, 0, "mkswap -f " ZRAM " >/dev/null 2>&1") ||
+		   swapon(ZRAM, flags)) {
+		return -EIO;
+	}
+	if (!toggle)
+		return 0;
+	err = vst_try_write(VSWAP_DIR "/enabled", "0");
+	if (err && err != -ENOMEM && err != -EINTR && err != -EBUSY)
+		return err;
+	if (err)
+		(*refused)++;
+	return st_write(VSWAP_DIR "/enabled", "1") ? -EIO : 0;
+}
+
+static enum st_status swapoff_run(void *arg)
+{
+	struct sync_ctx *ctx = arg;
+	bool ours = st_vswap_available();
+	unsigned int rounds = 0, refused = 0;
+	struct vst_argv av;
+	struct vst_proc p;
+	int err, status;
+
+	ST_FAIL_IF(vst_spawn(&p, ctx->env.cg, vst_argv(&av, "memverify", "-s 64 -p 4 -f random")),
+		   "cannot start memverify");
+	while (!vst_exited(&p)) {
+		err = swapoff_round(ours && rounds % 3 == 2, &refused);
+		if (err) {
+			kill(p.pid, SIGKILL);
+			vst_reap(&p);
+			ST_FAIL_IF(1, "round %u: %s", rounds, strerror(-err));
+		}
+		rounds++;
+		vst_poll(&p, 300);
+	}
+	status = vst_reap(&p);
+	st_log("%u rounds, %u refused (ENOMEM, EINTR or EBUSY, as stock's swapoff)",
+	       rounds, refused);
+	ST_FAIL_IF(status != 0, "memverify failed (%d): data lost or corrupted", status);
+	ST_FAIL_IF(rounds < 3, "only %u rounds while the workload ran", rounds);
+	ST_FAIL_IF(refused == rounds + rounds / 3, "every swapoff was refused");
+	return ST_PASS;
+}
+
+static struct st_test sync_tier_swapoff = {
+	.name = "sync_tier_swapoff",
+	.description = "the zram tier (and vswap) off and on while pages come back through the bypass",
+	.setup = swapoff_setup,
+	.run = swapoff_run,
+	.cleanup = sync_cleanup,
+	.timeout = 900,
+};
+REGISTER_ST_TEST(sync_tier_swapoff);
