@@ -53,6 +53,7 @@
 #include <linux/debugfs.h>
 #include <linux/delay.h>
 #include <linux/filter.h>
+#include <linux/freezer.h>
 #include <linux/hash.h>
 #include <linux/kobject.h>
 #include <linux/memcontrol.h>
@@ -60,6 +61,7 @@
 #include <linux/percpu.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/suspend.h>
 #include <linux/swap.h>
 #include <linux/swap_ext.h>
 #include <linux/sysfs.h>
@@ -948,9 +950,13 @@ void swap_ext_writeback_done(struct mem_cgroup *memcg,
 	unsigned long n = 0, since = 0;
 	struct swap_ext_policy *p;
 
-	/* cgroup_id is set while the policy's answer is in force */
+	/*
+	 * cgroup_id is set while the policy's answer is in force.  While
+	 * hibernation writes its image, vswap refuses writeback: not the
+	 * policy's doing.
+	 */
 	if (!static_branch_unlikely(&swap_ext_enabled) || !args->cgroup_id ||
-	    (!written && !full))
+	    (!written && !full) || pm_suspended_storage())
 		return;
 
 	rcu_read_lock();
@@ -1036,7 +1042,8 @@ static bool swap_ext_moves_stuck(unsigned long tmo)
 	int pending;
 
 	vswap_moves_state(&pending, &done);
-	if (!pending || done != swap_ext_moves_done_seen) {
+	/* the move queue is freezable: a system freeze is not a stall */
+	if (!pending || done != swap_ext_moves_done_seen || pm_nosig_freezing) {
 		swap_ext_moves_done_seen = done;
 		swap_ext_moves_stuck_since = 0;
 		return false;

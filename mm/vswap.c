@@ -87,6 +87,7 @@
 #include <linux/swapfile.h>
 #include <linux/swap_ext.h>
 #include <linux/swapops.h>
+#include <linux/suspend.h>
 #include <linux/sysfs.h>
 #include <linux/vmalloc.h>
 #include <linux/vswap.h>
@@ -1413,19 +1414,20 @@ keep:
  * read as a hint.
  */
 static bool vswap_tiers_sync;
+/* Is some tier synchronous?  If not, no fault looks at a descriptor. */
+static bool vswap_tier_sync;
 
 static void vswap_tiers_sync_update(void)
 {
-	int types[MAX_SWAPFILES], n, i;
-	bool sync;
+	int types[MAX_SWAPFILES], n, i, nr_sync = 0;
 
 	n = swap_tier_types(types, ARRAY_SIZE(types));
-	sync = n > 0;
 	for (i = 0; i < n; i++)
-		if (!(READ_ONCE(swp_swap_info(swp_entry(types[i], 0))->flags) &
-		      SWP_SYNCHRONOUS_IO))
-			sync = false;
-	WRITE_ONCE(vswap_tiers_sync, sync);
+		if (READ_ONCE(swp_swap_info(swp_entry(types[i], 0))->flags) &
+		    SWP_SYNCHRONOUS_IO)
+			nr_sync++;
+	WRITE_ONCE(vswap_tiers_sync, n > 0 && nr_sync == n);
+	WRITE_ONCE(vswap_tier_sync, nr_sync > 0);
 }
 
 /* Could what @desc names be read without the swap cache? */
@@ -1476,7 +1478,8 @@ bool __vswap_synchronous(struct swap_info_struct *si, swp_entry_t entry)
 {
 	unsigned long desc;
 
-	if (!(si->flags & SWP_VIRTUAL) || swp_offset(entry) >= si->max)
+	if (!READ_ONCE(vswap_tier_sync) || !(si->flags & SWP_VIRTUAL) ||
+	    swp_offset(entry) >= si->max)
 		return false;
 	vswap_desc_peek(si, entry, 1, &desc);
 	return vswap_desc_synchronous(desc);
@@ -1677,6 +1680,13 @@ int vswap_wb_prepare_on(swp_entry_t entry, swp_entry_t *phys, int tier)
 	if (!swp_entry_is_virtual(entry))
 		return 0;
 	if (IS_ENABLED(CONFIG_DEBUG_FS) && READ_ONCE(vswap_wb_tier_full))
+		return -ENOSPC;
+	/*
+	 * Hibernation writes its image to free slots of a tier while storage
+	 * is suspended: zswap's shrink worker, which is not frozen, must not
+	 * take them.  Reclaim does not swap out then either (no __GFP_IO).
+	 */
+	if (pm_suspended_storage())
 		return -ENOSPC;
 	*phys = vswap_tier_alloc(entry, tier);
 	return phys->val ? 0 : -ENOSPC;
