@@ -586,6 +586,47 @@ int vst_release(struct vst_proc *p)
 	return vst_reap(p);
 }
 
+int vst_thp_set(struct vst_thp_knobs *ks, const char *file, const char *val)
+{
+	char path[PATH_MAX];
+	int i;
+
+	snprintf(path, sizeof(path), VST_THP_DIR "/%s", file);
+	for (i = 0; i < ks->nr; i++)
+		if (!strcmp(ks->k[i].file, file))
+			break;
+	if (i == ks->nr) {
+		if (i == (int)(sizeof(ks->k) / sizeof(ks->k[0])))
+			return -ENOSPC;
+		snprintf(ks->k[i].file, sizeof(ks->k[i].file), "%s", file);
+		if (st_read_choice(path, ks->k[i].val, sizeof(ks->k[i].val)))
+			return -EIO;
+		ks->nr++;
+	}
+	return st_write(path, "%s", val) ? -EIO : 0;
+}
+
+void vst_thp_restore(struct vst_thp_knobs *ks)
+{
+	char path[PATH_MAX];
+
+	while (ks->nr > 0) {
+		ks->nr--;
+		snprintf(path, sizeof(path), VST_THP_DIR "/%s", ks->k[ks->nr].file);
+		st_write(path, "%s", ks->k[ks->nr].val);
+	}
+}
+
+uint64_t vst_thp_stat(const char *size, const char *stat)
+{
+	char path[PATH_MAX];
+	uint64_t v = 0;
+
+	snprintf(path, sizeof(path), VST_THP_DIR "/hugepages-%s/stats/%s", size, stat);
+	st_read_u64(path, &v);
+	return v;
+}
+
 int vst_kmsg_open(void)
 {
 	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);

@@ -209,6 +209,25 @@ bool vst_held(struct vst_proc *p, const char *needle, int n);
 /* Let a held workload go on (SIGUSR1) and wait for it: its exit status */
 int vst_release(struct vst_proc *p);
 
+/*
+ * THP knobs a test sets and puts back.  vst_thp_set() writes @val to
+ * /sys/kernel/mm/transparent_hugepage/@file, saving the value it had the
+ * first time; vst_thp_restore() puts every saved value back, last first.
+ */
+#define VST_THP_DIR	"/sys/kernel/mm/transparent_hugepage"
+struct vst_thp_knobs {
+	struct {
+		char file[64];
+		char val[32];
+	} k[12];
+	int nr;
+};
+
+int vst_thp_set(struct vst_thp_knobs *ks, const char *file, const char *val);
+void vst_thp_restore(struct vst_thp_knobs *ks);
+/* hugepages-@size/stats/@stat, 0 if it cannot be read */
+uint64_t vst_thp_stat(const char *size, const char *stat);
+
 /* /dev/kmsg from now on; count messages containing @needle. */
 int vst_kmsg_open(void);
 unsigned int vst_kmsg_count(int fd, const char *needle);

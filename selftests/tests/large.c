@@ -39,7 +39,7 @@
 #include "lib/st.h"
 #include "lib/vst.h"
 
-#define THP_DIR		"/sys/kernel/mm/transparent_hugepage"
+#define THP_DIR		VST_THP_DIR
 #define LARGE_MIB	16	/* large_whole's region, per size */
 #define FRAG_TIER_KIB	32768	/* large_scattered's tier */
 #define FRAG_HOLD_MIB	40	/* more than fits: the tier ends up full */
@@ -52,35 +52,10 @@ static const char *const sizes[] = {
 
 struct large_ctx {
 	struct vst_env env;	/* first: vst_cleanup() frees the context */
-	struct {
-		char path[PATH_MAX];
-		char val[32];
-	} knobs[NR_SIZES + 2];	/* THP settings to put back */
-	int nr_knobs;
+	struct vst_thp_knobs thp;	/* THP settings to put back */
 	int rot_saved;		/* large_scattered's disk, or -1 */
 	const char *disk;
 };
-
-/* Set THP_DIR/@file to @val, saving the selected value to put back */
-static int knob_set(struct large_ctx *ctx, const char *file, const char *val)
-{
-	char path[PATH_MAX];
-	int i;
-
-	snprintf(path, sizeof(path), THP_DIR "/%s", file);
-	for (i = 0; i < ctx->nr_knobs; i++)
-		if (!strcmp(ctx->knobs[i].path, path))
-			break;
-	if (i == ctx->nr_knobs) {
-		if (i == (int)(sizeof(ctx->knobs) / sizeof(ctx->knobs[0])))
-			return -ENOSPC;
-		snprintf(ctx->knobs[i].path, sizeof(ctx->knobs[i].path), "%s", path);
-		if (st_read_choice(path, ctx->knobs[i].val, sizeof(ctx->knobs[i].val)))
-			return -EIO;
-		ctx->nr_knobs++;
-	}
-	return st_write(path, "%s", val) ? -EIO : 0;
-}
 
 static bool size_present(const char *size)
 {
@@ -100,20 +75,10 @@ static int only_size(struct large_ctx *ctx, const char *size)
 		if (!size_present(sizes[i]))
 			continue;
 		snprintf(file, sizeof(file), "hugepages-%s/enabled", sizes[i]);
-		if (knob_set(ctx, file, strcmp(sizes[i], size) ? "never" : "madvise"))
+		if (vst_thp_set(&ctx->thp, file, strcmp(sizes[i], size) ? "never" : "madvise"))
 			return -1;
 	}
 	return 0;
-}
-
-static uint64_t size_stat(const char *size, const char *stat)
-{
-	char path[PATH_MAX];
-	uint64_t v = 0;
-
-	snprintf(path, sizeof(path), THP_DIR "/hugepages-%s/stats/%s", size, stat);
-	st_read_u64(path, &v);
-	return v;
 }
 
 struct size_delta {
@@ -122,16 +87,16 @@ struct size_delta {
 
 static void size_begin(const char *size, struct size_delta *d)
 {
-	d->alloc = size_stat(size, "anon_fault_alloc");
-	d->swpout = size_stat(size, "swpout");
-	d->fallback = size_stat(size, "swpout_fallback");
+	d->alloc = vst_thp_stat(size, "anon_fault_alloc");
+	d->swpout = vst_thp_stat(size, "swpout");
+	d->fallback = vst_thp_stat(size, "swpout_fallback");
 }
 
 static void size_end(const char *size, struct size_delta *d)
 {
-	d->alloc = size_stat(size, "anon_fault_alloc") - d->alloc;
-	d->swpout = size_stat(size, "swpout") - d->swpout;
-	d->fallback = size_stat(size, "swpout_fallback") - d->fallback;
+	d->alloc = vst_thp_stat(size, "anon_fault_alloc") - d->alloc;
+	d->swpout = vst_thp_stat(size, "swpout") - d->swpout;
+	d->fallback = vst_thp_stat(size, "swpout_fallback") - d->fallback;
 }
 
 static uint64_t folios_scattered(void)
@@ -146,9 +111,7 @@ static void large_cleanup(void *arg)
 {
 	struct large_ctx *ctx = arg;
 
-	while (ctx->nr_knobs--)
-		st_write(ctx->knobs[ctx->nr_knobs].path, "%s",
-			 ctx->knobs[ctx->nr_knobs].val);
+	vst_thp_restore(&ctx->thp);
 	if (ctx->rot_saved >= 0) {
 		st_swapoff_all();
 		st_set_rotational(ctx->disk, ctx->rot_saved);
@@ -177,7 +140,8 @@ static enum st_status large_setup(void **ctxp, const char *name,
 		return st;
 	}
 	*ctxp = ctx;
-	if (knob_set(ctx, "enabled", "madvise") || knob_set(ctx, "defrag", "madvise")) {
+	if (vst_thp_set(&ctx->thp, "enabled", "madvise") ||
+	    vst_thp_set(&ctx->thp, "defrag", "madvise")) {
 		large_cleanup(ctx);
 		return ST_FAIL;
 	}

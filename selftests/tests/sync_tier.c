@@ -38,30 +38,20 @@
 #define ZRAM		"/dev/zram0"
 #define ZRAM_SYS	"/sys/block/zram0"
 #define ZRAM_MIB	256
-#define THP_DIR		"/sys/kernel/mm/transparent_hugepage"
-
-/* 64 KiB mTHP only, for MADV_HUGEPAGE regions */
-static const char *const thp_knobs[3][2] = {
-	{ THP_DIR "/enabled", "madvise" },
-	{ THP_DIR "/hugepages-64kB/enabled", "madvise" },
-	{ THP_DIR "/hugepages-2048kB/enabled", "never" },
-};
+#define THP_DIR		VST_THP_DIR
 
 struct sync_ctx {
 	struct vst_env env;	/* first: vst_cleanup() frees the context */
-	char thp_saved[3][32];	/* thp_knobs[]' values before the test */
-	bool thp;
+	struct vst_thp_knobs thp;	/* THP settings to put back */
 };
 
 static void sync_cleanup(void *arg)
 {
 	struct sync_ctx *ctx = arg;
-	int i;
 
 	swapoff(ZRAM);
 	st_write(ZRAM_SYS "/reset", "1");
-	for (i = 2; ctx->thp && i >= 0; i--)
-		st_write(thp_knobs[i][0], "%s", ctx->thp_saved[i]);
+	vst_thp_restore(&ctx->thp);
 	vst_cleanup(ctx);
 }
 
@@ -75,7 +65,6 @@ static enum st_status sync_setup(void **ctxp, const char *name, unsigned int max
 	int flags = SWAP_FLAG_PREFER | ((20 << SWAP_FLAG_PRIO_SHIFT) & SWAP_FLAG_PRIO_MASK);
 	struct sync_ctx *ctx;
 	enum st_status st;
-	int i;
 
 	if (access(ZRAM_SYS "/disksize", W_OK))
 		return st_skip("kernel without zram (CONFIG_ZRAM)");
@@ -98,18 +87,12 @@ static enum st_status sync_setup(void **ctxp, const char *name, unsigned int max
 		sync_cleanup(ctx);
 		return ST_FAIL;
 	}
-	for (i = 0; thp && i < 3; i++) {
-		if (st_read_choice(thp_knobs[i][0], ctx->thp_saved[i], sizeof(ctx->thp_saved[i]))) {
-			sync_cleanup(ctx);
-			return ST_FAIL;
-		}
-	}
-	ctx->thp = thp;
-	for (i = 0; thp && i < 3; i++) {
-		if (st_write(thp_knobs[i][0], "%s", thp_knobs[i][1])) {
-			sync_cleanup(ctx);
-			return ST_FAIL;
-		}
+	/* 64 KiB mTHP only, for MADV_HUGEPAGE regions */
+	if (thp && (vst_thp_set(&ctx->thp, "enabled", "madvise") ||
+		    vst_thp_set(&ctx->thp, "hugepages-64kB/enabled", "madvise") ||
+		    vst_thp_set(&ctx->thp, "hugepages-2048kB/enabled", "never"))) {
+		sync_cleanup(ctx);
+		return ST_FAIL;
 	}
 	return ST_PASS;
 }

@@ -54,19 +54,13 @@
 #include "lib/vst.h"
 
 #define PO_MIB		32	/* paged-out region */
-#define THP_DIR		"/sys/kernel/mm/transparent_hugepage"
-
-struct knob {
-	char path[PATH_MAX];
-	char val[32];
-};
+#define THP_DIR		VST_THP_DIR
 
 struct po_ctx {
 	struct vst_env env;	/* first: vst_cleanup() frees the context */
 	const char *fill;
 	char dest[256];		/* vswap_cgroup_rmdir's cgroup B */
-	struct knob knobs[4];	/* THP settings to put back */
-	int nr_knobs;
+	struct vst_thp_knobs thp;	/* THP settings to put back */
 };
 
 static enum st_status po_setup(void **ctxp, const char *name)
@@ -96,9 +90,7 @@ static void po_cleanup(void *arg)
 {
 	struct po_ctx *ctx = arg;
 
-	while (ctx->nr_knobs--)
-		st_write(ctx->knobs[ctx->nr_knobs].path, "%s",
-			 ctx->knobs[ctx->nr_knobs].val);
+	vst_thp_restore(&ctx->thp);
 	vst_cleanup(ctx);
 }
 
@@ -221,34 +213,6 @@ REGISTER_ST_TEST(vswap_shmem);
  * vswap_mthp, vswap_thp
  */
 
-/* Set THP_DIR/@file to @val, saving the selected value to put back */
-static int knob_set(struct po_ctx *ctx, const char *file, const char *val)
-{
-	struct knob *k = &ctx->knobs[ctx->nr_knobs];
-	int ret;
-
-	if (ctx->nr_knobs == (int)(sizeof(ctx->knobs) / sizeof(ctx->knobs[0])))
-		return -ENOSPC;
-	snprintf(k->path, sizeof(k->path), THP_DIR "/%s", file);
-	ret = st_read_choice(k->path, k->val, sizeof(k->val));
-	if (ret)
-		return ret;
-	if (st_write(k->path, "%s", val))
-		return -EIO;
-	ctx->nr_knobs++;
-	return 0;
-}
-
-static uint64_t size_stat(const char *size, const char *stat)
-{
-	char path[PATH_MAX];
-	uint64_t v = 0;
-
-	snprintf(path, sizeof(path), THP_DIR "/hugepages-%s/stats/%s", size, stat);
-	st_read_u64(path, &v);
-	return v;
-}
-
 static enum st_status large_setup(void **ctxp, const char *name, bool pmd)
 {
 	struct po_ctx *ctx;
@@ -266,11 +230,11 @@ static enum st_status large_setup(void **ctxp, const char *name, bool pmd)
 	if (st != ST_PASS)
 		return st;
 	ctx = *ctxp;
-	if (knob_set(ctx, "enabled", "madvise") ||
-	    knob_set(ctx, "defrag", "madvise") ||
-	    knob_set(ctx, "hugepages-2048kB/enabled", pmd ? "madvise" : "never") ||
+	if (vst_thp_set(&ctx->thp, "enabled", "madvise") ||
+	    vst_thp_set(&ctx->thp, "defrag", "madvise") ||
+	    vst_thp_set(&ctx->thp, "hugepages-2048kB/enabled", pmd ? "madvise" : "never") ||
 	    (!access(THP_DIR "/hugepages-64kB/enabled", F_OK) &&
-	     knob_set(ctx, "hugepages-64kB/enabled", pmd ? "never" : "madvise"))) {
+	     vst_thp_set(&ctx->thp, "hugepages-64kB/enabled", pmd ? "never" : "madvise"))) {
 		po_cleanup(ctx);
 		return ST_FAIL;
 	}
@@ -284,16 +248,16 @@ static enum st_status large_run(struct po_ctx *ctx, const char *size)
 	struct vst_proc p;
 	struct vst_argv av;
 
-	alloc0 = size_stat(size, "anon_fault_alloc");
-	swpout0 = size_stat(size, "swpout");
-	fb0 = size_stat(size, "swpout_fallback");
-	split0 = size_stat(size, "split");
+	alloc0 = vst_thp_stat(size, "anon_fault_alloc");
+	swpout0 = vst_thp_stat(size, "swpout");
+	fb0 = vst_thp_stat(size, "swpout_fallback");
+	split0 = vst_thp_stat(size, "split");
 	vst_run_measured(&ctx->env, vst_argv(&av, "vswapwork", "-m thp -s %u -f %s -p 2",
 					     PO_MIB, ctx->fill), &r, &p);
-	alloc = size_stat(size, "anon_fault_alloc") - alloc0;
-	swpout = size_stat(size, "swpout") - swpout0;
-	fb = size_stat(size, "swpout_fallback") - fb0;
-	split = size_stat(size, "split") - split0;
+	alloc = vst_thp_stat(size, "anon_fault_alloc") - alloc0;
+	swpout = vst_thp_stat(size, "swpout") - swpout0;
+	fb = vst_thp_stat(size, "swpout_fallback") - fb0;
+	split = vst_thp_stat(size, "split") - split0;
 	vst_out_u64(&p, "thp_kib", &kib);
 	st_log("hugepages-%s: anon_fault_alloc %lu swpout %lu swpout_fallback %lu split %lu; AnonHugePages %lu KiB; thp_swpout %lu thp_swpout_fallback %lu",
 	       size, alloc, swpout, fb, split, kib, r.d.v[VST_THP_SWPOUT],
