@@ -5,7 +5,7 @@
 #
 #   scripts/export-patches.sh [WORKTREE]      (default build/ktree)
 #
-# Make the worktree once with
+# Make the worktree with scripts/ktree.sh (from patches/), or once by hand:
 #   git -C build/src/linux worktree add ../../ktree -b vswap pristine
 # and edit the hooks there (not in build/src/linux, which 'make' owns).
 # The changes are split into one patch per topic below, each a git-format
