@@ -323,12 +323,21 @@ struct latency_ctx {
 	char batch[PATH_MAX];		/* the other one */
 };
 
+/*
+ * The two cgroups' memory.max: memory.high (HIGH_MIB) pushes their pages
+ * out, memory.max only bounds them.  The other cgroup's zswap entries go
+ * to disk 256 at a time, each batch's folios charged to it while their
+ * writes are in flight: at LIMIT_MIB, a slow emulated disk once left its
+ * reclaim nothing to free until the cgroup OOM-killed its workload (CI).
+ */
+#define LATENCY_MAX_MIB	(2 * LIMIT_MIB)
+
 static int child(const char *parent, const char *name, char *path, size_t len)
 {
 	snprintf(path, len, "%s/%s", parent, name);
 	if (mkdir(path, 0755))
 		return -1;
-	if (st_cg_write(path, "memory.max", "%uM", LIMIT_MIB) ||
+	if (st_cg_write(path, "memory.max", "%uM", LATENCY_MAX_MIB) ||
 	    st_cg_write(path, "memory.high", "%uM", HIGH_MIB) ||
 	    st_cg_write(path, "memory.swap.max", "max"))
 		return -1;
@@ -384,8 +393,15 @@ static int both(struct latency_ctx *t)
 	}
 	r1 = vst_reap(&web);
 	r2 = vst_reap(&batch);
-	if (r1 || r2)
+	if (r1 || r2) {
+		char ev[PATH_MAX + 32];
+		uint64_t oom, kill;
+
 		st_log("memverify: web %d, batch %d", r1, r2);
+		snprintf(ev, sizeof(ev), "%s/memory.events", t->batch);
+		if (!st_read_key(ev, "oom", &oom) && !st_read_key(ev, "oom_kill", &kill))
+			st_log("batch: memory.events oom %lu oom_kill %lu", oom, kill);
+	}
 	return r1 || r2;
 }
 
