@@ -15,10 +15,18 @@
  * as a struct_ops map.  A struct_ops link attaches it: to the root cgroup
  * by default (bpftool struct_ops register), or to the cgroup whose fd the
  * link was created with (BPF_F_CGROUP_FD).  One map may be linked to many
- * cgroups; a cgroup has at most one policy of its own.  Each memory cgroup
- * caches its effective policy - its own, or its nearest ancestor's - in
- * memcg->swap_ext, recomputed for the subtree on every attach and detach,
- * so the hot path is one RCU dereference.
+ * cgroups; a cgroup has at most one policy of its own.
+ *
+ * Policies compose along the hierarchy: an op that answers SWAP_EXT_DEFAULT
+ * (writeback(): SWAP_EXT_WB_DEFER), or that a policy leaves out, hands the
+ * decision to the policy of the nearest ancestor that has one, and the
+ * last of them to the built-in policy.  A machine-wide policy at the root
+ * and a per-service one below it then both hold.  The attachments form
+ * the chain: each knows the nearest attachment above its cgroup (->up),
+ * and each memory cgroup caches the nearest attachment at or above it in
+ * memcg->swap_ext.  Both are recomputed for the subtree on every attach
+ * and detach, so the hot path is one RCU dereference, and one more per
+ * policy that defers.
  *
  * Failure model, after sched_ext: the kernel checks every value an op
  * returns.  A wrong one (or bpf_swap_ext_error()) ejects the policy from
@@ -132,12 +140,20 @@ struct swap_ext_policy {
 	int cpu_strikes;			/* periods over budget: watchdog */
 };
 
-/* A policy attached to a memory cgroup by a link */
+/*
+ * A policy attached to a memory cgroup by a link.  Hot paths walk
+ * attachments under RCU (memcg->swap_ext, ->up): freed after a grace
+ * period, and until then ->policy, ->cgroup_id and ->up stay readable.
+ */
 struct swap_ext_attach {
 	struct swap_ext_policy *policy;
 	struct mem_cgroup *memcg;		/* css reference held */
+	u64 cgroup_id;				/* memcg's, for RCU readers */
 	struct bpf_link *link;			/* NULL: map registered bare */
 	struct list_head node;			/* policy->attachments */
+	/* nearest attachment above memcg, or NULL: swap_ext_mutex, RCU */
+	struct swap_ext_attach __rcu *up;
+	struct rcu_head rcu;			/* kfree_rcu() */
 };
 
 /* Policies, attachments and every memcg's swap_ext pointers */
@@ -217,16 +233,27 @@ static struct swap_ext_policy *swap_ext_policy_find(struct swap_ext_ops *ops)
 	return NULL;
 }
 
-/* @memcg's effective policy, for who changes it */
-static struct swap_ext_policy *swap_ext_effective(struct mem_cgroup *memcg)
+/* The head of @memcg's chain, for who changes it */
+static struct swap_ext_attach *swap_ext_effective(struct mem_cgroup *memcg)
 {
 	return rcu_dereference_protected(memcg->swap_ext,
 					 lockdep_is_held(&swap_ext_mutex));
 }
 
+/* The next attachment up from @at, for who changes the chains */
+static struct swap_ext_attach *swap_ext_up(struct swap_ext_attach *at)
+{
+	return rcu_dereference_protected(at->up,
+					 lockdep_is_held(&swap_ext_mutex));
+}
+
 /*
- * Recompute memcg->swap_ext below and at @memcg: a cgroup's own policy, or
- * its parent's effective one.  Pre-order, so parents are done first.
+ * Recompute the chains below and at @memcg: a cgroup's own attachment,
+ * which links to its parent's chain, or its parent's chain.  Pre-order,
+ * so parents are done first.  A reader that holds an attachment taken off
+ * meanwhile still finds its way up: ->up of a detached attachment is left
+ * as it was, and what it points to is freed after the reader's grace
+ * period too.
  */
 static void swap_ext_propagate(struct mem_cgroup *memcg)
 {
@@ -237,18 +264,20 @@ static void swap_ext_propagate(struct mem_cgroup *memcg)
 	css_for_each_descendant_pre(css, &memcg->css) {
 		struct mem_cgroup *m = mem_cgroup_from_css(css);
 		struct mem_cgroup *parent = parent_mem_cgroup(m);
-		struct swap_ext_policy *p = NULL;
+		struct swap_ext_attach *up, *at;
 
-		if (m->swap_ext_own)
-			p = m->swap_ext_own->policy;
-		else if (parent)
-			p = swap_ext_effective(parent);
-		rcu_assign_pointer(m->swap_ext, p);
+		up = parent ? swap_ext_effective(parent) : NULL;
+		at = m->swap_ext_own;
+		if (at)
+			rcu_assign_pointer(at->up, up);
+		else
+			at = up;
+		rcu_assign_pointer(m->swap_ext, at);
 	}
 	rcu_read_unlock();
 }
 
-/* A new cgroup inherits its parent's policy */
+/* A new cgroup inherits its parent's chain */
 void swap_ext_memcg_online(struct mem_cgroup *memcg)
 {
 	struct mem_cgroup *parent = parent_mem_cgroup(memcg);
@@ -332,7 +361,8 @@ static void swap_ext_detach(struct swap_ext_attach *at)
 		swap_ext_leave_sleepable();
 	}
 	css_put(&memcg->css);
-	kfree(at);
+	/* a hot path may be on its way up the chain through @at */
+	kfree_rcu(at, rcu);
 }
 
 /*
@@ -501,7 +531,8 @@ static int swap_ext_reg(void *kdata, struct bpf_link *link)
 	}
 	at->memcg = memcg;
 	at->link = link;
-	args.cgroup_id = cgroup_id(memcg->css.cgroup);
+	at->cgroup_id = cgroup_id(memcg->css.cgroup);
+	args.cgroup_id = at->cgroup_id;
 
 	mutex_lock(&swap_ext_mutex);
 	/*
@@ -661,22 +692,34 @@ static void swap_ext_eject_all(void)
  */
 
 /*
- * The policy that decides for @memcg, or NULL for the built-in one.  Under
- * rcu_read_lock(); the policy stays valid until rcu_read_unlock().
+ * The next policy to ask for @memcg after @at, or NULL for the built-in
+ * one: with @at NULL, the nearest; then up the chain.  Ejected policies
+ * are skipped, and so is a policy attached at two levels in a row (asked
+ * once).  Under rcu_read_lock(); the attachment and its policy stay valid
+ * until rcu_read_unlock().
  */
-static struct swap_ext_policy *swap_ext_policy_of(struct mem_cgroup *memcg)
+static struct swap_ext_attach *swap_ext_next(struct mem_cgroup *memcg,
+					     struct swap_ext_attach *at)
 {
-	struct swap_ext_policy *p;
+	struct swap_ext_policy *prev = NULL;
 
-	if (!memcg)
-		memcg = root_mem_cgroup;
-	if (!memcg)
-		return NULL;
-	p = rcu_dereference(memcg->swap_ext);
-	if (p && READ_ONCE(p->ejected))
-		return NULL;
-	return p;
+	if (at) {
+		prev = at->policy;
+		at = rcu_dereference(at->up);
+	} else {
+		if (!memcg)
+			memcg = root_mem_cgroup;
+		at = memcg ? rcu_dereference(memcg->swap_ext) : NULL;
+	}
+	for (; at; at = rcu_dereference(at->up))
+		if (at->policy != prev && !READ_ONCE(at->policy->ejected))
+			return at;
+	return NULL;
 }
+
+/* Each policy that decides for @memcg, nearest first: see swap_ext_next() */
+#define for_each_swap_ext_policy(at, memcg)				\
+	for (at = swap_ext_next(memcg, NULL); at; at = swap_ext_next(memcg, at))
 
 /*
  * Run a non-sleepable op of @p on this CPU, unless one is running already
@@ -765,10 +808,17 @@ static s32 swap_ext_check_place(struct swap_ext_policy *p, int op, s32 v,
 	return v;
 }
 
+/*
+ * place(), compressed() and swapin() ask each policy of the folio's chain
+ * in turn until one answers something other than SWAP_EXT_DEFAULT.  An
+ * invalid answer ejects its policy and counts as DEFAULT, so the next
+ * policy up answers instead.  A nested call (an op caused reclaim) asks
+ * nobody: the built-in policy decides.
+ */
 s32 swap_ext_place(struct folio *folio, struct swap_ext_place *pl)
 {
 	struct mem_cgroup *memcg = folio_memcg(folio);
-	struct swap_ext_policy *p;
+	struct swap_ext_attach *at;
 	s32 v = SWAP_EXT_DEFAULT;
 
 	pl->verdict = SWAP_EXT_DEFAULT;
@@ -777,23 +827,34 @@ s32 swap_ext_place(struct folio *folio, struct swap_ext_place *pl)
 		return v;
 
 	rcu_read_lock();
-	p = swap_ext_policy_of(memcg);
-	if (!p)
-		goto out;
-	pl->args.cgroup_id = swap_ext_cgroup_id(memcg);
-	pl->args.entry = folio->swap.val;
-	pl->args.tier = -1;
-	pl->args.nr_pages = folio_nr_pages(folio);
-	if (!folio_test_anon(folio))
-		pl->args.flags |= SWAP_EXT_PLACE_SHMEM;
-	if (!p->ops->place || !swap_ext_enter(p, SWAP_EXT_OP_PLACE))
-		goto out;
-	v = p->ops->place(&pl->args);
-	swap_ext_leave(p, SWAP_EXT_OP_PLACE);
-	v = swap_ext_check_place(p, SWAP_EXT_OP_PLACE, v, &pl->args);
-	trace_swap_ext_place(p->ops->name, &pl->args, v);
-out:
+	for_each_swap_ext_policy(at, memcg) {
+		struct swap_ext_policy *p = at->policy;
+
+		if (!pl->args.cgroup_id) {
+			/* some policy decides: compressed() asks again */
+			pl->args.cgroup_id = swap_ext_cgroup_id(memcg);
+			pl->args.entry = folio->swap.val;
+			pl->args.nr_pages = folio_nr_pages(folio);
+			pl->args.tier = -1;
+			if (!folio_test_anon(folio))
+				pl->args.flags |= SWAP_EXT_PLACE_SHMEM;
+		}
+		if (!p->ops->place)
+			continue;
+		if (!swap_ext_enter(p, SWAP_EXT_OP_PLACE))
+			break;
+		pl->args.tier = -1;
+		v = p->ops->place(&pl->args);
+		swap_ext_leave(p, SWAP_EXT_OP_PLACE);
+		v = swap_ext_check_place(p, SWAP_EXT_OP_PLACE, v, &pl->args);
+		trace_swap_ext_place(p->ops->name, &pl->args, v);
+		if (v != SWAP_EXT_DEFAULT)
+			break;
+	}
 	rcu_read_unlock();
+	/* what a policy that deferred wrote is not an answer */
+	if (v != SWAP_EXT_TIER)
+		pl->args.tier = -1;
 	pl->verdict = v;
 	return v;
 }
@@ -801,23 +862,32 @@ out:
 bool swap_ext_compressed(struct folio *folio, struct swap_ext_place *pl,
 			 unsigned int len)
 {
-	struct swap_ext_policy *p;
-	s32 v = SWAP_EXT_DEFAULT;
+	struct swap_ext_attach *at;
+	s32 v = SWAP_EXT_DEFAULT, tier;
 
 	if (!pl || !pl->args.cgroup_id)
 		return true;
+	tier = pl->args.tier;
 
 	rcu_read_lock();
-	p = swap_ext_policy_of(folio_memcg(folio));
-	if (!p || !p->ops->compressed ||
-	    !swap_ext_enter(p, SWAP_EXT_OP_COMPRESSED))
-		goto out;
 	pl->args.compressed_len = len;
-	v = p->ops->compressed(&pl->args);
-	swap_ext_leave(p, SWAP_EXT_OP_COMPRESSED);
-	v = swap_ext_check_place(p, SWAP_EXT_OP_COMPRESSED, v, &pl->args);
-	trace_swap_ext_compressed(p->ops->name, &pl->args, v);
-out:
+	for_each_swap_ext_policy(at, folio_memcg(folio)) {
+		struct swap_ext_policy *p = at->policy;
+
+		if (!p->ops->compressed)
+			continue;
+		if (!swap_ext_enter(p, SWAP_EXT_OP_COMPRESSED))
+			break;
+		/* each starts from place()'s tier */
+		pl->args.tier = tier;
+		v = p->ops->compressed(&pl->args);
+		swap_ext_leave(p, SWAP_EXT_OP_COMPRESSED);
+		v = swap_ext_check_place(p, SWAP_EXT_OP_COMPRESSED, v,
+					 &pl->args);
+		trace_swap_ext_compressed(p->ops->name, &pl->args, v);
+		if (v != SWAP_EXT_DEFAULT)
+			break;
+	}
 	rcu_read_unlock();
 	if (v == SWAP_EXT_TIER || v == SWAP_EXT_KEEP) {
 		pl->verdict = v;
@@ -829,33 +899,38 @@ out:
 s32 swap_ext_swapin(struct folio *folio, int tier)
 {
 	struct mem_cgroup *memcg = folio_memcg(folio);
-	struct swap_ext_swapin_args args;
-	struct swap_ext_policy *p;
+	struct swap_ext_swapin_args args = {
+		.entry = folio->swap.val,
+		.tier = tier,
+	};
+	struct swap_ext_attach *at;
 	s32 v = SWAP_EXT_DEFAULT;
 
 	if (!static_branch_unlikely(&swap_ext_enabled))
 		return v;
 
 	rcu_read_lock();
-	p = swap_ext_policy_of(memcg);
-	if (!p || !p->ops->swapin || !swap_ext_enter(p, SWAP_EXT_OP_SWAPIN))
-		goto out;
-	args = (struct swap_ext_swapin_args) {
-		.cgroup_id = swap_ext_cgroup_id(memcg),
-		.entry = folio->swap.val,
-		.tier = tier,
-	};
-	v = p->ops->swapin(&args);
-	swap_ext_leave(p, SWAP_EXT_OP_SWAPIN);
-	if (v != SWAP_EXT_DEFAULT && v != SWAP_EXT_DROP) {
-		swap_ext_error(p, SWAP_EXT_OP_SWAPIN, v,
-			       "swapin() returned %d, not DEFAULT or DROP", v);
-		v = SWAP_EXT_DEFAULT;
-	} else {
-		this_cpu_inc(p->stats->verdicts[v]);
+	args.cgroup_id = swap_ext_cgroup_id(memcg);
+	for_each_swap_ext_policy(at, memcg) {
+		struct swap_ext_policy *p = at->policy;
+
+		if (!p->ops->swapin)
+			continue;
+		if (!swap_ext_enter(p, SWAP_EXT_OP_SWAPIN))
+			break;
+		v = p->ops->swapin(&args);
+		swap_ext_leave(p, SWAP_EXT_OP_SWAPIN);
+		if (v != SWAP_EXT_DEFAULT && v != SWAP_EXT_DROP) {
+			swap_ext_error(p, SWAP_EXT_OP_SWAPIN, v,
+				       "swapin() returned %d, not DEFAULT or DROP", v);
+			v = SWAP_EXT_DEFAULT;
+		} else {
+			this_cpu_inc(p->stats->verdicts[v]);
+		}
+		trace_swap_ext_swapin(p->ops->name, &args, v);
+		if (v != SWAP_EXT_DEFAULT)
+			break;
 	}
-	trace_swap_ext_swapin(p->ops->name, &args, v);
-out:
 	rcu_read_unlock();
 	return v;
 }
@@ -881,21 +956,22 @@ static bool swap_ext_wb_starved(struct swap_ext_policy *p, u64 cgid, bool idle)
 	return false;
 }
 
-void swap_ext_writeback(struct mem_cgroup *memcg, struct swap_ext_wb_args *args)
+/*
+ * writeback() asks each policy of @memcg's chain in turn until one answers
+ * SWAP_EXT_WB_APPLY; each starts from the built-in choice.  @wb says
+ * whose answer it was, for swap_ext_writeback_done().
+ */
+void swap_ext_writeback(struct mem_cgroup *memcg, struct swap_ext_wb *wb)
 {
-	struct swap_ext_wb_args builtin = *args;
-	struct swap_ext_policy *p;
+	struct swap_ext_wb_args *args = &wb->args, builtin;
+	struct swap_ext_attach *at;
 	bool forced = false;
 	s32 ret;
 
+	wb->answered_by = 0;
 	if (!static_branch_unlikely(&swap_ext_enabled))
 		return;
 
-	rcu_read_lock();
-	p = swap_ext_policy_of(memcg);
-	if (!p || !p->ops->writeback ||
-	    !swap_ext_enter(p, SWAP_EXT_OP_WRITEBACK))
-		goto out;
 	args->cgroup_id = swap_ext_cgroup_id(memcg);
 #ifdef CONFIG_ZSWAP	/* only zswap asks; memcg->zswap_max is zswap's */
 	if (memcg) {
@@ -906,30 +982,46 @@ void swap_ext_writeback(struct mem_cgroup *memcg, struct swap_ext_wb_args *args)
 				   max << PAGE_SHIFT;
 	}
 #endif
-	ret = p->ops->writeback(args);
-	swap_ext_leave(p, SWAP_EXT_OP_WRITEBACK);
+	builtin = *args;
 
-	if (ret || args->nr > args->max_batch ||
-	    (args->tier != -1 && !swap_ext_tier_valid(args->tier))) {
-		swap_ext_error(p, SWAP_EXT_OP_WRITEBACK, ret ?: args->nr,
-			       "writeback() returned %d with nr %u (max %u), tier %d",
-			       ret, args->nr, args->max_batch, args->tier);
+	rcu_read_lock();
+	for_each_swap_ext_policy(at, memcg) {
+		struct swap_ext_policy *p = at->policy;
+
+		if (!p->ops->writeback)
+			continue;
+		if (!swap_ext_enter(p, SWAP_EXT_OP_WRITEBACK))
+			break;
 		*args = builtin;
-		goto out;
+		ret = p->ops->writeback(args);
+		swap_ext_leave(p, SWAP_EXT_OP_WRITEBACK);
+
+		if (ret == SWAP_EXT_WB_DEFER)
+			continue;
+		if (ret || args->nr > args->max_batch ||
+		    (args->tier != -1 && !swap_ext_tier_valid(args->tier))) {
+			swap_ext_error(p, SWAP_EXT_OP_WRITEBACK, ret ?: args->nr,
+				       "writeback() returned %d with nr %u (max %u), tier %d",
+				       ret, args->nr, args->max_batch, args->tier);
+			continue;
+		}
+		if (swap_ext_wb_starved(p, args->cgroup_id, !args->nr)) {
+			/* the cgroup is over a limit: it may not starve */
+			*args = builtin;
+			forced = true;
+			this_cpu_inc(p->stats->wb_forced);
+		}
+		this_cpu_add(p->stats->wb_pages, args->nr);
+		/* inside a store, in reclaim, with its folio locked: bounded */
+		if (args->reason == SWAP_EXT_WB_LIMIT)
+			args->nr = min(args->nr, SWAP_EXT_WB_STORE_MAX);
+		trace_swap_ext_writeback(p->ops->name, args, forced);
+		wb->answered_by = at->cgroup_id;
+		rcu_read_unlock();
+		return;
 	}
-	if (swap_ext_wb_starved(p, args->cgroup_id, !args->nr)) {
-		/* the cgroup is over a limit: it may not starve */
-		*args = builtin;
-		forced = true;
-		this_cpu_inc(p->stats->wb_forced);
-	}
-	this_cpu_add(p->stats->wb_pages, args->nr);
-	/* inside a store, in reclaim, with its folio locked: bounded */
-	if (args->reason == SWAP_EXT_WB_LIMIT)
-		args->nr = min(args->nr, SWAP_EXT_WB_STORE_MAX);
-	trace_swap_ext_writeback(p->ops->name, args, forced);
-out:
 	rcu_read_unlock();
+	*args = builtin;
 }
 
 /*
@@ -943,26 +1035,31 @@ out:
  * way.
  */
 void swap_ext_writeback_done(struct mem_cgroup *memcg,
-			     const struct swap_ext_wb_args *args,
+			     const struct swap_ext_wb *wb,
 			     unsigned long written, unsigned long full)
 {
 	unsigned long tmo = msecs_to_jiffies(READ_ONCE(swap_ext_watchdog_ms));
+	const struct swap_ext_wb_args *args = &wb->args;
 	unsigned long n = 0, since = 0;
+	struct swap_ext_attach *at;
 	struct swap_ext_policy *p;
 
 	/*
-	 * cgroup_id is set while the policy's answer is in force.  While
-	 * hibernation writes its image, vswap refuses writeback: not the
-	 * policy's doing.
+	 * Only a policy's answer counts.  While hibernation writes its image,
+	 * vswap refuses writeback: not the policy's doing.
 	 */
-	if (!static_branch_unlikely(&swap_ext_enabled) || !args->cgroup_id ||
+	if (!static_branch_unlikely(&swap_ext_enabled) || !wb->answered_by ||
 	    (!written && !full) || pm_suspended_storage())
 		return;
 
+	/* the policy that answered, if it still decides for @memcg */
 	rcu_read_lock();
-	p = swap_ext_policy_of(memcg);
-	if (!p)
+	for_each_swap_ext_policy(at, memcg)
+		if (at->cgroup_id == wb->answered_by)
+			break;
+	if (!at)
 		goto out;
+	p = at->policy;
 	spin_lock(&p->wb_lock);
 	if (written) {
 		p->wb_futile = 0;
@@ -1108,20 +1205,27 @@ static void swap_ext_watchdog_workfn(struct work_struct *work)
  * memory.swap.policy and /sys/kernel/mm/swap_ext/
  */
 
-/* The effective policy and where it comes from: "name attached|inherited" */
+/*
+ * The chain, nearest first, one line per policy: "NAME attached" for the
+ * cgroup's own, "NAME inherited" for an ancestor's; "default" alone when
+ * no policy decides.  Ejected policies are left out.
+ */
 int swap_ext_policy_show(struct seq_file *m, void *v)
 {
 	struct mem_cgroup *memcg = mem_cgroup_from_css(seq_css(m));
-	struct swap_ext_policy *p;
+	struct swap_ext_attach *at;
+	int n = 0;
 
 	mutex_lock(&swap_ext_mutex);
-	p = rcu_dereference_protected(memcg->swap_ext,
-				      lockdep_is_held(&swap_ext_mutex));
-	if (!p || p->ejected)
+	for (at = swap_ext_effective(memcg); at; at = swap_ext_up(at)) {
+		if (at->policy->ejected)
+			continue;
+		seq_printf(m, "%s %s\n", at->policy->ops->name,
+			   at == memcg->swap_ext_own ? "attached" : "inherited");
+		n++;
+	}
+	if (!n)
 		seq_puts(m, "default\n");
-	else
-		seq_printf(m, "%s %s\n", p->ops->name,
-			   memcg->swap_ext_own ? "attached" : "inherited");
 	mutex_unlock(&swap_ext_mutex);
 	return 0;
 }
@@ -1513,13 +1617,15 @@ __bpf_kfunc s64 bpf_swap_ext_cgroup_pages(u64 cgroup_id, u32 backend)
 
 /*
  * Does the policy running on this CPU govern the cgroup @entry is charged
- * to?  0, -ENOENT for an entry that is not live, -EPERM for another
- * policy's (or the built-in policy's) cgroup.  Under rcu_read_lock(), in
+ * to (is it in that cgroup's chain)?  0, -ENOENT for an entry that is not
+ * live, -EPERM for a cgroup only other policies (or the built-in policy)
+ * decide for.  Under rcu_read_lock(), in
  * a non-sleepable op.
  */
 static int swap_ext_entry_governed(swp_entry_t entry, unsigned short *idp)
 {
 	struct swap_ext_policy *p = this_cpu_read(swap_ext_running);
+	struct swap_ext_attach *at;
 	struct mem_cgroup *memcg;
 	unsigned short id;
 	bool on_tier;
@@ -1530,7 +1636,12 @@ static int swap_ext_entry_governed(swp_entry_t entry, unsigned short *idp)
 	if (!id)
 		return -ENOENT;
 	memcg = mem_cgroup_from_id(id);
-	if (!memcg || rcu_dereference(memcg->swap_ext) != p)
+	if (!memcg)
+		return -EPERM;
+	for_each_swap_ext_policy(at, memcg)
+		if (at->policy == p)
+			break;
+	if (!at)
 		return -EPERM;
 	/* governed, but in zswap, zero or in memory: nothing to move */
 	if (!on_tier)

@@ -1349,8 +1349,14 @@ const char *const backend_names[NR_BACKENDS] = {
 	"zero", "zswap", "tier", "memory",
 };
 
+/* Policies in a chain swapctl status shows */
+#define MAX_CHAIN	8
+
 struct cg_status {
-	char policy[64];		/* memory.swap.policy */
+	char policy[64];		/* memory.swap.policy's first line */
+	/* the chain: every line's policy name, nearest first */
+	char chain[MAX_CHAIN][64];
+	int nr_chain;			/* 0: the built-in policy ("default") */
 	bool has_memory;		/* memory.current exists (not the root) */
 	unsigned long long memory;	/* memory.current */
 	unsigned long long swap;	/* memory.swap.current */
@@ -1363,11 +1369,21 @@ static int cg_status_read(const char *path, struct cg_status *s)
 {
 	char file[PATH_MAX + 32];
 
+	char buf[MAX_CHAIN * 80], *line, *save = NULL;
+
 	memset(s, 0, sizeof(*s));
 	snprintf(file, sizeof(file), "%s/" POLICY_FILE, path);
-	if (read_file(file, s->policy, sizeof(s->policy)) < 0)
+	if (read_file(file, buf, sizeof(buf)) < 0)
 		return -1;
-	s->policy[strcspn(s->policy, "\n")] = '\0';
+	snprintf(s->policy, sizeof(s->policy), "%.*s", (int)strcspn(buf, "\n"), buf);
+	/* "NAME attached|inherited" per line, or "default" alone */
+	for (line = strtok_r(buf, "\n", &save); line && s->nr_chain < MAX_CHAIN;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (!strcmp(line, "default"))
+			break;
+		snprintf(s->chain[s->nr_chain++], sizeof(s->chain[0]), "%.*s",
+			 (int)strcspn(line, " "), line);
+	}
 	s->has_memory = read_u64_in(path, "memory.current", &s->memory);
 	s->has_swap = read_u64_in(path, "memory.swap.current", &s->swap);
 	read_u64_in(path, "memory.zswap.current", &s->zswap_pool);
@@ -1385,6 +1401,11 @@ static void status_json_one(const char *path, unsigned long long id,
 	jw_kv_str("cgroup", cgroup_name(path));
 	jw_kv_u64("cgroup_id", id);
 	jw_kv_str("policy", s->policy);
+	jw_key("chain");
+	jw_open('[');
+	for (i = 0; i < (size_t)s->nr_chain; i++)
+		jw_string(s->chain[i]);
+	jw_close(']');
 	jw_kv_u64_or_null("memory", s->has_memory, s->memory);
 	jw_kv_u64_or_null("swap", s->has_swap, s->swap);
 	jw_kv_u64("zswap_pool", s->zswap_pool);
@@ -1404,10 +1425,14 @@ static void status_text_header(void)
 
 static void status_text_one(const char *path, const struct cg_status *s)
 {
-	char b[8][16];
-	size_t i;
+	char b[8][16], policy[MAX_CHAIN * 64 + 64];
+	size_t i, len;
 
-	printf("%-24s %-24s %7s %7s", cgroup_name(path), s->policy,
+	/* "own attached > parent's > grandparent's": the chain, nearest first */
+	len = snprintf(policy, sizeof(policy), "%s", s->policy);
+	for (i = 1; i < (size_t)s->nr_chain && len < sizeof(policy); i++)
+		len += snprintf(policy + len, sizeof(policy) - len, " > %s", s->chain[i]);
+	printf("%-24s %-24s %7s %7s", cgroup_name(path), policy,
 	       s->has_memory ? human(s->memory, b[0], sizeof(b[0])) : "-",
 	       s->has_swap ? human(s->swap, b[1], sizeof(b[1])) : "-");
 	for (i = 0; i < ARRAY_SIZE(backend_keys); i++) {

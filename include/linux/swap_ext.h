@@ -3,12 +3,13 @@
  * swap_ext: swap policies as BPF struct_ops, attached per memory cgroup.
  *
  * A policy is a struct swap_ext_ops a BPF program fills in.  vswap asks the
- * effective policy of a folio's cgroup where the folio goes when it leaves
- * memory, again once zswap knows its compressed size, and what to do with
- * the tier copy when it is read back.  Every answer is checked; a policy
- * that gives a wrong one is ejected from every cgroup it is attached to,
- * and those cgroups fall back to the built-in policy, which is what vswap
- * does without swap_ext.
+ * policies of a folio's cgroup where the folio goes when it leaves memory,
+ * again once zswap knows its compressed size, and what to do with the tier
+ * copy when it is read back: the cgroup's own policy first, then, while
+ * they answer SWAP_EXT_DEFAULT, its ancestors' nearest first, then the
+ * built-in policy, which is what vswap does without swap_ext.  Every answer
+ * is checked; a policy that gives a wrong one is ejected from every cgroup
+ * it is attached to, and the next policy up the hierarchy answers instead.
  */
 #ifndef _LINUX_SWAP_EXT_H
 #define _LINUX_SWAP_EXT_H
@@ -28,7 +29,10 @@ struct seq_file;
  * policy.
  */
 enum swap_ext_verdict {
-	/* let the built-in policy decide, as if the op were not there */
+	/*
+	 * as if the op were not there: the nearest ancestor's policy decides,
+	 * or the built-in one
+	 */
 	SWAP_EXT_DEFAULT	= 0,
 	/* place(), compressed(): store in zswap (compressed(): keep it) */
 	SWAP_EXT_ZSWAP		= 1,
@@ -78,6 +82,12 @@ struct swap_ext_wb_args {
 	u32 nr;
 	s32 tier;		/* out: tier to write to, -1: by priority */
 	u64 min_age_ns;		/* out: only older entries (8-14 ms units, <= ~18 h) */
+};
+
+/* What ops.writeback() returns */
+enum swap_ext_wb_answer {
+	SWAP_EXT_WB_APPLY	= 0,	/* the out fields are the answer */
+	SWAP_EXT_WB_DEFER	= 1,	/* no answer: ask the policy above */
 };
 
 /* swap_ext_wb_args.reason */
@@ -146,7 +156,12 @@ enum swap_ext_ops_flags {
 /**
  * struct swap_ext_ops - a swap policy
  *
- * Every op is optional: one left out is the built-in policy.  Ops run in
+ * Every op is optional: one left out answers as %SWAP_EXT_DEFAULT does,
+ * and the policy of the nearest ancestor cgroup that has one is asked
+ * (after it, the built-in policy).  A policy attached to a cgroup is
+ * asked about the pages of that cgroup and of every cgroup below it, and
+ * the arguments name the page's cgroup, not the one the policy is
+ * attached to.  Ops run in
  * the reclaim or fault path of the task that swaps (place, compressed,
  * writeback, swapin), under rcu_read_lock() with preemption disabled, and
  * may not sleep; attach, detach, init and exit run in process context.  An
@@ -190,11 +205,13 @@ struct swap_ext_ops {
 	 * Called before zswap writes entries of a cgroup back to a tier.  The
 	 * out fields hold the built-in choice; change them to batch more (up
 	 * to @args->max_batch), to pick a tier, or to spare entries younger
-	 * than @args->min_age_ns.  Return 0.  A policy that writes back
-	 * nothing while the cgroup is over its limit does not stall it: after
-	 * a few such calls the kernel writes back the built-in amount.  A
-	 * non-zero return, @nr above @max_batch or an invalid tier ejects the
-	 * policy.
+	 * than @args->min_age_ns, and return %SWAP_EXT_WB_APPLY.  Return
+	 * %SWAP_EXT_WB_DEFER to leave the choice to the nearest ancestor's
+	 * policy (or the built-in one): what the op wrote is then discarded.
+	 * A policy that writes back nothing while the cgroup is over its
+	 * limit does not stall it: after a few such calls the kernel writes
+	 * back the built-in amount.  Any other return, @nr above @max_batch
+	 * or an invalid tier ejects the policy.
 	 */
 	s32 (*writeback)(struct swap_ext_wb_args *args);
 
@@ -279,6 +296,15 @@ struct swap_ext_place {
 	s32 verdict;
 };
 
+/*
+ * A writeback in progress, kernel side: what the policies see, and which
+ * cgroup's policy answered, for swap_ext_writeback_done().
+ */
+struct swap_ext_wb {
+	struct swap_ext_wb_args args;
+	u64 answered_by;	/* that cgroup's id, or 0: the built-in policy */
+};
+
 /* Most entries one writeback() call may ask for */
 #define SWAP_EXT_WB_MAX_BATCH	256
 
@@ -294,14 +320,13 @@ s32 swap_ext_place(struct folio *folio, struct swap_ext_place *p);
 bool swap_ext_compressed(struct folio *folio, struct swap_ext_place *p,
 			 unsigned int len);
 s32 swap_ext_swapin(struct folio *folio, int tier);
-void swap_ext_writeback(struct mem_cgroup *memcg,
-			struct swap_ext_wb_args *args);
+void swap_ext_writeback(struct mem_cgroup *memcg, struct swap_ext_wb *wb);
 /*
- * zswap wrote back @written of the entries writeback() left in @args, and
+ * zswap wrote back @written of the entries writeback() left in @wb, and
  * found no tier slot for @full of them
  */
 void swap_ext_writeback_done(struct mem_cgroup *memcg,
-			     const struct swap_ext_wb_args *args,
+			     const struct swap_ext_wb *wb,
 			     unsigned long written, unsigned long full);
 
 /* memcg life and its memory.swap.policy file */
@@ -330,12 +355,12 @@ static inline s32 swap_ext_swapin(struct folio *folio, int tier)
 }
 
 static inline void swap_ext_writeback(struct mem_cgroup *memcg,
-				      struct swap_ext_wb_args *args)
+				      struct swap_ext_wb *wb)
 {
 }
 
 static inline void swap_ext_writeback_done(struct mem_cgroup *memcg,
-					   const struct swap_ext_wb_args *args,
+					   const struct swap_ext_wb *wb,
 					   unsigned long written,
 					   unsigned long full)
 {

@@ -19,6 +19,8 @@
  *   wb_nothing          1: writeback() asks for no entry at all
  *   wb_spare_cgroup     writeback() asks for no entry for this cgroup id
  *   wb_tier             its tier (-1 fastest, -2 slowest, -3 built-in)
+ *   wb_defer            1: writeback() answers SWAP_EXT_WB_DEFER, after
+ *                       writing nr 0 (which the kernel must discard)
  *   wb_min_age_ms       its minimum age
  *   error_at            place() calls bpf_swap_ext_error() on call N
  *   invalid_every       N: every Nth place() returns 42, an invalid verdict
@@ -52,6 +54,7 @@ const volatile u32 promote_on_swapin;
 const volatile u32 wb_nr;
 const volatile u32 wb_max;
 const volatile u32 wb_nothing;
+const volatile u32 wb_defer;
 const volatile u64 wb_spare_cgroup;
 const volatile s32 wb_tier = -3;
 const volatile u32 wb_min_age_ms;
@@ -208,7 +211,11 @@ s32 BPF_PROG(sx_writeback, struct swap_ext_wb_args *args)
 	if (wb_tier != -3)
 		args->tier = swap_ext_tier_of(wb_tier);
 	args->min_age_ns = (u64)wb_min_age_ms * 1000000;
-	return 0;
+	if (wb_defer) {
+		args->nr = 0;
+		return SWAP_EXT_WB_DEFER;
+	}
+	return SWAP_EXT_WB_APPLY;
 }
 
 /* Entries that cannot be live: slot 0, past any device, other types */
