@@ -73,6 +73,7 @@
 #include <linux/swap.h>
 #include <linux/swap_ext.h>
 #include <linux/sysfs.h>
+#include <linux/vmstat.h>
 #include <linux/vswap.h>
 #include <linux/workqueue.h>
 
@@ -770,6 +771,20 @@ static void swap_ext_leave(struct swap_ext_policy *p, enum swap_ext_op op)
 			       swap_ext_op_names[op], ns / NSEC_PER_USEC, budget_us, streak);
 }
 
+/*
+ * Count @item for @memcg's memory.stat and /proc/vmstat: the calls of each
+ * op (a call that some policy of the chain answered or deferred) and the
+ * verdicts that change what happens to a page.
+ */
+static void swap_ext_count(struct mem_cgroup *memcg, enum vm_event_item item)
+{
+	count_vm_event(item);
+	if (!memcg)
+		memcg = root_mem_cgroup;
+	if (memcg)
+		count_memcg_events(memcg, item, 1);
+}
+
 static u64 swap_ext_cgroup_id(struct mem_cgroup *memcg)
 {
 	if (!memcg)
@@ -817,9 +832,15 @@ static s32 swap_ext_check_place(struct swap_ext_policy *p, int op, s32 v,
  */
 s32 swap_ext_place(struct folio *folio, struct swap_ext_place *pl)
 {
+	static const enum vm_event_item events[SWAP_EXT_NR_VERDICTS] = {
+		[SWAP_EXT_ZSWAP]	= SWAP_EXT_PLACE_ZSWAP,
+		[SWAP_EXT_TIER]		= SWAP_EXT_PLACE_TIER,
+		[SWAP_EXT_KEEP]		= SWAP_EXT_PLACE_KEEP,
+	};
 	struct mem_cgroup *memcg = folio_memcg(folio);
 	struct swap_ext_attach *at;
 	s32 v = SWAP_EXT_DEFAULT;
+	bool asked = false;
 
 	pl->verdict = SWAP_EXT_DEFAULT;
 	pl->args.cgroup_id = 0;
@@ -843,6 +864,7 @@ s32 swap_ext_place(struct folio *folio, struct swap_ext_place *pl)
 			continue;
 		if (!swap_ext_enter(p, SWAP_EXT_OP_PLACE))
 			break;
+		asked = true;
 		pl->args.tier = -1;
 		v = p->ops->place(&pl->args);
 		swap_ext_leave(p, SWAP_EXT_OP_PLACE);
@@ -850,6 +872,11 @@ s32 swap_ext_place(struct folio *folio, struct swap_ext_place *pl)
 		trace_swap_ext_place(p->ops->name, &pl->args, v);
 		if (v != SWAP_EXT_DEFAULT)
 			break;
+	}
+	if (asked) {
+		swap_ext_count(memcg, SWAP_EXT_PLACE);
+		if (v != SWAP_EXT_DEFAULT)
+			swap_ext_count(memcg, events[v]);
 	}
 	rcu_read_unlock();
 	/* what a policy that deferred wrote is not an answer */
@@ -862,22 +889,26 @@ s32 swap_ext_place(struct folio *folio, struct swap_ext_place *pl)
 bool swap_ext_compressed(struct folio *folio, struct swap_ext_place *pl,
 			 unsigned int len)
 {
+	struct mem_cgroup *memcg;
 	struct swap_ext_attach *at;
 	s32 v = SWAP_EXT_DEFAULT, tier;
+	bool asked = false;
 
 	if (!pl || !pl->args.cgroup_id)
 		return true;
 	tier = pl->args.tier;
 
 	rcu_read_lock();
+	memcg = folio_memcg(folio);
 	pl->args.compressed_len = len;
-	for_each_swap_ext_policy(at, folio_memcg(folio)) {
+	for_each_swap_ext_policy(at, memcg) {
 		struct swap_ext_policy *p = at->policy;
 
 		if (!p->ops->compressed)
 			continue;
 		if (!swap_ext_enter(p, SWAP_EXT_OP_COMPRESSED))
 			break;
+		asked = true;
 		/* each starts from place()'s tier */
 		pl->args.tier = tier;
 		v = p->ops->compressed(&pl->args);
@@ -887,6 +918,13 @@ bool swap_ext_compressed(struct folio *folio, struct swap_ext_place *pl,
 		trace_swap_ext_compressed(p->ops->name, &pl->args, v);
 		if (v != SWAP_EXT_DEFAULT)
 			break;
+	}
+	if (asked) {
+		swap_ext_count(memcg, SWAP_EXT_COMPRESSED);
+		if (v == SWAP_EXT_TIER)
+			swap_ext_count(memcg, SWAP_EXT_COMPRESSED_TIER);
+		else if (v == SWAP_EXT_KEEP)
+			swap_ext_count(memcg, SWAP_EXT_COMPRESSED_KEEP);
 	}
 	rcu_read_unlock();
 	if (v == SWAP_EXT_TIER || v == SWAP_EXT_KEEP) {
@@ -905,6 +943,7 @@ s32 swap_ext_swapin(struct folio *folio, int tier)
 	};
 	struct swap_ext_attach *at;
 	s32 v = SWAP_EXT_DEFAULT;
+	bool asked = false;
 
 	if (!static_branch_unlikely(&swap_ext_enabled))
 		return v;
@@ -918,6 +957,7 @@ s32 swap_ext_swapin(struct folio *folio, int tier)
 			continue;
 		if (!swap_ext_enter(p, SWAP_EXT_OP_SWAPIN))
 			break;
+		asked = true;
 		v = p->ops->swapin(&args);
 		swap_ext_leave(p, SWAP_EXT_OP_SWAPIN);
 		if (v != SWAP_EXT_DEFAULT && v != SWAP_EXT_DROP) {
@@ -930,6 +970,11 @@ s32 swap_ext_swapin(struct folio *folio, int tier)
 		trace_swap_ext_swapin(p->ops->name, &args, v);
 		if (v != SWAP_EXT_DEFAULT)
 			break;
+	}
+	if (asked) {
+		swap_ext_count(memcg, SWAP_EXT_SWAPIN);
+		if (v == SWAP_EXT_DROP)
+			swap_ext_count(memcg, SWAP_EXT_SWAPIN_DROP);
 	}
 	rcu_read_unlock();
 	return v;
@@ -965,7 +1010,7 @@ void swap_ext_writeback(struct mem_cgroup *memcg, struct swap_ext_wb *wb)
 {
 	struct swap_ext_wb_args *args = &wb->args, builtin;
 	struct swap_ext_attach *at;
-	bool forced = false;
+	bool forced = false, asked = false;
 	s32 ret;
 
 	wb->answered_by = 0;
@@ -992,6 +1037,7 @@ void swap_ext_writeback(struct mem_cgroup *memcg, struct swap_ext_wb *wb)
 			continue;
 		if (!swap_ext_enter(p, SWAP_EXT_OP_WRITEBACK))
 			break;
+		asked = true;
 		*args = builtin;
 		ret = p->ops->writeback(args);
 		swap_ext_leave(p, SWAP_EXT_OP_WRITEBACK);
@@ -1017,11 +1063,16 @@ void swap_ext_writeback(struct mem_cgroup *memcg, struct swap_ext_wb *wb)
 			args->nr = min(args->nr, SWAP_EXT_WB_STORE_MAX);
 		trace_swap_ext_writeback(p->ops->name, args, forced);
 		wb->answered_by = at->cgroup_id;
-		rcu_read_unlock();
-		return;
+		break;
+	}
+	if (asked) {
+		swap_ext_count(memcg, SWAP_EXT_WRITEBACK);
+		if (forced)
+			swap_ext_count(memcg, SWAP_EXT_WB_FORCED);
 	}
 	rcu_read_unlock();
-	*args = builtin;
+	if (!wb->answered_by)
+		*args = builtin;
 }
 
 /*

@@ -17,7 +17,8 @@
 # 'swap_ext-hooks' on top of that, the zswap index (0010) the commit
 # tagged 'index-hooks' on top of that, the accounting (0011) the commit
 # tagged 'acct-hooks' on top of that, large folios (0012) the commit
-# tagged 'large-hooks' on top of that, and synchronous tiers (0013-) the
+# tagged 'large-hooks' on top of that, synchronous tiers (0013) the commit
+# tagged 'sync-hooks' on top of that, and observability (0014-) the
 # uncommitted changes on top of that.  To change a hook of an inner
 # layer: git stash, rebase -i to edit its commit, move its tag (and the
 # tags above it) with git tag -f, git stash pop.
@@ -30,7 +31,7 @@ out=$top/patches
 # patch name | subject | files | layer (vswap: pristine..vswap-hooks,
 # swap_ext: vswap-hooks..swap_ext-hooks, index: swap_ext-hooks..index-hooks,
 # acct: index-hooks..acct-hooks, large: acct-hooks..large-hooks,
-# sync: large-hooks..worktree)
+# sync: large-hooks..sync-hooks, obs: sync-hooks..worktree)
 topics=(
 "0001-mm-vswap-add-CONFIG_VSWAP-and-SWP_VIRTUAL.patch|mm: vswap: add CONFIG_VSWAP and SWP_VIRTUAL|mm/Kconfig mm/Makefile include/linux/swap.h Documentation/admin-guide/kernel-parameters.txt|vswap"
 "0002-mm-vswap-per-backend-counters-in-vmstat-and-memory.stat.patch|mm: vswap: per-backend counters in vmstat and memory.stat|include/linux/mmzone.h include/linux/vm_event_item.h mm/vmstat.c mm/memcontrol.c|vswap"
@@ -45,6 +46,8 @@ topics=(
 "0011-mm-vswap-swap-figures-count-the-backends-not-the-virtual-space.patch|mm: vswap: swap figures count the backends, not the virtual space|include/linux/swap.h mm/swapfile.c include/linux/zswap.h mm/zswap.c|acct"
 "0012-mm-vswap-large-folios-leave-memory-whole.patch|mm: vswap: large folios leave memory whole|mm/swap.h mm/swapfile.c mm/page_io.c include/linux/swap.h|large"
 "0013-mm-vswap-synchronous-tiers-keep-the-swap-cache-bypass.patch|mm: vswap: synchronous tiers keep the swap-cache bypass|mm/swap.h mm/memory.c mm/page_io.c|sync"
+"0014-bpf-struct_ops-link-info-carries-the-cgroup-id.patch|bpf: struct_ops link info carries the cgroup id|include/uapi/linux/bpf.h tools/include/uapi/linux/bpf.h kernel/bpf/bpf_struct_ops.c tools/bpf/bpftool/link.c|obs"
+"0015-mm-swap_ext-per-cgroup-policy-counters-in-memory.stat.patch|mm: swap_ext: per-cgroup policy counters in memory.stat|include/linux/vm_event_item.h mm/vmstat.c mm/memcontrol.c|obs"
 )
 
 body() {
@@ -158,6 +161,23 @@ split: swap_alloc_slots() takes an order, swap_entry_sector() maps one
 slot, and the bio writers call vswap_bio_scatter() before submitting.
 M
 	;;
+	0014*) cat <<'M'
+A struct_ops link made with BPF_F_CGROUP_FD targets a cgroup, and its
+fdinfo says which, but BPF_OBJ_GET_INFO_BY_FD did not: bpftool link show
+could not tell two links of one policy apart.  Add cgroup_id to
+bpf_link_info.struct_ops (0 for a link without a cgroup; the id stays
+after the link is detached, as in fdinfo) and let bpftool print it.
+M
+	;;
+	0015*) cat <<'M'
+What swap_ext policies decide for a cgroup was visible only per policy
+(/sys/kernel/mm/swap_ext/policies, the policies' own maps), not per
+cgroup.  Count, as vm events that memory.stat and /proc/vmstat show, the
+calls of each op and the verdicts that change what happens to a page:
+place() zswap/tier/keep, compressed() tier/keep, swapin() drop, and
+writeback() answers the kernel overruled.  mm/swap_ext.c counts them.
+M
+	;;
 	0013*) cat <<'M'
 do_swap_page() skips the swap cache for an entry of a
 SWP_SYNCHRONOUS_IO device (zram, brd, pmem) with one reference.  The
@@ -174,7 +194,7 @@ M
 	esac
 }
 
-for t in vswap-hooks swap_ext-hooks index-hooks acct-hooks large-hooks; do
+for t in vswap-hooks swap_ext-hooks index-hooks acct-hooks large-hooks sync-hooks; do
 	git -C "$wt" rev-parse -q --verify "refs/tags/$t" >/dev/null ||
 		{ echo "export-patches: no tag $t in $wt" >&2; exit 1; }
 done
@@ -192,7 +212,8 @@ for t in "${topics[@]}"; do
 	index)		range=(swap_ext-hooks index-hooks) ;;
 	acct)		range=(index-hooks acct-hooks) ;;
 	large)		range=(acct-hooks large-hooks) ;;
-	*)		range=(large-hooks) ;;
+	sync)		range=(large-hooks sync-hooks) ;;
+	*)		range=(sync-hooks) ;;
 	esac
 	# shellcheck disable=SC2086
 	if git -C "$wt" diff --quiet "${range[@]}" -- $files; then

@@ -20,7 +20,9 @@
  * kernel; one that fails only on ours is listed in fail_ours[] with the
  * issue that fixes it, checked only when vswap is on; one that a slow
  * (debug, -T) kernel can make fail on either, by a race in the test
- * itself, is listed in flaky_slow[] and may pass or fail there.  A skip
+ * itself, is listed in flaky_slow[] and may pass or fail there; one
+ * bound by a window of wall time a loaded host can miss is listed in
+ * timing[], and a run whose only failures are such is run once more.  A skip
  * must give a reason skip_ok[] names (a config option the VM's kernel
  * lacks...), so a subtest ours skips where stock runs it - "MADV_PAGEOUT
  * did not work" - fails.  A listed failure that passes fails too, with
@@ -69,6 +71,8 @@ struct kst {
 	const struct kst_known *fail_both;	/* fails on stock 6.12 too */
 	const struct kst_known *fail_ours;	/* fails on ours only */
 	const struct kst_known *flaky_slow;	/* may fail under -T: test's race */
+	/* may fail when the host is loaded: wall-clock windows; run again */
+	const struct kst_known *timing;
 	const struct kst_known *skip_ok;	/* skip reasons both may give */
 	/* results expected, for a test that prints no "1..N" plan */
 	unsigned int plan;
@@ -77,6 +81,8 @@ struct kst {
 	char thp_saved[2][32];			/* 64 KiB and 2 MiB enabled */
 	int rot_saved;				/* the swap disk's rotational, or -1 */
 	bool mounted;				/* KST_FS_DIR */
+	bool timing_failed;			/* a timing[] subtest failed */
+	bool other_failed;			/* another failed: no second run */
 };
 
 /* ------------------------------------------------------------------------
@@ -117,6 +123,18 @@ static const struct kst_known mm_skips[] = {
  */
 static const struct kst_known memcontrol_slow[] = {
 	{ "test_memcg_reclaim", "the test's writer still writes during reclaim" },
+	{ NULL, NULL },
+};
+
+/*
+ * test_no_kmem_bypass lowers min_free_kbytes and allocates 5 % of RAM 20
+ * times, 100 ms apart, until kswapd has pushed a fifth of RAM into zswap:
+ * 2 s of wall time for kswapd to compress 200 MiB.  Under TCG on a host
+ * busy with a kernel build it missed that once (a make check rehearsal),
+ * and passed in every run on a quiet host.
+ */
+static const struct kst_known zswap_timing[] = {
+	{ "test_no_kmem_bypass", "kswapd must fill zswap within 2 s" },
 	{ NULL, NULL },
 };
 
@@ -227,7 +245,7 @@ static void kst_cleanup(struct kst *k)
 }
 
 /* Judge one TAP result line of subtest @name; returns true if it passes. */
-static bool kst_judge(const struct kst *k, const char *name, bool ok,
+static bool kst_judge(struct kst *k, const char *name, bool ok,
 		      const char *directive, bool ours, const char **todo)
 {
 	const struct kst_known *both = kst_find(k->fail_both, name);
@@ -266,6 +284,10 @@ static bool kst_judge(const struct kst *k, const char *name, bool ok,
 		*todo = mine->why;
 		return true;
 	}
+	if (kst_find(k->timing, name))
+		k->timing_failed = true;
+	else
+		k->other_failed = true;
 	st_log("FAIL: %s", name);
 	return false;
 }
@@ -301,7 +323,7 @@ static void kst_skip_note(struct kst_skips *sk, const char *why)
  * output (comments, stderr) before each unexpected verdict and the skip
  * reasons with their counts.
  */
-static enum st_status kst_parse(const struct kst *k, int status)
+static enum st_status kst_parse(struct kst *k, int status)
 {
 	char line[1024], run[1024] = "", name[2100], ctx[4][256] = {};
 	unsigned int n = 0, bad = 0, ok_n = 0, skip_n = 0, nctx = 0, i;
@@ -448,11 +470,25 @@ static int kst_exec(const struct kst *k, unsigned int secs)
 	return -1;
 }
 
+/*
+ * Run @k; when the only subtests that failed are timing[] ones (a window
+ * of wall-clock time a loaded host can miss), run it once more and judge
+ * that run.  A bug fails both.
+ */
 static enum st_status kst_run(struct kst *k, unsigned int secs)
 {
-	int status = kst_exec(k, secs);
+	enum st_status st;
+	int status, run;
 
-	return status < 0 ? ST_FAIL : kst_parse(k, status);
+	for (run = 0; run < 2; run++) {
+		k->timing_failed = k->other_failed = false;
+		status = kst_exec(k, secs);
+		st = status < 0 ? ST_FAIL : kst_parse(k, status);
+		if (st == ST_PASS || !k->timing_failed || k->other_failed)
+			break;
+		st_log("only timing-bound subtests failed: running %s again", k->bin);
+	}
+	return st;
 }
 
 /*
@@ -550,7 +586,7 @@ KST_TEST(kernel_cgroup_zswap,
 	 "6.12's cgroup/test_zswap: zswap's cgroup accounting, limits, writeback",
 	 900, kst_run,
 	 .bin = "cgroup_test_zswap", .needs = KST_ZSWAP, .plan = 7,
-	 .fail_both = no_known,
+	 .fail_both = no_known, .timing = zswap_timing,
 	 .fail_ours = no_known, .skip_ok = no_known);
 
 KST_TEST(kernel_cgroup_memcontrol,
