@@ -5,13 +5,15 @@
 #
 #   scripts/ktree.sh [WORKTREE]      (default build/ktree)
 #
-# A git worktree of build/src/linux on branch 'vswap', starting at
-# 'pristine', with one commit per layer of patches/ tagged as
+# A git worktree of build/src/linux (detached), starting at 'pristine',
+# with one commit per layer of patches/ tagged as
 # export-patches.sh expects (vswap-hooks, swap_ext-hooks, index-hooks,
 # acct-hooks, large-hooks, sync-hooks) and the last layer (0014-) left
 # uncommitted.
 # Run after 'make tree' (which makes build/src/linux); an existing
-# worktree is left alone.  Exporting right after must change nothing.
+# worktree is left alone.  The layer tags are the repository's: making a
+# second worktree moves them to its commits.  Exporting right after must
+# change nothing.
 
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -24,8 +26,7 @@ if [ -e "$wt" ]; then
 	exit 0
 fi
 git -C "$src" worktree prune
-git -C "$src" branch -D vswap >/dev/null 2>&1 || true
-git -C "$src" worktree add -q "$wt" -b vswap pristine
+git -C "$src" worktree add -q --detach "$wt" pristine
 
 # the last patch of each committed layer, and its tag
 layers=(0006:vswap-hooks 0009:swap_ext-hooks 0010:index-hooks
