@@ -667,6 +667,11 @@ static void swap_ext_unreg(void *kdata, struct bpf_link *link)
 	 * to do, and is the last user of @p to go.
 	 */
 	cancel_work_sync(&p->eject_work);
+	/*
+	 * No grace period here: swap_ext_exit()'s came after the last
+	 * attachment was taken off, and reg() refuses an exited policy.
+	 */
+	WARN_ON_ONCE(!list_empty(&p->attachments));
 	swap_ext_policy_free(p);
 }
 
@@ -919,6 +924,9 @@ bool swap_ext_compressed(struct folio *folio, struct swap_ext_place *pl,
 		if (v != SWAP_EXT_DEFAULT)
 			break;
 	}
+	/* what a policy that deferred wrote is not an answer */
+	if (v != SWAP_EXT_TIER)
+		pl->args.tier = tier;
 	if (asked) {
 		swap_ext_count(memcg, SWAP_EXT_COMPRESSED);
 		if (v == SWAP_EXT_TIER)
@@ -1010,7 +1018,7 @@ void swap_ext_writeback(struct mem_cgroup *memcg, struct swap_ext_wb *wb)
 {
 	struct swap_ext_wb_args *args = &wb->args, builtin;
 	struct swap_ext_attach *at;
-	bool forced = false, asked = false;
+	bool forced = false, asked = false, answered = false;
 	s32 ret;
 
 	wb->answered_by = 0;
@@ -1062,7 +1070,9 @@ void swap_ext_writeback(struct mem_cgroup *memcg, struct swap_ext_wb *wb)
 		if (args->reason == SWAP_EXT_WB_LIMIT)
 			args->nr = min(args->nr, SWAP_EXT_WB_STORE_MAX);
 		trace_swap_ext_writeback(p->ops->name, args, forced);
-		wb->answered_by = at->cgroup_id;
+		/* an overruled answer is the kernel's: the watchdog leaves it */
+		wb->answered_by = forced ? 0 : at->cgroup_id;
+		answered = true;
 		break;
 	}
 	if (asked) {
@@ -1071,7 +1081,7 @@ void swap_ext_writeback(struct mem_cgroup *memcg, struct swap_ext_wb *wb)
 			swap_ext_count(memcg, SWAP_EXT_WB_FORCED);
 	}
 	rcu_read_unlock();
-	if (!wb->answered_by)
+	if (!answered)
 		*args = builtin;
 }
 
@@ -1264,13 +1274,16 @@ static void swap_ext_watchdog_workfn(struct work_struct *work)
 int swap_ext_policy_show(struct seq_file *m, void *v)
 {
 	struct mem_cgroup *memcg = mem_cgroup_from_css(seq_css(m));
+	struct swap_ext_policy *prev = NULL;
 	struct swap_ext_attach *at;
 	int n = 0;
 
 	mutex_lock(&swap_ext_mutex);
 	for (at = swap_ext_effective(memcg); at; at = swap_ext_up(at)) {
-		if (at->policy->ejected)
+		/* as swap_ext_next(): a policy on two levels in a row once */
+		if (READ_ONCE(at->policy->ejected) || at->policy == prev)
 			continue;
+		prev = at->policy;
 		seq_printf(m, "%s %s\n", at->policy->ops->name,
 			   at == memcg->swap_ext_own ? "attached" : "inherited");
 		n++;
@@ -1708,12 +1721,13 @@ static int swap_ext_entry_governed(swp_entry_t entry, unsigned short *idp)
  *
  * Any non-sleepable op.  The move is asynchronous: the page is read from
  * where it is and written to @tier (or kept in memory, to be placed by
- * the next reclaim).  Only entries of the cgroups the calling policy is
- * in effect for may move: one tenant's policy cannot move, nor charge I/O
- * to, another's pages.  Returns 0 when the move is queued, -EINVAL for a
- * @tier that is not a tier now, -ENOENT for an entry that is not a live
- * virtual entry on a tier, -EPERM for another cgroup's, -EBUSY when too
- * many moves are pending.  Nothing is logged.
+ * the next reclaim).  Only entries of the cgroups whose chain holds the
+ * calling policy (its cgroup and those below) may move: one tenant's
+ * policy cannot move, nor charge I/O to, another's pages.  Returns 0 when
+ * the move is queued, -EINVAL for a @tier that is not a tier now, -ENOENT
+ * for an entry that is not a live virtual entry on a tier, -EPERM for
+ * another cgroup's, -EBUSY when too many moves are pending.  Nothing is
+ * logged.
  */
 __bpf_kfunc s32 bpf_swap_ext_promote(u64 entry, s32 tier)
 {
@@ -1809,6 +1823,7 @@ static int __init swap_ext_init_late(void)
 	BTF_TYPE_EMIT(enum swap_ext_verdict);
 	BTF_TYPE_EMIT(enum swap_ext_place_flags);
 	BTF_TYPE_EMIT(enum swap_ext_wb_reason);
+	BTF_TYPE_EMIT(enum swap_ext_wb_answer);
 	BTF_TYPE_EMIT(enum swap_ext_exit_kind);
 	BTF_TYPE_EMIT(enum swap_ext_backend);
 	BTF_TYPE_EMIT(enum swap_ext_ops_flags);
