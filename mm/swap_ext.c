@@ -76,6 +76,7 @@
 #include <linux/vmstat.h>
 #include <linux/vswap.h>
 #include <linux/workqueue.h>
+#include <linux/zswap.h>
 
 #define CREATE_TRACE_POINTS
 #include <trace/events/swap_ext.h>
@@ -1770,6 +1771,218 @@ __bpf_kfunc void bpf_swap_ext_error(const char *msg__str)
 		swap_ext_error(p, -1, 0, "%s: %s", __func__, msg__str);
 }
 
+/*
+ * Proactive work: zswap writeback and moves between tiers that a policy
+ * starts on its own schedule (its bpf_wq callbacks) or that a BPF syscall
+ * program starts on request (swapctl run), rather than in reply to an op.
+ * They sleep and do I/O, so no op may call them: the verifier allows them
+ * in sleepable context only, and the filter keeps them from sleepable ops
+ * (those run under swap_ext_mutex).
+ *
+ * Who may act for which cgroup: a policy, for the cgroups whose chain
+ * holds it (where it is attached and below), as for
+ * bpf_swap_ext_promote(); a syscall program, for the task that runs it:
+ * that task's cgroup and those below.  A bpf_wq callback runs outside any
+ * op, so the calling program is found by its address; 6.12 has no way to
+ * pass a kfunc its caller.
+ */
+
+/* Most pages one proactive call may write back or move */
+#define SWAP_EXT_PROACTIVE_MAX	4096
+
+/*
+ * Proactive I/O in flight: read-held by the kfuncs, write-held from the
+ * start of hibernation to its end.  A policy's bpf_wq work runs on a
+ * workqueue the freezer does not stop, and a move frees tier slots that
+ * the hibernation image may name (vswap_move_wq is freezable for that).
+ */
+static DECLARE_RWSEM(swap_ext_proactive_rwsem);
+
+static int swap_ext_pm_notify(struct notifier_block *nb, unsigned long action,
+			      void *data)
+{
+	switch (action) {
+	case PM_HIBERNATION_PREPARE:
+		down_write(&swap_ext_proactive_rwsem);
+		break;
+	case PM_POST_HIBERNATION:
+	case PM_POST_RESTORE:
+		up_write(&swap_ext_proactive_rwsem);
+		break;
+	}
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block swap_ext_pm_nb = {
+	.notifier_call = swap_ext_pm_notify,
+};
+
+/*
+ * The memory cgroup of @cgroup_id (a reference), if the program that called
+ * a proactive kfunc from @caller (its return address) may act for it;
+ * else ERR_PTR(-ENOENT) (no such cgroup) or ERR_PTR(-EPERM).  For a
+ * policy's program, *@pinned is its struct_ops value, pinned (put it with
+ * bpf_struct_ops_put()): a bpf_wq callback does not hold its program, and
+ * the policy's links do while the kfunc sleeps.
+ */
+static struct mem_cgroup *swap_ext_proactive_memcg(u64 cgroup_id,
+						   unsigned long caller,
+						   void **pinned)
+{
+	struct cgroup_subsys_state *css;
+	struct mem_cgroup *memcg = NULL;
+	struct swap_ext_policy *p;
+	struct swap_ext_attach *at;
+	struct bpf_prog *prog;
+	struct cgroup *cgrp;
+	int err = -EPERM;
+
+	*pinned = NULL;
+	cgrp = __cgroup_get_from_id(cgroup_id);
+	if (IS_ERR(cgrp))
+		return ERR_PTR(-ENOENT);
+
+	/* the policies' list, and the caller's program, stay while we look */
+	mutex_lock(&swap_ext_mutex);
+	rcu_read_lock();
+	css = rcu_dereference(cgrp->subsys[memory_cgrp_id]);
+	if (css && css_tryget_online(css))
+		memcg = mem_cgroup_from_css(css);
+	prog = memcg ? bpf_prog_ksym_find(caller) : NULL;
+	if (prog && prog->type == BPF_PROG_TYPE_SYSCALL) {
+		/* for the task that runs it: its cgroup and those below */
+		if (!(current->flags & PF_KTHREAD) &&
+		    cgroup_is_descendant(cgrp, task_dfl_cgroup(current)))
+			err = 0;
+	} else if (prog && prog->type == BPF_PROG_TYPE_STRUCT_OPS) {
+		/* for the cgroups whose chain holds its policy */
+		list_for_each_entry(p, &swap_ext_policies, node) {
+			if (READ_ONCE(p->ejected) ||
+			    !bpf_struct_ops_has_prog(p->ops, prog))
+				continue;
+			for_each_swap_ext_policy(at, memcg)
+				if (at->policy == p)
+					break;
+			if (at && bpf_struct_ops_get(p->ops)) {
+				*pinned = p->ops;
+				err = 0;
+				break;
+			}
+		}
+	}
+	rcu_read_unlock();
+	mutex_unlock(&swap_ext_mutex);
+	cgroup_put(cgrp);
+	if (!memcg)
+		return ERR_PTR(-ENOENT);
+	if (err) {
+		css_put(&memcg->css);
+		return ERR_PTR(err);
+	}
+	return memcg;
+}
+
+/*
+ * Start proactive work for @cgroup_id: its memcg, or an ERR_PTR; -EBUSY
+ * while the machine hibernates.  swap_ext_proactive_end() ends it.
+ */
+static struct mem_cgroup *swap_ext_proactive_begin(u64 cgroup_id,
+						   unsigned long caller,
+						   void **pinned)
+{
+	struct mem_cgroup *memcg;
+
+	if (!down_read_trylock(&swap_ext_proactive_rwsem))
+		return ERR_PTR(-EBUSY);
+	memcg = swap_ext_proactive_memcg(cgroup_id, caller, pinned);
+	if (IS_ERR(memcg))
+		up_read(&swap_ext_proactive_rwsem);
+	return memcg;
+}
+
+static void swap_ext_proactive_end(struct mem_cgroup *memcg, void *pinned,
+				   enum vm_event_item item, s64 done)
+{
+	if (done > 0) {
+		count_vm_events(item, done);
+		count_memcg_events(memcg, item, done);
+	}
+	css_put(&memcg->css);
+	if (pinned)
+		bpf_struct_ops_put(pinned);
+	up_read(&swap_ext_proactive_rwsem);
+}
+
+/**
+ * bpf_swap_ext_writeback - write back a cgroup's idle zswap entries
+ * @cgroup_id: the cgroup; its descendants' entries count too
+ * @nr: most entries to write back, 1 .. 4096
+ * @min_age_ns: only entries stored at least this long ago (0: any)
+ * @tier: swap type of the tier to write to, or -1: by priority
+ *
+ * Sleepable context outside the ops: a policy's bpf_wq callback, or a BPF
+ * syscall program.  Entries go oldest first, in requests as large as the
+ * tier's free slots allow; an entry whose page is being read back is
+ * skipped; a cgroup with memory.zswap.writeback 0 is skipped.  Returns the
+ * number written back, -EINVAL for @nr or @tier out of range, -ENOENT for
+ * an unknown cgroup, -EPERM for one the caller may not act for, -ENOSPC
+ * when there is no tier to write to (or it filled before anything was
+ * written), -EBUSY while the machine hibernates.
+ */
+__bpf_kfunc s64 bpf_swap_ext_writeback(u64 cgroup_id, u32 nr, u64 min_age_ns,
+				       s32 tier)
+{
+	struct mem_cgroup *memcg;
+	void *pinned;
+	s64 ret;
+
+	if (!nr || nr > SWAP_EXT_PROACTIVE_MAX ||
+	    (tier != -1 && !vswap_is_tier(tier)))
+		return -EINVAL;
+	memcg = swap_ext_proactive_begin(cgroup_id, _RET_IP_, &pinned);
+	if (IS_ERR(memcg))
+		return PTR_ERR(memcg);
+	ret = zswap_writeback_memcg(memcg, nr, min_age_ns, tier);
+	swap_ext_proactive_end(memcg, pinned, SWAP_EXT_PROACTIVE_WB, ret);
+	return ret;
+}
+
+/**
+ * bpf_swap_ext_move - move a cgroup's pages from one tier to another
+ * @cgroup_id: the cgroup; its descendants' pages count too
+ * @from: swap type of the tier to move pages off
+ * @to: swap type of the tier to move them to, or -1: into memory (dirty,
+ *      for reclaim to place again)
+ * @nr: most pages to move, 1 .. 4096
+ *
+ * Sleepable context outside the ops, as bpf_swap_ext_writeback().  Pages
+ * go in @from's slot order; they are read 32 at a time and written
+ * together, so that pages getting neighbouring slots on @to go out in one
+ * request.  A page being read back by its owner is skipped; the reads are
+ * charged to the page's cgroup and fail rather than reclaim hard.  Returns
+ * the number moved, -EINVAL for a tier or @nr out of range or @from equal
+ * to @to, -ENOENT, -EPERM, -EBUSY as bpf_swap_ext_writeback(), -ENOMEM
+ * when nothing could be read in (the cgroup at memory.max), -ENOSPC when
+ * @to was full before anything moved (a full @to ends the call: the pages
+ * stay where they are).
+ */
+__bpf_kfunc s64 bpf_swap_ext_move(u64 cgroup_id, s32 from, s32 to, u32 nr)
+{
+	struct mem_cgroup *memcg;
+	void *pinned;
+	s64 ret;
+
+	if (!nr || nr > SWAP_EXT_PROACTIVE_MAX || from == to ||
+	    !vswap_is_tier(from) || (to != -1 && !vswap_is_tier(to)))
+		return -EINVAL;
+	memcg = swap_ext_proactive_begin(cgroup_id, _RET_IP_, &pinned);
+	if (IS_ERR(memcg))
+		return PTR_ERR(memcg);
+	ret = vswap_move_memcg(memcg, from, to, nr);
+	swap_ext_proactive_end(memcg, pinned, SWAP_EXT_PROACTIVE_MOVE, ret);
+	return ret;
+}
+
 __bpf_kfunc_end_defs();
 
 /* Read-only and reporting kfuncs: from any op */
@@ -1785,12 +1998,34 @@ BTF_KFUNCS_START(swap_ext_kfunc_ids_move)
 BTF_ID_FLAGS(func, bpf_swap_ext_promote)
 BTF_KFUNCS_END(swap_ext_kfunc_ids_move)
 
-/* Only swap_ext_ops programs, not other struct_ops, call these */
+/* Kfuncs that sleep and do I/O: bpf_wq callbacks and syscall programs */
+BTF_KFUNCS_START(swap_ext_kfunc_ids_proactive)
+BTF_ID_FLAGS(func, bpf_swap_ext_writeback, KF_SLEEPABLE)
+BTF_ID_FLAGS(func, bpf_swap_ext_move, KF_SLEEPABLE)
+BTF_KFUNCS_END(swap_ext_kfunc_ids_proactive)
+
+/*
+ * Only swap_ext_ops programs, not other struct_ops, call these; and the
+ * proactive ones from a policy's callbacks, not from its sleepable ops
+ */
 static int swap_ext_kfunc_filter(const struct bpf_prog *prog, u32 kfunc_id)
 {
+	if (btf_id_set8_contains(&swap_ext_kfunc_ids_proactive, kfunc_id)) {
+		if (prog->type == BPF_PROG_TYPE_SYSCALL)
+			return 0;
+		if (prog->type != BPF_PROG_TYPE_STRUCT_OPS ||
+		    prog->aux->attach_btf_id != swap_ext_ops_type_id ||
+		    prog->sleepable)
+			return -EACCES;
+		return 0;
+	}
 	if (!btf_id_set8_contains(&swap_ext_kfunc_ids_any, kfunc_id) &&
 	    !btf_id_set8_contains(&swap_ext_kfunc_ids_move, kfunc_id))
 		return 0;
+	/* a syscall program may look at tiers and cgroups as an op does */
+	if (prog->type == BPF_PROG_TYPE_SYSCALL)
+		return btf_id_set8_contains(&swap_ext_kfunc_ids_any, kfunc_id) ?
+		       0 : -EACCES;
 	if (prog->aux->attach_btf_id != swap_ext_ops_type_id)
 		return -EACCES;
 	if (btf_id_set8_contains(&swap_ext_kfunc_ids_move, kfunc_id) &&
@@ -1808,6 +2043,12 @@ static const struct btf_kfunc_id_set swap_ext_kfunc_set_any = {
 static const struct btf_kfunc_id_set swap_ext_kfunc_set_move = {
 	.owner	= THIS_MODULE,
 	.set	= &swap_ext_kfunc_ids_move,
+	.filter	= swap_ext_kfunc_filter,
+};
+
+static const struct btf_kfunc_id_set swap_ext_kfunc_set_proactive = {
+	.owner	= THIS_MODULE,
+	.set	= &swap_ext_kfunc_ids_proactive,
 	.filter	= swap_ext_kfunc_filter,
 };
 
@@ -1835,11 +2076,20 @@ static int __init swap_ext_init_late(void)
 	err = register_btf_kfunc_id_set(BPF_PROG_TYPE_STRUCT_OPS,
 					&swap_ext_kfunc_set_any) ?:
 	      register_btf_kfunc_id_set(BPF_PROG_TYPE_STRUCT_OPS,
-					&swap_ext_kfunc_set_move);
+					&swap_ext_kfunc_set_move) ?:
+	      register_btf_kfunc_id_set(BPF_PROG_TYPE_STRUCT_OPS,
+					&swap_ext_kfunc_set_proactive) ?:
+	      register_btf_kfunc_id_set(BPF_PROG_TYPE_SYSCALL,
+					&swap_ext_kfunc_set_any) ?:
+	      register_btf_kfunc_id_set(BPF_PROG_TYPE_SYSCALL,
+					&swap_ext_kfunc_set_proactive);
 	if (err) {
 		pr_err("cannot register kfuncs: %d\n", err);
 		return err;
 	}
+	err = register_pm_notifier(&swap_ext_pm_nb);
+	if (err)
+		return err;
 	err = register_bpf_struct_ops(&bpf_swap_ext_ops, swap_ext_ops);
 	if (err) {
 		pr_err("cannot register struct_ops: %d\n", err);

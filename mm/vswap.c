@@ -74,6 +74,7 @@
 #include <linux/fs.h>
 #include <linux/init.h>
 #include <linux/kobject.h>
+#include <linux/llist.h>
 #include <linux/memcontrol.h>
 #include <linux/mempolicy.h>
 #include <linux/mman.h>
@@ -567,35 +568,18 @@ static bool vswap_tier_room(void)
 }
 
 /*
- * Move virtual @entry off its tier slot (@from, or whichever it has if
- * @from is {0}): read it into the swap cache, then write it to tier @tier
- * at once, or with @tier -1 (or no room there) leave it as a dirty folio
- * for reclaim to place again.  With @memcg_id, only if the entry is still
- * charged to that cgroup (a policy's move: the slot may have been freed
- * and reused since it was queued).  Sleeps, but never waits unboundedly
- * for another task's swap-in.
- *
- * Returns 0 when the entry was moved or there was nothing to move (stale
- * rmap or request), -EAGAIN when someone else owns the slot right now,
- * -ENOMEM when no folio could be allocated or charged (memory.max), -EIO
- * when the tier copy cannot be read.
+ * A move, first half: bring virtual @entry's data into the swap cache,
+ * starting the read of its tier copy without waiting for it.  Returns the
+ * folio (referenced), or NULL with *@ret 0 (freed meanwhile), -EAGAIN
+ * (someone else's swap-in) or -ENOMEM.  @si holds the virtual device.
  */
-static int vswap_move(swp_entry_t entry, swp_entry_t from, int tier,
-		      unsigned short memcg_id)
+static struct folio *vswap_move_start(struct swap_info_struct *si,
+				      swp_entry_t entry, int *ret)
 {
-	struct swap_info_struct *si;
 	struct folio *folio;
-	unsigned long desc;
 	unsigned char count;
-	swp_entry_t phys;
 	bool allocated;
-	int ret = 0;
 
-	si = get_swap_device(entry);
-	if (!si)
-		return 0;
-	if (!(si->flags & SWP_VIRTUAL))
-		goto out;
 	/*
 	 * skip_if_exists: with SWAP_HAS_CACHE set and no folio yet, another
 	 * task is mid swap-in - possibly charging a cgroup at memory.max for
@@ -611,15 +595,35 @@ static int vswap_move(swp_entry_t entry, swp_entry_t from, int tier,
 		/* as unuse_pte_range(): a slot still in use means no memory */
 		count = READ_ONCE(si->swap_map[swp_offset(entry)]);
 		if (!vswap_map_count(count) || vswap_map_count(count) == SWAP_MAP_BAD)
-			ret = 0;		/* freed meanwhile */
+			*ret = 0;		/* freed meanwhile */
 		else if (count & SWAP_HAS_CACHE)
-			ret = -EAGAIN;		/* someone else's swap-in */
+			*ret = -EAGAIN;		/* someone else's swap-in */
 		else
-			ret = -ENOMEM;		/* allocation or charge failed */
-		goto out;
+			*ret = -ENOMEM;		/* allocation or charge failed */
+		return NULL;
 	}
 	if (allocated)
 		swap_read_folio(folio, NULL);
+	return folio;
+}
+
+/*
+ * A move, second half: once @folio (from vswap_move_start()) is read, write
+ * it to tier @tier, or with @tier -1 (or no room there) leave it as a dirty
+ * folio for reclaim to place again.  Unless @entry meanwhile left tier slot
+ * @from (any slot if @from is {0}), or is on @tier already, or (@memcg_id
+ * non-zero) is charged to another cgroup.  Drops the folio's reference.
+ * With @tier_only, a page that cannot go to @tier stays on its tier slot
+ * (-ENOSPC when @tier is full).  Returns 1 when moved, 0 when there was
+ * nothing to move, -EIO when the tier copy cannot be read.
+ */
+static int vswap_move_finish(struct folio *folio, swp_entry_t entry,
+			     swp_entry_t from, int tier, unsigned short memcg_id,
+			     bool tier_only)
+{
+	unsigned long desc;
+	swp_entry_t phys;
+	int ret = 0;
 
 	folio_lock(folio);
 	folio_wait_writeback(folio);
@@ -652,18 +656,99 @@ static int vswap_move(swp_entry_t entry, swp_entry_t from, int tier,
 			/* unlocks the folio; a write error redirties it */
 			__swap_writepage(folio, &wbc);
 			folio_put(folio);
-			goto out;
+			return 1;
 		}
+	}
+	/* a move to a tier only: what cannot go there stays where it is */
+	if (tier >= 0 && tier_only) {
+		ret = folio_test_dirty(folio) || folio_test_large(folio) ? 0 : -ENOSPC;
+		goto unlock;
 	}
 	vswap_set_folio(folio, VSWAP_FOLIO);
 	folio_mark_dirty(folio);
 	count_vm_event(VSWAP_MOVE);
+	ret = 1;
 unlock:
 	folio_unlock(folio);
 	folio_put(folio);
-out:
+	return ret;
+}
+
+/*
+ * Move virtual @entry off its tier slot (@from, or whichever it has if
+ * @from is {0}): read it into the swap cache, then write it to tier @tier
+ * at once, or with @tier -1 (or no room there) leave it as a dirty folio
+ * for reclaim to place again.  With @memcg_id, only if the entry is still
+ * charged to that cgroup (a policy's move: the slot may have been freed
+ * and reused since it was queued).  Sleeps, but never waits unboundedly
+ * for another task's swap-in.
+ *
+ * Returns 1 when the entry was moved, 0 when there was nothing to move
+ * (stale rmap or request), -EAGAIN when someone else owns the slot right
+ * now, -ENOMEM when no folio could be allocated or charged (memory.max),
+ * -EIO when the tier copy cannot be read.
+ */
+static int vswap_move(swp_entry_t entry, swp_entry_t from, int tier,
+		      unsigned short memcg_id)
+{
+	struct swap_info_struct *si;
+	struct folio *folio;
+	int ret = 0;
+
+	si = get_swap_device(entry);
+	if (!si)
+		return 0;
+	if (si->flags & SWP_VIRTUAL) {
+		folio = vswap_move_start(si, entry, &ret);
+		if (folio)
+			ret = vswap_move_finish(folio, entry, from, tier, memcg_id,
+						false);
+	}
 	put_swap_device(si);
 	return ret;
+}
+
+/* Pages a batch of moves reads before it writes them, plugged */
+#define VSWAP_MOVE_BATCH	32
+
+/* One page of a batch of moves */
+struct vswap_move_slot {
+	struct folio *folio;		/* read under way */
+	swp_entry_t entry;		/* the virtual entry */
+	swp_entry_t phys;		/* the tier slot it was on, or {0}: any */
+	int tier;			/* where it goes, -1: memory */
+	bool tier_only;			/* not into memory if @tier is full */
+	unsigned short memcg_id;	/* charged to when picked, 0: no check */
+};
+
+/*
+ * Finish the moves of @batch, whose reads were started together: wait for
+ * all of them, then write them under one plug, so that pages getting
+ * neighbouring slots on a tier go out as one request (a wait for a read
+ * inside the plug would flush it, one write at a time).  Returns the
+ * number of pages moved; *@full is set when a tier_only move found its
+ * tier full.
+ */
+static long vswap_move_batch(struct vswap_move_slot *batch, int n, bool *full)
+{
+	struct blk_plug plug;
+	long moved = 0;
+	int i, ret;
+
+	for (i = 0; i < n; i++)
+		folio_wait_locked(batch[i].folio);
+	blk_start_plug(&plug);
+	for (i = 0; i < n; i++) {
+		ret = vswap_move_finish(batch[i].folio, batch[i].entry, batch[i].phys,
+					batch[i].tier, batch[i].memcg_id,
+					batch[i].tier_only);
+		if (ret > 0)
+			moved++;
+		else if (ret == -ENOSPC)
+			*full = true;
+	}
+	blk_finish_plug(&plug);
+	return moved;
 }
 
 /* Tier swapoff: move the virtual slot @voff tier slot @phys backs */
@@ -672,26 +757,34 @@ static int vswap_move_off_tier(swp_entry_t phys, u32 voff)
 	return vswap_move(swp_entry(READ_ONCE(vswap_type), voff), phys, -1, 0);
 }
 
-/* A move that a policy asked for, done by a worker */
+/* A move that a policy asked for, done by the move worker */
 struct vswap_move_req {
-	struct work_struct work;
+	struct llist_node node;		/* vswap_move_reqs */
 	swp_entry_t entry;
 	int tier;
 	unsigned short memcg_id;	/* 0: no check */
 };
 
 /*
- * Policies' moves run on a queue of their own, a few at a time: each is a
- * read and a write, and however many a policy queues, or however long
- * they take, they never hold up system_unbound_wq's other users.  The
- * queue is freezable: a move frees a tier slot, and once a hibernation
- * image is taken, a slot it names must not be freed, or the image's
- * writer could reuse it.  Tasks (swap-in, swapoff, exit) are frozen by
- * then too; reclaim under the writer's allocations may still free the
- * slot of a clean swap-cache folio when vm_swap_full(), as on stock.
+ * Policies' moves run on a queue of their own: each is a read and a write,
+ * and however many a policy queues, or however long they take, they never
+ * hold up system_unbound_wq's other users.  One work item drains the
+ * requests VSWAP_MOVE_BATCH at a time: their reads are started together
+ * and their writes plugged together, so that promotions asked one page at
+ * a time from swapin() reach a tier in few requests.  It starts at once:
+ * a page swapin() asks to promote is still in the swap cache, and moves
+ * without a read or a charge while it is.  The queue is
+ * freezable: a move frees a tier slot, and once a hibernation image is
+ * taken, a slot it names must not be freed, or the image's writer could
+ * reuse it.  Tasks (swap-in, swapoff, exit) are frozen by then too;
+ * reclaim under the writer's allocations may still free the slot of a
+ * clean swap-cache folio when vm_swap_full(), as on stock.
  */
 static struct workqueue_struct *vswap_move_wq;
-#define VSWAP_MOVES_ACTIVE	16
+/* Requests queued, newest first: vswap_move_work takes them all */
+static LLIST_HEAD(vswap_move_reqs);
+static void vswap_move_workfn(struct work_struct *work);
+static DECLARE_WORK(vswap_move_work, vswap_move_workfn);
 
 /* Moves queued and not done yet: at most VSWAP_MOVES_MAX */
 static atomic_t vswap_moves_pending = ATOMIC_INIT(0);
@@ -705,21 +798,82 @@ static atomic_long_t vswap_moves_done = ATOMIC_LONG_INIT(0);
  */
 static u32 vswap_move_delay_ms;
 
+/*
+ * Start the move of @req into @slot: false when there is nothing to read
+ * (freed, charged to another cgroup, or off its tier since it was queued;
+ * someone else's swap-in; no memory for it)
+ */
+static bool vswap_move_req_start(struct swap_info_struct *vsi,
+				 struct vswap_move_req *req,
+				 struct vswap_move_slot *slot)
+{
+	bool on_tier;
+	int err;
+
+	if (swp_type(req->entry) != vsi->type ||
+	    swp_offset(req->entry) >= vsi->max)
+		return false;
+	/* vswap_move_finish() checks the rest with the folio locked */
+	if (req->memcg_id &&
+	    vswap_entry_memcg_id(req->entry, &on_tier) != req->memcg_id)
+		return false;
+	slot->entry = req->entry;
+	slot->phys = (swp_entry_t){};
+	slot->tier = req->tier;
+	slot->tier_only = false;
+	slot->memcg_id = req->memcg_id;
+	slot->folio = vswap_move_start(vsi, req->entry, &err);
+	return slot->folio;
+}
+
+/*
+ * The worker: one batch of VSWAP_MOVE_BATCH requests a run, then it queues
+ * itself again, so that the freezer never waits for more than one batch.
+ * Only this one work item runs it, never concurrently with itself, so the
+ * batch and the backlog (requests taken off vswap_move_reqs, oldest first)
+ * are its own.
+ */
 static void vswap_move_workfn(struct work_struct *work)
 {
-	struct vswap_move_req *req = container_of(work, struct vswap_move_req,
-						  work);
-	bool on_tier;
+	static struct vswap_move_slot batch[VSWAP_MOVE_BATCH];
+	static struct llist_node *backlog;
+	struct llist_node *node, **tail;
+	struct swap_info_struct *vsi;
+	struct vswap_move_req *req;
+	unsigned int type, delay;
+	bool full = false;
+	int i, k, n = 0;
 
-	if (IS_ENABLED(CONFIG_DEBUG_FS) && READ_ONCE(vswap_move_delay_ms))
-		msleep(READ_ONCE(vswap_move_delay_ms));
-	/* freed, or charged to another cgroup, since it was queued: no I/O */
-	if (!req->memcg_id ||
-	    vswap_entry_memcg_id(req->entry, &on_tier) == req->memcg_id)
-		vswap_move(req->entry, (swp_entry_t){}, req->tier, req->memcg_id);
-	kfree(req);
-	atomic_long_inc(&vswap_moves_done);
-	atomic_dec(&vswap_moves_pending);
+	/* newer requests go behind the backlog */
+	for (tail = &backlog; *tail; tail = &(*tail)->next)
+		;
+	*tail = llist_reverse_order(llist_del_all(&vswap_move_reqs));
+
+	for (k = 0, node = backlog; node && k < VSWAP_MOVE_BATCH; k++)
+		node = node->next;
+	delay = IS_ENABLED(CONFIG_DEBUG_FS) ? READ_ONCE(vswap_move_delay_ms) : 0;
+	if (delay && k)
+		msleep(delay * k);
+	type = READ_ONCE(vswap_type);
+	vsi = type < MAX_SWAPFILES ? get_swap_device(swp_entry(type, 1)) : NULL;
+	if (vsi && !(vsi->flags & SWP_VIRTUAL)) {
+		put_swap_device(vsi);
+		vsi = NULL;
+	}
+	for (i = 0; i < k; i++) {
+		req = llist_entry(backlog, struct vswap_move_req, node);
+		backlog = backlog->next;
+		if (vsi && vswap_move_req_start(vsi, req, &batch[n]))
+			n++;
+		kfree(req);
+	}
+	vswap_move_batch(batch, n, &full);
+	if (vsi)
+		put_swap_device(vsi);
+	atomic_long_add(k, &vswap_moves_done);
+	atomic_sub(k, &vswap_moves_pending);
+	if (backlog || !llist_empty(&vswap_move_reqs))
+		queue_work(vswap_move_wq, &vswap_move_work);
 }
 
 /* swap_ext's watchdog: moves queued and not done, and moves done so far */
@@ -797,12 +951,109 @@ int vswap_queue_move(swp_entry_t entry, int tier, unsigned short memcg_id)
 		atomic_dec(&vswap_moves_pending);
 		return -ENOMEM;
 	}
-	INIT_WORK(&req->work, vswap_move_workfn);
 	req->entry = entry;
 	req->tier = tier;
 	req->memcg_id = memcg_id;
-	queue_work(vswap_move_wq, &req->work);
+	llist_add(&req->node, &vswap_move_reqs);
+	queue_work(vswap_move_wq, &vswap_move_work);
 	return 0;
+}
+
+/*
+ * swap_ext's proactive move: move up to @nr pages of @root and the cgroups
+ * below it off tier @from to tier @to (-1: into memory, dirty, for reclaim
+ * to place again).  The reverse map of @from is walked in slot order, once;
+ * pages are read VSWAP_MOVE_BATCH at a time and written together; a full
+ * @to ends the walk, the pages not moved staying on @from.  Process
+ * context.  Returns the number of pages moved, or -ENOMEM (nothing moved:
+ * a cgroup at memory.max), -ENOSPC (@to was full), -EINTR (a fatal
+ * signal), -EINVAL (@from is not a tier now).
+ */
+long vswap_move_memcg(struct mem_cgroup *root, int from, int to,
+		      unsigned long nr)
+{
+	struct vswap_move_slot *batch;
+	struct swap_info_struct *si, *vsi;
+	struct vswap_tier *tier;
+	struct mem_cgroup *memcg;
+	unsigned long c, i;
+	unsigned int type;
+	bool full = false;
+	long moved = 0;
+	int n = 0, err = 0;
+
+	might_sleep();
+	if (!vswap_is_tier(from))
+		return -EINVAL;
+	batch = kmalloc_array(VSWAP_MOVE_BATCH, sizeof(*batch), GFP_KERNEL);
+	if (!batch)
+		return -ENOMEM;
+	/* keeps the tier, and its reverse map, from swapoff's end */
+	si = get_swap_device(swp_entry(from, 1));
+	if (!si) {
+		kfree(batch);
+		return -EINVAL;
+	}
+	type = READ_ONCE(vswap_type);
+	vsi = type < MAX_SWAPFILES ? get_swap_device(swp_entry(type, 1)) : NULL;
+	if (!vsi || !(vsi->flags & SWP_VIRTUAL))
+		goto out;
+	tier = &vswap_tiers[from];
+	for (c = 0; c < tier->nr_chunks && !err; c++) {
+		u32 **rmap = READ_ONCE(tier->rmap);
+		u32 *chunk = rmap ? READ_ONCE(rmap[c]) : NULL;
+
+		for (i = 0; chunk && i < SWAPFILE_CLUSTER && !err; i++) {
+			u32 voff = READ_ONCE(chunk[i]);
+			struct vswap_move_slot *slot = &batch[n];
+			bool on_tier, ours;
+
+			if (moved + n >= nr)
+				break;
+			if (!voff || voff >= vsi->max)
+				continue;
+			slot->entry = swp_entry(vsi->type, voff);
+			slot->memcg_id = vswap_entry_memcg_id(slot->entry, &on_tier);
+			if (!slot->memcg_id || !on_tier)
+				continue;
+			rcu_read_lock();
+			memcg = mem_cgroup_from_id(slot->memcg_id);
+			ours = memcg && mem_cgroup_is_descendant(memcg, root);
+			rcu_read_unlock();
+			if (!ours)
+				continue;
+			slot->phys = swp_entry(from, c * SWAPFILE_CLUSTER + i);
+			slot->tier = to;
+			slot->tier_only = true;
+			slot->folio = vswap_move_start(vsi, slot->entry, &err);
+			if (!slot->folio) {
+				/* at memory.max: the next one would fail too */
+				if (err != -ENOMEM)
+					err = 0;
+				continue;
+			}
+			if (++n == VSWAP_MOVE_BATCH) {
+				moved += vswap_move_batch(batch, n, &full);
+				n = 0;
+				if (full)
+					err = -ENOSPC;
+			}
+			if (fatal_signal_pending(current))
+				err = -EINTR;
+		}
+		if (moved + n >= nr)
+			break;
+		cond_resched();
+	}
+	moved += vswap_move_batch(batch, n, &full);
+	if (full)
+		err = -ENOSPC;
+out:
+	if (vsi)
+		put_swap_device(vsi);
+	put_swap_device(si);
+	kfree(batch);
+	return moved ?: err;
 }
 
 /* Tier swapoff gives up after this long without moving anything */
@@ -845,7 +1096,7 @@ int vswap_unuse_tier(struct swap_info_struct *si)
 					return -EINTR;
 				phys = swp_entry(si->type, c * SWAPFILE_CLUSTER + i);
 				err = vswap_move_off_tier(phys, voff);
-				if (err && err != -EAGAIN)
+				if (err < 0 && err != -EAGAIN)
 					return err;
 				cond_resched();
 			}
@@ -2277,8 +2528,7 @@ static int __init vswap_init(void)
 	int err;
 
 	INIT_DELAYED_WORK(&vswap.release_work, vswap_release_fn);
-	vswap_move_wq = alloc_workqueue("vswap_move", WQ_UNBOUND | WQ_FREEZABLE,
-					VSWAP_MOVES_ACTIVE);
+	vswap_move_wq = alloc_workqueue("vswap_move", WQ_UNBOUND | WQ_FREEZABLE, 1);
 	if (!vswap_move_wq)
 		pr_warn("no move workqueue: policies cannot move pages\n");
 	err = sysfs_create_group(mm_kobj, &vswap_attr_group);

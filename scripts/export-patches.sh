@@ -18,8 +18,9 @@
 # tagged 'index-hooks' on top of that, the accounting (0011) the commit
 # tagged 'acct-hooks' on top of that, large folios (0012) the commit
 # tagged 'large-hooks' on top of that, synchronous tiers (0013) the commit
-# tagged 'sync-hooks' on top of that, and observability (0014-) the
-# uncommitted changes on top of that.  To change a hook of an inner
+# tagged 'sync-hooks' on top of that, observability (0014-0015) the
+# commit tagged 'obs-hooks' on top of that, and proactive work (0016-)
+# the uncommitted changes on top of that.  To change a hook of an inner
 # layer: git stash, rebase -i to edit its commit, move its tag (and the
 # tags above it) with git tag -f, git stash pop.
 
@@ -31,7 +32,8 @@ out=$top/patches
 # patch name | subject | files | layer (vswap: pristine..vswap-hooks,
 # swap_ext: vswap-hooks..swap_ext-hooks, index: swap_ext-hooks..index-hooks,
 # acct: index-hooks..acct-hooks, large: acct-hooks..large-hooks,
-# sync: large-hooks..sync-hooks, obs: sync-hooks..worktree)
+# sync: large-hooks..sync-hooks, obs: sync-hooks..obs-hooks,
+# pro: obs-hooks..worktree)
 topics=(
 "0001-mm-vswap-add-CONFIG_VSWAP-and-SWP_VIRTUAL.patch|mm: vswap: add CONFIG_VSWAP and SWP_VIRTUAL|mm/Kconfig mm/Makefile include/linux/swap.h Documentation/admin-guide/kernel-parameters.txt|vswap"
 "0002-mm-vswap-per-backend-counters-in-vmstat-and-memory.stat.patch|mm: vswap: per-backend counters in vmstat and memory.stat|include/linux/mmzone.h include/linux/vm_event_item.h mm/vmstat.c mm/memcontrol.c|vswap"
@@ -48,6 +50,8 @@ topics=(
 "0013-mm-vswap-synchronous-tiers-keep-the-swap-cache-bypass.patch|mm: vswap: synchronous tiers keep the swap-cache bypass|mm/swap.h mm/memory.c mm/page_io.c|sync"
 "0014-bpf-struct_ops-link-info-carries-the-cgroup-id.patch|bpf: struct_ops link info carries the cgroup id|include/uapi/linux/bpf.h tools/include/uapi/linux/bpf.h kernel/bpf/bpf_struct_ops.c tools/bpf/bpftool/link.c|obs"
 "0015-mm-swap_ext-per-cgroup-policy-counters-in-memory.stat.patch|mm: swap_ext: per-cgroup policy counters in memory.stat|include/linux/vm_event_item.h mm/vmstat.c mm/memcontrol.c|obs"
+"0016-bpf-struct_ops-tell-whether-a-program-belongs-to-a-map.patch|bpf: struct_ops: tell whether a program belongs to a map|include/linux/bpf.h kernel/bpf/bpf_struct_ops.c|pro"
+"0017-mm-zswap-write-back-a-cgroup-s-old-entries-on-request.patch|mm: zswap: write back a cgroup's old entries on request|include/linux/zswap.h mm/zswap.c|pro"
 )
 
 body() {
@@ -178,6 +182,27 @@ place() zswap/tier/keep, compressed() tier/keep, swapin() drop, and
 writeback() answers the kernel overruled.  mm/swap_ext.c counts them.
 M
 	;;
+	0016*) cat <<'M'
+swap_ext's proactive kfuncs (zswap writeback, moves between tiers) act
+only for the cgroups of the policy that calls them.  A policy calls them
+from its bpf_wq callbacks, which run outside any of its ops, so the
+subsystem cannot tell which policy it is; 6.12 has no way to pass a kfunc
+its calling program.  The kfunc finds the (sub)program from its return
+address with bpf_prog_ksym_find(); bpf_struct_ops_has_prog() then says
+whether that program is one of a struct_ops map's (a subprogram shares
+its main program's aux->func array).
+M
+	;;
+	0017*) cat <<'M'
+zswap writes entries back when a store goes over a limit or when its
+shrinker runs: in reply to pressure.  A swap_ext policy may also want a
+cgroup's idle entries on disk before pressure comes (zram's idle
+writeback, Android's writeback when the device is idle).  Add
+zswap_writeback_memcg(): up to nr entries of a cgroup and its
+descendants, stored at least min_age ago, oldest first, plugged.  Age
+alone decides: the walk skips the second-chance rotation.
+M
+	;;
 	0013*) cat <<'M'
 do_swap_page() skips the swap cache for an entry of a
 SWP_SYNCHRONOUS_IO device (zram, brd, pmem) with one reference.  The
@@ -194,7 +219,7 @@ M
 	esac
 }
 
-for t in vswap-hooks swap_ext-hooks index-hooks acct-hooks large-hooks sync-hooks; do
+for t in vswap-hooks swap_ext-hooks index-hooks acct-hooks large-hooks sync-hooks obs-hooks; do
 	git -C "$wt" rev-parse -q --verify "refs/tags/$t" >/dev/null ||
 		{ echo "export-patches: no tag $t in $wt" >&2; exit 1; }
 done
@@ -213,7 +238,8 @@ for t in "${topics[@]}"; do
 	acct)		range=(index-hooks acct-hooks) ;;
 	large)		range=(acct-hooks large-hooks) ;;
 	sync)		range=(large-hooks sync-hooks) ;;
-	*)		range=(sync-hooks) ;;
+	obs)		range=(sync-hooks obs-hooks) ;;
+	*)		range=(obs-hooks) ;;
 	esac
 	# shellcheck disable=SC2086
 	if git -C "$wt" diff --quiet "${range[@]}" -- $files; then

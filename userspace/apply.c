@@ -606,9 +606,7 @@ static int pin_detach(unsigned long long id)
 	ret = unlink(pin);
 	if (ret)
 		err("%s: %s", pin, strerror(errno));
-	snprintf(pin, sizeof(pin), "%s/stats", dir);
-	unlink(pin);
-	rmdir(dir);
+	pin_dir_remove(dir);
 	return ret;
 }
 

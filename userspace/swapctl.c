@@ -10,6 +10,7 @@
  *   swapctl [-j] tiers
  *   swapctl export [--textfile DIR]
  *   swapctl [-j] [-v] apply [-n] [--watch] [--backoff-ms MS] [FILE]
+ *   swapctl [-j] [-v] run [-s KNOB=VALUE]... POLICY PROG [FIELD=VALUE]...
  *
  * A policy is a BPF object with a struct swap_ext_ops (bpf-progs/).  attach
  * loads it, attaches it to a cgroup v2 directory with a struct_ops link and
@@ -21,11 +22,13 @@
  * its own.
  *
  * export (export.c) prints the same figures as Prometheus metrics (text
- * format 0.0.4); apply (apply.c) attaches what a configuration file says.
+ * format 0.0.4); apply (apply.c) attaches what a configuration file says;
+ * run (run.c) runs a policy's syscall program once.
  *
  * -j prints JSON, one document per command (not export); errors go to stderr as text
  * with exit status 1 (2 for a usage error) either way.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -145,7 +148,7 @@ static void jw_u64(unsigned long long v)
 	printf("%llu", v);
 }
 
-static void jw_s64(long long v)
+void jw_s64(long long v)
 {
 	jw_sep();
 	printf("%lld", v);
@@ -805,7 +808,7 @@ static const char *policy_dir(char *buf, size_t len)
 }
 
 static const char * const shipped[] = {
-	"default", "tiered", "incompressible", "latency", "minimal",
+	"default", "tiered", "incompressible", "latency", "minimal", "idle",
 };
 
 /* Is shipped policy @i in @dir? */
@@ -948,7 +951,7 @@ static const struct {
  * A knob's value: a number, a verdict or tier name, or a cgroup (its id):
  * 0 and the value in @v, or -1 (reported).
  */
-static int knob_value(const char *name, const char *val, long long *v)
+int knob_value(const char *name, const char *val, long long *v)
 {
 	char path[PATH_MAX];
 	struct statfs sfs;
@@ -1024,6 +1027,26 @@ static void knobs_list(struct bpf_object *obj, char *buf, size_t len)
 	}
 }
 
+/* Store @v in the integer of @size bytes at @p: 0, or -1 for a bad size */
+int store_int(void *p, int size, long long v)
+{
+	switch (size) {
+	case 1:
+		*(__u8 *)p = v;
+		return 0;
+	case 2:
+		*(__u16 *)p = v;
+		return 0;
+	case 4:
+		*(__u32 *)p = v;
+		return 0;
+	case 8:
+		*(__u64 *)p = v;
+		return 0;
+	}
+	return -1;
+}
+
 /* Set .rodata variable @name of @obj to @val before load */
 int set_knob(struct bpf_object *obj, const char *name, const char *val)
 {
@@ -1051,20 +1074,7 @@ int set_knob(struct bpf_object *obj, const char *name, const char *val)
 		data = bpf_map__initial_value(rodata, &size);
 		if (!data || vs->offset + vs->size > size)
 			break;
-		switch (vs->size) {
-		case 1:
-			*(__u8 *)(data + vs->offset) = v;
-			break;
-		case 2:
-			*(__u16 *)(data + vs->offset) = v;
-			break;
-		case 4:
-			*(__u32 *)(data + vs->offset) = v;
-			break;
-		case 8:
-			*(__u64 *)(data + vs->offset) = v;
-			break;
-		default:
+		if (store_int(data + vs->offset, vs->size, v)) {
 			err("knob %s: not an integer", name);
 			return -1;
 		}
@@ -1073,6 +1083,38 @@ int set_knob(struct bpf_object *obj, const char *name, const char *val)
 	knobs_list(obj, knobs, sizeof(knobs));
 	err("knob %s: the policy has no such knob (its knobs: %s)", name, knobs);
 	return -1;
+}
+
+/*
+ * A command's -s KNOB=VALUE options, from optind 1: how many, into @names
+ * and @values (pointing into @argv), with optind at the first operand; or
+ * -2 (a usage error) or -1 (reported)
+ */
+int knob_args(int argc, char **argv, const char **names, const char **values,
+	      int max)
+{
+	int c, n = 0;
+
+	optind = 1;
+	while ((c = getopt(argc, argv, "+s:")) != -1) {
+		char *eq;
+
+		if (c != 's')
+			return -2;
+		if (n == max) {
+			err("too many knobs");
+			return -2;
+		}
+		eq = strchr(optarg, '=');
+		if (!eq || eq == optarg) {
+			err("knob '%s': want KNOB=VALUE", optarg);
+			return -1;
+		}
+		*eq = '\0';
+		names[n] = optarg;
+		values[n++] = eq + 1;
+	}
+	return n;
 }
 
 /* POLICY as a path to a .bpf.o */
@@ -1149,6 +1191,57 @@ int policy_load(struct bpf_object *obj, const char *path)
 }
 
 /*
+ * Does @map's value hold a bpf_timer or a bpf_wq?  Those live only while
+ * a user holds the map: closing the object would cancel a policy's timers
+ * and work, so swapctl pins such maps with the link.
+ */
+static bool map_has_async(struct bpf_object *obj, const struct bpf_map *map)
+{
+	struct btf *btf = bpf_object__btf(obj);
+	const struct btf_member *m;
+	const struct btf_type *t;
+	__u32 id = bpf_map__btf_value_type_id(map);
+	int i;
+
+	if (!btf || !id)
+		return false;
+	t = btf__type_by_id(btf, btf__resolve_type(btf, id));
+	if (!t || !btf_is_struct(t))
+		return false;
+	m = btf_members(t);
+	for (i = 0; i < btf_vlen(t); i++, m++) {
+		const struct btf_type *mt = btf__type_by_id(btf, btf__resolve_type(btf, m->type));
+		const char *name;
+
+		if (!mt || !btf_is_struct(mt))
+			continue;
+		name = btf__name_by_offset(btf, mt->name_off);
+		if (!strcmp(name, "bpf_timer") || !strcmp(name, "bpf_wq"))
+			return true;
+	}
+	return false;
+}
+
+/* Remove what swapctl pinned in @dir besides the link, and @dir */
+void pin_dir_remove(const char *dir)
+{
+	char pin[PATH_MAX + 300];
+	struct dirent *de;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		if (!strcmp(de->d_name, "stats") || !strncmp(de->d_name, "async_", 6)) {
+			snprintf(pin, sizeof(pin), "%s/%s", dir, de->d_name);
+			unlink(pin);
+		}
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
+/*
  * Attach the policy of loaded @obj to cgroup @cgfd (@cgpath, id @id),
  * pinning the link and the stats map under PIN_ROOT/<id>/: 0 and the
  * policy's name in @policy, or -1 (reported).  The object can be closed
@@ -1205,6 +1298,15 @@ int policy_link(struct bpf_object *obj, int cgfd, const char *cgpath,
 	unlink(pin);
 	if (stats && bpf_map__pin(stats, pin))
 		err("pin %s: %s (attached anyway)", pin, strerror(errno));
+	bpf_object__for_each_map(map, obj) {
+		if (!map_has_async(obj, map))
+			continue;
+		snprintf(pin, sizeof(pin), "%s/async_%s", dir, bpf_map__name(map));
+		unlink(pin);
+		if (bpf_map__pin(map, pin))
+			err("pin %s: %s (attached, but its timers stop when swapctl exits)",
+			    pin, strerror(errno));
+	}
 
 	/*
 	 * The policy's own name, as the kernel has it: "NAME attached".  Not
@@ -1236,28 +1338,12 @@ static int cmd_attach(int argc, char **argv)
 	const char *names[64], *values[64];
 	struct bpf_object *obj;
 	unsigned long long id;
-	int nknobs = 0, c, cgfd, ret = 1;
+	int nknobs, cgfd, ret = 1;
 	char policy[64];
 
-	optind = 1;
-	while ((c = getopt(argc, argv, "+s:")) != -1) {
-		char *eq;
-
-		if (c != 's')
-			return 2;
-		if (nknobs == ARRAY_SIZE(names)) {
-			err("too many knobs");
-			return 2;
-		}
-		eq = strchr(optarg, '=');
-		if (!eq || eq == optarg) {
-			err("knob '%s': want KNOB=VALUE", optarg);
-			return 1;
-		}
-		*eq = '\0';
-		names[nknobs] = optarg;
-		values[nknobs++] = eq + 1;
-	}
+	nknobs = knob_args(argc, argv, names, values, ARRAY_SIZE(names));
+	if (nknobs < 0)
+		return -nknobs;
 	if (argc - optind != 2)
 		return 2;
 	if (policy_path(argv[optind], path, sizeof(path))) {
@@ -1322,9 +1408,7 @@ static int cmd_detach(int argc, char **argv)
 			err("%s: %s", pin, strerror(errno));
 		return 1;
 	}
-	snprintf(pin, sizeof(pin), "%s/stats", dir);
-	unlink(pin);
-	rmdir(dir);
+	pin_dir_remove(dir);
 	if (json) {
 		jw_open('{');
 		jw_kv_str("cgroup", cgroup_name(cgpath));
@@ -1760,12 +1844,12 @@ static const struct cmd {
 	  "shipped policies are looked up.  -v adds the kernel's counters.\n" },
 	{ "attach", cmd_attach, "[-s KNOB=VALUE]... POLICY CGROUP",
 	  "Load POLICY (a .bpf.o file, or the name of a shipped policy: default,\n"
-	  "tiered, incompressible, latency, minimal) and attach it to CGROUP,\n"
-	  "pinning the link under " PIN_ROOT "/<cgroup id>/.  -s sets a\n"
-	  "knob (one of the policy's const volatile variables) to a number, a\n"
-	  "verdict name (default zswap tier keep drop), a tier (fastest slowest)\n"
-	  "or a cgroup (its id).  -v prints the verifier's log if the kernel\n"
-	  "rejects it.\n" },
+	  "tiered, incompressible, latency, minimal, idle) and attach it to\n"
+	  "CGROUP, pinning the link under " PIN_ROOT "/<cgroup id>/.  -s\n"
+	  "sets a knob (one of the policy's const volatile variables) to a\n"
+	  "number, a verdict name (default zswap tier keep drop), a tier\n"
+	  "(fastest slowest) or a cgroup (its id).  -v prints the verifier's\n"
+	  "log if the kernel rejects it.\n" },
 	{ "detach", cmd_detach, "CGROUP",
 	  "Detach the policy swapctl attached to CGROUP; the cgroup falls back\n"
 	  "to the policy of its nearest ancestor, or the built-in one.\n" },
@@ -1788,6 +1872,14 @@ static const struct cmd {
 	  "--watch: stay, apply again to new cgroups, when FILE changes or on\n"
 	  "SIGHUP, and re-attach an ejected policy after a delay that doubles\n"
 	  "with each ejection (--backoff-ms, 1000; at most 300 s).\n" },
+	{ "run", cmd_run, "[-s KNOB=VALUE]... POLICY PROG [FIELD=VALUE]...",
+	  "Load POLICY (nothing is attached) and run its syscall program PROG\n"
+	  "once: proactive work on request, such as idle's writeback_idle.\n"
+	  "FIELD=VALUE sets a member of the struct PROG takes (a number, a\n"
+	  "verdict or tier name, or a cgroup for its id); the rest are 0.\n"
+	  "Prints what PROG returned and every member afterwards; fails when\n"
+	  "PROG returned a -errno.  PROG may act only for the cgroup swapctl\n"
+	  "runs in and those below.\n" },
 	{ "export", cmd_export, "[--textfile DIR]",
 	  "Everything above as Prometheus metrics (the text exposition format):\n"
 	  "per backend, tier and memory cgroup, zswap's pool and compression\n"

@@ -62,6 +62,7 @@ void jw_key(const char *k);
 void jw_bool(bool v);
 void jw_kv_str(const char *k, const char *v);
 void jw_kv_u64(const char *k, unsigned long long v);
+void jw_s64(long long v);
 
 /* Read @path into @buf, NUL-terminated: length, or -1 with errno */
 ssize_t read_file(const char *path, char *buf, size_t len);
@@ -110,10 +111,20 @@ int policy_path(const char *policy, char *buf, size_t len);
 struct bpf_object *policy_open(const char *path, const char *const *names,
 			       const char *const *values, int n);
 int policy_load(struct bpf_object *obj, const char *path);
+/* Remove a pin directory's stats and async_* pins (not the link), and it */
+void pin_dir_remove(const char *dir);
+/* Store @v in the integer of @size bytes at @p: 0, or -1 for a bad size */
+int store_int(void *p, int size, long long v);
+/* A command's -s KNOB=VALUE options: how many, -2 usage error, -1 error */
+int knob_args(int argc, char **argv, const char **names, const char **values,
+	      int max);
+/* A knob's VALUE: a number, a verdict or tier name, a cgroup (its id) */
+int knob_value(const char *name, const char *val, long long *v);
 int policy_link(struct bpf_object *obj, int cgfd, const char *cgpath,
 		unsigned long long id, char *policy, size_t len);
 
 int cmd_export(int argc, char **argv);
 int cmd_apply(int argc, char **argv);
+int cmd_run(int argc, char **argv);
 
 #endif /* __SWAPCTL_H */

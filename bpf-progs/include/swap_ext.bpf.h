@@ -24,6 +24,26 @@ extern void bpf_swap_ext_error(const char *msg__str) __ksym;
 /* Non-sleepable ops: move an entry to another tier (-1: into memory) */
 extern s32 bpf_swap_ext_promote(u64 entry, s32 tier) __ksym;
 
+/*
+ * Proactive work, from a policy's bpf_wq callbacks or a syscall program
+ * (not from an op): write back a cgroup's zswap entries older than an age,
+ * move its pages from one tier to another (-1: into memory).  At most
+ * SWAP_EXT_PROACTIVE_MAX pages a call.
+ */
+extern s64 bpf_swap_ext_writeback(u64 cgroup_id, u32 nr, u64 min_age_ns,
+				  s32 tier) __ksym;
+extern s64 bpf_swap_ext_move(u64 cgroup_id, s32 from, s32 to, u32 nr) __ksym;
+#define SWAP_EXT_PROACTIVE_MAX	4096
+
+/* 6.12's bpf_wq (not in vmlinux.h): work that may sleep, from a timer */
+extern int bpf_wq_init(struct bpf_wq *wq, void *p__map, unsigned int flags) __weak __ksym;
+extern int bpf_wq_start(struct bpf_wq *wq, unsigned int flags) __weak __ksym;
+extern int bpf_wq_set_callback_impl(struct bpf_wq *wq,
+		int (callback_fn)(void *map, int *key, void *value),
+		unsigned int flags__k, void *aux__ign) __ksym;
+#define bpf_wq_set_callback(wq, cb, flags) \
+	bpf_wq_set_callback_impl(wq, cb, flags, NULL)
+
 /* The swap type of the slowest (lowest priority) tier, or -1 */
 static __always_inline s32 swap_ext_slowest_tier(void)
 {

@@ -1,0 +1,510 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Proactive work from BPF: zswap writeback and moves between tiers that a
+ * policy's bpf_wq callback or a syscall program starts, not an op.
+ *
+ * swap_ext_proactive_wb:    bpf_swap_ext_writeback() from a syscall program
+ *                           (swapctl run): none of a held workload's entries
+ *                           are an hour old; of those a second old, as many
+ *                           as asked go, in batched writes, counted in
+ *                           memory.stat (zswpwb, swap_ext_proactive_wb);
+ *                           bad arguments get -EINVAL / -ENOENT; every byte
+ *                           read back is checked.
+ * swap_ext_proactive_move:  bpf_swap_ext_move() moves a held workload's
+ *                           pages from the fast tier to the slow one in
+ *                           batched writes, then some into memory; data
+ *                           checked.
+ * swap_ext_proactive_scope: a syscall program acts for the cgroup of the
+ *                           task running it and those below, not for a
+ *                           sibling or the parent; a policy's bpf_wq
+ *                           callback for the cgroups it governs, not for
+ *                           others (-EPERM).
+ * swap_ext_proactive_fail:  policies calling the proactive kfuncs from
+ *                           place() (may not sleep) or from a sleepable op
+ *                           (under swap_ext's mutex) do not load; swapctl
+ *                           run refuses unknown programs and fields.
+ * swap_ext_idle:            the shipped idle policy writes back, on its own
+ *                           timer, what a held workload has not touched for
+ *                           idle_ms, in batched writes; swapctl run works on
+ *                           it; attached and detached every 150 ms while
+ *                           another workload swaps, data checked.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include "runner.h"
+#include "lib/st.h"
+#include "lib/sx.h"
+#include "lib/vst.h"
+
+#define WORK_MIB	64	/* the held workload */
+#define LIMIT_MIB	32	/* memory.max of its cgroup */
+#define HIGH_MIB	24	/* and memory.high */
+#define WB_NR		1024	/* entries one call asks for */
+
+static void sleep_ms(unsigned int ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+/* memory.stat @key of @cg, or UINT64_MAX */
+static uint64_t memstat(const char *cg, const char *key)
+{
+	uint64_t v;
+
+	return st_cg_key(cg, "memory.stat", key, &v) ? UINT64_MAX : v;
+}
+
+/* Counts that memory.stat may have flushed late: 64 per CPU */
+static bool agree(uint64_t a, uint64_t b)
+{
+	uint64_t d = a > b ? a - b : b - a;
+
+	return a != UINT64_MAX && b != UINT64_MAX && d <= 256 + (a > b ? a : b) / 100;
+}
+
+/*
+ * swapctl run @obj @prog @args: the value of the program's "ret" (or
+ * @field) afterwards; LLONG_MIN if swapctl failed to run it
+ */
+static long long run_field(const char *obj, const char *prog, const char *field,
+			   const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static long long run_field(const char *obj, const char *prog, const char *field,
+			   const char *fmt, ...)
+{
+	char args[1024], out[4096], key[64];
+	const char *p;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	if (sx_ctl(out, sizeof(out), "run %s %s %s", obj, prog, args) > 1)
+		return LLONG_MIN;
+	snprintf(key, sizeof(key), "  %s = ", field);
+	p = strstr(out, key);
+	return p ? strtoll(p + strlen(key), NULL, 10) : LLONG_MIN;
+}
+
+#define wb(cg, fmt, ...)						\
+	run_field(sx_obj("sx_proactive"), "wb", "ret", "cgroup=%s " fmt,	\
+		  cg, ##__VA_ARGS__)
+#define move(cg, fmt, ...)						\
+	run_field(sx_obj("sx_proactive"), "move", "ret", "cgroup=%s " fmt,	\
+		  cg, ##__VA_ARGS__)
+
+/* Start memverify -H in @env's cgroup and wait until it holds */
+static bool hold(struct vst_env *env, struct vst_proc *p, const char *fill)
+{
+	struct vst_argv av;
+
+	if (vst_spawn(p, env->cg, vst_argv(&av, "memverify", "-s %u -p 1 -f %s -H",
+					   WORK_MIB, fill)))
+		return false;
+	return vst_held(p, "memverify: holding", 1);
+}
+
+/* ---------------------------------------------------------------------
+ * swap_ext_proactive_wb
+ */
+
+static enum st_status wb_setup(void **ctx)
+{
+	return sx_setup(ctx, "swap_ext_proactive_wb", VST_ZSWAP, 1, LIMIT_MIB, HIGH_MIB);
+}
+
+static enum st_status wb_run(void *arg)
+{
+	struct vst_env *env = arg;
+	uint64_t zs0, zs1, wb0, wb1, pro0, pro1, s0, s1, w0, w1;
+	long long ret;
+	struct vst_proc p;
+	int status;
+
+	ST_FAIL_IF(!hold(env, &p, "compressible"), "memverify did not hold");
+	zs0 = memstat(env->cg, "zswapped") / VST_PAGE;
+	st_log("held: %lu pages in zswap", zs0);
+	if (zs0 < WB_NR) {
+		vst_release(&p);
+		ST_FAIL_IF(true, "only %lu pages in zswap", zs0);
+	}
+	sleep_ms(1500);
+
+	/* nothing is an hour old */
+	ret = wb(env->cg, "nr=%u min_age_ms=3600000", WB_NR);
+	ST_FAIL_IF(ret != 0, "an hour's age: %lld written back", ret);
+
+	/* a second old: as many as asked, in few requests */
+	wb0 = memstat(env->cg, "zswpwb");
+	pro0 = memstat(env->cg, "swap_ext_proactive_wb");
+	st_blk_writes(env->tier[0], &s0, &w0);
+	ret = wb(env->cg, "nr=%u min_age_ms=1000", WB_NR);
+	st_blk_writes(env->tier[0], &s1, &w1);
+	wb1 = memstat(env->cg, "zswpwb");
+	pro1 = memstat(env->cg, "swap_ext_proactive_wb");
+	zs1 = memstat(env->cg, "zswapped") / VST_PAGE;
+	st_log("written back %lld: zswpwb +%lu, swap_ext_proactive_wb +%lu, zswap %lu -> %lu pages; %s: %lu sectors in %lu requests",
+	       ret, wb1 - wb0, pro1 - pro0, zs0, zs1, env->tier[0], s1 - s0, w1 - w0);
+	ST_FAIL_IF(ret <= 0 || ret > WB_NR, "asked %u, written back %lld", WB_NR, ret);
+	ST_FAIL_IF(ret < WB_NR * 9 / 10, "asked %u of %lu, written back %lld", WB_NR, zs0, ret);
+	ST_FAIL_IF(!agree(wb1 - wb0, ret), "zswpwb +%lu for %lld", wb1 - wb0, ret);
+	ST_FAIL_IF(!agree(pro1 - pro0, ret), "swap_ext_proactive_wb +%lu for %lld",
+		   pro1 - pro0, ret);
+	ST_FAIL_IF(s1 - s0 < (uint64_t)ret * 8, "%lu sectors for %lld pages", s1 - s0, ret);
+	ST_FAIL_IF((w1 - w0) * 8 > (uint64_t)ret, "%lu write requests for %lld pages: not batched",
+		   w1 - w0, ret);
+
+	/* the rest, any age */
+	ret = wb(env->cg, "nr=4096 min_age_ms=0");
+	ST_FAIL_IF(ret <= 0, "any age: %lld written back", ret);
+
+	/* what the kernel refuses */
+	ST_FAIL_IF(wb(env->cg, "nr=0") != -EINVAL, "nr=0 was not -EINVAL");
+	ST_FAIL_IF(wb(env->cg, "nr=4097") != -EINVAL, "nr=4097 was not -EINVAL");
+	ST_FAIL_IF(wb(env->cg, "nr=1 tier=9") != -EINVAL, "tier 9 was not -EINVAL");
+	ST_FAIL_IF(run_field(sx_obj("sx_proactive"), "wb", "ret", "cgroup=987654321 nr=1") !=
+		   -ENOENT, "an unknown cgroup was not -ENOENT");
+
+	status = vst_release(&p);
+	ST_FAIL_IF(status, "memverify failed (%d): data lost", status);
+	return ST_PASS;
+}
+
+static struct st_test swap_ext_proactive_wb = {
+	.name = "swap_ext_proactive_wb",
+	.description = "a syscall program writes back a cgroup's old zswap entries, batched",
+	.setup = wb_setup,
+	.run = wb_run,
+	.cleanup = vst_cleanup,
+	.timeout = 300,
+};
+REGISTER_ST_TEST(swap_ext_proactive_wb);
+
+/* ---------------------------------------------------------------------
+ * swap_ext_proactive_move
+ */
+
+static enum st_status move_setup(void **ctx)
+{
+	return sx_setup(ctx, "swap_ext_proactive_move", 0, 2, LIMIT_MIB, HIGH_MIB);
+}
+
+static enum st_status move_run(void *arg)
+{
+	struct vst_env *env = arg;
+	uint64_t mv0, mv1, pro0, pro1, s0, s1, w0, w1;
+	long long ret, back;
+	struct vst_proc p;
+	int status;
+
+	ST_FAIL_IF(!hold(env, &p, "random"), "memverify did not hold");
+
+	mv0 = st_vmstat("vswap_move");
+	pro0 = memstat(env->cg, "swap_ext_proactive_move");
+	st_blk_writes(env->tier[1], &s0, &w0);
+	ret = move(env->cg, "from=fastest to=slowest nr=2048");
+	st_blk_writes(env->tier[1], &s1, &w1);
+	mv1 = st_vmstat("vswap_move");
+	pro1 = memstat(env->cg, "swap_ext_proactive_move");
+	st_log("moved %lld: vswap_move +%lu, swap_ext_proactive_move +%lu; %s: %lu sectors in %lu requests",
+	       ret, mv1 - mv0, pro1 - pro0, env->tier[1], s1 - s0, w1 - w0);
+	ST_FAIL_IF(ret < 1024 || ret > 2048, "asked 2048, moved %lld", ret);
+	ST_FAIL_IF(mv1 - mv0 < (uint64_t)ret, "vswap_move +%lu for %lld", mv1 - mv0, ret);
+	ST_FAIL_IF(!agree(pro1 - pro0, ret), "swap_ext_proactive_move +%lu for %lld",
+		   pro1 - pro0, ret);
+	ST_FAIL_IF(s1 - s0 < (uint64_t)ret * 8, "%lu sectors for %lld pages", s1 - s0, ret);
+	ST_FAIL_IF((w1 - w0) * 4 > (uint64_t)ret, "%lu write requests for %lld pages: not batched",
+		   w1 - w0, ret);
+
+	/* from the slow tier into memory: dirty, for reclaim to place again */
+	back = move(env->cg, "from=slowest to_memory=1 nr=256");
+	ST_FAIL_IF(back <= 0 || back > 256, "asked 256 into memory, moved %lld", back);
+
+	ST_FAIL_IF(move(env->cg, "from=fastest to=fastest nr=1") != -EINVAL,
+		   "a move to the same tier was not -EINVAL");
+	ST_FAIL_IF(move(env->cg, "from=9 to=slowest nr=1") != -EINVAL,
+		   "a move from tier 9 was not -EINVAL");
+
+	status = vst_release(&p);
+	ST_FAIL_IF(status, "memverify failed (%d): data lost", status);
+	return ST_PASS;
+}
+
+static struct st_test swap_ext_proactive_move = {
+	.name = "swap_ext_proactive_move",
+	.description = "a syscall program moves a cgroup's pages between tiers, batched",
+	.setup = move_setup,
+	.run = move_run,
+	.cleanup = vst_cleanup,
+	.timeout = 300,
+};
+REGISTER_ST_TEST(swap_ext_proactive_move);
+
+/* ---------------------------------------------------------------------
+ * swap_ext_proactive_scope
+ */
+
+struct siblings {
+	struct vst_env env;
+	char a[320], b[320];
+};
+
+static enum st_status scope_setup(void **ctx)
+{
+	struct siblings *t = calloc(1, sizeof(*t));
+	enum st_status ret;
+	void *envp;
+
+	if (!t)
+		return ST_FAIL;
+	ret = sx_setup(&envp, "swap_ext_proactive_scope", VST_ZSWAP, 1, 0, 0);
+	if (ret != ST_PASS) {
+		free(t);
+		return ret;
+	}
+	t->env = *(struct vst_env *)envp;
+	free(envp);
+	*ctx = t;
+	snprintf(t->a, sizeof(t->a), "%s/a", t->env.cg);
+	snprintf(t->b, sizeof(t->b), "%s/b", t->env.cg);
+	if (st_cg_write(t->env.cg, "cgroup.subtree_control", "+memory") ||
+	    mkdir(t->a, 0755) || mkdir(t->b, 0755))
+		return ST_FAIL;
+	return ST_PASS;
+}
+
+static void scope_cleanup(void *ctx)
+{
+	struct siblings *t = ctx;
+
+	sx_detach(t->a);
+	sx_detach(t->b);
+	vst_env_cleanup(&t->env);
+	free(t);
+}
+
+/* swapctl run sx_proactive wb for @target, from a shell in cgroup @in */
+static long long wb_from(const char *in, const char *target)
+{
+	char out[4096];
+	const char *p;
+	int ret;
+
+	ret = st_cmd(out, sizeof(out),
+		     "sh -c 'echo $$ > %s/cgroup.procs && exec %s run %s wb cgroup=%s nr=1' 2>&1",
+		     in, sx_swapctl(), sx_obj("sx_proactive"), target);
+	st_log("run in %s for %s: %d: %s", in, target, ret, out);
+	p = strstr(out, "  ret = ");
+	return p ? strtoll(p + 8, NULL, 10) : LLONG_MIN;
+}
+
+static enum st_status scope_run(void *arg)
+{
+	struct siblings *t = arg;
+	uint64_t runs = 0, own_ok = 0, own_eperm = 0, oth_ok = 0, oth_eperm = 0;
+	char knob[400];
+	long long ret;
+	int i;
+
+	/* a syscall program: the runner's cgroup and below */
+	ret = wb_from(t->a, t->a);
+	ST_FAIL_IF(ret < 0 && ret != -ENOSPC, "for its own cgroup: %lld", ret);
+	ST_FAIL_IF(wb_from(t->a, t->b) != -EPERM, "for a sibling: not -EPERM");
+	ST_FAIL_IF(wb_from(t->a, t->env.cg) != -EPERM, "for the parent: not -EPERM");
+	/* the runner's cgroup is an ancestor of every test cgroup */
+	ret = wb(t->b, "nr=1");
+	ST_FAIL_IF(ret < 0 && ret != -ENOSPC, "from an ancestor for b: %lld", ret);
+
+	/* a policy's bpf_wq callback: the cgroups it governs */
+	snprintf(knob, sizeof(knob), "-s other=%s", t->b);
+	ST_FAIL_IF(sx_attach_obj(t->a, sx_obj("sx_proactive"), knob, NULL, 0),
+		   "attach to a failed");
+	for (i = 0; i < 50 && !runs; i++) {
+		sleep_ms(100);
+		sx_stat(t->a, "wq_runs", &runs);
+	}
+	sx_stats_log(t->a);
+	ST_FAIL_IF(!runs, "the policy's bpf_wq callback never ran");
+	ST_CHECK(!sx_stat(t->a, "own_ok", &own_ok));
+	ST_CHECK(!sx_stat(t->a, "own_eperm", &own_eperm));
+	ST_CHECK(!sx_stat(t->a, "other_ok", &oth_ok));
+	ST_CHECK(!sx_stat(t->a, "other_eperm", &oth_eperm));
+	ST_FAIL_IF(own_ok != runs || own_eperm, "its own cgroup: %lu allowed, %lu -EPERM",
+		   own_ok, own_eperm);
+	ST_FAIL_IF(oth_eperm != runs || oth_ok, "a sibling: %lu allowed, %lu -EPERM", oth_ok,
+		   oth_eperm);
+	ST_FAIL_IF(sx_detach(t->a), "detach failed");
+	return ST_PASS;
+}
+
+static struct st_test swap_ext_proactive_scope = {
+	.name = "swap_ext_proactive_scope",
+	.description = "proactive kfuncs act only for the caller's cgroups",
+	.setup = scope_setup,
+	.run = scope_run,
+	.cleanup = scope_cleanup,
+	.timeout = 120,
+};
+REGISTER_ST_TEST(swap_ext_proactive_scope);
+
+/* ---------------------------------------------------------------------
+ * swap_ext_proactive_fail
+ */
+
+static enum st_status fail_setup(void **ctx)
+{
+	return sx_setup(ctx, "swap_ext_proactive_fail", 0, 0, 0, 0);
+}
+
+static enum st_status fail_run(void *arg)
+{
+	struct vst_env *env = arg;
+	char out[16384];
+
+	ST_FAIL_IF(!sx_attach_obj(env->cg, sx_obj("sx_proactive_atomic"), "-v", out,
+				  sizeof(out)),
+		   "a place() calling bpf_swap_ext_writeback() loaded");
+	ST_FAIL_IF(!strstr(out, "sleepable"), "the verifier log does not say why");
+	ST_FAIL_IF(!sx_attach_obj(env->cg, sx_obj("sx_proactive_sleepable_op"), "-v", out,
+				  sizeof(out)),
+		   "a sleepable cgroup_attach() calling bpf_swap_ext_move() loaded");
+	ST_FAIL_IF(!strstr(out, "rejected"), "swapctl said: %.300s", out);
+	ST_FAIL_IF(!sx_wait_none(), "a rejected policy is listed");
+
+	/* swapctl run: bad input is an error that says what there is */
+	ST_FAIL_IF(sx_ctl(out, sizeof(out), "run %s nosuch", sx_obj("idle")) != 1 ||
+		   !strstr(out, "no syscall program nosuch"), "an unknown program: %.300s", out);
+	ST_FAIL_IF(sx_ctl(out, sizeof(out), "run %s idle_cgroup_attach", sx_obj("idle")) != 1,
+		   "an op run as a syscall program: %.300s", out);
+	ST_FAIL_IF(sx_ctl(out, sizeof(out), "run %s writeback_idle bogus=1", sx_obj("idle")) != 1 ||
+		   !strstr(out, "its fields: cgroup, nr, idle_ms, written"),
+		   "an unknown field: %.300s", out);
+	ST_FAIL_IF(sx_ctl(out, sizeof(out), "run %s writeback_idle nr=many", sx_obj("idle")) != 1,
+		   "a field value that is not a number: %.300s", out);
+	ST_FAIL_IF(sx_ctl(out, sizeof(out), "run %s writeback_idle", sx_obj("idle")) != 1 ||
+		   !strstr(out, "returned -2"), "no cgroup (id 0): %.300s", out);
+	return ST_PASS;
+}
+
+static struct st_test swap_ext_proactive_fail = {
+	.name = "swap_ext_proactive_fail",
+	.description = "proactive kfuncs are refused in ops",
+	.setup = fail_setup,
+	.run = fail_run,
+	.cleanup = vst_cleanup,
+	.timeout = 120,
+};
+REGISTER_ST_TEST(swap_ext_proactive_fail);
+
+/* ---------------------------------------------------------------------
+ * swap_ext_idle
+ */
+
+static enum st_status idle_setup(void **ctx)
+{
+	return sx_setup(ctx, "swap_ext_idle", VST_ZSWAP, 1, LIMIT_MIB, HIGH_MIB);
+}
+
+static enum st_status idle_run(void *arg)
+{
+	struct vst_env *env = arg;
+	uint64_t zs0, zs = 0, pro0, pro = 0, written = 0, refused = 0, periods = 0;
+	uint64_t s0, s1, w0, w1;
+	struct vst_argv av;
+	struct vst_proc p;
+	char knob[PATH_MAX + 64];
+	long long ret;
+	int i, status, cycles = 0;
+
+	ST_FAIL_IF(sx_attach_obj(env->cg, sx_obj("idle"),
+				 "-s period_ms=100 -s idle_ms=1000 -s batch=4096", NULL, 0),
+		   "attach idle failed");
+	/* its timer and work outlive swapctl: their maps are pinned */
+	snprintf(knob, sizeof(knob), "/sys/fs/bpf/swap_ext/%lu/async_timer", sx_cg_id(env->cg));
+	ST_FAIL_IF(access(knob, F_OK), "no %s", knob);
+	pro0 = memstat(env->cg, "swap_ext_proactive_wb");
+	st_blk_writes(env->tier[0], &s0, &w0);
+	ST_FAIL_IF(!hold(env, &p, "compressible"), "memverify did not hold");
+	zs0 = memstat(env->cg, "zswapped") / VST_PAGE;
+	st_log("held: %lu pages in zswap", zs0);
+	for (i = 0; i < 150; i++) {
+		sleep_ms(100);
+		zs = memstat(env->cg, "zswapped") / VST_PAGE;
+		if (zs < zs0 / 10)
+			break;
+	}
+	st_log("zswap at %lu pages after %d ms", zs, (i + 1) * 100);
+	/* the work may be mid-period: compare the two counts once it is not */
+	for (i = 0; i < 20; i++) {
+		sx_stat(env->cg, "written", &written);
+		pro = memstat(env->cg, "swap_ext_proactive_wb") - pro0;
+		if (agree(pro, written))
+			break;
+		sleep_ms(200);
+	}
+	st_blk_writes(env->tier[0], &s1, &w1);
+	sx_stat(env->cg, "refused", &refused);
+	sx_stat(env->cg, "periods", &periods);
+	sx_stats_log(env->cg);
+	st_log("zswap %lu -> %lu pages; swap_ext_proactive_wb +%lu; %s: %lu sectors in %lu requests",
+	       zs0, zs, pro, env->tier[0], s1 - s0, w1 - w0);
+	ST_FAIL_IF(zs >= zs0 / 10, "idle left %lu of %lu pages in zswap", zs, zs0);
+	ST_FAIL_IF(periods < 2 || refused, "%lu periods, %lu calls refused", periods, refused);
+	ST_FAIL_IF(!agree(pro, written), "swap_ext_proactive_wb +%lu, the policy wrote %lu", pro,
+		   written);
+	ST_FAIL_IF((w1 - w0) * 8 > written, "%lu write requests for %lu pages: not batched",
+		   w1 - w0, written);
+
+	/* on request, through swapctl run, on the policy's own program */
+	ret = run_field(sx_obj("idle"), "writeback_idle", "written", "cgroup=%s idle_ms=1",
+			env->cg);
+	ST_FAIL_IF(ret < 0, "swapctl run idle writeback_idle: %lld", ret);
+	snprintf(knob, sizeof(knob), "run %s writeback_idle cgroup=%s nr=1", sx_obj("idle"),
+		 env->cg);
+	ST_FAIL_IF(!sx_jq(knob, ".program == \"writeback_idle\" and .retval == 0 and .args.written >= 0"),
+		   "swapctl -j run: not the expected document");
+	status = vst_release(&p);
+	ST_FAIL_IF(status, "memverify failed (%d): data lost", status);
+	ST_FAIL_IF(sx_detach(env->cg), "detach failed");
+	snprintf(knob, sizeof(knob), "/sys/fs/bpf/swap_ext/%lu", sx_cg_id(env->cg));
+	ST_FAIL_IF(!access(knob, F_OK), "detach left %s", knob);
+
+	/* attached and detached while pages swap, its timer at 10 ms */
+	ST_FAIL_IF(vst_spawn(&p, env->cg, vst_argv(&av, "memverify", "-s %u -p 3 -f compressible",
+						   WORK_MIB)),
+		   "cannot start memverify");
+	while (!vst_exited(&p) && cycles < 200) {
+		ST_FAIL_IF(sx_attach_obj(env->cg, sx_obj("idle"),
+					 "-s period_ms=10 -s idle_ms=0 -s batch=256", NULL, 0),
+			   "attach %d failed", cycles);
+		vst_poll(&p, 150);
+		ST_FAIL_IF(sx_detach(env->cg), "detach %d failed", cycles);
+		cycles++;
+	}
+	status = vst_reap(&p);
+	st_log("%d attach/detach cycles", cycles);
+	ST_FAIL_IF(status, "memverify failed (%d): data lost", status);
+	ST_FAIL_IF(cycles < 3, "only %d cycles ran while it swapped", cycles);
+	ST_FAIL_IF(!sx_wait_none(), "a policy is still listed");
+	return ST_PASS;
+}
+
+static struct st_test swap_ext_idle = {
+	.name = "swap_ext_idle",
+	.description = "the idle policy writes back idle zswap entries on its own timer",
+	.setup = idle_setup,
+	.run = idle_run,
+	.cleanup = vst_cleanup,
+	.timeout = 600,
+};
+REGISTER_ST_TEST(swap_ext_idle);
