@@ -708,6 +708,20 @@ static int vswap_move(swp_entry_t entry, swp_entry_t from, int tier,
 	return ret;
 }
 
+/* The virtual device, referenced (put_swap_device()), or NULL when off */
+static struct swap_info_struct *vswap_get_device(void)
+{
+	unsigned int type = READ_ONCE(vswap_type);
+	struct swap_info_struct *si;
+
+	si = type < MAX_SWAPFILES ? get_swap_device(swp_entry(type, 1)) : NULL;
+	if (si && !(si->flags & SWP_VIRTUAL)) {
+		put_swap_device(si);
+		si = NULL;
+	}
+	return si;
+}
+
 /* Pages a batch of moves reads before it writes them, plugged */
 #define VSWAP_MOVE_BATCH	32
 
@@ -840,8 +854,8 @@ static void vswap_move_workfn(struct work_struct *work)
 	struct llist_node *node, **tail;
 	struct swap_info_struct *vsi;
 	struct vswap_move_req *req;
-	unsigned int type, delay;
 	bool full = false;
+	unsigned int delay;
 	int i, k, n = 0;
 
 	/* newer requests go behind the backlog */
@@ -854,12 +868,7 @@ static void vswap_move_workfn(struct work_struct *work)
 	delay = IS_ENABLED(CONFIG_DEBUG_FS) ? READ_ONCE(vswap_move_delay_ms) : 0;
 	if (delay && k)
 		msleep(delay * k);
-	type = READ_ONCE(vswap_type);
-	vsi = type < MAX_SWAPFILES ? get_swap_device(swp_entry(type, 1)) : NULL;
-	if (vsi && !(vsi->flags & SWP_VIRTUAL)) {
-		put_swap_device(vsi);
-		vsi = NULL;
-	}
+	vsi = vswap_get_device();
 	for (i = 0; i < k; i++) {
 		req = llist_entry(backlog, struct vswap_move_req, node);
 		backlog = backlog->next;
@@ -977,7 +986,6 @@ long vswap_move_memcg(struct mem_cgroup *root, int from, int to,
 	struct vswap_tier *tier;
 	struct mem_cgroup *memcg;
 	unsigned long c, i;
-	unsigned int type;
 	bool full = false;
 	long moved = 0;
 	int n = 0, err = 0;
@@ -994,16 +1002,15 @@ long vswap_move_memcg(struct mem_cgroup *root, int from, int to,
 		kfree(batch);
 		return -EINVAL;
 	}
-	type = READ_ONCE(vswap_type);
-	vsi = type < MAX_SWAPFILES ? get_swap_device(swp_entry(type, 1)) : NULL;
-	if (!vsi || !(vsi->flags & SWP_VIRTUAL))
+	vsi = vswap_get_device();
+	if (!vsi)
 		goto out;
 	tier = &vswap_tiers[from];
-	for (c = 0; c < tier->nr_chunks && !err; c++) {
+	for (c = 0; c < tier->nr_chunks && !err && !full; c++) {
 		u32 **rmap = READ_ONCE(tier->rmap);
 		u32 *chunk = rmap ? READ_ONCE(rmap[c]) : NULL;
 
-		for (i = 0; chunk && i < SWAPFILE_CLUSTER && !err; i++) {
+		for (i = 0; chunk && i < SWAPFILE_CLUSTER && !err && !full; i++) {
 			u32 voff = READ_ONCE(chunk[i]);
 			struct vswap_move_slot *slot = &batch[n];
 			bool on_tier, ours;
@@ -1035,8 +1042,6 @@ long vswap_move_memcg(struct mem_cgroup *root, int from, int to,
 			if (++n == VSWAP_MOVE_BATCH) {
 				moved += vswap_move_batch(batch, n, &full);
 				n = 0;
-				if (full)
-					err = -ENOSPC;
 			}
 			if (fatal_signal_pending(current))
 				err = -EINTR;
