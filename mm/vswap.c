@@ -785,9 +785,12 @@ struct vswap_move_req {
  * hold up system_unbound_wq's other users.  One work item drains the
  * requests VSWAP_MOVE_BATCH at a time: their reads are started together
  * and their writes plugged together, so that promotions asked one page at
- * a time from swapin() reach a tier in few requests.  It starts at once:
- * a page swapin() asks to promote is still in the swap cache, and moves
- * without a read or a charge while it is.  The queue is
+ * a time from swapin() reach a tier in few requests.  A request waits
+ * VSWAP_MOVE_WAIT_MS at most for a batch to fill, and none once one has:
+ * swap-ins from a slow tier come one at a time, and a worker that started
+ * at each would write each alone.  The wait is short because a page
+ * swapin() asks to promote is still in the swap cache, and moves without
+ * a read or a charge while it is.  The queue is
  * freezable: a move frees a tier slot, and once a hibernation image is
  * taken, a slot it names must not be freed, or the image's writer could
  * reuse it.  Tasks (swap-in, swapoff, exit) are frozen by then too;
@@ -798,11 +801,23 @@ static struct workqueue_struct *vswap_move_wq;
 /* Requests queued, newest first: vswap_move_work takes them all */
 static LLIST_HEAD(vswap_move_reqs);
 static void vswap_move_workfn(struct work_struct *work);
-static DECLARE_WORK(vswap_move_work, vswap_move_workfn);
+static DECLARE_DELAYED_WORK(vswap_move_work, vswap_move_workfn);
 
 /* Moves queued and not done yet: at most VSWAP_MOVES_MAX */
 static atomic_t vswap_moves_pending = ATOMIC_INIT(0);
 #define VSWAP_MOVES_MAX		1024
+/* How long a request waits for a batch to fill */
+#define VSWAP_MOVE_WAIT_MS	10
+
+/* Run the worker now when a batch is queued, else within the wait */
+static void vswap_move_kick(int pending)
+{
+	if (pending >= VSWAP_MOVE_BATCH)
+		mod_delayed_work(vswap_move_wq, &vswap_move_work, 0);
+	else
+		queue_delayed_work(vswap_move_wq, &vswap_move_work,
+				   msecs_to_jiffies(VSWAP_MOVE_WAIT_MS));
+}
 /* Moves done (or found stale) by the worker since boot */
 static atomic_long_t vswap_moves_done = ATOMIC_LONG_INIT(0);
 /*
@@ -880,9 +895,10 @@ static void vswap_move_workfn(struct work_struct *work)
 	if (vsi)
 		put_swap_device(vsi);
 	atomic_long_add(k, &vswap_moves_done);
-	atomic_sub(k, &vswap_moves_pending);
 	if (backlog || !llist_empty(&vswap_move_reqs))
-		queue_work(vswap_move_wq, &vswap_move_work);
+		vswap_move_kick(atomic_sub_return(k, &vswap_moves_pending));
+	else
+		atomic_sub(k, &vswap_moves_pending);
 }
 
 /* swap_ext's watchdog: moves queued and not done, and moves done so far */
@@ -946,12 +962,14 @@ out:
 int vswap_queue_move(swp_entry_t entry, int tier, unsigned short memcg_id)
 {
 	struct vswap_move_req *req;
+	int pending;
 
 	if (!swp_entry_is_virtual(entry) || !swp_offset(entry))
 		return -ENOENT;
 	if (!vswap_move_wq)
 		return -ENOMEM;
-	if (atomic_inc_return(&vswap_moves_pending) > VSWAP_MOVES_MAX) {
+	pending = atomic_inc_return(&vswap_moves_pending);
+	if (pending > VSWAP_MOVES_MAX) {
 		atomic_dec(&vswap_moves_pending);
 		return -EBUSY;
 	}
@@ -964,7 +982,7 @@ int vswap_queue_move(swp_entry_t entry, int tier, unsigned short memcg_id)
 	req->tier = tier;
 	req->memcg_id = memcg_id;
 	llist_add(&req->node, &vswap_move_reqs);
-	queue_work(vswap_move_wq, &vswap_move_work);
+	vswap_move_kick(pending);
 	return 0;
 }
 
