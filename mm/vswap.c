@@ -911,7 +911,8 @@ void vswap_moves_state(int *pending, unsigned long *done)
 /*
  * swap_ext: the id of the memory cgroup virtual @entry is charged to, or
  * 0 when @entry is not a live virtual entry (any value a policy passes:
- * another type, out of range, free, in an unpopulated cluster).  No log
+ * another type, out of range, free, in an unpopulated cluster); a slot
+ * held by the swap cache alone is live.  No log
  * line.  It takes the slot's cluster lock, which keeps the cluster
  * populated, and with it the slot's swap_cgroup page, while we look: not
  * to be called with a swap cluster lock held.
@@ -940,9 +941,13 @@ unsigned short vswap_entry_memcg_id(swp_entry_t entry, bool *on_tier)
 	ci = si->cluster_info + off / SWAPFILE_CLUSTER;
 	spin_lock(&ci->lock);
 	table = READ_ONCE(vswap.tables[off / SWAPFILE_CLUSTER]);
-	/* SWAP_MAP_SHMEM (0xbf) and COUNT_CONTINUED counts are live too */
-	count = vswap_map_count(READ_ONCE(si->swap_map[off]));
-	if (table && count && count != SWAP_MAP_BAD) {
+	/*
+	 * SWAP_MAP_SHMEM (0xbf) and COUNT_CONTINUED counts are live too, and
+	 * so is a slot only the swap cache holds: a page read back and
+	 * mapped, whose tier copy lets it leave again without a write
+	 */
+	count = READ_ONCE(si->swap_map[off]);
+	if (table && count && vswap_map_count(count) != SWAP_MAP_BAD) {
 		id = lookup_swap_cgroup_id(entry);
 		/* only a tier copy moves; a zswap one would just be read in */
 		*on_tier = vswap_tag(atomic_long_read(table +

@@ -24,10 +24,13 @@
  * swap_ext_swapin_drop: swapin() = DROP: pages read back from the tier
  *                       give their tier slot up (vswap_move).
  * swap_ext_promote:     two tiers, place() on the slow one, swapin() calls
- *                       bpf_swap_ext_promote() to the fast one, whose
- *                       writes come in batches (< 3 requests per 4 pages;
- *                       one a page before the worker batched): the fast
- *                       tier ends up backing pages it was never given.
+ *                       bpf_swap_ext_promote() to the fast one: >= 90 % of
+ *                       the promotions move a page (a page read back and
+ *                       mapped is still on its tier slot), in batched
+ *                       writes (<= 1 request per 8 pages; one a page before
+ *                       the worker batched, 3 per 4 before it waited for a
+ *                       batch): the fast tier ends up backing pages it was
+ *                       never given.
  * swap_ext_writeback:   writeback() asks for batches of 32 under
  *                       memory.zswap.max: the op runs for the limit and
  *                       zswap writes back; place() reads the cgroup's
@@ -412,11 +415,16 @@ static enum st_status promote_run(void *arg)
 	ST_FAIL_IF(out1 < PAGEOUT_PAGES * 9 / 10, "only %lu pages out", out1);
 	ST_FAIL_IF(promoted < out1 / 2, "%lu promotions queued for %lu pages", promoted,
 		   out1);
-	ST_FAIL_IF(!r.d.v[VST_MOVE], "no page moved");
+	/*
+	 * a page read back stays on its tier slot, held by the swap cache
+	 * once mapped: every promotion finds something to move
+	 */
+	ST_FAIL_IF(r.d.v[VST_MOVE] * 10 < promoted * 9, "%lu pages moved for %lu promotions",
+		   r.d.v[VST_MOVE], promoted);
 	/* promotions asked one page at a time go to the fast tier in batches */
 	st_log("%lu pages moved, %lu write requests to the fast tier", r.d.v[VST_MOVE],
 	       r.writes);
-	ST_FAIL_IF(r.writes * 4 > r.d.v[VST_MOVE] * 3,
+	ST_FAIL_IF(r.writes * 8 > r.d.v[VST_MOVE],
 		   "%lu write requests to the fast tier for %lu moves: not batched", r.writes,
 		   r.d.v[VST_MOVE]);
 	ST_FAIL_IF(!r.peak.backing[0], "the fast tier never backed a page");
