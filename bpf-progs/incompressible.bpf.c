@@ -11,7 +11,9 @@
  *
  *   compressed()  a page whose compressed size is over `max_len` bytes goes
  *                 to tier `tier` instead of zswap, and its virtual entry is
- *                 remembered (an LRU hash of 65536 entries).
+ *                 remembered (an LRU hash of 65536 entries).  So does a
+ *                 page zswap refused because it does not compress at all
+ *                 (SWAP_EXT_PLACE_REFUSED, a length of a page or more).
  *   place()       with `remember` on, an entry found incompressible before
  *                 goes to the tier at once, without being compressed again:
  *                 the data of an anonymous page seldom changes its nature.
@@ -19,11 +21,12 @@
  *   writeback(), swapin()  built-in.
  *
  * zswap itself refuses a page that does not compress into less than a
- * page (random data, already compressed data): that page reaches a tier
- * without compressed() being asked, after a compression that bought
- * nothing.  This policy acts on the pages in between, which compress, but
- * not by enough to be worth their pool space.  A tier that is full or gone
- * when the page is written means the built-in choice, zswap included.
+ * page (random data, already compressed data), after a compression that
+ * bought nothing; compressed() hears of it (swap_ext v2), and remembering
+ * the entry spares the next one.  The pages in between, which compress,
+ * but not by enough to be worth their pool space, take the same way.  A
+ * tier that is full or gone when the page is written means the built-in
+ * choice, zswap included.
  *
  * Knobs:
  *   max_len    compressed bytes above which a page goes to the tier
@@ -48,6 +51,7 @@ struct incompressible_stats {
 	u64 kept_bytes;		/* their compressed size, summed */
 	u64 sent;		/* ... sent to the tier for their size */
 	u64 sent_bytes;		/* their compressed size, summed */
+	u64 refused;		/* ... of them refused by zswap */
 	u64 no_tier;		/* incompressible, but there is no tier */
 };
 
@@ -109,6 +113,8 @@ s32 BPF_PROG(incompressible_compressed, struct swap_ext_place_args *args)
 	if (s) {
 		s->sent++;
 		s->sent_bytes += args->compressed_len;
+		if (args->flags & SWAP_EXT_PLACE_REFUSED)
+			s->refused++;
 	}
 	args->tier = t;
 	return SWAP_EXT_TIER;

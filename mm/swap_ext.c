@@ -862,9 +862,12 @@ s32 swap_ext_place(struct folio *folio, struct swap_ext_place *pl)
 			pl->args.cgroup_id = swap_ext_cgroup_id(memcg);
 			pl->args.entry = folio->swap.val;
 			pl->args.nr_pages = folio_nr_pages(folio);
+			pl->args.order = folio_order(folio);
 			pl->args.tier = -1;
 			if (!folio_test_anon(folio))
 				pl->args.flags |= SWAP_EXT_PLACE_SHMEM;
+			if (folio_test_workingset(folio))
+				pl->args.flags |= SWAP_EXT_PLACE_WORKINGSET;
 		}
 		if (!p->ops->place)
 			continue;
@@ -941,6 +944,16 @@ bool swap_ext_compressed(struct folio *folio, struct swap_ext_place *pl,
 		return false;
 	}
 	return true;
+}
+
+void swap_ext_compress_refused(struct folio *folio, struct swap_ext_place *pl,
+			       unsigned int len)
+{
+	if (!pl || !pl->args.cgroup_id)
+		return;
+	pl->args.flags |= SWAP_EXT_PLACE_REFUSED;
+	/* the page is not stored whatever compressed() answers */
+	swap_ext_compressed(folio, pl, max_t(unsigned int, len, PAGE_SIZE));
 }
 
 s32 swap_ext_swapin(struct folio *folio, int tier)

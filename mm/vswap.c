@@ -809,6 +809,15 @@ static atomic_t vswap_moves_pending = ATOMIC_INIT(0);
 /* How long a request waits for a batch to fill */
 #define VSWAP_MOVE_WAIT_MS	10
 
+/* Moves done (or found stale) by the worker since boot */
+static atomic_long_t vswap_moves_done = ATOMIC_LONG_INIT(0);
+/*
+ * Debug only (debugfs vswap/move_delay_ms, default 0): the worker sleeps
+ * this long before each move, so that a move queue that does not drain can
+ * be made at will (selftest watchdog_moves_stuck).
+ */
+static u32 vswap_move_delay_ms;
+
 /* Run the worker now when a batch is queued, else within the wait */
 static void vswap_move_kick(int pending)
 {
@@ -818,14 +827,6 @@ static void vswap_move_kick(int pending)
 		queue_delayed_work(vswap_move_wq, &vswap_move_work,
 				   msecs_to_jiffies(VSWAP_MOVE_WAIT_MS));
 }
-/* Moves done (or found stale) by the worker since boot */
-static atomic_long_t vswap_moves_done = ATOMIC_LONG_INIT(0);
-/*
- * Debug only (debugfs vswap/move_delay_ms, default 0): the worker sleeps
- * this long before each move, so that a move queue that does not drain can
- * be made at will (selftest watchdog_moves_stuck).
- */
-static u32 vswap_move_delay_ms;
 
 /*
  * Start the move of @req into @slot: false when there is nothing to read

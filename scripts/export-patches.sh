@@ -19,8 +19,9 @@
 # tagged 'acct-hooks' on top of that, large folios (0012) the commit
 # tagged 'large-hooks' on top of that, synchronous tiers (0013) the commit
 # tagged 'sync-hooks' on top of that, observability (0014-0015) the
-# commit tagged 'obs-hooks' on top of that, and proactive work (0016-)
-# the uncommitted changes on top of that.  To change a hook of an inner
+# commit tagged 'obs-hooks' on top of that, proactive work (0016-0017)
+# the commit tagged 'pro-hooks' on top of that, and context for
+# decisions (0018-) the uncommitted changes on top of that.  To change a hook of an inner
 # layer: git stash, rebase -i to edit its commit, move its tag (and the
 # tags above it) with git tag -f, git stash pop.
 
@@ -33,7 +34,7 @@ out=$top/patches
 # swap_ext: vswap-hooks..swap_ext-hooks, index: swap_ext-hooks..index-hooks,
 # acct: index-hooks..acct-hooks, large: acct-hooks..large-hooks,
 # sync: large-hooks..sync-hooks, obs: sync-hooks..obs-hooks,
-# pro: obs-hooks..worktree)
+# pro: obs-hooks..pro-hooks, ctx: pro-hooks..worktree)
 topics=(
 "0001-mm-vswap-add-CONFIG_VSWAP-and-SWP_VIRTUAL.patch|mm: vswap: add CONFIG_VSWAP and SWP_VIRTUAL|mm/Kconfig mm/Makefile include/linux/swap.h Documentation/admin-guide/kernel-parameters.txt|vswap"
 "0002-mm-vswap-per-backend-counters-in-vmstat-and-memory.stat.patch|mm: vswap: per-backend counters in vmstat and memory.stat|include/linux/mmzone.h include/linux/vm_event_item.h mm/vmstat.c mm/memcontrol.c|vswap"
@@ -52,6 +53,7 @@ topics=(
 "0015-mm-swap_ext-per-cgroup-policy-counters-in-memory.stat.patch|mm: swap_ext: per-cgroup policy counters in memory.stat|include/linux/vm_event_item.h mm/vmstat.c mm/memcontrol.c|obs"
 "0016-bpf-struct_ops-tell-whether-a-program-belongs-to-a-map.patch|bpf: struct_ops: tell whether a program belongs to a map|include/linux/bpf.h kernel/bpf/bpf_struct_ops.c|pro"
 "0017-mm-zswap-write-back-a-cgroup-s-old-entries-on-request.patch|mm: zswap: write back a cgroup's old entries on request|include/linux/zswap.h mm/zswap.c|pro"
+"0018-mm-zswap-tell-swap_ext-about-pages-that-do-not-compress.patch|mm: zswap: tell swap_ext about pages that do not compress|mm/zswap.c|ctx"
 )
 
 body() {
@@ -203,6 +205,17 @@ descendants, stored at least min_age ago, oldest first, plugged.  Age
 alone decides: the walk skips the second-chance rotation.
 M
 	;;
+	0018*) cat <<'M'
+A page zswap refuses because it does not compress goes to a tier by
+priority, and the next time it leaves memory it is compressed again, to
+be refused again.  A swap_ext policy that hears of the refusal can place
+such pages on a tier first.  Note in the entry what the compressor
+produced when the pool had no room for it (zswap's reject_compress_poor)
+and hand it to swap_ext_compress_refused(), which asks the policy's
+compressed() op, flagged; its TIER or KEEP is honoured, anything else
+keeps stock's behaviour.
+M
+	;;
 	0013*) cat <<'M'
 do_swap_page() skips the swap cache for an entry of a
 SWP_SYNCHRONOUS_IO device (zram, brd, pmem) with one reference.  The
@@ -219,7 +232,8 @@ M
 	esac
 }
 
-for t in vswap-hooks swap_ext-hooks index-hooks acct-hooks large-hooks sync-hooks obs-hooks; do
+for t in vswap-hooks swap_ext-hooks index-hooks acct-hooks large-hooks sync-hooks obs-hooks \
+	 pro-hooks; do
 	git -C "$wt" rev-parse -q --verify "refs/tags/$t" >/dev/null ||
 		{ echo "export-patches: no tag $t in $wt" >&2; exit 1; }
 done
@@ -239,7 +253,8 @@ for t in "${topics[@]}"; do
 	large)		range=(acct-hooks large-hooks) ;;
 	sync)		range=(large-hooks sync-hooks) ;;
 	obs)		range=(sync-hooks obs-hooks) ;;
-	*)		range=(obs-hooks) ;;
+	pro)		range=(obs-hooks pro-hooks) ;;
+	*)		range=(pro-hooks) ;;
 	esac
 	# shellcheck disable=SC2086
 	if git -C "$wt" diff --quiet "${range[@]}" -- $files; then

@@ -49,19 +49,42 @@ enum swap_ext_verdict {
 enum swap_ext_place_flags {
 	SWAP_EXT_PLACE_SHMEM	= 1U << 0,	/* shmem/tmpfs, not anonymous */
 	SWAP_EXT_PLACE_WAS_PHYS	= 1U << 1,	/* still has a tier copy */
+	/*
+	 * PG_workingset: the folio was on the active list since it last came
+	 * in - used again while resident, or read back soon after it last
+	 * left (workingset_refault() found its shadow recent).  A page that
+	 * leaves with it is one reclaim got wrong before.
+	 */
+	SWAP_EXT_PLACE_WORKINGSET = 1U << 2,
+	/*
+	 * compressed() only: zswap refused the page, it does not compress
+	 * (the compressor's output, @compressed_len >= PAGE_SIZE, has no
+	 * room in the pool); the page cannot stay in zswap.
+	 */
+	SWAP_EXT_PLACE_REFUSED	= 1U << 3,
 };
 
 /*
  * Arguments of ops.place() and ops.compressed().  Fields marked "out" are
- * the only ones a program may write.
+ * the only ones a program may write.  The struct grows at its end only: a
+ * program built against an older one keeps working, and a newer program
+ * tests for a field with bpf_core_field_exists() (see swap_ext-ops.rst).
  */
 struct swap_ext_place_args {
 	u64 cgroup_id;		/* cgroup the folio is charged to */
 	u64 entry;		/* virtual swap entry: an opaque cookie */
 	u32 flags;		/* SWAP_EXT_PLACE_* */
-	u32 compressed_len;	/* compressed(): bytes in zswap; place(): 0 */
+	/*
+	 * compressed(): bytes the compressor produced (with
+	 * SWAP_EXT_PLACE_REFUSED, >= PAGE_SIZE); place(): 0
+	 */
+	u32 compressed_len;
 	s32 tier;		/* out: SWAP_EXT_TIER's tier (swap type) */
 	u32 nr_pages;		/* pages in the folio: 1, or a large folio's */
+	/* since swap_ext v2 */
+	u32 order;		/* folio order: nr_pages == 1 << order */
+	u32 __reserved0;	/* zero */
+	u64 __reserved[2];	/* zero: room to grow */
 };
 
 /*
@@ -195,6 +218,14 @@ struct swap_ext_ops {
 	 * added.  Return %SWAP_EXT_ZSWAP or %SWAP_EXT_DEFAULT to keep it in
 	 * zswap, %SWAP_EXT_TIER (with @args->tier) to drop it from zswap and
 	 * write it to that tier, or %SWAP_EXT_KEEP to leave it in memory.
+	 *
+	 * Also called when zswap refuses a page because it does not compress
+	 * (zswap's reject_compress_poor), with %SWAP_EXT_PLACE_REFUSED in
+	 * @args->flags and @args->compressed_len >= PAGE_SIZE: the page cannot
+	 * stay in zswap, and %SWAP_EXT_ZSWAP or %SWAP_EXT_DEFAULT let the
+	 * built-in policy place it (a tier by priority, else memory), as on
+	 * stock.  A policy may remember the refusal (by cgroup, say) and
+	 * answer the next place() with %SWAP_EXT_TIER, saving a compression.
 	 */
 	s32 (*compressed)(struct swap_ext_place_args *args);
 
@@ -319,6 +350,12 @@ struct swap_ext_wb {
 s32 swap_ext_place(struct folio *folio, struct swap_ext_place *p);
 bool swap_ext_compressed(struct folio *folio, struct swap_ext_place *p,
 			 unsigned int len);
+/*
+ * zswap refused @folio, which does not compress (@len bytes, or 0 when
+ * unknown): compressed() may still send it to a tier or keep it
+ */
+void swap_ext_compress_refused(struct folio *folio, struct swap_ext_place *p,
+			       unsigned int len);
 s32 swap_ext_swapin(struct folio *folio, int tier);
 void swap_ext_writeback(struct mem_cgroup *memcg, struct swap_ext_wb *wb);
 /*
@@ -347,6 +384,12 @@ static inline bool swap_ext_compressed(struct folio *folio,
 				       unsigned int len)
 {
 	return true;
+}
+
+static inline void swap_ext_compress_refused(struct folio *folio,
+					     struct swap_ext_place *p,
+					     unsigned int len)
+{
 }
 
 static inline s32 swap_ext_swapin(struct folio *folio, int tier)

@@ -617,6 +617,27 @@ void vst_thp_restore(struct vst_thp_knobs *ks)
 	}
 }
 
+int vst_thp_only(struct vst_thp_knobs *ks, const char *size)
+{
+	static const char *const sizes[] = {
+		"16kB", "32kB", "64kB", "128kB", "256kB", "512kB", "1024kB", "2048kB",
+	};
+	char file[64], path[PATH_MAX];
+	unsigned int i;
+
+	if (vst_thp_set(ks, "enabled", "madvise") || vst_thp_set(ks, "defrag", "madvise"))
+		return -EIO;
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		snprintf(file, sizeof(file), "hugepages-%s/enabled", sizes[i]);
+		snprintf(path, sizeof(path), VST_THP_DIR "/%s", file);
+		if (access(path, F_OK))
+			continue;
+		if (vst_thp_set(ks, file, strcmp(sizes[i], size) ? "never" : "madvise"))
+			return -EIO;
+	}
+	return 0;
+}
+
 uint64_t vst_thp_stat(const char *size, const char *stat)
 {
 	char path[PATH_MAX];

@@ -225,6 +225,11 @@ struct vst_thp_knobs {
 
 int vst_thp_set(struct vst_thp_knobs *ks, const char *file, const char *val);
 void vst_thp_restore(struct vst_thp_knobs *ks);
+/*
+ * THP for MADV_HUGEPAGE regions only, in folios of @size ("64kB") only:
+ * the other sizes never
+ */
+int vst_thp_only(struct vst_thp_knobs *ks, const char *size);
 /* hugepages-@size/stats/@stat, 0 if it cannot be read */
 uint64_t vst_thp_stat(const char *size, const char *stat);
 

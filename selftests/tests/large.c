@@ -65,22 +65,6 @@ static bool size_present(const char *size)
 	return !access(path, F_OK);
 }
 
-/* Only @size enabled (for MADV_HUGEPAGE regions): the others never */
-static int only_size(struct large_ctx *ctx, const char *size)
-{
-	char file[64];
-	unsigned int i;
-
-	for (i = 0; i < NR_SIZES; i++) {
-		if (!size_present(sizes[i]))
-			continue;
-		snprintf(file, sizeof(file), "hugepages-%s/enabled", sizes[i]);
-		if (vst_thp_set(&ctx->thp, file, strcmp(sizes[i], size) ? "never" : "madvise"))
-			return -1;
-	}
-	return 0;
-}
-
 struct size_delta {
 	uint64_t alloc, swpout, fallback;
 };
@@ -171,7 +155,7 @@ static enum st_status whole_run(void *arg)
 			st_log("hugepages-%s: not on this kernel", sizes[i]);
 			continue;
 		}
-		ST_CHECK(!only_size(ctx, sizes[i]));
+		ST_CHECK(!vst_thp_only(&ctx->thp, sizes[i]));
 		size_begin(sizes[i], &d);
 		vst_run_measured(&ctx->env, vst_argv(&av, "vswapwork", "-m thp -s %u -f random -p 1",
 						     LARGE_MIB), &r, &p);
@@ -223,7 +207,7 @@ static enum st_status scattered_setup(void **ctxp)
 	flags = SWAP_FLAG_PREFER | ((10 << SWAP_FLAG_PRIO_SHIFT) & SWAP_FLAG_PRIO_MASK);
 	if (ctx->rot_saved < 0 || st_set_rotational(disk, 0) ||
 	    st_cmd(NULL, 0, "mkswap -f %s %u >/dev/null 2>&1", disk, FRAG_TIER_KIB) ||
-	    swapon(disk, flags) || only_size(ctx, "64kB")) {
+	    swapon(disk, flags) || vst_thp_only(&ctx->thp, "64kB")) {
 		st_log("cannot set up a %u KiB non-rotational tier on %s: %s",
 		       FRAG_TIER_KIB, disk, strerror(errno));
 		large_cleanup(ctx);
@@ -297,16 +281,20 @@ REGISTER_ST_TEST(large_scattered);
 
 static enum st_status tier_swapoff_setup(void **ctxp)
 {
+	struct large_ctx *ctx;
 	enum st_status st;
 
 	if (!st_vswap_available())
 		return st_skip("kernel without vswap: a tier swapoff is stock's swapoff");
 	st = large_setup(ctxp, "large_tier_swapoff", VST_SSD, 2);
-	if (st == ST_PASS && only_size(*ctxp, "64kB")) {
-		large_cleanup(*ctxp);
+	if (st != ST_PASS)
+		return st;
+	ctx = *ctxp;
+	if (vst_thp_only(&ctx->thp, "64kB")) {
+		large_cleanup(ctx);
 		return ST_FAIL;
 	}
-	return st;
+	return ST_PASS;
 }
 
 static enum st_status tier_swapoff_run(void *arg)

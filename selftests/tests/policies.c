@@ -18,7 +18,8 @@
  * policy_incompressible: pages compressing to ~600 bytes, ~3 KiB and not
  *                        at all: every page that compresses to more than
  *                        2048 bytes goes to the tier, every other stays in
- *                        zswap.
+ *                        zswap; those zswap refuses reach compressed()
+ *                        (>= 1/5 of those sent).
  * policy_minimal:        the example of the policy-writing guide keeps a
  *                        cgroup's pages in zswap up to its knob (4 MiB),
  *                        and sends the rest to the tier.
@@ -220,14 +221,15 @@ static enum st_status incompressible_setup(void **ctx)
 static enum st_status incompressible_run(void *arg)
 {
 	struct vst_env *env = arg;
-	uint64_t sent, sent_bytes, kept, kept_bytes, known;
+	uint64_t sent, sent_bytes, kept, kept_bytes, known, refused;
 	struct vst_result r;
 	int ret;
 
 	ST_FAIL_IF(attach(env->cg, "incompressible", "-s max_len=2048"), "attach failed");
 	/*
 	 * varied: a third each of compressible pages (~600 bytes), poor ones
-	 * (~3 KiB) and random ones, which zswap refuses by itself
+	 * (~3 KiB) and random ones, which zswap refuses: compressed() hears
+	 * of both
 	 */
 	ret = memverify(env, "-s 64 -p 3 -f varied", &r);
 	sx_stats_log(env->cg);
@@ -238,7 +240,11 @@ static enum st_status incompressible_run(void *arg)
 	kept = stat_of(env->cg, "kept");
 	kept_bytes = stat_of(env->cg, "kept_bytes");
 	known = stat_of(env->cg, "place_known");
+	refused = stat_of(env->cg, "refused");
 	ST_CHECK(sent != UINT64_MAX && kept != UINT64_MAX && known != UINT64_MAX);
+	/* a third of the pages do not compress: zswap refuses them, they are sent */
+	ST_FAIL_IF(refused == UINT64_MAX || refused < sent / 5,
+		   "%lu of %lu pages sent were refused by zswap", refused, sent);
 	ST_FAIL_IF(sent < 1000 || kept < 1000, "sent %lu, kept %lu: want both", sent, kept);
 	ST_FAIL_IF(sent_bytes <= 2048 * sent, "sent pages average %lu bytes",
 		   sent_bytes / sent);
