@@ -13,7 +13,8 @@
 #   make vm CMD='...'     run one command in the test VM; its status is make's
 #   make bench            stock 6.12 against ours, ROUNDS=5 alternating runs (build/bench/);
 #                         ICOUNT=1 counts instructions (build/bench-icount/), PROFILE=1
-#                         adds perf profiles side by side, BENCH_SCENARIOS="..." picks
+#                         adds perf profiles side by side, BENCH_SCENARIOS="..." and
+#                         BENCH_POLICIES="..." pick
 #   make bench-policy     no swap_ext policy against a no-op one (build/bench/policy.md)
 #   make configs          vmlinux with each of VSWAP, SWAP_EXT, ZSWAP, CGROUPS off
 #                         (configs/variants/), in build/obj/cfg-NAME; CFGS=... picks
@@ -284,7 +285,8 @@ run: all
 # Stock 6.12 and ours side by side (not part of check): build/bench/.
 bench: all
 	@+$(MAKE) --no-print-directory kernel STOCK=1 DEBUG=0
-	@ICOUNT=$(ICOUNT) PROFILE=$(PROFILE) BENCH_SCENARIOS="$(BENCH_SCENARIOS)" scripts/bench.sh
+	@ICOUNT=$(ICOUNT) PROFILE=$(PROFILE) BENCH_SCENARIOS="$(BENCH_SCENARIOS)" \
+		BENCH_POLICIES="$(BENCH_POLICIES)" scripts/bench.sh
 
 # A no-op swap_ext policy against none, on our kernel: build/bench/policy.md
 bench-policy: all

@@ -19,6 +19,7 @@
 #                    side by side to OUT/profile.md; perf's own work then
 #                    counts in every other figure
 #   BENCH_SCENARIOS  only these scenarios (selftests/bench/suite.sh)
+#   BENCH_POLICIES   only these policies (none, noop, a shipped one, ...)
 #   OURS_KERNEL, STOCK_KERNEL  other bzImages to compare (default: make's)
 #   OUT              results directory (default build/bench, or
 #                    build/bench-icount with ICOUNT)
@@ -43,6 +44,7 @@ raw=$out/raw.txt
 : >"$raw"
 rm -rf "$out/profile"
 guest_env="export BENCH_SCENARIOS=$(printf %q "${BENCH_SCENARIOS:-}") BENCH_PROFILE=$profile"
+guest_env+=" BENCH_POLICIES=$(printf %q "${BENCH_POLICIES:-}")"
 
 for k in "$ours" "$stock"; do
 	[ -f "$k" ] || { echo "bench: $k missing (make kernel; make kernel STOCK=1)" >&2; exit 2; }

@@ -33,7 +33,8 @@
 # built-in answer), and the shipped ones, attached to the parent of the
 # workload's cgroups.
 #
-# BENCH_SCENARIOS="mixed twocg" runs only those (default: all).
+# BENCH_SCENARIOS="mixed twocg" runs only those (default: all), and
+# BENCH_POLICIES="none latency" only those policies (default: all).
 # BENCH_PROFILE=1 records each scenario with perf (scripts/bench.sh) and
 # writes its kernel symbols' sample counts to
 # $SWAPEXT_OUT/profile-SCENARIO-BACKEND-POLICY.txt: "samples symbol" lines,
@@ -283,6 +284,8 @@ one() {
 	local scenario=$1 backend=$2 policy=$3 fill=random zmax="" specs=() i
 
 	[ -z "${BENCH_SCENARIOS:-}" ] || [[ " $BENCH_SCENARIOS " == *" $scenario "* ]] ||
+		return 0
+	[ -z "${BENCH_POLICIES:-}" ] || [[ " $BENCH_POLICIES " == *" $policy "* ]] ||
 		return 0
 	reset
 	mkdir $parent || die "mkdir $parent"
