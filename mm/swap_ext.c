@@ -1695,22 +1695,23 @@ __bpf_kfunc s64 bpf_swap_ext_cgroup_pages(u64 cgroup_id, u32 backend)
 
 /*
  * Does the policy running on this CPU govern the cgroup @entry is charged
- * to (is it in that cgroup's chain)?  0, -ENOENT for an entry that is not
- * live, -EPERM for a cgroup only other policies (or the built-in policy)
- * decide for.  Under rcu_read_lock(), in
- * a non-sleepable op.
+ * to (is it in that cgroup's chain)?  0 with the cgroup's id in *@idp and
+ * the tier slot behind @entry in *@phys; -ENOENT for an entry that is not
+ * live or not on a tier, -EPERM for a cgroup only other policies (or the
+ * built-in policy) decide for.  Under rcu_read_lock(), in a non-sleepable
+ * op.
  */
-static int swap_ext_entry_governed(swp_entry_t entry, unsigned short *idp)
+static int swap_ext_entry_governed(swp_entry_t entry, unsigned short *idp,
+				   swp_entry_t *phys)
 {
 	struct swap_ext_policy *p = this_cpu_read(swap_ext_running);
 	struct swap_ext_attach *at;
 	struct mem_cgroup *memcg;
 	unsigned short id;
-	bool on_tier;
 
 	if (!p)
 		return -EPERM;
-	id = vswap_entry_memcg_id(entry, &on_tier);
+	id = vswap_entry_memcg_id(entry, phys);
 	if (!id)
 		return -ENOENT;
 	memcg = mem_cgroup_from_id(id);
@@ -1722,7 +1723,7 @@ static int swap_ext_entry_governed(swp_entry_t entry, unsigned short *idp)
 	if (!at)
 		return -EPERM;
 	/* governed, but in zswap, zero or in memory: nothing to move */
-	if (!on_tier)
+	if (!phys->val)
 		return -ENOENT;
 	*idp = id;
 	return 0;
@@ -1746,16 +1747,17 @@ static int swap_ext_entry_governed(swp_entry_t entry, unsigned short *idp)
 __bpf_kfunc s32 bpf_swap_ext_promote(u64 entry, s32 tier)
 {
 	swp_entry_t e = { .val = entry };
+	swp_entry_t phys;
 	unsigned short id;
 	int err;
 
 	if (tier != -1 && !vswap_is_tier(tier))
 		return -EINVAL;
-	err = swap_ext_entry_governed(e, &id);
+	err = swap_ext_entry_governed(e, &id, &phys);
 	if (err)
 		return err;
-	/* the worker checks the charge again: the slot may be reused by then */
-	err = vswap_queue_move(e, tier, id);
+	/* the worker checks both again: the slot may be reused by then */
+	err = vswap_queue_move(e, phys, tier, id);
 	/*
 	 * For the watchdog, a move asked into a full queue counts as one
 	 * queued: a queue that does not drain stays full.  Governed, so an op

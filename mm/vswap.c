@@ -608,6 +608,25 @@ static struct folio *vswap_move_start(struct swap_info_struct *si,
 }
 
 /*
+ * May a move write @folio to tier @type?  A page swapped in and mapped
+ * stays in the swap cache, clean, and do_swap_page() maps an exclusive
+ * one writable even on a read fault: it may change under the write.  The
+ * copy going stale is harmless - reclaim's try_to_unmap() carries the
+ * page table's dirty bit over to the folio, which is written again before
+ * its slot is trusted - except to a device that needs pages stable under
+ * writeback (integrity checksums): the page stays where it is for those.
+ */
+static bool vswap_move_may_write(struct folio *folio, int type)
+{
+	struct swap_info_struct *si;
+
+	if (type < 0 || !folio_mapped(folio))
+		return true;
+	si = swp_swap_info(swp_entry(type, 0));
+	return si && !(READ_ONCE(si->flags) & SWP_STABLE_WRITES);
+}
+
+/*
  * A move, second half: once @folio (from vswap_move_start()) is read, write
  * it to tier @tier, or with @tier -1 (or no room there) leave it as a dirty
  * folio for reclaim to place again.  Unless @entry meanwhile left tier slot
@@ -623,6 +642,7 @@ static int vswap_move_finish(struct folio *folio, swp_entry_t entry,
 {
 	unsigned long desc;
 	swp_entry_t phys;
+	bool writable;
 	int ret = 0;
 
 	folio_lock(folio);
@@ -644,7 +664,9 @@ static int vswap_move_finish(struct folio *folio, swp_entry_t entry,
 	}
 
 	/* a large folio's pages go back to memory together */
-	if (tier >= 0 && !folio_test_dirty(folio) && !folio_test_large(folio)) {
+	writable = !folio_test_dirty(folio) && !folio_test_large(folio) &&
+		   vswap_move_may_write(folio, tier);
+	if (tier >= 0 && writable) {
 		if (vswap_tier_alloc_on(entry, tier, 1, false, &phys)) {
 			struct writeback_control wbc = {
 				.sync_mode = WB_SYNC_NONE,
@@ -661,7 +683,7 @@ static int vswap_move_finish(struct folio *folio, swp_entry_t entry,
 	}
 	/* a move to a tier only: what cannot go there stays where it is */
 	if (tier >= 0 && tier_only) {
-		ret = folio_test_dirty(folio) || folio_test_large(folio) ? 0 : -ENOSPC;
+		ret = writable ? -ENOSPC : 0;
 		goto unlock;
 	}
 	vswap_set_folio(folio, VSWAP_FOLIO);
@@ -775,6 +797,7 @@ static int vswap_move_off_tier(swp_entry_t phys, u32 voff)
 struct vswap_move_req {
 	struct llist_node node;		/* vswap_move_reqs */
 	swp_entry_t entry;
+	swp_entry_t from;		/* the tier slot it was on when asked */
 	int tier;
 	unsigned short memcg_id;	/* 0: no check */
 };
@@ -818,10 +841,10 @@ static atomic_long_t vswap_moves_done = ATOMIC_LONG_INIT(0);
  */
 static u32 vswap_move_delay_ms;
 
-/* Run the worker now when a batch is queued, else within the wait */
-static void vswap_move_kick(int pending)
+/* Run the worker @now (a batch is queued), else within the wait */
+static void vswap_move_kick(bool now)
 {
-	if (pending >= VSWAP_MOVE_BATCH)
+	if (now)
 		mod_delayed_work(vswap_move_wq, &vswap_move_work, 0);
 	else
 		queue_delayed_work(vswap_move_wq, &vswap_move_work,
@@ -837,7 +860,7 @@ static bool vswap_move_req_start(struct swap_info_struct *vsi,
 				 struct vswap_move_req *req,
 				 struct vswap_move_slot *slot)
 {
-	bool on_tier;
+	swp_entry_t phys;
 	int err;
 
 	if (swp_type(req->entry) != vsi->type ||
@@ -845,10 +868,10 @@ static bool vswap_move_req_start(struct swap_info_struct *vsi,
 		return false;
 	/* vswap_move_finish() checks the rest with the folio locked */
 	if (req->memcg_id &&
-	    vswap_entry_memcg_id(req->entry, &on_tier) != req->memcg_id)
+	    vswap_entry_memcg_id(req->entry, &phys) != req->memcg_id)
 		return false;
 	slot->entry = req->entry;
-	slot->phys = (swp_entry_t){};
+	slot->phys = req->from;
 	slot->tier = req->tier;
 	slot->tier_only = false;
 	slot->memcg_id = req->memcg_id;
@@ -873,6 +896,7 @@ static void vswap_move_workfn(struct work_struct *work)
 	bool full = false;
 	unsigned int delay;
 	int i, k, n = 0;
+	int pending;
 
 	/* newer requests go behind the backlog */
 	for (tail = &backlog; *tail; tail = &(*tail)->next)
@@ -896,10 +920,12 @@ static void vswap_move_workfn(struct work_struct *work)
 	if (vsi)
 		put_swap_device(vsi);
 	atomic_long_add(k, &vswap_moves_done);
-	if (backlog || !llist_empty(&vswap_move_reqs))
-		vswap_move_kick(atomic_sub_return(k, &vswap_moves_pending));
-	else
-		atomic_sub(k, &vswap_moves_pending);
+	pending = atomic_sub_return(k, &vswap_moves_pending);
+	/* the backlog has waited already; newer requests kicked themselves */
+	if (backlog)
+		vswap_move_kick(true);
+	else if (!llist_empty(&vswap_move_reqs))
+		vswap_move_kick(pending >= VSWAP_MOVE_BATCH);
 }
 
 /* swap_ext's watchdog: moves queued and not done, and moves done so far */
@@ -910,24 +936,40 @@ void vswap_moves_state(int *pending, unsigned long *done)
 }
 
 /*
+ * Is a folio in the swap cache at @entry?  SWAP_HAS_CACHE alone does not
+ * say: a slot being allocated, or freed into a swap slots cache, has it
+ * with no folio.
+ */
+static bool vswap_in_swap_cache(swp_entry_t entry)
+{
+	void *folio = xa_load(&swap_address_space(entry)->i_pages,
+			      swap_cache_index(entry));
+
+	return folio && !xa_is_value(folio);
+}
+
+/*
  * swap_ext: the id of the memory cgroup virtual @entry is charged to, or
  * 0 when @entry is not a live virtual entry (any value a policy passes:
- * another type, out of range, free, in an unpopulated cluster); a slot
- * held by the swap cache alone is live.  No log
+ * another type, out of range, free, in an unpopulated cluster, being
+ * allocated or freed); a slot only a folio in the swap cache holds is
+ * live.  *@phys is the tier slot behind it, {0} when it has none.  No log
  * line.  It takes the slot's cluster lock, which keeps the cluster
  * populated, and with it the slot's swap_cgroup page, while we look: not
  * to be called with a swap cluster lock held.
  */
-unsigned short vswap_entry_memcg_id(swp_entry_t entry, bool *on_tier)
+unsigned short vswap_entry_memcg_id(swp_entry_t entry, swp_entry_t *phys)
 {
 	pgoff_t off = swp_offset(entry);
 	struct swap_info_struct *si;
 	struct swap_cluster_info *ci;
 	atomic_long_t *table;
 	unsigned short id = 0;
+	unsigned long desc;
 	unsigned char count;
+	bool live;
 
-	*on_tier = false;
+	phys->val = 0;
 	if (!swp_entry_is_virtual(entry) || !off)
 		return 0;
 	si = swp_swap_info(entry);
@@ -944,15 +986,19 @@ unsigned short vswap_entry_memcg_id(swp_entry_t entry, bool *on_tier)
 	table = READ_ONCE(vswap.tables[off / SWAPFILE_CLUSTER]);
 	/*
 	 * SWAP_MAP_SHMEM (0xbf) and COUNT_CONTINUED counts are live too, and
-	 * so is a slot only the swap cache holds: a page read back and
+	 * so is a slot only a swap cache folio holds: a page read back and
 	 * mapped, whose tier copy lets it leave again without a write
 	 */
 	count = READ_ONCE(si->swap_map[off]);
-	if (table && count && vswap_map_count(count) != SWAP_MAP_BAD) {
+	live = vswap_map_count(count) && vswap_map_count(count) != SWAP_MAP_BAD;
+	if (!live && count == SWAP_HAS_CACHE)
+		live = vswap_in_swap_cache(entry);
+	if (table && live) {
 		id = lookup_swap_cgroup_id(entry);
 		/* only a tier copy moves; a zswap one would just be read in */
-		*on_tier = vswap_tag(atomic_long_read(table +
-					off % SWAPFILE_CLUSTER)) == VSWAP_PHYS;
+		desc = atomic_long_read(table + off % SWAPFILE_CLUSTER);
+		if (vswap_tag(desc) == VSWAP_PHYS)
+			*phys = vswap_desc_phys(desc);
 	}
 	spin_unlock(&ci->lock);
 out:
@@ -961,11 +1007,14 @@ out:
 }
 
 /*
- * Move virtual @entry to tier @tier (-1: into memory) when it is on a
- * tier, and (@memcg_id non-zero) still charged to that cgroup.  Any
- * context; the move happens later, in a worker.
+ * Move virtual @entry to tier @tier (-1: into memory) when it is still on
+ * tier slot @from, and (@memcg_id non-zero) still charged to that cgroup:
+ * by the time the worker gets to it, the slot may have been freed and
+ * reused, even for another cgroup's page.  Any context; the move happens
+ * later, in a worker.
  */
-int vswap_queue_move(swp_entry_t entry, int tier, unsigned short memcg_id)
+int vswap_queue_move(swp_entry_t entry, swp_entry_t from, int tier,
+		     unsigned short memcg_id)
 {
 	struct vswap_move_req *req;
 	int pending;
@@ -985,10 +1034,12 @@ int vswap_queue_move(swp_entry_t entry, int tier, unsigned short memcg_id)
 		return -ENOMEM;
 	}
 	req->entry = entry;
+	req->from = from;
 	req->tier = tier;
 	req->memcg_id = memcg_id;
 	llist_add(&req->node, &vswap_move_reqs);
-	vswap_move_kick(pending);
+	/* one kick a full batch: mod_delayed_work() is not free */
+	vswap_move_kick(!(pending % VSWAP_MOVE_BATCH));
 	return 0;
 }
 
@@ -1037,15 +1088,16 @@ long vswap_move_memcg(struct mem_cgroup *root, int from, int to,
 		for (i = 0; chunk && i < SWAPFILE_CLUSTER && !err && !full; i++) {
 			u32 voff = READ_ONCE(chunk[i]);
 			struct vswap_move_slot *slot = &batch[n];
-			bool on_tier, ours;
+			swp_entry_t phys;
+			bool ours;
 
 			if (moved + n >= nr)
 				break;
 			if (!voff || voff >= vsi->max)
 				continue;
 			slot->entry = swp_entry(vsi->type, voff);
-			slot->memcg_id = vswap_entry_memcg_id(slot->entry, &on_tier);
-			if (!slot->memcg_id || !on_tier)
+			slot->memcg_id = vswap_entry_memcg_id(slot->entry, &phys);
+			if (!slot->memcg_id || !phys.val)
 				continue;
 			rcu_read_lock();
 			memcg = mem_cgroup_from_id(slot->memcg_id);
@@ -1890,7 +1942,7 @@ bool vswap_read_folio(struct folio *folio, struct swap_info_struct **sisp)
 		*sisp = swp_swap_info(vswap_desc_phys(desc));
 		if (swap_ext_swapin(folio, swp_type(vswap_desc_phys(desc))) ==
 		    SWAP_EXT_DROP)
-			vswap_queue_move(entry, -1, 0);
+			vswap_queue_move(entry, vswap_desc_phys(desc), -1, 0);
 		return false;
 	default:
 		WARN_ONCE(1, "vswap: read of slot %lx with nothing behind it (%lx)\n",
@@ -2509,6 +2561,10 @@ static ssize_t stat_show(struct kobject *kobj, struct kobj_attribute *attr,
 			     global_node_page_state(NR_VSWAP_FOLIO));
 	len += sysfs_emit_at(buf, len, "folios_scattered %ld\n",
 			     atomic_long_read(&vswap_folios_scattered));
+	len += sysfs_emit_at(buf, len, "moves_pending %d\n",
+			     atomic_read(&vswap_moves_pending));
+	len += sysfs_emit_at(buf, len, "moves_done %ld\n",
+			     atomic_long_read(&vswap_moves_done));
 	len += sysfs_emit_at(buf, len, "static_bytes %lu\n", st);
 	len += sysfs_emit_at(buf, len, "dynamic_bytes %lu\n", dyn);
 	mutex_unlock(&vswap_ctl_lock);

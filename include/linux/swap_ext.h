@@ -220,12 +220,16 @@ struct swap_ext_ops {
 	 * write it to that tier, or %SWAP_EXT_KEEP to leave it in memory.
 	 *
 	 * Also called when zswap refuses a page because it does not compress
-	 * (zswap's reject_compress_poor), with %SWAP_EXT_PLACE_REFUSED in
+	 * (the compressor failed on it or its output would not fit a zpool
+	 * object: zswap's reject_compress_fail and reject_compress_poor), with
+	 * %SWAP_EXT_PLACE_REFUSED in
 	 * @args->flags and @args->compressed_len >= PAGE_SIZE: the page cannot
 	 * stay in zswap, and %SWAP_EXT_ZSWAP or %SWAP_EXT_DEFAULT let the
 	 * built-in policy place it (a tier by priority, else memory), as on
 	 * stock.  A policy may remember the refusal (by cgroup, say) and
 	 * answer the next place() with %SWAP_EXT_TIER, saving a compression.
+	 * A policy that ignores the flag sees these calls as well, and they
+	 * count among its compressed() calls and verdicts.
 	 */
 	s32 (*compressed)(struct swap_ext_place_args *args);
 

@@ -96,11 +96,12 @@ bool vswap_zswap_writeback(swp_entry_t entry, void *zentry, swp_entry_t phys);
 int vswap_nr_tiers(void);
 int vswap_tier_info(unsigned int idx, struct swap_ext_tier *t);
 long vswap_memcg_pages(struct mem_cgroup *memcg, unsigned int backend);
-int vswap_queue_move(swp_entry_t entry, int tier, unsigned short memcg_id);
+int vswap_queue_move(swp_entry_t entry, swp_entry_t from, int tier,
+		     unsigned short memcg_id);
 long vswap_move_memcg(struct mem_cgroup *root, int from, int to,
 		      unsigned long nr);
 void vswap_moves_state(int *pending, unsigned long *done);
-unsigned short vswap_entry_memcg_id(swp_entry_t entry, bool *on_tier);
+unsigned short vswap_entry_memcg_id(swp_entry_t entry, swp_entry_t *phys);
 bool vswap_is_tier(int type);
 
 /* Release whatever backs virtual @entry..@entry + @nr - 1; may not sleep */

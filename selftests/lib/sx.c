@@ -51,6 +51,11 @@ int sx_attach_obj(const char *cg, const char *obj, const char *knobs,
 	return ret;
 }
 
+int sx_attach(const char *cg, const char *knobs)
+{
+	return sx_attach_obj(cg, sx_obj("sx_test"), knobs, NULL, 0);
+}
+
 /* swapctl detach @cg: its exit status */
 int sx_detach(const char *cg)
 {

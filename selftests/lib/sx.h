@@ -20,6 +20,8 @@ const char *sx_obj(const char *name);
 /* swapctl attach @knobs @obj @cg: its exit status; its output in @out */
 int sx_attach_obj(const char *cg, const char *obj, const char *knobs,
 		  char *out, size_t len);
+/* sx_attach_obj() of bpf/sx_test.bpf.o, whose every answer is a knob */
+int sx_attach(const char *cg, const char *knobs);
 /* swapctl @fmt... (a shell fragment): its status; stdout+stderr in @out */
 int sx_ctl(char *out, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

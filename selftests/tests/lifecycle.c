@@ -123,11 +123,6 @@ static int lc_work_finish(struct lc_work *w)
 	return status;
 }
 
-static int sx_attach(const char *cg, const char *knobs)
-{
-	return sx_attach_obj(cg, sx_obj("sx_test"), knobs, NULL, 0);
-}
-
 static bool lc_delay_set(const char *knob, unsigned int ms)
 {
 	char path[256];

@@ -14,6 +14,13 @@
  *                           pages from the fast tier to the slow one in
  *                           batched writes, then some into memory; data
  *                           checked.
+ * swap_ext_drop_stale:      swapin() = DROP queues a held workload's pages
+ *                           while the move worker is slowed (debugfs
+ *                           vswap/move_delay_ms); bpf_swap_ext_move() then
+ *                           puts them on the fast tier: the DROP requests
+ *                           queued for their slow-tier slots are stale and
+ *                           move nothing (they read the pages back in,
+ *                           dirty, before the requests named their slot).
  * swap_ext_proactive_scope: a syscall program acts for the cgroup of the
  *                           task running it and those below, not for a
  *                           sibling or the parent; a policy's bpf_wq
@@ -36,6 +43,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <signal.h>
 #include <unistd.h>
 #include <sys/stat.h>
 
@@ -249,6 +257,112 @@ static struct st_test swap_ext_proactive_move = {
 	.timeout = 300,
 };
 REGISTER_ST_TEST(swap_ext_proactive_move);
+
+/* ---------------------------------------------------------------------
+ * swap_ext_drop_stale
+ */
+
+#define MOVE_DELAY	"/sys/kernel/debug/vswap/move_delay_ms"
+#define STALE_MIB	16	/* 4096 pages: more than the 1024 moves queued */
+
+static enum st_status stale_setup(void **ctx)
+{
+	if (access(MOVE_DELAY, W_OK))
+		return st_skip("no %s (CONFIG_DEBUG_FS=n, or debugfs not mounted)",
+			       MOVE_DELAY);
+	return sx_setup(ctx, "swap_ext_drop_stale", 0, 2, 0, 0);
+}
+
+/* Wait up to @ms for the move queue to drain: whether it did */
+static bool moves_drained(unsigned int ms)
+{
+	uint64_t pending = 1;
+
+	for (; ms; ms -= 100) {
+		if (!st_vswap_stat("moves_pending", &pending) && !pending)
+			return true;
+		sleep_ms(100);
+	}
+	return false;
+}
+
+static enum st_status stale_run(void *arg)
+{
+	struct vst_env *env = arg;
+	uint64_t pending, done0, done1, mv0, mv1, phys;
+	struct vst_gauges g;
+	struct vst_argv av;
+	struct vst_proc p;
+	long long ret;
+	int i, status;
+
+	/* every page to the slow tier; each one read back, dropped from it */
+	ST_FAIL_IF(sx_attach(env->cg, "-s place_verdict=tier -s place_tier=-2 -s swapin_verdict=drop"),
+		   "attach failed");
+	ST_FAIL_IF(vst_spawn(&p, env->cg, vst_argv(&av, "memverify", "-s %u -p 1 -f random -P -H -E",
+						   STALE_MIB)),
+		   "cannot start memverify");
+	ST_FAIL_IF(!vst_held(&p, "memverify: holding", 1), "memverify did not hold");
+	/* written by MADV_PAGEOUT, still in the swap cache: out with them */
+	for (i = 0; i < 8; i++) {
+		st_cg_write(env->cg, "memory.reclaim", "%uM", STALE_MIB * 2);
+		vst_sample(env, &g);
+		if (g.backing[1] * 10 >= STALE_MIB * 256 * 9)
+			break;
+	}
+	st_log("slow tier backs %lu pages", g.backing[1]);
+	ST_FAIL_IF(g.backing[1] * 2 < STALE_MIB * 256, "only %lu pages on the slow tier",
+		   g.backing[1]);
+
+	/* 32 requests a batch, 1.6 s each: the queue stays full for long */
+	ST_CHECK(!st_write(MOVE_DELAY, "50"));
+	kill(p.pid, SIGUSR1);
+	ST_FAIL_IF(!vst_held(&p, "memverify: holding", 2), "memverify did not verify and hold");
+	ST_CHECK(!st_vswap_stat("moves_pending", &pending));
+	ST_CHECK(!st_vswap_stat("moves_done", &done0));
+	mv0 = st_vmstat("vswap_move");
+	/* the pages whose DROP is queued go to the fast tier */
+	ret = move(env->cg, "from=slowest to=fastest nr=%u", STALE_MIB * 256);
+	mv1 = st_vmstat("vswap_move");
+	vst_sample(env, &g);
+	phys = g.backing[1];
+	st_log("%lu DROP requests queued; moved %lld to the fast tier (vswap_move +%lu); %lu pages left on the slow tier",
+	       pending, ret, mv1 - mv0, phys);
+	ST_CHECK(!st_write(MOVE_DELAY, "0"));
+	ST_FAIL_IF(!moves_drained(120000), "the move queue did not drain in 120 s");
+	ST_CHECK(!st_vswap_stat("moves_done", &done1));
+	mv0 = st_vmstat("vswap_move");
+	st_log("the worker took %lu requests and moved %lu pages", done1 - done0, mv0 - mv1);
+	status = vst_release(&p);
+	ST_FAIL_IF(status, "memverify failed (%d): data lost", status);
+
+	ST_FAIL_IF(pending < 64, "only %lu DROP requests were queued: no window", pending);
+	ST_FAIL_IF(ret < (long long)pending / 2, "moved %lld pages with %lu DROP requests queued",
+		   ret, pending);
+	ST_FAIL_IF(done1 - done0 < pending / 2, "the worker took %lu of %lu requests",
+		   done1 - done0, pending);
+	/* only a request for a page still on the slow tier may move it */
+	ST_FAIL_IF(mv0 - mv1 > phys, "%lu pages moved by stale DROP requests (%lu on the slow tier)",
+		   mv0 - mv1, phys);
+	return ST_PASS;
+}
+
+static void stale_cleanup(void *ctx)
+{
+	st_write(MOVE_DELAY, "0");
+	moves_drained(120000);
+	vst_cleanup(ctx);
+}
+
+static struct st_test swap_ext_drop_stale = {
+	.name = "swap_ext_drop_stale",
+	.description = "a DROP request for a page moved meanwhile moves nothing",
+	.setup = stale_setup,
+	.run = stale_run,
+	.cleanup = stale_cleanup,
+	.timeout = 600,
+};
+REGISTER_ST_TEST(swap_ext_drop_stale);
 
 /* ---------------------------------------------------------------------
  * swap_ext_proactive_scope

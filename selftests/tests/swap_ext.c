@@ -90,11 +90,6 @@
  * Helpers
  */
 
-static int sx_attach(const char *cg, const char *knobs)
-{
-	return sx_attach_obj(cg, sx_obj("sx_test"), knobs, NULL, 0);
-}
-
 /* memverify in env->cg, measured */
 static int sx_memverify(struct vst_env *env, const char *fill, unsigned int passes,
 			struct vst_result *r)

@@ -21,6 +21,8 @@ DECLARE_EVENT_CLASS(swap_ext_place_class,
 		__field(u64, cgroup_id)
 		__field(u64, entry)
 		__field(u32, compressed_len)
+		__field(u32, flags)
+		__field(u32, order)
 		__field(s32, verdict)
 		__field(s32, tier)
 	),
@@ -30,13 +32,16 @@ DECLARE_EVENT_CLASS(swap_ext_place_class,
 		__entry->cgroup_id = args->cgroup_id;
 		__entry->entry = args->entry;
 		__entry->compressed_len = args->compressed_len;
+		__entry->flags = args->flags;
+		__entry->order = args->order;
 		__entry->verdict = verdict;
 		__entry->tier = args->tier;
 	),
 
-	TP_printk("policy=%s cgroup=%llu entry=%llx len=%u verdict=%d tier=%d",
+	TP_printk("policy=%s cgroup=%llu entry=%llx len=%u flags=%#x order=%u verdict=%d tier=%d",
 		  __get_str(policy), __entry->cgroup_id, __entry->entry,
-		  __entry->compressed_len, __entry->verdict, __entry->tier)
+		  __entry->compressed_len, __entry->flags, __entry->order,
+		  __entry->verdict, __entry->tier)
 );
 
 DEFINE_EVENT(swap_ext_place_class, swap_ext_place,
