@@ -264,6 +264,24 @@ if sbase in runs:
         if p not in ('none', 'noop'):
             near.append((p, tr, wr, rr, p99 / sp99))
     md.append('')
+    # where web's reads wait: zswap or a disk (runs that recorded it)
+    if any('web_zswpin' in r for r in runs[sbase]):
+        md += ['Web\'s reads: per page read, its fault included (p50, p99, '
+               'max); its major faults, those zswap served, and the rest, '
+               'read from a tier; medians.', '',
+               '| kernel/policy | web p50 ms | p99 ms | max ms | major faults | '
+               'from zswap | from a tier |', '|---|---:|---:|---:|---:|---:|---:|']
+        for p in ['stock'] + pol2:
+            k = sbase if p == 'stock' else ('twocg', 'twocg', p, 'vswap')
+            if k not in runs:
+                continue
+            maj, zin = med(k, 'web_pgmajfault'), med(k, 'web_zswpin')
+            md.append(f'| {p if p == "stock" else "ours " + p} | '
+                      f'{f(med(k, "web_p50_us") / 1000)} | '
+                      f'{f(med(k, "web_p99_us") / 1000)} | '
+                      f'{f(med(k, "web_max_us") / 1000)} | {f(maj)} | {f(zin)} | '
+                      f'{f(maj - zin)} |')
+        md.append('')
 
 # ---- goals -------------------------------------------------------------------
 md += ['## Goals', '']

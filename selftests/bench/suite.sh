@@ -254,8 +254,17 @@ measure() {
 		read -r m mibs p99 < <(mv_figures "/tmp/bench-${names[$i]}.out")
 		mib=$(awk -v a="$mib" -v b="$m" 'BEGIN { print a + b }')
 		case $c in
-		web)	extra+=" web_p99_us=$p99 web_mibs=$mibs" ;;
+		web)	extra+=" web_p99_us=$p99 web_mibs=$mibs"
+			extra+=" $(tail -n 1 "/tmp/bench-${names[$i]}.out" |
+				tr ' ' '\n' | sed -n 's/^read_\(p50\|max\)_us=/web_\1_us=/p' |
+				tr '\n' ' ')" ;;
 		batch)	extra+=" batch_mibs=$mibs" ;;
+		esac
+		# major faults, and those zswap served: the rest read a disk
+		case $c in
+		web|batch)
+			extra+=" $(awk -v c=$c '$1 == "pgmajfault" || $1 == "zswpin" {
+				printf "%s_%s=%s ", c, $1, $2 }' "$parent/$c/memory.stat")" ;;
 		esac
 	done
 	for c in $(printf '%s\n' "$@" | cut -d: -f1 | sort -u); do
