@@ -114,7 +114,7 @@ struct swap_ext_stats {
 	u64 nested;				/* calls skipped: op running */
 	u64 op_ns;				/* time in non-sleepable ops */
 	u64 slow;				/* calls over the per-call budget */
-	u32 slow_streak;			/* ... in a row on this CPU */
+	u16 slow_streak[SWAP_EXT_NR_OPS];	/* ... in a row, per op, here */
 };
 
 /* A loaded policy: one per struct_ops map with a link */
@@ -750,9 +750,10 @@ static bool swap_ext_enter(struct swap_ext_policy *p, enum swap_ext_op op)
 /*
  * The op is over: account its time, and count it against the per-call
  * budget.  The time includes interrupts and, in a guest, the vCPU's
- * preemption: one slow call proves nothing, SWAP_EXT_SLOW_STRIKES in a
- * row on one CPU (where an op that spins makes every call slow) are the
- * policy's.
+ * preemption: one slow call proves nothing, SWAP_EXT_SLOW_STRIKES calls
+ * of one op in a row on one CPU (where an op that spins makes every call
+ * slow) are the policy's.  Per op: a slow place() followed each time by a
+ * quick compressed() of the same page is still a place() that spins.
  */
 static void swap_ext_leave(struct swap_ext_policy *p, enum swap_ext_op op)
 {
@@ -764,9 +765,9 @@ static void swap_ext_leave(struct swap_ext_policy *p, enum swap_ext_op op)
 	s->op_ns += ns;
 	if (budget_us && ns > (u64)budget_us * NSEC_PER_USEC) {
 		s->slow++;
-		streak = ++s->slow_streak;
-	} else if (s->slow_streak) {
-		s->slow_streak = 0;
+		streak = ++s->slow_streak[op];
+	} else if (s->slow_streak[op]) {
+		s->slow_streak[op] = 0;
 	}
 	this_cpu_write(swap_ext_running, NULL);
 	preempt_enable();
@@ -1161,7 +1162,7 @@ out:
  * its cgroups go on with the inherited or built-in policy.  What counts,
  * each measured in the kernel, with the knobs under /sys/kernel/mm/swap_ext/:
  *
- *  - an op call longer than watchdog_op_budget_us, SWAP_EXT_SLOW_STRIKES
+ *  - calls of one op longer than watchdog_op_budget_us, SWAP_EXT_SLOW_STRIKES
  *    times in a row on one CPU (swap_ext_leave());
  *  - ops that take more than watchdog_cpu_budget_pct of one CPU, summed
  *    over all CPUs, in SWAP_EXT_CPU_STRIKES periods in a row;
