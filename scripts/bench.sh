@@ -45,6 +45,7 @@ raw=$out/raw.txt
 rm -rf "$out/profile"
 guest_env="export BENCH_SCENARIOS=$(printf %q "${BENCH_SCENARIOS:-}") BENCH_PROFILE=$profile"
 guest_env+=" BENCH_POLICIES=$(printf %q "${BENCH_POLICIES:-}")"
+guest_env+=" BENCH_WEB_RECLAIM_KIB=$(printf %q "${BENCH_WEB_RECLAIM_KIB:-}")"
 
 for k in "$ours" "$stock"; do
 	[ -f "$k" ] || { echo "bench: $k missing (make kernel; make kernel STOCK=1)" >&2; exit 2; }

@@ -206,6 +206,29 @@ profile_stop() {
 	rm -f /tmp/bench.perf
 }
 
+# BENCH_WEB_RECLAIM_KIB=N (twocg): a userspace agent keeps web N KiB below
+# its memory.high by writing memory.reclaim every 2 ms when it is closer,
+# as a proactive reclaimer (senpai, a policy's bpf_wq) would: web's faults
+# then rarely reclaim or get throttled themselves.  Off by default; an
+# experiment, on either kernel.
+web_reclaimer() {
+	local cg=$parent/web high u hr=$((BENCH_WEB_RECLAIM_KIB * 1024)) fd n=0
+
+	read -r high <$cg/memory.high
+	[ "$high" = max ] && read -r high <$cg/memory.max
+	[ "$high" = max ] && return 0
+	exec {fd}<> <(:)
+	trap 'echo $n >/tmp/bench-reclaims; exit 0' TERM
+	while :; do
+		read -r u <$cg/memory.current
+		if ((u > high - hr)); then
+			echo $((u - high + 2 * hr)) >$cg/memory.reclaim 2>/dev/null || :
+			n=$((n + 1))
+		fi
+		read -r -t 0.002 -u $fd || :
+	done
+}
+
 # measure SCENARIO BACKEND POLICY CG:ARGS...: run memverify ARGS in each
 # cgroup CG (created before), all at once, and print the RESULT line.
 measure() {
@@ -228,6 +251,11 @@ measure() {
 	local sp=$!
 	profile_start
 
+	local rp=
+	if [ -n "${BENCH_WEB_RECLAIM_KIB:-}" ] && [ -d $parent/web ]; then
+		web_reclaimer &
+		rp=$!
+	fi
 	t0=$(date +%s.%N)
 	for spec in "$@"; do
 		local c=${spec%%:*} args=${spec#*:}
@@ -240,6 +268,11 @@ measure() {
 		wait "${pids[$i]}" || die "$scenario/$backend/$policy: memverify failed: $(cat /tmp/bench-${names[$i]}.out)"
 	done
 	t1=$(date +%s.%N)
+	if [ -n "$rp" ]; then
+		kill $rp 2>/dev/null
+		wait $rp 2>/dev/null
+		extra+=" web_reclaims=$(cat /tmp/bench-reclaims 2>/dev/null || echo 0)"
+	fi
 	profile_stop "$scenario-$backend-$policy"
 	kill $sp 2>/dev/null
 	wait $sp 2>/dev/null
