@@ -29,6 +29,15 @@
  *                cgroup and takes it from these, in large writes.
  *   swapin()     built-in.
  *
+ * Headroom (optional, `headroom_kib`): a protected cgroup that reaches its
+ * memory.high is throttled, and one at memory.max reclaims in its own
+ * faults; either way its tail latency is its own reclaim.  With a
+ * headroom, a bpf_timer starts a bpf_wq every `reclaim_ms`, whose work
+ * calls bpf_swap_ext_reclaim() to keep the protected cgroup that far below
+ * the lower of its two limits.  The pages it reclaims go to zswap as
+ * above, off the faulting task's path.  The timer starts with the first
+ * attachment and stops at exit().
+ *
  * Knobs:
  *   protect      cgroup id of the latency-sensitive cgroup (0: none; every
  *                cgroup is then treated as "other")
@@ -37,6 +46,9 @@
  *   max_len      others' pages compressing to more bytes go to the slowest
  *                tier (default 2048)
  *   batch        others' entries per writeback, 1..256 (default 256)
+ *   headroom_kib keep the protected cgroup this far below its limit
+ *                (default 0: no reclaim ahead of the limit)
+ *   reclaim_ms   how often the headroom is checked (default 5, at least 1)
  */
 #include "swap_ext.bpf.h"
 
@@ -46,6 +58,8 @@ const volatile u64 protect;
 const volatile u32 others_zswap = 1;
 const volatile u32 max_len = 2048;
 const volatile u32 batch = SWAP_EXT_WB_MAX_BATCH;
+const volatile u64 headroom_kib;
+const volatile u64 reclaim_ms = 5;
 
 struct latency_stats {
 	u64 protected_place;	/* protected pages leaving memory */
@@ -55,9 +69,38 @@ struct latency_stats {
 	u64 others_to_tier;	/* ... sent to the slowest tier by the policy */
 	u64 others_wb_calls;	/* writebacks of other cgroups' entries */
 	u64 others_wb_entries;	/* entries they asked for */
+	u64 reclaim_calls;	/* headroom checks that reclaimed */
+	u64 reclaimed;		/* pages they reclaimed */
+	u64 reclaim_failed;	/* checks refused or finding nothing */
 };
 
 SWAP_EXT_STATS(struct latency_stats);
+
+/* Reclaim ahead of the protected cgroup's limit: a timer and its work */
+struct latency_tick {
+	struct bpf_timer timer;
+};
+
+struct latency_work {
+	struct bpf_wq wq;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, struct latency_tick);
+} timer SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, struct latency_work);
+} work SEC(".maps");
+
+/* Set by the first attachment, cleared by exit(); the timer re-arms on it */
+static bool running;
 
 static __always_inline bool is_protected(u64 cgroup_id)
 {
@@ -134,11 +177,97 @@ s32 BPF_PROG(latency_swapin, struct swap_ext_swapin_args *args)
 	return SWAP_EXT_DROP;
 }
 
+/* Most pages one headroom check reclaims: enough for a fault burst */
+#define LATENCY_RECLAIM_MAX	1024
+
+/* The work: sleepable, outside any op */
+static int latency_work_fn(void *map, int *key, void *value)
+{
+	struct latency_stats *s = swap_ext_stats();
+	s64 ret;
+
+	ret = bpf_swap_ext_reclaim(protect, LATENCY_RECLAIM_MAX,
+				   headroom_kib * 1024);
+	if (!s || !ret)
+		return 0;
+	if (ret > 0) {
+		s->reclaim_calls++;
+		s->reclaimed += ret;
+	} else {
+		s->reclaim_failed++;
+	}
+	return 0;
+}
+
+static __always_inline u64 latency_period_ns(void)
+{
+	return SWAP_EXT_MS(reclaim_ms ?: 1);
+}
+
+/* The timer: starts the work, then re-arms */
+static int latency_timer_fn(void *map, int *key, struct latency_tick *t)
+{
+	u32 zero = 0;
+	struct latency_work *w;
+
+	if (!running)
+		return 0;
+	w = bpf_map_lookup_elem(&work, &zero);
+	if (w)
+		bpf_wq_start(&w->wq, 0);
+	bpf_timer_start(&t->timer, latency_period_ns(), 0);
+	return 0;
+}
+
+SEC("struct_ops/cgroup_attach")
+s32 BPF_PROG(latency_cgroup_attach, struct swap_ext_cgroup_args *args)
+{
+	u32 zero = 0;
+	struct latency_tick *t = bpf_map_lookup_elem(&timer, &zero);
+	struct latency_work *w = bpf_map_lookup_elem(&work, &zero);
+	int err;
+
+	/* attach and detach run one at a time (swap_ext_mutex) */
+	if (!protect || !headroom_kib || running)
+		return 0;
+	if (!t || !w)
+		return -2;	/* ENOENT */
+	err = bpf_wq_init(&w->wq, &work, 0);
+	if (err && err != -16 /* EBUSY: initialised before */)
+		return err;
+	err = bpf_wq_set_callback(&w->wq, latency_work_fn, 0);
+	if (err)
+		return err;
+	err = bpf_timer_init(&t->timer, &timer, 1 /* CLOCK_MONOTONIC */);
+	if (err && err != -16)
+		return err;
+	err = bpf_timer_set_callback(&t->timer, latency_timer_fn);
+	if (err)
+		return err;
+	err = bpf_timer_start(&t->timer, latency_period_ns(), 0);
+	if (!err)
+		running = true;
+	return err;
+}
+
+SEC("struct_ops/exit")
+void BPF_PROG(latency_exit, struct swap_ext_exit_info *info)
+{
+	u32 zero = 0;
+	struct latency_tick *t = bpf_map_lookup_elem(&timer, &zero);
+
+	running = false;
+	if (t)
+		bpf_timer_cancel(&t->timer);
+}
+
 SEC(".struct_ops.link")
 struct swap_ext_ops latency_ops = {
 	.place		= (void *)latency_place,
 	.compressed	= (void *)latency_compressed,
 	.writeback	= (void *)latency_writeback,
 	.swapin		= (void *)latency_swapin,
+	.cgroup_attach	= (void *)latency_cgroup_attach,
+	.exit		= (void *)latency_exit,
 	.name		= "latency",
 };

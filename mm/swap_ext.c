@@ -1788,9 +1788,10 @@ __bpf_kfunc void bpf_swap_ext_error(const char *msg__str)
 }
 
 /*
- * Proactive work: zswap writeback and moves between tiers that a policy
- * starts on its own schedule (its bpf_wq callbacks) or that a BPF syscall
- * program starts on request (swapctl run), rather than in reply to an op.
+ * Proactive work: zswap writeback, moves between tiers and reclaim that a
+ * policy starts on its own schedule (its bpf_wq callbacks) or that a BPF
+ * syscall program starts on request (swapctl run), rather than in reply to
+ * an op.
  * They sleep and do I/O, so no op may call them: the verifier allows them
  * in sleepable context only, and the filter keeps them from sleepable ops
  * (those run under swap_ext_mutex).
@@ -1803,7 +1804,7 @@ __bpf_kfunc void bpf_swap_ext_error(const char *msg__str)
  * pass a kfunc its caller.
  */
 
-/* Most pages one proactive call may write back or move */
+/* Most pages one proactive call may write back, move or reclaim */
 #define SWAP_EXT_PROACTIVE_MAX	4096
 
 /*
@@ -1999,6 +2000,83 @@ __bpf_kfunc s64 bpf_swap_ext_move(u64 cgroup_id, s32 from, s32 to, u32 nr)
 	return ret;
 }
 
+/*
+ * Reclaim up to @nr pages of @memcg, or (@headroom) only while it uses more
+ * than @headroom bytes below its lower limit: the number reclaimed, 0 if
+ * it was there already, or -EAGAIN.  Usage is read again after each pass:
+ * a page that goes to zswap stays charged for its compressed size.  As
+ * memory.reclaim does, without its lru_add_drain_all() on every CPU.
+ */
+static s64 swap_ext_reclaim_memcg(struct mem_cgroup *memcg, u32 nr,
+				  u64 headroom)
+{
+	unsigned long done = 0, limit = PAGE_COUNTER_MAX, room = 0;
+	int retries = 2;
+
+	if (headroom) {
+		limit = min(READ_ONCE(memcg->memory.max),
+			    READ_ONCE(memcg->memory.high));
+		if (limit == PAGE_COUNTER_MAX)
+			return 0;
+		room = min_t(u64, headroom >> PAGE_SHIFT, limit);
+	}
+	while (done < nr && !signal_pending(current)) {
+		unsigned long step = nr - done, usage, got;
+
+		if (headroom) {
+			usage = page_counter_read(&memcg->memory);
+			if (usage + room <= limit)
+				return done;
+			step = min(step, usage + room - limit);
+		}
+		got = try_to_free_mem_cgroup_pages(memcg, step, GFP_KERNEL,
+						   MEMCG_RECLAIM_MAY_SWAP |
+						   MEMCG_RECLAIM_PROACTIVE,
+						   NULL);
+		if (!got && !retries--)
+			break;
+		done += got;
+	}
+	return done ? done : -EAGAIN;
+}
+
+/**
+ * bpf_swap_ext_reclaim - reclaim a cgroup's memory before its limit does
+ * @cgroup_id: the cgroup; its descendants' pages count too
+ * @nr: most pages to reclaim, 1 .. 4096
+ * @headroom: 0: reclaim @nr pages.  Else only what the cgroup uses above
+ *            its limit (the lower of memory.high and memory.max) less
+ *            @headroom bytes, at most @nr pages
+ *
+ * Sleepable context outside the ops, as bpf_swap_ext_writeback().  The
+ * pages leave memory as through memory.reclaim: the cgroups' policies
+ * place them, and those going to zswap stay charged for their compressed
+ * size: with @headroom, usage is read again after each pass.  A policy
+ * keeping a latency-sensitive cgroup below its limit spares that cgroup's
+ * own faults the reclaim and the memory.high throttling they would
+ * otherwise do.  Reclaim works in passes of 32 pages per LRU list, so a
+ * call may reclaim up to 64 pages more than @nr or its target.  Returns
+ * the number of pages reclaimed; 0 when the cgroup is @headroom below its
+ * limit already, or has none; -EINVAL for @nr out of range, -ENOENT,
+ * -EPERM, -EBUSY as bpf_swap_ext_writeback(); -EAGAIN when reclaim found
+ * nothing to take.
+ */
+__bpf_kfunc s64 bpf_swap_ext_reclaim(u64 cgroup_id, u32 nr, u64 headroom)
+{
+	struct mem_cgroup *memcg;
+	void *pinned;
+	s64 ret;
+
+	if (!nr || nr > SWAP_EXT_PROACTIVE_MAX)
+		return -EINVAL;
+	memcg = swap_ext_proactive_begin(cgroup_id, _RET_IP_, &pinned);
+	if (IS_ERR(memcg))
+		return PTR_ERR(memcg);
+	ret = swap_ext_reclaim_memcg(memcg, nr, headroom);
+	swap_ext_proactive_end(memcg, pinned, SWAP_EXT_PROACTIVE_RECLAIM, ret);
+	return ret;
+}
+
 __bpf_kfunc_end_defs();
 
 /* Read-only and reporting kfuncs: from any op */
@@ -2018,6 +2096,7 @@ BTF_KFUNCS_END(swap_ext_kfunc_ids_move)
 BTF_KFUNCS_START(swap_ext_kfunc_ids_proactive)
 BTF_ID_FLAGS(func, bpf_swap_ext_writeback, KF_SLEEPABLE)
 BTF_ID_FLAGS(func, bpf_swap_ext_move, KF_SLEEPABLE)
+BTF_ID_FLAGS(func, bpf_swap_ext_reclaim, KF_SLEEPABLE)
 BTF_KFUNCS_END(swap_ext_kfunc_ids_proactive)
 
 /*

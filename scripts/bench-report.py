@@ -221,7 +221,7 @@ if sbase in runs:
     md.append('')
 
 # ---- policies: two cgroups -------------------------------------------------
-pol2 = pol + ['latency', 'latency+tiered']
+pol2 = pol + ['latency', 'latency+tiered', 'latency+headroom']
 sbase = ('twocg', 'twocg', 'none', 'stock')
 twocg_plot = []
 best = None
@@ -234,7 +234,8 @@ if sbase in runs:
            '3 %; tiers '
            'vdb (48 MiB, fast) then vdc (slow).  Throughput: '
            'both cgroups\' MiB over the wall time.  latency protects web; '
-           'latency+tiered adds tiered on batch.', '',
+           'latency+tiered adds tiered on batch; latency+headroom keeps web '
+           '2 MiB below its memory.high with the policy\'s own reclaim.', '',
            '| kernel/policy | MiB/s | / stock | web p99 fault ms | web MiB/s | '
            'batch MiB/s | disk write requests | / stock | MiB written fast / slow '
            'tier | / stock |',

@@ -54,6 +54,7 @@ topics=(
 "0016-bpf-struct_ops-tell-whether-a-program-belongs-to-a-map.patch|bpf: struct_ops: tell whether a program belongs to a map|include/linux/bpf.h kernel/bpf/bpf_struct_ops.c|pro"
 "0017-mm-zswap-write-back-a-cgroup-s-old-entries-on-request.patch|mm: zswap: write back a cgroup's old entries on request|include/linux/zswap.h mm/zswap.c|pro"
 "0018-mm-zswap-tell-swap_ext-about-pages-that-do-not-compress.patch|mm: zswap: tell swap_ext about pages that do not compress|mm/zswap.c|ctx"
+"0019-mm-swap_ext-count-proactive-reclaim-in-memory.stat.patch|mm: swap_ext: count proactive reclaim in memory.stat|include/linux/vm_event_item.h mm/vmstat.c mm/memcontrol.c|ctx"
 )
 
 body() {
@@ -214,6 +215,15 @@ produced when the pool had no room for it (zswap's reject_compress_poor)
 and hand it to swap_ext_compress_refused(), which asks the policy's
 compressed() op, flagged; its TIER or KEEP is honoured, anything else
 keeps stock's behaviour.
+M
+	;;
+	0019*) cat <<'M'
+A swap_ext policy may reclaim a cgroup's memory ahead of its limit from
+its own bpf_wq work (bpf_swap_ext_reclaim()), so that a latency-sensitive
+cgroup's faults do not reclaim or get throttled themselves.  memory.stat
+counted the pages it reclaims only among direct reclaim's: count them
+apart, as swap_ext_proactive_reclaim, next to the pages written back and
+moved on a policy's request.  mm/swap_ext.c counts them.
 M
 	;;
 	0013*) cat <<'M'

@@ -27,12 +27,14 @@ extern s32 bpf_swap_ext_promote(u64 entry, s32 tier) __ksym;
 /*
  * Proactive work, from a policy's bpf_wq callbacks or a syscall program
  * (not from an op): write back a cgroup's zswap entries older than an age,
- * move its pages from one tier to another (-1: into memory).  At most
+ * move its pages from one tier to another (-1: into memory), reclaim its
+ * memory down to a headroom below its limit (0: nr pages).  At most
  * SWAP_EXT_PROACTIVE_MAX pages a call.
  */
 extern s64 bpf_swap_ext_writeback(u64 cgroup_id, u32 nr, u64 min_age_ns,
 				  s32 tier) __ksym;
 extern s64 bpf_swap_ext_move(u64 cgroup_id, s32 from, s32 to, u32 nr) __ksym;
+extern s64 bpf_swap_ext_reclaim(u64 cgroup_id, u32 nr, u64 headroom) __ksym;
 #define SWAP_EXT_PROACTIVE_MAX	4096
 
 /* 6.12's bpf_wq (not in vmlinux.h): work that may sleep, from a timer */

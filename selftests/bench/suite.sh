@@ -359,6 +359,8 @@ one() {
 	esac
 	case $policy in
 	latency)	attach latency -s protect=$parent/web ;;
+	latency+headroom)
+			attach latency -s protect=$parent/web -s headroom_kib=2048 -s reclaim_ms=2 ;;
 	latency+tiered)	attach latency -s protect=$parent/web
 			$swapctl attach tiered $parent/batch >/dev/null || die "attach tiered" ;;
 	*)		attach "$policy" ;;
@@ -400,7 +402,7 @@ for p in "${policies[@]}"; do
 	one mixed zswap "$p"
 done
 one nodisk nodisk none
-[ $ours = 1 ] && policies+=(latency latency+tiered)
+[ $ours = 1 ] && policies+=(latency latency+tiered latency+headroom)
 for p in "${policies[@]}"; do
 	one twocg twocg "$p"
 done

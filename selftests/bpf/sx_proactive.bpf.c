@@ -4,7 +4,8 @@
  *
  * Syscall programs, run with swapctl run: wb writes back a cgroup's zswap
  * entries older than an age, move moves its pages from one tier to another
- * or into memory.  The arguments are the kfuncs', the answer is in ret.
+ * or into memory, reclaim reclaims its memory.  The arguments are the
+ * kfuncs', the answer is in ret.
  *
  * A policy's bpf_wq callback: once attached, cgroup_attach() starts a bpf_wq
  * whose callback writes back (one entry at most) for the cgroup it was
@@ -129,5 +130,21 @@ int move(struct move_args *args)
 
 	args->ret = bpf_swap_ext_move(args->cgroup, swap_ext_tier_of(args->from),
 				      to, args->nr);
+	return 0;
+}
+
+/* swapctl run sx_proactive reclaim cgroup=CG nr=N [headroom_kib=K] */
+struct reclaim_args {
+	u64 cgroup;
+	u32 nr;
+	u32 headroom_kib;
+	s64 ret;		/* out: what bpf_swap_ext_reclaim() said */
+};
+
+SEC("syscall")
+int reclaim(struct reclaim_args *args)
+{
+	args->ret = bpf_swap_ext_reclaim(args->cgroup, args->nr,
+					 (u64)args->headroom_kib * 1024);
 	return 0;
 }

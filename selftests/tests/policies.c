@@ -27,6 +27,12 @@
  *                        its entries are not written back while the other
  *                        cgroup's are, in batches; with others_zswap=0 the
  *                        other cgroup's pages bypass zswap altogether.
+ * policy_latency_headroom: with headroom_kib, latency's own bpf_wq work
+ *                        keeps the protected cgroup below its memory.high:
+ *                        a workload that hit memory.high thousands of
+ *                        times hits it at most a quarter as often, the
+ *                        pages reclaimed are counted in memory.stat, and
+ *                        every byte is read back.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -460,3 +466,74 @@ static struct st_test policy_latency = {
 	.timeout = 500,
 };
 REGISTER_ST_TEST(policy_latency);
+
+/* ---------------------------------------------------------------------
+ * policy_latency_headroom
+ */
+
+#define HEADROOM_KIB	4096	/* below web's memory.high */
+
+/* memverify in web alone, random reads: its memory.events high, or ~0 */
+static uint64_t web_alone(struct latency_ctx *t)
+{
+	struct vst_argv av;
+	struct vst_proc web;
+	uint64_t h0, h1;
+
+	if (st_cg_key(t->web, "memory.events", "high", &h0) ||
+	    vst_spawn(&web, t->web, vst_argv(&av, "memverify", "-s 40 -p 2 -R 2 -r -f compressible")))
+		return UINT64_MAX;
+	if (vst_reap(&web) || st_cg_key(t->web, "memory.events", "high", &h1))
+		return UINT64_MAX;
+	return h1 - h0;
+}
+
+static enum st_status headroom_run(void *ctx)
+{
+	struct latency_ctx *t = ctx;
+	uint64_t without, with, reclaimed, failed, pro0, pro1;
+	char knobs[PATH_MAX + 64];
+
+	/* the policy without a headroom: web reclaims for itself */
+	snprintf(knobs, sizeof(knobs), "-s protect=%s", t->web);
+	ST_FAIL_IF(attach(t->env.cg, "latency", knobs), "attach failed");
+	without = web_alone(t);
+	ST_FAIL_IF(without == UINT64_MAX, "memverify failed: data lost");
+	ST_CHECK(!sx_detach(t->env.cg));
+	ST_FAIL_IF(!sx_wait_none(), "the policy stays loaded");
+
+	snprintf(knobs, sizeof(knobs), "-s protect=%s -s headroom_kib=%u -s reclaim_ms=5",
+		 t->web, HEADROOM_KIB);
+	ST_FAIL_IF(attach(t->env.cg, "latency", knobs), "attach failed");
+	ST_CHECK(!st_cg_key(t->web, "memory.stat", "swap_ext_proactive_reclaim", &pro0));
+	with = web_alone(t);
+	ST_FAIL_IF(with == UINT64_MAX, "memverify failed: data lost");
+	sx_stats_log(t->env.cg);
+	ST_CHECK(!st_cg_key(t->web, "memory.stat", "swap_ext_proactive_reclaim", &pro1));
+	reclaimed = stat_of(t->env.cg, "reclaimed");
+	failed = stat_of(t->env.cg, "reclaim_failed");
+	st_log("memory.high hit: %lu times without the headroom, %lu with; reclaimed %lu (memory.stat +%lu), failed %lu",
+	       without, with, reclaimed, pro1 - pro0, failed);
+	ST_FAIL_IF(without < 100, "without a headroom web hit memory.high %lu times: no pressure",
+		   without);
+	ST_FAIL_IF(with * 4 > without,
+		   "with a headroom web hit memory.high %lu times (%lu without)", with, without);
+	ST_FAIL_IF(!reclaimed || reclaimed == UINT64_MAX, "the policy reclaimed nothing");
+	/* memory.stat may lag by 64 a CPU */
+	ST_FAIL_IF(pro1 - pro0 + 256 + reclaimed / 100 < reclaimed,
+		   "memory.stat swap_ext_proactive_reclaim +%lu for %lu reclaimed",
+		   pro1 - pro0, reclaimed);
+	ST_CHECK(!sx_detach(t->env.cg));
+	ST_FAIL_IF(!sx_wait_none(), "the policy stays loaded: its timer holds it");
+	return ST_PASS;
+}
+
+static struct st_test policy_latency_headroom = {
+	.name = "policy_latency_headroom",
+	.description = "latency's headroom keeps the protected cgroup off memory.high",
+	.setup = latency_setup,
+	.run = headroom_run,
+	.cleanup = latency_cleanup,
+	.timeout = 500,
+};
+REGISTER_ST_TEST(policy_latency_headroom);

@@ -14,6 +14,13 @@
  *                           pages from the fast tier to the slow one in
  *                           batched writes, then some into memory; data
  *                           checked.
+ * swap_ext_proactive_reclaim: bpf_swap_ext_reclaim() from a syscall
+ *                           program: nr pages of a held workload leave
+ *                           memory, counted in memory.stat
+ *                           (swap_ext_proactive_reclaim); with a headroom,
+ *                           only down to that far below memory.high, and
+ *                           nothing once there or with no limit; bad
+ *                           arguments refused; every byte read back checked.
  * swap_ext_drop_stale:      swapin() = DROP queues a held workload's pages
  *                           while the move worker is slowed (debugfs
  *                           vswap/move_delay_ms); bpf_swap_ext_move() then
@@ -106,6 +113,9 @@ static long long run_field(const char *obj, const char *prog, const char *field,
 
 #define wb(cg, fmt, ...)						\
 	run_field(sx_obj("sx_proactive"), "wb", "ret", "cgroup=%s " fmt,	\
+		  cg, ##__VA_ARGS__)
+#define reclaim(cg, fmt, ...)						\
+	run_field(sx_obj("sx_proactive"), "reclaim", "ret", "cgroup=%s " fmt, \
 		  cg, ##__VA_ARGS__)
 #define move(cg, fmt, ...)						\
 	run_field(sx_obj("sx_proactive"), "move", "ret", "cgroup=%s " fmt,	\
@@ -257,6 +267,109 @@ static struct st_test swap_ext_proactive_move = {
 	.timeout = 300,
 };
 REGISTER_ST_TEST(swap_ext_proactive_move);
+
+/* ---------------------------------------------------------------------
+ * swap_ext_proactive_reclaim
+ */
+
+#define RECLAIM_NR	1024	/* pages the first call asks for */
+#define HEADROOM_MIB	4	/* the second call's headroom */
+#define SWAP_CLUSTER	32	/* pages a reclaim pass takes from an LRU list */
+
+static enum st_status reclaim_setup(void **ctx)
+{
+	return sx_setup(ctx, "swap_ext_proactive_reclaim", VST_ZSWAP, 1, LIMIT_MIB,
+			HIGH_MIB);
+}
+
+/* memory.current of @cg in pages, or UINT64_MAX */
+static uint64_t cg_pages(const char *cg)
+{
+	uint64_t v;
+
+	return st_cg_u64(cg, "memory.current", &v) ? UINT64_MAX : v / VST_PAGE;
+}
+
+static enum st_status reclaim_run(void *arg)
+{
+	struct vst_env *env = arg;
+	uint64_t target = (uint64_t)(LIMIT_MIB - HEADROOM_MIB) << 8;
+	uint64_t u0, u1, pro0, pro1;
+	long long ret;
+	struct vst_proc p;
+	int status;
+
+	ST_FAIL_IF(!hold(env, &p, "compressible"), "memverify did not hold");
+
+	/* nr pages, whatever the limit */
+	u0 = cg_pages(env->cg);
+	pro0 = memstat(env->cg, "swap_ext_proactive_reclaim");
+	ret = reclaim(env->cg, "nr=%u", RECLAIM_NR);
+	u1 = cg_pages(env->cg);
+	pro1 = memstat(env->cg, "swap_ext_proactive_reclaim");
+	st_log("reclaimed %lld: memory.current %lu -> %lu pages, swap_ext_proactive_reclaim +%lu",
+	       ret, u0, u1, pro1 - pro0);
+	/* a pass takes 32 pages from each LRU list: anon and file */
+	ST_FAIL_IF(ret < RECLAIM_NR / 2 || ret > RECLAIM_NR + 2 * SWAP_CLUSTER,
+		   "asked %u, reclaimed %lld", RECLAIM_NR, ret);
+	/* a page in zswap stays charged for its compressed size */
+	ST_FAIL_IF(u1 == UINT64_MAX || u1 + ret / 4 > u0,
+		   "memory.current %lu -> %lu pages for %lld reclaimed", u0, u1, ret);
+	ST_FAIL_IF(!agree(pro1 - pro0, ret), "swap_ext_proactive_reclaim +%lu for %lld",
+		   pro1 - pro0, ret);
+
+	/*
+	 * The workload again, memory.high at LIMIT_MIB: what zswap holds of it
+	 * (a third of 64 MiB, charged to the cgroup) leaves room for the
+	 * headroom's target.  Read all of it once first.
+	 */
+	ST_FAIL_IF(vst_release(&p), "memverify failed: data lost");
+	ST_FAIL_IF(st_cg_write(env->cg, "memory.max", "%uM", 2 * LIMIT_MIB) ||
+		   st_cg_write(env->cg, "memory.high", "%uM", LIMIT_MIB),
+		   "cannot raise the limits");
+	ST_FAIL_IF(!hold(env, &p, "compressible"), "memverify did not hold again");
+
+	/* a headroom: down to it, at most nr, and no further */
+	u0 = cg_pages(env->cg);
+	ret = reclaim(env->cg, "nr=4096 headroom_kib=%u", HEADROOM_MIB << 10);
+	u1 = cg_pages(env->cg);
+	st_log("headroom %u MiB below memory.high (%lu pages): reclaimed %lld, memory.current %lu -> %lu pages",
+	       HEADROOM_MIB, target, ret, u0, u1);
+	ST_FAIL_IF(u0 > target && ret <= 0, "%lu pages above the target, reclaimed %lld",
+		   u0 - target, ret);
+	ST_FAIL_IF(u1 > target, "memory.current %lu pages, above the target %lu", u1, target);
+	ST_FAIL_IF(u1 + 8 * SWAP_CLUSTER < target,
+		   "memory.current %lu pages: went %lu past the target", u1, target - u1);
+	ret = reclaim(env->cg, "nr=4096 headroom_kib=%u", HEADROOM_MIB << 10);
+	ST_FAIL_IF(ret != 0, "below the target already: reclaimed %lld", ret);
+
+	/* no limit: nothing to keep a headroom from */
+	ST_FAIL_IF(st_cg_write(env->cg, "memory.high", "max") ||
+		   st_cg_write(env->cg, "memory.max", "max"), "cannot lift the limits");
+	ret = reclaim(env->cg, "nr=4096 headroom_kib=1");
+	ST_FAIL_IF(ret != 0, "no limit: reclaimed %lld", ret);
+
+	/* what the kernel refuses */
+	ST_FAIL_IF(reclaim(env->cg, "nr=0") != -EINVAL, "nr=0 was not -EINVAL");
+	ST_FAIL_IF(reclaim(env->cg, "nr=4097") != -EINVAL, "nr=4097 was not -EINVAL");
+	ST_FAIL_IF(run_field(sx_obj("sx_proactive"), "reclaim", "ret",
+			     "cgroup=987654321 nr=1") != -ENOENT,
+		   "an unknown cgroup was not -ENOENT");
+
+	status = vst_release(&p);
+	ST_FAIL_IF(status, "memverify failed (%d): data lost", status);
+	return ST_PASS;
+}
+
+static struct st_test swap_ext_proactive_reclaim = {
+	.name = "swap_ext_proactive_reclaim",
+	.description = "a syscall program reclaims a cgroup's memory, down to a headroom",
+	.setup = reclaim_setup,
+	.run = reclaim_run,
+	.cleanup = vst_cleanup,
+	.timeout = 300,
+};
+REGISTER_ST_TEST(swap_ext_proactive_reclaim);
 
 /* ---------------------------------------------------------------------
  * swap_ext_drop_stale
