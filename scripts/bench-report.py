@@ -221,7 +221,8 @@ if sbase in runs:
     md.append('')
 
 # ---- policies: two cgroups -------------------------------------------------
-pol2 = pol + ['latency', 'latency+tiered', 'latency+headroom']
+pol2 = pol + ['latency', 'latency+tiered', 'latency+headroom', 'headroom',
+               'incompressible+headroom']
 sbase = ('twocg', 'twocg', 'none', 'stock')
 twocg_plot = []
 best = None
@@ -235,7 +236,10 @@ if sbase in runs:
            'vdb (48 MiB, fast) then vdc (slow).  Throughput: '
            'both cgroups\' MiB over the wall time.  latency protects web; '
            'latency+tiered adds tiered on batch; latency+headroom keeps web '
-           '2 MiB below its memory.high with the policy\'s own reclaim.', '',
+           '2 MiB below its memory.high with the policy\'s own reclaim; '
+           'headroom is latency with that headroom on web alone, batch '
+           'built-in; incompressible+headroom adds incompressible above both '
+           '(composed).', '',
            '| kernel/policy | MiB/s | / stock | web p99 fault ms | web MiB/s | '
            'batch MiB/s | disk write requests | / stock | MiB written fast / slow '
            'tier | / stock |',

@@ -361,6 +361,11 @@ one() {
 	latency)	attach latency -s protect=$parent/web ;;
 	latency+headroom)
 			attach latency -s protect=$parent/web -s headroom_kib=2048 -s reclaim_ms=2 ;;
+	headroom|incompressible+headroom)
+			[ $policy = headroom ] || attach incompressible
+			$swapctl attach -s protect=$parent/web -s headroom_kib=2048 \
+				-s reclaim_ms=2 latency $parent/web >/dev/null ||
+				die "attach latency on web" ;;
 	latency+tiered)	attach latency -s protect=$parent/web
 			$swapctl attach tiered $parent/batch >/dev/null || die "attach tiered" ;;
 	*)		attach "$policy" ;;
@@ -402,7 +407,8 @@ for p in "${policies[@]}"; do
 	one mixed zswap "$p"
 done
 one nodisk nodisk none
-[ $ours = 1 ] && policies+=(latency latency+tiered latency+headroom)
+[ $ours = 1 ] && policies+=(latency latency+tiered latency+headroom headroom
+	incompressible+headroom)
 for p in "${policies[@]}"; do
 	one twocg twocg "$p"
 done
