@@ -15,7 +15,8 @@
 #                         ICOUNT=1 counts instructions (build/bench-icount/), PROFILE=1
 #                         adds perf profiles side by side, BENCH_SCENARIOS="..." and
 #                         BENCH_POLICIES="..." pick, BENCH_WEB_RECLAIM_KIB=N runs a
-#                         proactive reclaimer beside twocg's web
+#                         proactive reclaimer beside twocg's web, BENCH_HEADROOM="..."
+#                         sets latency's knobs of the *headroom policies
 #   make bench-policy     no swap_ext policy against a no-op one (build/bench/policy.md)
 #   make configs          vmlinux with each of VSWAP, SWAP_EXT, ZSWAP, CGROUPS off
 #                         (configs/variants/), in build/obj/cfg-NAME; CFGS=... picks
@@ -288,7 +289,8 @@ bench: all
 	@+$(MAKE) --no-print-directory kernel STOCK=1 DEBUG=0
 	@ICOUNT=$(ICOUNT) PROFILE=$(PROFILE) BENCH_SCENARIOS="$(BENCH_SCENARIOS)" \
 		BENCH_POLICIES="$(BENCH_POLICIES)" \
-		BENCH_WEB_RECLAIM_KIB="$(BENCH_WEB_RECLAIM_KIB)" scripts/bench.sh
+		BENCH_WEB_RECLAIM_KIB="$(BENCH_WEB_RECLAIM_KIB)" \
+		BENCH_HEADROOM="$(BENCH_HEADROOM)" scripts/bench.sh
 
 # A no-op swap_ext policy against none, on our kernel: build/bench/policy.md
 bench-policy: all

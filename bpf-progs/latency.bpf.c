@@ -49,6 +49,9 @@
  *   headroom_kib keep the protected cgroup this far below its limit
  *                (default 0: no reclaim ahead of the limit)
  *   reclaim_ms   how often the headroom is checked (default 5, at least 1)
+ *   protect_wb   1: the protected cgroup's entries are not written back
+ *                (default); 0: writeback() and swapin() leave its pages to
+ *                the built-in policy, and the protection is the headroom
  */
 #include "swap_ext.bpf.h"
 
@@ -60,6 +63,7 @@ const volatile u32 max_len = 2048;
 const volatile u32 batch = SWAP_EXT_WB_MAX_BATCH;
 const volatile u64 headroom_kib;
 const volatile u64 reclaim_ms = 5;
+const volatile u32 protect_wb = 1;
 
 struct latency_stats {
 	u64 protected_place;	/* protected pages leaving memory */
@@ -152,6 +156,8 @@ s32 BPF_PROG(latency_writeback, struct swap_ext_wb_args *args)
 	s32 slow;
 
 	if (is_protected(args->cgroup_id)) {
+		if (!protect_wb)
+			return SWAP_EXT_WB_DEFER;
 		args->nr = 0;
 		if (s)
 			s->protected_wb_spared++;
@@ -171,7 +177,7 @@ s32 BPF_PROG(latency_writeback, struct swap_ext_wb_args *args)
 SEC("struct_ops/swapin")
 s32 BPF_PROG(latency_swapin, struct swap_ext_swapin_args *args)
 {
-	if (!is_protected(args->cgroup_id))
+	if (!is_protected(args->cgroup_id) || !protect_wb)
 		return SWAP_EXT_DEFAULT;
 	swap_ext_stat_inc(protected_tier_reads);
 	return SWAP_EXT_DROP;

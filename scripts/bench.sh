@@ -20,6 +20,8 @@
 #                    counts in every other figure
 #   BENCH_SCENARIOS  only these scenarios (selftests/bench/suite.sh)
 #   BENCH_POLICIES   only these policies (none, noop, a shipped one, ...)
+#   BENCH_HEADROOM   latency's knobs in the twocg policies named *headroom
+#                    (default "headroom_kib=2048 reclaim_ms=2")
 #   OURS_KERNEL, STOCK_KERNEL  other bzImages to compare (default: make's)
 #   OUT              results directory (default build/bench, or
 #                    build/bench-icount with ICOUNT)
@@ -46,6 +48,7 @@ rm -rf "$out/profile"
 guest_env="export BENCH_SCENARIOS=$(printf %q "${BENCH_SCENARIOS:-}") BENCH_PROFILE=$profile"
 guest_env+=" BENCH_POLICIES=$(printf %q "${BENCH_POLICIES:-}")"
 guest_env+=" BENCH_WEB_RECLAIM_KIB=$(printf %q "${BENCH_WEB_RECLAIM_KIB:-}")"
+guest_env+=" BENCH_HEADROOM=$(printf %q "${BENCH_HEADROOM:-}")"
 
 for k in "$ours" "$stock"; do
 	[ -f "$k" ] || { echo "bench: $k missing (make kernel; make kernel STOCK=1)" >&2; exit 2; }

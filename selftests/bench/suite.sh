@@ -321,6 +321,16 @@ measure() {
 		"meta_bytes=$3 meta_slots=$4$extra"
 }
 
+# BENCH_HEADROOM="KNOB=V ..." (twocg): latency's knobs in the policies named
+# *headroom, as swapctl attach options
+headroom_knobs() {
+	local k
+
+	for k in ${BENCH_HEADROOM:-headroom_kib=2048 reclaim_ms=2}; do
+		printf -- '-s %s ' "$k"
+	done
+}
+
 # one SCENARIO BACKEND POLICY: set up, measure, tear down
 one() {
 	local scenario=$1 backend=$2 policy=$3 fill=random zmax="" specs=() i
@@ -360,12 +370,11 @@ one() {
 	case $policy in
 	latency)	attach latency -s protect=$parent/web ;;
 	latency+headroom)
-			attach latency -s protect=$parent/web -s headroom_kib=2048 -s reclaim_ms=2 ;;
+			attach latency -s protect=$parent/web $(headroom_knobs) ;;
 	headroom|incompressible+headroom)
 			[ $policy = headroom ] || attach incompressible
-			$swapctl attach -s protect=$parent/web -s headroom_kib=2048 \
-				-s reclaim_ms=2 latency $parent/web >/dev/null ||
-				die "attach latency on web" ;;
+			$swapctl attach -s protect=$parent/web $(headroom_knobs) \
+				latency $parent/web >/dev/null || die "attach latency on web" ;;
 	latency+tiered)	attach latency -s protect=$parent/web
 			$swapctl attach tiered $parent/batch >/dev/null || die "attach tiered" ;;
 	*)		attach "$policy" ;;

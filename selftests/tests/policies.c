@@ -26,7 +26,9 @@
  * policy_latency:        two cgroups share zswap's pool, one protected:
  *                        its entries are not written back while the other
  *                        cgroup's are, in batches; with others_zswap=0 the
- *                        other cgroup's pages bypass zswap altogether.
+ *                        other cgroup's pages bypass zswap altogether;
+ *                        with protect_wb=0 the protected cgroup's entries
+ *                        are written back too.
  * policy_latency_headroom: with headroom_kib, latency's own bpf_wq work
  *                        keeps the protected cgroup below its memory.high:
  *                        a workload that hit memory.high thousands of
@@ -454,6 +456,21 @@ static enum st_status latency_run(void *ctx)
 		   wb_batch - out_batch);
 	ST_FAIL_IF(to_tier < MIN_OUT_PAGES || to_tier == UINT64_MAX,
 		   "only %lu pages sent to the tier", to_tier);
+	ST_CHECK(!sx_detach(t->env.cg));
+
+	/* protect_wb=0: the protected cgroup's entries are written back too */
+	ST_FAIL_IF(!sx_wait_none(), "the policy stays loaded");
+	snprintf(knobs, sizeof(knobs), "-s protect=%s -s protect_wb=0", t->web);
+	ST_FAIL_IF(attach(t->env.cg, "latency", knobs), "attach failed");
+	ST_CHECK(!st_cg_key(t->web, "memory.stat", "zswpwb", &wb_web));
+	ST_FAIL_IF(both(t), "data lost");
+	sx_stats_log(t->env.cg);
+	ST_CHECK(!st_cg_key(t->web, "memory.stat", "zswpwb", &wb_batch));
+	spared = stat_of(t->env.cg, "protected_wb_spared");
+	st_log("protect_wb=0: web's entries written back %lu", wb_batch - wb_web);
+	ST_FAIL_IF(spared != 0, "%lu writebacks of the protected cgroup spared", spared);
+	ST_FAIL_IF(wb_batch - wb_web < 100, "only %lu of web's entries written back",
+		   wb_batch - wb_web);
 	return ST_PASS;
 }
 
