@@ -69,6 +69,7 @@ struct latency_stats {
 	u64 protected_place;	/* protected pages leaving memory */
 	u64 protected_wb_spared;/* writebacks of protected entries refused */
 	u64 protected_tier_reads;/* protected pages read back from a tier */
+	u64 protected_wb_deferred;/* its writebacks left to the built-in (protect_wb 0) */
 	u64 others_place;	/* other cgroups' pages leaving memory */
 	u64 others_to_tier;	/* ... sent to the slowest tier by the policy */
 	u64 others_wb_calls;	/* writebacks of other cgroups' entries */
@@ -156,8 +157,11 @@ s32 BPF_PROG(latency_writeback, struct swap_ext_wb_args *args)
 	s32 slow;
 
 	if (is_protected(args->cgroup_id)) {
-		if (!protect_wb)
+		if (!protect_wb) {
+			if (s)
+				s->protected_wb_deferred++;
 			return SWAP_EXT_WB_DEFER;
+		}
 		args->nr = 0;
 		if (s)
 			s->protected_wb_spared++;

@@ -467,10 +467,13 @@ static enum st_status latency_run(void *ctx)
 	sx_stats_log(t->env.cg);
 	ST_CHECK(!st_cg_key(t->web, "memory.stat", "zswpwb", &wb_batch));
 	spared = stat_of(t->env.cg, "protected_wb_spared");
-	st_log("protect_wb=0: web's entries written back %lu", wb_batch - wb_web);
+	others = stat_of(t->env.cg, "protected_wb_deferred");
+	st_log("protect_wb=0: %lu writebacks of web deferred, %lu of its entries written back",
+	       others, wb_batch - wb_web);
 	ST_FAIL_IF(spared != 0, "%lu writebacks of the protected cgroup spared", spared);
-	ST_FAIL_IF(wb_batch - wb_web < 100, "only %lu of web's entries written back",
-		   wb_batch - wb_web);
+	ST_FAIL_IF(!others || others == UINT64_MAX, "no writeback of web left to the built-in");
+	/* zswap's shrinker visits cgroups in turn; batch's answers are 256 */
+	ST_FAIL_IF(wb_batch == wb_web, "none of web's entries written back");
 	return ST_PASS;
 }
 
