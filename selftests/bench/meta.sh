@@ -42,7 +42,7 @@ mkswap /dev/vda >/dev/null || die "mkswap"
 [ -r /proc/slabinfo ] || die "no /proc/slabinfo"
 
 one() {
-	local case=$1 fill=$2 z0 x0 v0 r0 z1 x1 v1 r1 pages pid out st
+	local case=$1 fill=$2 z0 x0 v0 r0 z1 x1 v1 r1 pages pid st sw
 	swapoff -a 2>/dev/null
 	echo "$3" >/sys/module/zswap/parameters/enabled
 	if [ "$case" = tier ] || [ ! -d $vs ]; then
@@ -52,6 +52,8 @@ one() {
 	echo 32M >$cg/memory.max
 	echo 24M >$cg/memory.high
 	sync; echo 3 >/proc/sys/vm/drop_caches
+	# vswap gives emptied map pages back a second after their last use
+	sleep 3
 	z0=$(slab zswap_entry); x0=$(slab radix_tree_node); v0=$(vstat dynamic_bytes); r0=$(rmap)
 	sh -c "echo \$\$ >$cg/cgroup.procs; exec $mv -s 64 -p 1 -f $fill -H" >/tmp/meta.out 2>&1 &
 	pid=$!
@@ -62,14 +64,15 @@ one() {
 	if [ "$case" = zswap ]; then
 		pages=$(awk '$1 == "zswapped" { print $2 / 4096 }' $cg/memory.stat)
 	else
-		pages=$(awk '$1 == "swap" { print $2 / 4096 }' $cg/memory.stat)
+		pages=$(($(cat $cg/memory.swap.current) / 4096))
 	fi
+	sw=$(swapped)
 	st=$(cat $vs/stat 2>/dev/null | tr '\n' ' ')
 	kill -USR1 $pid 2>/dev/null
 	wait $pid || die "memverify failed: $(cat /tmp/meta.out)"
 	rmdir $cg
 	echo "META case=$case pages=$pages zswap_entry=$((z1 - z0)) xa_nodes=$((x1 - x0))" \
-		"vswap=$((v1 - v0)) rmap=$((r1 - r0)) swap_pages=$(swapped)" \
+		"vswap=$((v1 - v0)) rmap=$((r1 - r0)) swap_pages=$sw" \
 		"per_page=$(awk -v p="$pages" -v b=$((z1 - z0 + x1 - x0 + v1 - v0 + r1 - r0)) \
 			'BEGIN { printf "%.1f", p ? b / p : 0 }')"
 	echo "# vswap: $st"
