@@ -151,6 +151,8 @@ static struct vswap {
 	atomic_long_t nr_tables;	/* clusters holding a table */
 	atomic_long_t nr_cgroup_pages;	/* swap_cgroup pages populated */
 	atomic_long_t nr_released;	/* swap_map pages given back */
+	atomic_long_t nr_activated;	/* clusters activated, ever */
+	atomic_long_t nr_table_allocs;	/* tables allocated, not from the pool */
 } vswap = {
 	.grow_lock = __MUTEX_INITIALIZER(vswap.grow_lock),
 };
@@ -1304,6 +1306,7 @@ static int vswap_cluster_populate(struct swap_info_struct *si,
 		*tablep = (void *)get_zeroed_page(VSWAP_GFP);
 		if (!*tablep)
 			return -ENOMEM;
+		atomic_long_inc(&vswap.nr_table_allocs);
 	}
 	err = vswap_map_populate(off);
 	if (err)
@@ -1366,6 +1369,7 @@ static int vswap_activate_cluster(struct swap_info_struct *si)
 	spin_unlock(&ci->lock);
 	spin_unlock(&si->lock);
 	atomic_long_inc(&vswap.nr_tables);
+	atomic_long_inc(&vswap.nr_activated);
 	mutex_unlock(&vswap.grow_lock);
 	return 0;
 }
@@ -1573,6 +1577,8 @@ static void vswap_free_all(void)
 	atomic_long_set(&vswap.nr_tables, 0);
 	atomic_long_set(&vswap.nr_cgroup_pages, 0);
 	atomic_long_set(&vswap.nr_released, 0);
+	atomic_long_set(&vswap.nr_activated, 0);
+	atomic_long_set(&vswap.nr_table_allocs, 0);
 	INIT_LIST_HEAD(&vswap.unpopulated);
 }
 
@@ -2551,6 +2557,10 @@ static ssize_t stat_show(struct kobject *kobj, struct kobj_attribute *attr,
 			     atomic_long_read(&vswap.nr_cgroup_pages));
 	len += sysfs_emit_at(buf, len, "map_pages_released %ld\n",
 			     atomic_long_read(&vswap.nr_released));
+	len += sysfs_emit_at(buf, len, "clusters_activated %ld\n",
+			     atomic_long_read(&vswap.nr_activated));
+	len += sysfs_emit_at(buf, len, "tables_allocated %ld\n",
+			     atomic_long_read(&vswap.nr_table_allocs));
 	len += sysfs_emit_at(buf, len, "zero %lu\n",
 			     global_node_page_state(NR_VSWAP_ZERO));
 	len += sysfs_emit_at(buf, len, "zswap %lu\n",

@@ -206,6 +206,15 @@ profile_stop() {
 	rm -f /tmp/bench.perf
 }
 
+# vswap's cluster churn (ours): activations, tables allocated, swap_map
+# pages released, cumulative; nothing on stock
+vswap_churn() {
+	[ -r /sys/kernel/mm/vswap/stat ] || return 0
+	awk '$1 == "clusters_activated" { a = $2 } $1 == "tables_allocated" { t = $2 }
+	     $1 == "map_pages_released" { m = $2 } END { if (a != "") print a, t, m }' \
+		/sys/kernel/mm/vswap/stat
+}
+
 # BENCH_WEB_RECLAIM_KIB=N (twocg): a userspace agent keeps web N KiB below
 # its memory.high by writing memory.reclaim every 2 ms when it is closer,
 # as a proactive reclaimer (senpai, a policy's bpf_wq) would: web's faults
@@ -243,6 +252,8 @@ measure() {
 		blk0+=("$(awk '{ print $5, $7 }' /sys/block/$d/stat)")
 	done
 	po0=$(vmstat pswpout)
+	local churn0
+	churn0=$(vswap_churn)
 	wb0=$(vmstat zswpwb)
 	slab0=$(meminfo Slab)
 	read -r -a psi0 < <(stalls)
@@ -277,6 +288,13 @@ measure() {
 	kill $sp 2>/dev/null
 	wait $sp 2>/dev/null
 	read -r -a psi1 < <(stalls)
+	if [ -n "$churn0" ]; then
+		local c0 c1
+		read -r -a c0 <<<"$churn0"
+		read -r -a c1 < <(vswap_churn)
+		extra+=" activated=$((c1[0] - c0[0])) tables_allocated=$((c1[1] - c0[1]))"
+		extra+=" map_released=$((c1[2] - c0[2]))"
+	fi
 	extra+=" psi_some_us=$((psi1[0] - psi0[0])) psi_full_us=$((psi1[1] - psi0[1]))"
 	extra+=" ev_high=$((psi1[2] - psi0[2])) ev_max=$((psi1[3] - psi0[3]))"
 	sleep 1
