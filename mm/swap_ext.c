@@ -2003,7 +2003,7 @@ __bpf_kfunc s64 bpf_swap_ext_move(u64 cgroup_id, s32 from, s32 to, u32 nr)
 /*
  * Reclaim up to @nr pages of @memcg, or (@headroom) only while it uses more
  * than @headroom bytes below its lower limit: the number reclaimed, 0 if
- * it was there already, or -EAGAIN.  Usage is read again after each pass:
+ * it was there already, -EINTR or -EAGAIN.  Usage is read again after each pass:
  * a page that goes to zswap stays charged for its compressed size.  As
  * memory.reclaim does, without its lru_add_drain_all() on every CPU.
  */
@@ -2037,7 +2037,9 @@ static s64 swap_ext_reclaim_memcg(struct mem_cgroup *memcg, u32 nr,
 			break;
 		done += got;
 	}
-	return done ? done : -EAGAIN;
+	if (done)
+		return done;
+	return signal_pending(current) ? -EINTR : -EAGAIN;
 }
 
 /**
@@ -2059,7 +2061,7 @@ static s64 swap_ext_reclaim_memcg(struct mem_cgroup *memcg, u32 nr,
  * the number of pages reclaimed; 0 when the cgroup is @headroom below its
  * limit already, or has none; -EINVAL for @nr out of range, -ENOENT,
  * -EPERM, -EBUSY as bpf_swap_ext_writeback(); -EAGAIN when reclaim found
- * nothing to take.
+ * nothing to take, -EINTR when the calling task had a signal first.
  */
 __bpf_kfunc s64 bpf_swap_ext_reclaim(u64 cgroup_id, u32 nr, u64 headroom)
 {
