@@ -10,7 +10,9 @@
  * workloads:
  * attach a policy to a parent, its work cgroup or a child (sx_random,
  * which answers at random - sometimes invalidly - and calls the kfuncs
- * with random arguments, sx_test, or a shipped policy), detach one, remove
+ * with random arguments, sx_test, or a shipped policy, latency reclaiming
+ * ahead of the work cgroup's limit and idle writing back from their
+ * timers among them), detach one, remove
  * a pin, mkdir and rmdir child cgroups (with or without a policy), eject
  * everything through sysfs, switch vswap off and on, swapoff and swapon a
  * tier, switch zswap off and on, change memory.max and memory.zswap.max.
@@ -563,6 +565,20 @@ static int op_attach(void)
 	if (r < 7)
 		return sx_attach_obj(cg, sx_obj("sx_test"), rnd(2) ? "-s promote_on_swapin=1" : "",
 				     out, sizeof(out));
+	/* policies with a timer and sleepable work: reclaim and writeback */
+	if (r < 8) {
+		const char *name = rnd(2) ? "latency" : "idle";
+		char k[400];
+
+		/* a work cgroup, under @cg or not (then the kfunc says -EPERM) */
+		if (name[0] == 'l')
+			snprintf(k, sizeof(k), "-s protect=%s -s headroom_kib=%u -s reclaim_ms=%u",
+				 S.g[rnd(STRESS_GROUPS)].work, 256 << rnd(4), 1 + rnd(5));
+		else
+			snprintf(k, sizeof(k), "-s period_ms=%u -s idle_ms=%u -s batch=%u",
+				 10 + rnd(50), rnd(200), 1 + rnd(1024));
+		return sx_attach_obj(cg, sx_obj(name), k, out, sizeof(out));
+	}
 	return sx_attach_obj(cg, sx_obj(shipped[rnd(5)]), "", out, sizeof(out));
 }
 
