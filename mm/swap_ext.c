@@ -1820,6 +1820,7 @@ static int swap_ext_pm_notify(struct notifier_block *nb, unsigned long action,
 {
 	switch (action) {
 	case PM_HIBERNATION_PREPARE:
+	case PM_RESTORE_PREPARE:
 		down_write(&swap_ext_proactive_rwsem);
 		break;
 	case PM_POST_HIBERNATION:
@@ -1859,8 +1860,27 @@ static struct mem_cgroup *swap_ext_proactive_memcg(u64 cgroup_id,
 	if (IS_ERR(cgrp))
 		return ERR_PTR(-ENOENT);
 
-	/* the policies' list, and the caller's program, stay while we look */
-	mutex_lock(&swap_ext_mutex);
+	/*
+	 * The policies' list, and the caller's program, stay while we look.
+	 * A policy's bpf_wq callback holds no reference on its program: 6.12
+	 * runs it under RCU tasks trace only, which a non-sleepable program's
+	 * release does not wait for.  Until bpf_struct_ops_get() below pins
+	 * it, it must not sleep: a detach could free its code meanwhile.
+	 */
+	rcu_read_lock();
+	prog = bpf_prog_ksym_find(caller);
+	if (prog && prog->type == BPF_PROG_TYPE_STRUCT_OPS)
+		err = mutex_trylock(&swap_ext_mutex) ? 0 : -EBUSY;
+	else
+		err = -EINTR;
+	rcu_read_unlock();
+	if (err == -EINTR && !mutex_lock_killable(&swap_ext_mutex))
+		err = 0;
+	if (err) {
+		cgroup_put(cgrp);
+		return ERR_PTR(err);
+	}
+	err = -EPERM;
 	rcu_read_lock();
 	css = rcu_dereference(cgrp->subsys[memory_cgrp_id]);
 	if (css && css_tryget_online(css))
@@ -1901,7 +1921,9 @@ static struct mem_cgroup *swap_ext_proactive_memcg(u64 cgroup_id,
 
 /*
  * Start proactive work for @cgroup_id: its memcg, or an ERR_PTR; -EBUSY
- * while the machine hibernates.  swap_ext_proactive_end() ends it.
+ * while the machine hibernates or suspends, or for a policy's callback
+ * while policies are being attached or detached.
+ * swap_ext_proactive_end() ends it.
  */
 static struct mem_cgroup *swap_ext_proactive_begin(u64 cgroup_id,
 						   unsigned long caller,
@@ -1909,7 +1931,9 @@ static struct mem_cgroup *swap_ext_proactive_begin(u64 cgroup_id,
 {
 	struct mem_cgroup *memcg;
 
-	if (!down_read_trylock(&swap_ext_proactive_rwsem))
+	/* suspend to RAM: no I/O to devices being suspended */
+	if (pm_suspended_storage() ||
+	    !down_read_trylock(&swap_ext_proactive_rwsem))
 		return ERR_PTR(-EBUSY);
 	memcg = swap_ext_proactive_memcg(cgroup_id, caller, pinned);
 	if (IS_ERR(memcg))
@@ -1944,7 +1968,9 @@ static void swap_ext_proactive_end(struct mem_cgroup *memcg, void *pinned,
  * number written back, -EINVAL for @nr or @tier out of range, -ENOENT for
  * an unknown cgroup, -EPERM for one the caller may not act for, -ENOSPC
  * when there is no tier to write to (or it filled before anything was
- * written), -EBUSY while the machine hibernates.
+ * written), -EBUSY while the machine hibernates or suspends, or (a
+ * policy's callback) while policies are being attached or detached: try
+ * again later.
  */
 __bpf_kfunc s64 bpf_swap_ext_writeback(u64 cgroup_id, u32 nr, u64 min_age_ns,
 				       s32 tier)

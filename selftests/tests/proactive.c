@@ -37,6 +37,11 @@
  *                           place() (may not sleep) or from a sleepable op
  *                           (under swap_ext's mutex) do not load; swapctl
  *                           run refuses unknown programs and fields.
+ * swap_ext_proactive_restore: a resume that fails (/sys/power/resume on a
+ *                           disk whose header claims an image it does not
+ *                           hold) leaves the proactive kfuncs working: the
+ *                           hibernation lock taken at PM_RESTORE_PREPARE is
+ *                           the one given back at PM_POST_RESTORE.
  * swap_ext_idle:            the shipped idle policy writes back, on its own
  *                           timer, what a held workload has not touched for
  *                           idle_ms, in batched writes; swapctl run works on
@@ -44,6 +49,7 @@
  *                           another workload swaps, data checked.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -370,6 +376,81 @@ static struct st_test swap_ext_proactive_reclaim = {
 	.timeout = 300,
 };
 REGISTER_ST_TEST(swap_ext_proactive_reclaim);
+
+/* ---------------------------------------------------------------------
+ * swap_ext_proactive_restore
+ */
+
+static enum st_status restore_setup(void **ctx)
+{
+	if (access("/sys/power/resume", W_OK))
+		return st_skip("no /sys/power/resume: a kernel without hibernation");
+	if (!st_disk(1))
+		return st_skip("no second disk for a fake resume device");
+	return sx_setup(ctx, "swap_ext_proactive_restore", VST_ZSWAP, 1, LIMIT_MIB, HIGH_MIB);
+}
+
+/* Make @dev a swap device whose header says it holds a hibernation image */
+static int fake_image(const char *dev)
+{
+	char sig[20] = "SWAPSPACE2";	/* orig_sig, then sig */
+	int fd, ret;
+
+	if (st_cmd(NULL, 0, "mkswap -f %s >/dev/null 2>&1", dev))
+		return -1;
+	memcpy(sig + 10, "S1SUSPEND", 10);
+	fd = open(dev, O_WRONLY);
+	if (fd < 0)
+		return -1;
+	ret = pwrite(fd, sig, sizeof(sig), 4096 - sizeof(sig)) == sizeof(sig) ? fsync(fd) : -1;
+	close(fd);
+	return ret;
+}
+
+static enum st_status restore_run(void *arg)
+{
+	struct vst_env *env = arg;
+	const char *dev = st_disk(1);
+	long long before, after;
+	struct vst_proc p;
+	int status;
+
+	ST_FAIL_IF(!hold(env, &p, "compressible"), "memverify did not hold");
+	before = wb(env->cg, "nr=16 min_age_ms=0");
+	ST_FAIL_IF(before < 0, "before the resume: %lld", before);
+
+	ST_FAIL_IF(fake_image(dev), "cannot write a fake image header to %s", dev);
+	/* software_resume() finds the header, fails to load, thaws */
+	ST_CHECK(!st_write("/sys/power/resume", "%s", dev));
+	after = wb(env->cg, "nr=16 min_age_ms=0");
+	st_log("writeback before the failed resume: %lld, after: %lld", before, after);
+	ST_FAIL_IF(after == -EBUSY, "after a failed resume the kfuncs stay -EBUSY");
+	ST_FAIL_IF(after < 0, "after the resume: %lld", after);
+
+	status = vst_release(&p);
+	ST_FAIL_IF(status, "memverify failed (%d): data lost", status);
+	return ST_PASS;
+}
+
+static void restore_cleanup(void *ctx)
+{
+	const char *dev = st_disk(1);
+
+	/* no header left that a later resume would trust */
+	if (dev)
+		st_cmd(NULL, 0, "wipefs -a %s >/dev/null 2>&1", dev);
+	vst_cleanup(ctx);
+}
+
+static struct st_test swap_ext_proactive_restore = {
+	.name = "swap_ext_proactive_restore",
+	.description = "a failed resume leaves the proactive kfuncs working",
+	.setup = restore_setup,
+	.run = restore_run,
+	.cleanup = restore_cleanup,
+	.timeout = 300,
+};
+REGISTER_ST_TEST(swap_ext_proactive_restore);
 
 /* ---------------------------------------------------------------------
  * swap_ext_drop_stale
