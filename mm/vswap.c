@@ -862,15 +862,21 @@ static bool vswap_move_req_start(struct swap_info_struct *vsi,
 				 struct vswap_move_req *req,
 				 struct vswap_move_slot *slot)
 {
+	unsigned short id;
 	swp_entry_t phys;
 	int err;
 
 	if (swp_type(req->entry) != vsi->type ||
 	    swp_offset(req->entry) >= vsi->max)
 		return false;
-	/* vswap_move_finish() checks the rest with the folio locked */
-	if (req->memcg_id &&
-	    vswap_entry_memcg_id(req->entry, &phys) != req->memcg_id)
+	/*
+	 * Skip a request gone stale before reading anything: charged to
+	 * another cgroup, or off the tier slot it named (freed slots are off
+	 * every tier).  vswap_move_finish() checks again with the folio locked.
+	 */
+	id = vswap_entry_memcg_id(req->entry, &phys);
+	if ((req->memcg_id && id != req->memcg_id) ||
+	    (req->from.val && phys.val != req->from.val))
 		return false;
 	slot->entry = req->entry;
 	slot->phys = req->from;

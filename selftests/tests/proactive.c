@@ -26,8 +26,9 @@
  *                           vswap/move_delay_ms); bpf_swap_ext_move() then
  *                           puts them on the fast tier: the DROP requests
  *                           queued for their slow-tier slots are stale and
- *                           move nothing (they read the pages back in,
- *                           dirty, before the requests named their slot).
+ *                           move nothing, nor read anything (they read the
+ *                           pages back in, dirty, before the requests named
+ *                           their slot).
  * swap_ext_proactive_scope: a syscall program acts for the cgroup of the
  *                           task running it and those below, not for a
  *                           sibling or the parent; a policy's bpf_wq
@@ -480,10 +481,23 @@ static bool moves_drained(unsigned int ms)
 	return false;
 }
 
+/* Sectors read from @dev (/dev/vdX) since boot, or 0 */
+static uint64_t blk_reads(const char *dev)
+{
+	unsigned long long ios, merges, sectors = 0;
+	char path[PATH_MAX], buf[512];
+
+	snprintf(path, sizeof(path), "/sys/block/%s/stat", strrchr(dev, '/') + 1);
+	if (st_read(path, buf, sizeof(buf)) < 0 ||
+	    sscanf(buf, "%llu %llu %llu", &ios, &merges, &sectors) != 3)
+		return 0;
+	return sectors;
+}
+
 static enum st_status stale_run(void *arg)
 {
 	struct vst_env *env = arg;
-	uint64_t pending, done0, done1, mv0, mv1, phys;
+	uint64_t pending, done0, done1, mv0, mv1, phys, rd0, rd1;
 	struct vst_gauges g;
 	struct vst_argv av;
 	struct vst_proc p;
@@ -522,11 +536,20 @@ static enum st_status stale_run(void *arg)
 	phys = g.backing[1];
 	st_log("%lu DROP requests queued; moved %lld to the fast tier (vswap_move +%lu); %lu pages left on the slow tier",
 	       pending, ret, mv1 - mv0, phys);
+	/*
+	 * What the worker reads from the fast tier now, stale requests read.
+	 * The moved pages leave the swap cache first (clean: no write), so
+	 * that such a read would reach the disk.
+	 */
+	st_cg_write(env->cg, "memory.reclaim", "%uM", STALE_MIB * 2);
+	rd0 = blk_reads(env->tier[0]);
 	ST_CHECK(!st_write(MOVE_DELAY, "0"));
 	ST_FAIL_IF(!moves_drained(120000), "the move queue did not drain in 120 s");
+	rd1 = blk_reads(env->tier[0]);
 	ST_CHECK(!st_vswap_stat("moves_done", &done1));
 	mv0 = st_vmstat("vswap_move");
-	st_log("the worker took %lu requests and moved %lu pages", done1 - done0, mv0 - mv1);
+	st_log("the worker took %lu requests and moved %lu pages; read %lu pages from the fast tier",
+	       done1 - done0, mv0 - mv1, (rd1 - rd0) / 8);
 	status = vst_release(&p);
 	ST_FAIL_IF(status, "memverify failed (%d): data lost", status);
 
@@ -538,6 +561,9 @@ static enum st_status stale_run(void *arg)
 	/* only a request for a page still on the slow tier may move it */
 	ST_FAIL_IF(mv0 - mv1 > phys, "%lu pages moved by stale DROP requests (%lu on the slow tier)",
 		   mv0 - mv1, phys);
+	/* nor read it: the pages are on the fast tier, the requests name the slow one */
+	ST_FAIL_IF((rd1 - rd0) / 8 > 64, "stale DROP requests read %lu pages from the fast tier",
+		   (rd1 - rd0) / 8);
 	return ST_PASS;
 }
 
