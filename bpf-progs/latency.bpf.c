@@ -36,7 +36,9 @@
  * calls bpf_swap_ext_reclaim() to keep the protected cgroup that far below
  * the lower of its two limits.  The pages it reclaims go to zswap as
  * above, off the faulting task's path.  The timer starts with the first
- * attachment and stops at exit().
+ * attachment and stops at exit(), or after 100 checks in a row that the
+ * kernel refused (the protected cgroup removed, or not under the policy);
+ * while reclaim finds nothing to take, the period doubles, up to 256x.
  *
  * Knobs:
  *   protect      cgroup id of the latency-sensitive cgroup (0: none; every
@@ -190,6 +192,15 @@ s32 BPF_PROG(latency_swapin, struct swap_ext_swapin_args *args)
 /* Most pages one headroom check reclaims: enough for a fault burst */
 #define LATENCY_RECLAIM_MAX	1024
 
+/* Refusals in a row (-ENOENT, -EPERM) after which the headroom work stops */
+#define LATENCY_MAX_REFUSED	100
+
+/* Most doublings of the period while reclaim finds nothing to take */
+#define LATENCY_MAX_BACKOFF	8
+
+/* Headroom checks refused in a row, and the period's current doublings */
+static u32 refused, backoff;
+
 /* The work: sleepable, outside any op */
 static int latency_work_fn(void *map, int *key, void *value)
 {
@@ -198,6 +209,16 @@ static int latency_work_fn(void *map, int *key, void *value)
 
 	ret = bpf_swap_ext_reclaim(protect, LATENCY_RECLAIM_MAX,
 				   headroom_kib * 1024);
+	if (ret >= 0) {
+		refused = 0;
+		backoff = 0;
+	} else if (ret == -1 /* EPERM */ || ret == -2 /* ENOENT */) {
+		/* the cgroup is gone or not ours: stop, until attached again */
+		if (++refused >= LATENCY_MAX_REFUSED)
+			running = false;
+	} else if (ret == -11 /* EAGAIN */ && backoff < LATENCY_MAX_BACKOFF) {
+		backoff++;
+	}
 	if (!s || !ret)
 		return 0;
 	if (ret > 0) {
@@ -209,9 +230,10 @@ static int latency_work_fn(void *map, int *key, void *value)
 	return 0;
 }
 
+/* The period, doubled while reclaim finds nothing to take */
 static __always_inline u64 latency_period_ns(void)
 {
-	return SWAP_EXT_MS(reclaim_ms ?: 1);
+	return SWAP_EXT_MS(reclaim_ms ?: 1) << backoff;
 }
 
 /* The timer: starts the work, then re-arms */
@@ -240,6 +262,8 @@ s32 BPF_PROG(latency_cgroup_attach, struct swap_ext_cgroup_args *args)
 	/* attach and detach run one at a time (swap_ext_mutex) */
 	if (!protect || !headroom_kib || running)
 		return 0;
+	refused = 0;
+	backoff = 0;
 	if (!t || !w)
 		return -2;	/* ENOENT */
 	err = bpf_wq_init(&w->wq, &work, 0);

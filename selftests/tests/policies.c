@@ -34,7 +34,9 @@
  *                        a workload that hit memory.high thousands of
  *                        times hits it at most a quarter as often, the
  *                        pages reclaimed are counted in memory.stat, and
- *                        every byte is read back.
+ *                        every byte is read back; protecting a cgroup it
+ *                        does not govern, its checks stop after 100
+ *                        refusals.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -545,6 +547,21 @@ static enum st_status headroom_run(void *ctx)
 		   pro1 - pro0, reclaimed);
 	ST_CHECK(!sx_detach(t->env.cg));
 	ST_FAIL_IF(!sx_wait_none(), "the policy stays loaded: its timer holds it");
+
+	/* protecting a cgroup it does not govern: refused, then it stops */
+	snprintf(knobs, sizeof(knobs), "-s protect=%s -s headroom_kib=%u -s reclaim_ms=5",
+		 t->web, HEADROOM_KIB);
+	ST_FAIL_IF(attach(t->batch, "latency", knobs), "attach failed");
+	usleep(2000000);
+	failed = stat_of(t->batch, "reclaim_failed");
+	usleep(1000000);
+	reclaimed = stat_of(t->batch, "reclaim_failed");
+	st_log("protecting a cgroup outside the policy: %lu checks refused, then %lu",
+	       failed, reclaimed);
+	ST_FAIL_IF(failed < 100 || failed == UINT64_MAX, "only %lu checks refused", failed);
+	ST_FAIL_IF(reclaimed != failed, "the checks go on after %lu refusals (%lu)",
+		   failed, reclaimed);
+	ST_CHECK(!sx_detach(t->batch));
 	return ST_PASS;
 }
 
