@@ -1853,7 +1853,8 @@ static struct mem_cgroup *swap_ext_proactive_memcg(u64 cgroup_id,
 	struct swap_ext_attach *at;
 	struct bpf_prog *prog;
 	struct cgroup *cgrp;
-	int err = -EPERM;
+	bool from_policy;
+	int err;
 
 	*pinned = NULL;
 	cgrp = __cgroup_get_from_id(cgroup_id);
@@ -1869,13 +1870,12 @@ static struct mem_cgroup *swap_ext_proactive_memcg(u64 cgroup_id,
 	 */
 	rcu_read_lock();
 	prog = bpf_prog_ksym_find(caller);
-	if (prog && prog->type == BPF_PROG_TYPE_STRUCT_OPS)
+	from_policy = prog && prog->type == BPF_PROG_TYPE_STRUCT_OPS;
+	rcu_read_unlock();
+	if (from_policy)
 		err = mutex_trylock(&swap_ext_mutex) ? 0 : -EBUSY;
 	else
-		err = -EINTR;
-	rcu_read_unlock();
-	if (err == -EINTR && !mutex_lock_killable(&swap_ext_mutex))
-		err = 0;
+		err = mutex_lock_killable(&swap_ext_mutex);
 	if (err) {
 		cgroup_put(cgrp);
 		return ERR_PTR(err);
@@ -2029,9 +2029,10 @@ __bpf_kfunc s64 bpf_swap_ext_move(u64 cgroup_id, s32 from, s32 to, u32 nr)
 /*
  * Reclaim up to @nr pages of @memcg, or (@headroom) only while it uses more
  * than @headroom bytes below its lower limit: the number reclaimed, 0 if
- * it was there already, -EINTR or -EAGAIN.  Usage is read again after each pass:
- * a page that goes to zswap stays charged for its compressed size.  As
- * memory.reclaim does, without its lru_add_drain_all() on every CPU.
+ * it was there already, -EINTR or -EAGAIN.  Usage is read again after
+ * each pass: a page that goes to zswap stays charged for its compressed
+ * size.  As memory.reclaim does, without its lru_add_drain_all() on every
+ * CPU.
  */
 static s64 swap_ext_reclaim_memcg(struct mem_cgroup *memcg, u32 nr,
 				  u64 headroom)
