@@ -2003,6 +2003,132 @@ void __vswap_bio_scatter(struct bio *bio, struct folio *folio)
 	}
 }
 
+/* ---------------------------------------------------------------------
+ * Tier reads in sector order
+ *
+ * Swap readahead reads an aligned window of slots under one plug.  On a
+ * stock device, neighbouring slots are neighbouring sectors and the plug
+ * merges the window's reads into a request or two.  The tier slots of a
+ * window of virtual slots are wherever each page was written: a page
+ * written back from zswap got its slot in a later batch than the page
+ * beside it that went to the tier at reclaim, so the window alternates
+ * between runs of sectors.  blk_attempt_plug_merge() only tries the request
+ * added last, and a device without an I/O scheduler (virtio-blk, NVMe)
+ * merges nothing later: read in virtual order, such a window costs a
+ * request a page.  So tier reads submitted under a plug are held on a plug
+ * callback and submitted, sorted by device and sector, when the plug is
+ * flushed.
+ *
+ * Ownership: a vswap_read_plug is allocated by blk_check_plugged() and
+ * owned by the plug until the plug calls vswap_read_unplug(), which either
+ * submits the reads and frees it, or, when the plug is flushed because its
+ * task is about to sleep (where submit_bio() must not block), hands it to
+ * kblockd's work item, which does the same.
+ */
+
+/* Most reads held on one plug: past it, they go */
+#define VSWAP_READ_PLUG_MAX	32
+
+/* Tier reads held on a plug and submitted in sector order, since boot */
+static atomic_long_t vswap_reads_sorted = ATOMIC_LONG_INIT(0);
+/* Plugs whose held reads kblockd submitted: flushed as their task slept */
+static atomic_long_t vswap_read_plugs_deferred = ATOMIC_LONG_INIT(0);
+
+/*
+ * Debug only (debugfs vswap/read_plug_sleep, default 0: off): every Nth
+ * held read, its task sleeps a millisecond with the read held, so that
+ * the plug is flushed from schedule() and kblockd submits the reads, the
+ * path a task that blocks in readahead takes (selftest
+ * vswap_read_order_deferred).
+ */
+static u32 vswap_read_plug_sleep;
+/* Held reads counted for vswap_read_plug_sleep */
+static atomic_t vswap_read_plug_ticks = ATOMIC_INIT(0);
+
+struct vswap_read_plug {
+	struct blk_plug_cb cb;		/* on the plug's callback list: first */
+	struct bio *bios;		/* held reads, by device and sector */
+	unsigned int nr;		/* how many */
+	struct work_struct work;	/* submits them from kblockd */
+};
+
+static bool vswap_bio_before(struct bio *a, struct bio *b)
+{
+	if (a->bi_bdev != b->bi_bdev)
+		return a->bi_bdev->bd_dev < b->bi_bdev->bd_dev;
+	return a->bi_iter.bi_sector < b->bi_iter.bi_sector;
+}
+
+static void vswap_read_plug_submit(struct vswap_read_plug *rp)
+{
+	struct bio *bio;
+
+	atomic_long_add(rp->nr, &vswap_reads_sorted);
+	while ((bio = rp->bios)) {
+		rp->bios = bio->bi_next;
+		bio->bi_next = NULL;
+		submit_bio(bio);
+	}
+	rp->nr = 0;
+}
+
+static void vswap_read_plug_work(struct work_struct *work)
+{
+	struct vswap_read_plug *rp = container_of(work, struct vswap_read_plug,
+						  work);
+	struct blk_plug plug;
+
+	blk_start_plug(&plug);
+	vswap_read_plug_submit(rp);
+	blk_finish_plug(&plug);
+	kfree(rp);
+}
+
+static void vswap_read_unplug(struct blk_plug_cb *cb, bool from_schedule)
+{
+	struct vswap_read_plug *rp = container_of(cb, struct vswap_read_plug,
+						  cb);
+
+	if (from_schedule) {
+		atomic_long_inc(&vswap_read_plugs_deferred);
+		INIT_WORK(&rp->work, vswap_read_plug_work);
+		kblockd_schedule_work(&rp->work);
+		return;
+	}
+	vswap_read_plug_submit(rp);
+	kfree(rp);
+}
+
+/* submit_bio() of @bio, a read of a virtual folio from its tier slot */
+void __vswap_submit_read(struct bio *bio)
+{
+	struct blk_plug_cb *cb;
+	struct vswap_read_plug *rp;
+	struct bio **pos;
+
+	cb = blk_check_plugged(vswap_read_unplug, NULL, sizeof(*rp));
+	if (!cb) {
+		submit_bio(bio);
+		return;
+	}
+	rp = container_of(cb, struct vswap_read_plug, cb);
+	for (pos = &rp->bios; *pos && !vswap_bio_before(bio, *pos);
+	     pos = &(*pos)->bi_next)
+		;
+	bio->bi_next = *pos;
+	*pos = bio;
+	if (++rp->nr == VSWAP_READ_PLUG_MAX) {
+		vswap_read_plug_submit(rp);
+		return;
+	}
+	if (IS_ENABLED(CONFIG_DEBUG_FS)) {
+		u32 every = READ_ONCE(vswap_read_plug_sleep);
+
+		if (every && !(atomic_inc_return(&vswap_read_plug_ticks) % every))
+			msleep(1);
+	}
+}
+
 /*
  * Debug only (debugfs vswap/wb_tier_full, default N): zswap writeback finds
  * every tier full.  Swap-out still reaches the tiers.  Since a page in zswap
@@ -2577,6 +2703,10 @@ static ssize_t stat_show(struct kobject *kobj, struct kobj_attribute *attr,
 			     global_node_page_state(NR_VSWAP_FOLIO));
 	len += sysfs_emit_at(buf, len, "folios_scattered %ld\n",
 			     atomic_long_read(&vswap_folios_scattered));
+	len += sysfs_emit_at(buf, len, "reads_sorted %ld\n",
+			     atomic_long_read(&vswap_reads_sorted));
+	len += sysfs_emit_at(buf, len, "read_plugs_deferred %ld\n",
+			     atomic_long_read(&vswap_read_plugs_deferred));
 	len += sysfs_emit_at(buf, len, "moves_pending %d\n",
 			     atomic_read(&vswap_moves_pending));
 	len += sysfs_emit_at(buf, len, "moves_done %ld\n",
@@ -2640,6 +2770,7 @@ static int __init vswap_init(void)
 
 		debugfs_create_u32("move_delay_ms", 0600, dir, &vswap_move_delay_ms);
 		debugfs_create_bool("wb_tier_full", 0600, dir, &vswap_wb_tier_full);
+		debugfs_create_u32("read_plug_sleep", 0600, dir, &vswap_read_plug_sleep);
 	}
 	if (!vswap_boot_enabled)
 		return 0;

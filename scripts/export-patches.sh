@@ -55,6 +55,7 @@ topics=(
 "0017-mm-zswap-write-back-a-cgroup-s-old-entries-on-request.patch|mm: zswap: write back a cgroup's old entries on request|include/linux/zswap.h mm/zswap.c|pro"
 "0018-mm-zswap-tell-swap_ext-about-pages-that-do-not-compress.patch|mm: zswap: tell swap_ext about pages that do not compress|mm/zswap.c|ctx"
 "0019-mm-swap_ext-count-proactive-reclaim-in-memory.stat.patch|mm: swap_ext: count proactive reclaim in memory.stat|include/linux/vm_event_item.h mm/vmstat.c mm/memcontrol.c|ctx"
+"0020-mm-page_io-tier-reads-of-virtual-folios-go-in-sector-order.patch|mm: page_io: tier reads of virtual folios go in sector order|mm/page_io.c|ctx"
 )
 
 body() {
@@ -224,6 +225,17 @@ cgroup's faults do not reclaim or get throttled themselves.  memory.stat
 counted the pages it reclaims only among direct reclaim's: count them
 apart, as swap_ext_proactive_reclaim, next to the pages written back and
 moved on a policy's request.  mm/swap_ext.c counts them.
+M
+	;;
+	0020*) cat <<'M'
+Swap readahead reads a window of neighbouring slots under one plug, and
+on a stock device the plug merges their reads.  The tier slots behind a
+window of virtual slots are not contiguous when its pages reached the
+tier at different times (at reclaim, or later from zswap), and reads
+submitted in virtual order alternate between runs of sectors that a
+plug, which only tries the request added last, never merges.  Let
+vswap hold a virtual folio's tier read until the plug is flushed and
+submit the held reads in sector order (vswap_submit_read()).
 M
 	;;
 	0013*) cat <<'M'

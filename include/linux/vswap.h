@@ -75,6 +75,7 @@ int vswap_writepage(struct folio *folio, struct writeback_control *wbc);
 bool vswap_read_folio(struct folio *folio, struct swap_info_struct **sisp);
 swp_entry_t __vswap_io_entry(swp_entry_t entry);
 void __vswap_bio_scatter(struct bio *bio, struct folio *folio);
+void __vswap_submit_read(struct bio *bio);
 
 /* memory.c, page_io.c, swap.h: reads that skip the swap cache */
 bool __vswap_synchronous(struct swap_info_struct *si, swp_entry_t entry);
@@ -158,6 +159,18 @@ static inline void vswap_bio_scatter(struct bio *bio, struct folio *folio)
 {
 	if (folio_test_large(folio) && vswap_folio(folio))
 		__vswap_bio_scatter(bio, folio);
+}
+
+/*
+ * Submit @bio, which reads @folio, if @folio is virtual: true if done.  A
+ * tier read under a plug waits for the plug's flush, to go in sector order.
+ */
+static inline bool vswap_submit_read(struct folio *folio, struct bio *bio)
+{
+	if (!vswap_folio(folio))
+		return false;
+	__vswap_submit_read(bio);
+	return true;
 }
 
 #else /* !CONFIG_VSWAP */
@@ -254,6 +267,11 @@ static inline swp_entry_t vswap_io_entry(swp_entry_t entry)
 
 static inline void vswap_bio_scatter(struct bio *bio, struct folio *folio)
 {
+}
+
+static inline bool vswap_submit_read(struct folio *folio, struct bio *bio)
+{
+	return false;
 }
 
 static inline bool swap_synchronous(struct swap_info_struct *si,

@@ -44,10 +44,12 @@
 # sys_us usage_us (system and all CPU time of the workload's cgroups: the
 # split between user and system time is sampled at the tick, the total is
 # exact) majflt pswpout zswpwb w_vdX/s_vdX (write requests, sectors per
-# disk) slab_kib (peak Slab growth) swap_kib (peak swap on disks)
+# disk) r_vdX/rs_vdX (read requests, sectors per disk) slab_kib (peak
+# Slab growth) swap_kib (peak swap on disks)
 # meta_bytes meta_slots (vswap peak) psi_some_us psi_full_us (PSI memory
 # stall of the workload's cgroups) ev_high ev_max (their memory.events)
-# web_p99_us web_mibs batch_mibs.
+# web_p99_us web_mibs batch_mibs swap_ra swap_ra_hit (pages swap readahead
+# read, and those later faulted: /proc/vmstat).
 
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -249,9 +251,12 @@ measure() {
 	sync
 	echo 3 >/proc/sys/vm/drop_caches
 	for d in "${disks[@]}"; do
-		blk0+=("$(awk '{ print $5, $7 }' /sys/block/$d/stat)")
+		blk0+=("$(awk '{ print $5, $7, $1, $3 }' /sys/block/$d/stat)")
 	done
 	po0=$(vmstat pswpout)
+	local ra0 rah0
+	ra0=$(vmstat swap_ra)
+	rah0=$(vmstat swap_ra_hit)
 	local churn0
 	churn0=$(vswap_churn)
 	wb0=$(vmstat zswpwb)
@@ -324,11 +329,13 @@ measure() {
 		maj=$((maj + $(awk '$1 == "pgmajfault" { print $2 }' "$parent/$c/memory.stat")))
 	done
 	for i in "${!disks[@]}"; do
-		local w0 s0 w1 s1
-		read -r w0 s0 <<<"${blk0[$i]}"
-		read -r w1 s1 < <(awk '{ print $5, $7 }' /sys/block/${disks[$i]}/stat)
+		local w0 s0 r0 rs0 w1 s1 r1 rs1
+		read -r w0 s0 r0 rs0 <<<"${blk0[$i]}"
+		read -r w1 s1 r1 rs1 < <(awk '{ print $5, $7, $1, $3 }' /sys/block/${disks[$i]}/stat)
 		extra+=" w_${disks[$i]}=$((w1 - w0)) s_${disks[$i]}=$((s1 - s0))"
+		extra+=" r_${disks[$i]}=$((r1 - r0)) rs_${disks[$i]}=$((rs1 - rs0))"
 	done
+	extra+=" swap_ra=$(($(vmstat swap_ra) - ra0)) swap_ra_hit=$(($(vmstat swap_ra_hit) - rah0))"
 	local peak="$slab0 0 0 0"
 	[ -r /tmp/bench.peak ] && peak=$(cat /tmp/bench.peak)
 	set -- $peak

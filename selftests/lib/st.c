@@ -507,7 +507,9 @@ int st_blk_settle(const char *dev, unsigned int timeout_ms)
 	return -ETIMEDOUT;
 }
 
-int st_blk_writes(const char *dev, uint64_t *sectors, uint64_t *ios)
+/* @dev's /sys/block/.../stat: reads (@write false) or writes */
+static int blk_stat(const char *dev, bool write, uint64_t *sectors,
+		    uint64_t *ios)
 {
 	unsigned long long v[8];
 	char path[PATH_MAX], buf[512];
@@ -518,9 +520,19 @@ int st_blk_writes(const char *dev, uint64_t *sectors, uint64_t *ios)
 	if (sscanf(buf, "%llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1],
 		   &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) != 8)
 		return -EINVAL;
-	*ios = v[4];
-	*sectors = v[6];
+	*ios = v[write ? 4 : 0];
+	*sectors = v[write ? 6 : 2];
 	return 0;
+}
+
+int st_blk_writes(const char *dev, uint64_t *sectors, uint64_t *ios)
+{
+	return blk_stat(dev, true, sectors, ios);
+}
+
+int st_blk_reads(const char *dev, uint64_t *sectors, uint64_t *ios)
+{
+	return blk_stat(dev, false, sectors, ios);
 }
 
 /* Remove @dir and every cgroup below it, killing what runs there. */

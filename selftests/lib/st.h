@@ -100,5 +100,7 @@ int st_zswap_set(const char *param, const char *val);
 int st_blk_settle(const char *dev, unsigned int timeout_ms);
 /* Block device write statistics: sectors written, write requests. */
 int st_blk_writes(const char *dev, uint64_t *sectors, uint64_t *ios);
+/* Block device read statistics: sectors read, read requests. */
+int st_blk_reads(const char *dev, uint64_t *sectors, uint64_t *ios);
 
 #endif /* __SWAPEXT_ST_H */

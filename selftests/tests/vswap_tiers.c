@@ -29,6 +29,24 @@
  *                       nothing while the first has room; the first is
  *                       swapped off under the workload's pressure, pages
  *                       move off it and reclaim puts pages on the second.
+ * vswap_read_order:     one rotational tier behind zswap with a 1 % pool:
+ *                       64 MiB of varied pages (compressible, poorly
+ *                       compressible, random) through a 32 MiB cgroup.
+ *                       Random pages reach the tier at reclaim, the others
+ *                       later through zswap's writeback, so the tier slots
+ *                       behind a readahead window of virtual slots form
+ *                       several runs.  Read back in order, the tier's reads
+ *                       still carry at least READ_ORDER_MIN_PAGES pages a
+ *                       request (vswap submits a plug's tier reads in
+ *                       sector order); stock's do too (VST_STOCK: it runs
+ *                       on stock, where the tier is the swap device).
+ * vswap_read_order_deferred: the same while the reading task sleeps with
+ *                       every 4th read held (debugfs vswap/read_plug_sleep),
+ *                       so that its plug is flushed from schedule() and
+ *                       kblockd submits the held reads
+ *                       (read_plugs_deferred); two tiers, the first swapped
+ *                       off (its pages move to the second) and on again in
+ *                       a loop meanwhile; every byte verifies.
  * vswap_io_error:       the tier is a dm-flakey device over /dev/vda that
  *                       fails writes (error_writes) one second in three:
  *                       the kernel logs "Write-error on swap-device", the
@@ -416,3 +434,156 @@ static struct st_test vswap_io_error = {
 	.timeout = 300,
 };
 REGISTER_ST_TEST(vswap_io_error);
+
+/* ---------------------------------------------------------------------
+ * vswap_read_order
+ */
+
+/*
+ * Least pages a tier read request carries on average when the workload
+ * reads its pages back in order.  Stock reads 5.2 a request here: a page
+ * zswap writes back goes to the disk slot it was given at reclaim, beside
+ * its neighbours.  vswap gives it a tier slot when it is written, so a
+ * window's pages sit in several runs: 1.9-2.0 pages a request while vswap
+ * submitted their reads in virtual order, 3.1-3.2 in sector order.
+ */
+#define READ_ORDER_MIN_PAGES	2.4
+/* Least pages zswap must write back for the layout the test wants */
+#define READ_ORDER_MIN_WB	1024
+
+static enum st_status read_order_setup(void **ctx)
+{
+	enum st_status st;
+
+	st = vst_setup(ctx, "vswap_read_order", VST_ZSWAP | VST_HDD | VST_STOCK,
+		       1, LIMIT_MIB, HIGH_MIB);
+	if (st != ST_PASS)
+		return st;
+	/* a small pool, so that zswap writes back while reclaim writes */
+	if (st_zswap_set("max_pool_percent", "1")) {
+		vst_cleanup(*ctx);
+		return ST_FAIL;
+	}
+	return ST_PASS;
+}
+
+#define READ_PLUG_SLEEP	"/sys/kernel/debug/vswap/read_plug_sleep"
+
+static enum st_status read_order_run(void *arg)
+{
+	struct vst_env *env = arg;
+	uint64_t s0, r0, s1, r1, pages, sorted, plugs;
+	struct vst_result r;
+	struct vst_argv av;
+	double per_req;
+
+	ST_CHECK(!st_blk_reads(env->tier[0], &s0, &r0));
+	vst_run_measured(env, vst_argv(&av, "memverify", "-s %u -p %u -f varied",
+				       WORK_MIB, PASSES), &r, NULL);
+	ST_CHECK(!st_blk_settle(env->tier[0], 5000));
+	ST_CHECK(!st_blk_reads(env->tier[0], &s1, &r1));
+
+	ST_FAIL_IF(r.status != 0, "memverify failed (%d): data lost or corrupted",
+		   r.status);
+	pages = (s1 - s0) / 8;
+	per_req = r1 > r0 ? (double)pages / (r1 - r0) : 0;
+	st_log("tier reads: %lu pages in %lu requests (%.2f a request), zswap wrote back %lu, pswpin %lu",
+	       pages, r1 - r0, per_req, r.d.v[VST_ZSWPWB], r.d.v[VST_PSWPIN]);
+	if (st_vswap_enabled() && !st_vswap_stat("reads_sorted", &sorted) &&
+	    !st_vswap_stat("read_plugs_deferred", &plugs))
+		st_log("vswap: %lu tier reads sorted since boot, %lu plugs submitted by kblockd",
+		       sorted, plugs);
+	ST_FAIL_IF(r.d.v[VST_ZSWPWB] < READ_ORDER_MIN_WB,
+		   "zswap wrote back %lu pages, want >= %u for a mixed layout",
+		   r.d.v[VST_ZSWPWB], READ_ORDER_MIN_WB);
+	ST_FAIL_IF(pages < MIN_OUT_PAGES / 2, "%lu pages read from the tier, want >= %llu",
+		   pages, MIN_OUT_PAGES / 2);
+	ST_FAIL_IF(per_req < READ_ORDER_MIN_PAGES,
+		   "%.2f pages a tier read request, want >= %.1f", per_req,
+		   READ_ORDER_MIN_PAGES);
+	return ST_PASS;
+}
+
+static enum st_status read_order_deferred_setup(void **ctx)
+{
+	enum st_status st;
+
+	st = vst_setup(ctx, "vswap_read_order_deferred", VST_ZSWAP | VST_HDD, 2,
+		       LIMIT_MIB, HIGH_MIB);
+	if (st != ST_PASS)
+		return st;
+	if (st_zswap_set("max_pool_percent", "1")) {
+		vst_cleanup(*ctx);
+		return ST_FAIL;
+	}
+	return ST_PASS;
+}
+
+#define DEFERRED_PASSES	3	/* long enough for a few swapoff cycles */
+
+static enum st_status read_order_deferred_run(void *arg)
+{
+	struct vst_env *env = arg;
+	uint64_t plugs0, plugs1;
+	int cycles = 0, failed = 0, status;
+	struct vst_argv av;
+	struct vst_proc p;
+
+	if (st_write(READ_PLUG_SLEEP, "4"))
+		return st_skip("no %s (CONFIG_DEBUG_FS)", READ_PLUG_SLEEP);
+	ST_CHECK(!st_vswap_stat("read_plugs_deferred", &plugs0));
+	if (vst_spawn(&p, env->cg, vst_argv(&av, "memverify", "-s %u -p %u -f varied",
+					     WORK_MIB, DEFERRED_PASSES)))
+		return ST_FAIL;
+	/* the first tier goes and comes back while reads are held */
+	while (vst_poll(&p, 1000)) {
+		if (swapoff(env->tier[0])) {
+			st_log("swapoff %s: %s", env->tier[0], strerror(errno));
+			failed++;
+			continue;
+		}
+		if (st_swapon(env->tier[0], 10)) {
+			failed++;
+			break;
+		}
+		cycles++;
+	}
+	status = vst_reap(&p);
+	st_write(READ_PLUG_SLEEP, "0");
+	ST_CHECK(!st_vswap_stat("read_plugs_deferred", &plugs1));
+	st_log("%d swapoff/swapon cycles of %s, %d failed; kblockd submitted %lu plugs",
+	       cycles, env->tier[0], failed, plugs1 - plugs0);
+
+	ST_FAIL_IF(status != 0, "memverify failed (%d): data lost or corrupted", status);
+	ST_FAIL_IF(plugs1 <= plugs0, "kblockd submitted no held read (read_plugs_deferred)");
+	ST_FAIL_IF(!cycles, "no swapoff of %s completed while the workload ran",
+		   env->tier[0]);
+	ST_FAIL_IF(failed, "%d swapoff/swapon of %s failed", failed, env->tier[0]);
+	return ST_PASS;
+}
+
+static void read_order_deferred_cleanup(void *arg)
+{
+	st_write(READ_PLUG_SLEEP, "0");
+	vst_cleanup(arg);
+}
+
+static struct st_test vswap_read_order = {
+	.name = "vswap_read_order",
+	.description = "pages read back in order from a tier reached at reclaim and through zswap go several to a request",
+	.setup = read_order_setup,
+	.run = read_order_run,
+	.cleanup = vst_cleanup,
+	.timeout = 300,
+};
+REGISTER_ST_TEST(vswap_read_order);
+
+static struct st_test vswap_read_order_deferred = {
+	.name = "vswap_read_order_deferred",
+	.description = "tier reads held on a plug that is flushed as its task sleeps go through kblockd, every byte verified",
+	.setup = read_order_deferred_setup,
+	.run = read_order_deferred_run,
+	.cleanup = read_order_deferred_cleanup,
+	.timeout = 300,
+};
+REGISTER_ST_TEST(vswap_read_order_deferred);
