@@ -2036,7 +2036,7 @@ static atomic_long_t vswap_read_plugs_deferred = ATOMIC_LONG_INIT(0);
 
 /*
  * Debug only (debugfs vswap/read_plug_sleep, default 0: off): every Nth
- * held read, its task sleeps a millisecond with the read held, so that
+ * held read, its task sleeps 1-2 ms with the read held, so that
  * the plug is flushed from schedule() and kblockd submits the reads, the
  * path a task that blocks in readahead takes (selftest
  * vswap_read_order_deferred).
@@ -2125,7 +2125,7 @@ void __vswap_submit_read(struct bio *bio)
 		u32 every = READ_ONCE(vswap_read_plug_sleep);
 
 		if (every && !(atomic_inc_return(&vswap_read_plug_ticks) % every))
-			msleep(1);
+			usleep_range(1000, 2000);
 	}
 }
 
