@@ -48,7 +48,9 @@
 # Slab growth) swap_kib (peak swap on disks)
 # meta_bytes meta_slots (vswap peak) psi_some_us psi_full_us (PSI memory
 # stall of the workload's cgroups) ev_high ev_max (their memory.events)
-# web_p99_us web_mibs batch_mibs swap_ra swap_ra_hit (pages swap readahead
+# web_p99_us web_mibs batch_mibs web_/batch_psi_{memory,io,cpu}_us (PSI
+# "some" of each twocg cgroup) guest_busy_us (CPU time the whole guest
+# was busy, any task) swap_ra swap_ra_hit (pages swap readahead
 # read, and those later faulted: /proc/vmstat).
 
 set -u
@@ -240,6 +242,13 @@ web_reclaimer() {
 	done
 }
 
+# CPU time the guest spent busy, all CPUs, any task or interrupt (us):
+# /proc/stat's cpu line less idle and iowait, in USER_HZ ticks
+guest_busy() {
+	awk -v hz="$(getconf CLK_TCK)" '$1 == "cpu" {
+		print int(($2 + $3 + $4 + $7 + $8 + $9) * 1000000 / hz); exit }' /proc/stat
+}
+
 # measure SCENARIO BACKEND POLICY CG:ARGS...: run memverify ARGS in each
 # cgroup CG (created before), all at once, and print the RESULT line.
 measure() {
@@ -254,7 +263,8 @@ measure() {
 		blk0+=("$(awk '{ print $5, $7, $1, $3 }' /sys/block/$d/stat)")
 	done
 	po0=$(vmstat pswpout)
-	local ra0 rah0
+	local ra0 rah0 busy0
+	busy0=$(guest_busy)
 	ra0=$(vmstat swap_ra)
 	rah0=$(vmstat swap_ra_hit)
 	local churn0
@@ -316,9 +326,16 @@ measure() {
 				tr '\n' ' ')" ;;
 		batch)	extra+=" batch_mibs=$mibs" ;;
 		esac
-		# major faults, and those zswap served: the rest read a disk
+		# major faults, and those zswap served: the rest read a disk;
+		# the time some of the cgroup's tasks waited for memory, I/O
+		# and a CPU (PSI "some" totals, us: the cgroup is new)
 		case $c in
 		web|batch)
+			local r
+			for r in memory io cpu; do
+				extra+=" ${c}_psi_${r}_us=$(awk '$1 == "some" { split($5, t, "="); print t[2] }' \
+					"$parent/$c/$r.pressure" 2>/dev/null || echo 0)"
+			done
 			extra+=" $(awk -v c=$c '$1 == "pgmajfault" || $1 == "zswpin" {
 				printf "%s_%s=%s ", c, $1, $2 }' "$parent/$c/memory.stat")" ;;
 		esac
@@ -335,6 +352,7 @@ measure() {
 		extra+=" w_${disks[$i]}=$((w1 - w0)) s_${disks[$i]}=$((s1 - s0))"
 		extra+=" r_${disks[$i]}=$((r1 - r0)) rs_${disks[$i]}=$((rs1 - rs0))"
 	done
+	extra+=" guest_busy_us=$(($(guest_busy) - busy0))"
 	extra+=" swap_ra=$(($(vmstat swap_ra) - ra0)) swap_ra_hit=$(($(vmstat swap_ra_hit) - rah0))"
 	local peak="$slab0 0 0 0"
 	[ -r /tmp/bench.peak ] && peak=$(cat /tmp/bench.peak)
