@@ -73,6 +73,7 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/init.h>
+#include <linux/ioprio.h>
 #include <linux/kobject.h>
 #include <linux/llist.h>
 #include <linux/memcontrol.h>
@@ -2023,22 +2024,33 @@ void __vswap_bio_scatter(struct bio *bio, struct folio *folio)
  * owned by the plug until the plug calls vswap_read_unplug(), which either
  * submits the reads and frees it, or, when the plug is flushed because its
  * task is about to sleep (where submit_bio() must not block), hands it to
- * kblockd's work item, which does the same.
+ * its work item on vswap_read_wq, which does the same.  A read held there
+ * keeps the submitter's I/O priority and cgroup (bio_alloc() took the
+ * cgroup); its submission no longer counts in the submitter's swap-in
+ * delay and memory stall, its wait for the folio still does.
  */
 
 /* Most reads held on one plug: past it, they go */
 #define VSWAP_READ_PLUG_MAX	32
 
+/*
+ * Submits the reads of plugs flushed from schedule(): its own workqueue,
+ * since submit_bio() may wait for a tag that kblockd's work frees, with a
+ * rescuer, since a swap-in may be what frees memory.  NULL: reads are not
+ * held.
+ */
+static struct workqueue_struct *vswap_read_wq;
+
 /* Tier reads held on a plug and submitted in sector order, since boot */
 static atomic_long_t vswap_reads_sorted = ATOMIC_LONG_INIT(0);
-/* Plugs whose held reads kblockd submitted: flushed as their task slept */
+/* Plugs whose held reads vswap_read_wq submitted: their task slept */
 static atomic_long_t vswap_read_plugs_deferred = ATOMIC_LONG_INIT(0);
 
 /*
  * Debug only (debugfs vswap/read_plug_sleep, default 0: off): every Nth
- * held read, its task sleeps 1-2 ms with the read held, so that
- * the plug is flushed from schedule() and kblockd submits the reads, the
- * path a task that blocks in readahead takes (selftest
+ * held read, its task sleeps 1-2 ms with the read held, so that the plug
+ * is flushed from schedule() and vswap_read_wq submits the reads, the path
+ * a task that blocks in readahead takes (selftest
  * vswap_read_order_deferred).
  */
 static u32 vswap_read_plug_sleep;
@@ -2049,7 +2061,7 @@ struct vswap_read_plug {
 	struct blk_plug_cb cb;		/* on the plug's callback list: first */
 	struct bio *bios;		/* held reads, by device and sector */
 	unsigned int nr;		/* how many */
-	struct work_struct work;	/* submits them from kblockd */
+	struct work_struct work;	/* submits them from vswap_read_wq */
 };
 
 static bool vswap_bio_before(struct bio *a, struct bio *b)
@@ -2059,17 +2071,23 @@ static bool vswap_bio_before(struct bio *a, struct bio *b)
 	return a->bi_iter.bi_sector < b->bi_iter.bi_sector;
 }
 
+/*
+ * Submit @rp's held reads, in order.  The list is taken off @rp first:
+ * submit_bio() may sleep, which flushes a plug @rp is still on and hands
+ * @rp to vswap_read_wq, which frees it.
+ */
 static void vswap_read_plug_submit(struct vswap_read_plug *rp)
 {
-	struct bio *bio;
+	struct bio *bio, *next = rp->bios;
 
 	atomic_long_add(rp->nr, &vswap_reads_sorted);
-	while ((bio = rp->bios)) {
-		rp->bios = bio->bi_next;
+	rp->bios = NULL;
+	rp->nr = 0;
+	while ((bio = next)) {
+		next = bio->bi_next;
 		bio->bi_next = NULL;
 		submit_bio(bio);
 	}
-	rp->nr = 0;
 }
 
 static void vswap_read_plug_work(struct work_struct *work)
@@ -2092,7 +2110,7 @@ static void vswap_read_unplug(struct blk_plug_cb *cb, bool from_schedule)
 	if (from_schedule) {
 		atomic_long_inc(&vswap_read_plugs_deferred);
 		INIT_WORK(&rp->work, vswap_read_plug_work);
-		kblockd_schedule_work(&rp->work);
+		queue_work(vswap_read_wq, &rp->work);
 		return;
 	}
 	vswap_read_plug_submit(rp);
@@ -2106,12 +2124,16 @@ void __vswap_submit_read(struct bio *bio)
 	struct vswap_read_plug *rp;
 	struct bio **pos;
 
-	cb = blk_check_plugged(vswap_read_unplug, NULL, sizeof(*rp));
+	cb = vswap_read_wq ? blk_check_plugged(vswap_read_unplug, NULL,
+						sizeof(*rp)) : NULL;
 	if (!cb) {
 		submit_bio(bio);
 		return;
 	}
 	rp = container_of(cb, struct vswap_read_plug, cb);
+	/* submit_bio() would take the priority of whoever submits it */
+	if (IOPRIO_PRIO_CLASS(bio->bi_ioprio) == IOPRIO_CLASS_NONE)
+		bio->bi_ioprio = get_current_ioprio();
 	for (pos = &rp->bios; *pos && !vswap_bio_before(bio, *pos);
 	     pos = &(*pos)->bi_next)
 		;
@@ -2762,6 +2784,9 @@ static int __init vswap_init(void)
 	vswap_move_wq = alloc_workqueue("vswap_move", WQ_UNBOUND | WQ_FREEZABLE, 1);
 	if (!vswap_move_wq)
 		pr_warn("no move workqueue: policies cannot move pages\n");
+	vswap_read_wq = alloc_workqueue("vswap_read", WQ_MEM_RECLAIM | WQ_HIGHPRI, 0);
+	if (!vswap_read_wq)
+		pr_warn("no read workqueue: tier reads go in the order submitted\n");
 	err = sysfs_create_group(mm_kobj, &vswap_attr_group);
 	if (err)
 		pr_warn("no sysfs interface: %d\n", err);

@@ -43,7 +43,7 @@
  * vswap_read_order_deferred: the same while the reading task sleeps with
  *                       every 4th read held (debugfs vswap/read_plug_sleep),
  *                       so that its plug is flushed from schedule() and
- *                       kblockd submits the held reads
+ *                       the vswap_read workqueue submits the held reads
  *                       (read_plugs_deferred); two tiers, the first swapped
  *                       off (its pages move to the second) and on again in
  *                       a loop meanwhile; every byte verifies.
@@ -491,7 +491,7 @@ static enum st_status read_order_run(void *arg)
 	       pages, r1 - r0, per_req, r.d.v[VST_ZSWPWB], r.d.v[VST_PSWPIN]);
 	if (st_vswap_enabled() && !st_vswap_stat("reads_sorted", &sorted) &&
 	    !st_vswap_stat("read_plugs_deferred", &plugs))
-		st_log("vswap: %lu tier reads sorted since boot, %lu plugs submitted by kblockd",
+		st_log("vswap: %lu tier reads sorted since boot, %lu plugs submitted by vswap_read",
 		       sorted, plugs);
 	ST_FAIL_IF(r.d.v[VST_ZSWPWB] < READ_ORDER_MIN_WB,
 		   "zswap wrote back %lu pages, want >= %u for a mixed layout",
@@ -551,11 +551,11 @@ static enum st_status read_order_deferred_run(void *arg)
 	status = vst_reap(&p);
 	st_write(READ_PLUG_SLEEP, "0");
 	ST_CHECK(!st_vswap_stat("read_plugs_deferred", &plugs1));
-	st_log("%d swapoff/swapon cycles of %s, %d failed; kblockd submitted %lu plugs",
+	st_log("%d swapoff/swapon cycles of %s, %d failed; vswap_read submitted %lu plugs",
 	       cycles, env->tier[0], failed, plugs1 - plugs0);
 
 	ST_FAIL_IF(status != 0, "memverify failed (%d): data lost or corrupted", status);
-	ST_FAIL_IF(plugs1 <= plugs0, "kblockd submitted no held read (read_plugs_deferred)");
+	ST_FAIL_IF(plugs1 <= plugs0, "vswap_read submitted no held read (read_plugs_deferred)");
 	ST_FAIL_IF(!cycles, "no swapoff of %s completed while the workload ran",
 		   env->tier[0]);
 	ST_FAIL_IF(failed, "%d swapoff/swapon of %s failed", failed, env->tier[0]);
@@ -580,7 +580,7 @@ REGISTER_ST_TEST(vswap_read_order);
 
 static struct st_test vswap_read_order_deferred = {
 	.name = "vswap_read_order_deferred",
-	.description = "tier reads held on a plug that is flushed as its task sleeps go through kblockd, every byte verified",
+	.description = "tier reads held on a plug that is flushed as its task sleeps go through the vswap_read workqueue, every byte verified",
 	.setup = read_order_deferred_setup,
 	.run = read_order_deferred_run,
 	.cleanup = read_order_deferred_cleanup,
