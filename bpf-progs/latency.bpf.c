@@ -33,12 +33,18 @@
  * memory.high is throttled, and one at memory.max reclaims in its own
  * faults; either way its tail latency is its own reclaim.  With a
  * headroom, a bpf_timer starts a bpf_wq every `reclaim_ms`, whose work
- * calls bpf_swap_ext_reclaim() to keep the protected cgroup that far below
- * the lower of its two limits.  The pages it reclaims go to zswap as
- * above, off the faulting task's path.  The timer starts with the first
- * attachment and stops at exit(), or after 100 checks in a row that the
- * kernel refused (the protected cgroup removed, or not under the policy);
- * while reclaim finds nothing to take, the period doubles, up to 256x.
+ * calls bpf_swap_ext_reclaim() to keep the protected cgroup between half
+ * the headroom and all of it below the lower of its two limits: once the
+ * cgroup is closer than half the headroom, one call takes it back down to
+ * the whole headroom, so that reclaim runs in batches of about half the
+ * headroom rather than a few pages a period (each call pays reclaim's
+ * fixed cost).  The pages it reclaims go to zswap as above, off the
+ * faulting task's path.  The timer starts with the first attachment and
+ * stops at exit(), or after 100 checks in a row that the kernel refused
+ * (the protected cgroup removed, or not under the policy).  While a check
+ * finds the cgroup below half the headroom the period doubles, up to 8x;
+ * while reclaim finds nothing to take, up to 256x; a batch reclaimed
+ * brings it back to `reclaim_ms`.
  *
  * Knobs:
  *   protect      cgroup id of the latency-sensitive cgroup (0: none; every
@@ -48,8 +54,8 @@
  *   max_len      others' pages compressing to more bytes go to the slowest
  *                tier (default 2048)
  *   batch        others' entries per writeback, 1..256 (default 256)
- *   headroom_kib keep the protected cgroup this far below its limit
- *                (default 0: no reclaim ahead of the limit)
+ *   headroom_kib keep the protected cgroup half this to this far below
+ *                its limit (default 0: no reclaim ahead of the limit)
  *   reclaim_ms   how often the headroom is checked (default 5, at least 1)
  *   protect_wb   1: the protected cgroup's entries are not written back
  *                (default); 0: writeback() and swapin() leave its pages to
@@ -198,6 +204,9 @@ s32 BPF_PROG(latency_swapin, struct swap_ext_swapin_args *args)
 /* Most doublings of the period while reclaim finds nothing to take */
 #define LATENCY_MAX_BACKOFF	8
 
+/* Most doublings of the period while the cgroup is within its headroom */
+#define LATENCY_MAX_IDLE	3
+
 /* Headroom checks refused in a row, and the period's current doublings */
 static u32 refused, backoff;
 
@@ -207,11 +216,25 @@ static int latency_work_fn(void *map, int *key, void *value)
 	struct latency_stats *s = swap_ext_stats();
 	s64 ret;
 
-	ret = bpf_swap_ext_reclaim(protect, LATENCY_RECLAIM_MAX,
-				   headroom_kib * 1024);
-	if (ret >= 0) {
+	/*
+	 * Past half the headroom?  This takes a first bite (reclaim's least,
+	 * SWAP_CLUSTER_MAX pages) if so; the second call reclaims the rest of
+	 * the batch.
+	 */
+	ret = bpf_swap_ext_reclaim(protect, 1, headroom_kib * 512);
+	if (ret > 0) {
+		s64 more = bpf_swap_ext_reclaim(protect, LATENCY_RECLAIM_MAX,
+						headroom_kib * 1024);
+
+		if (more > 0)
+			ret += more;
+	}
+	if (ret > 0) {
 		refused = 0;
 		backoff = 0;
+	} else if (!ret) {
+		refused = 0;
+		backoff = backoff < LATENCY_MAX_IDLE ? backoff + 1 : LATENCY_MAX_IDLE;
 	} else if (ret == -1 /* EPERM */ || ret == -2 /* ENOENT */) {
 		/* the cgroup is gone or not ours: stop, until attached again */
 		if (++refused >= LATENCY_MAX_REFUSED)
