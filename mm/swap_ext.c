@@ -75,6 +75,7 @@
 #include <linux/sysfs.h>
 #include <linux/vmstat.h>
 #include <linux/vswap.h>
+#include <linux/wait_bit.h>
 #include <linux/workqueue.h>
 #include <linux/zswap.h>
 
@@ -1808,12 +1809,23 @@ __bpf_kfunc void bpf_swap_ext_error(const char *msg__str)
 #define SWAP_EXT_PROACTIVE_MAX	4096
 
 /*
- * Proactive I/O in flight: read-held by the kfuncs, write-held from the
- * start of hibernation to its end.  A policy's bpf_wq work runs on a
- * workqueue the freezer does not stop, and a move frees tier slots that
- * the hibernation image may name (vswap_move_wq is freezable for that).
+ * No proactive I/O from the start of hibernation (or of a resume from an
+ * image) to its end: a policy's bpf_wq work runs on a workqueue the
+ * freezer does not stop, and a move frees tier slots that the hibernation
+ * image may name (vswap_move_wq is freezable for that).  The kfuncs count
+ * themselves in flight, then look at the flag; the PM notifier sets the
+ * flag, then waits for the count to drain.  Not a lock held from PREPARE
+ * to POST: with /dev/snapshot, those come from two system calls.
  */
-static DECLARE_RWSEM(swap_ext_proactive_rwsem);
+static bool swap_ext_pm_blocked;
+/* Proactive kfunc calls between swap_ext_proactive_begin() and _end() */
+static atomic_t swap_ext_proactive_inflight = ATOMIC_INIT(0);
+
+static void swap_ext_proactive_put(void)
+{
+	if (atomic_dec_and_test(&swap_ext_proactive_inflight))
+		wake_up_var(&swap_ext_proactive_inflight);
+}
 
 static int swap_ext_pm_notify(struct notifier_block *nb, unsigned long action,
 			      void *data)
@@ -1821,11 +1833,15 @@ static int swap_ext_pm_notify(struct notifier_block *nb, unsigned long action,
 	switch (action) {
 	case PM_HIBERNATION_PREPARE:
 	case PM_RESTORE_PREPARE:
-		down_write(&swap_ext_proactive_rwsem);
+		WRITE_ONCE(swap_ext_pm_blocked, true);
+		/* pairs with the barrier in swap_ext_proactive_begin() */
+		smp_mb();
+		wait_var_event(&swap_ext_proactive_inflight,
+			       !atomic_read(&swap_ext_proactive_inflight));
 		break;
 	case PM_POST_HIBERNATION:
 	case PM_POST_RESTORE:
-		up_write(&swap_ext_proactive_rwsem);
+		WRITE_ONCE(swap_ext_pm_blocked, false);
 		break;
 	}
 	return NOTIFY_DONE;
@@ -1931,13 +1947,17 @@ static struct mem_cgroup *swap_ext_proactive_begin(u64 cgroup_id,
 {
 	struct mem_cgroup *memcg;
 
-	/* suspend to RAM: no I/O to devices being suspended */
-	if (pm_suspended_storage() ||
-	    !down_read_trylock(&swap_ext_proactive_rwsem))
+	atomic_inc(&swap_ext_proactive_inflight);
+	/* pairs with the barrier in swap_ext_pm_notify() */
+	smp_mb__after_atomic();
+	/* hibernation; suspend to RAM: no I/O to devices being suspended */
+	if (READ_ONCE(swap_ext_pm_blocked) || pm_suspended_storage()) {
+		swap_ext_proactive_put();
 		return ERR_PTR(-EBUSY);
+	}
 	memcg = swap_ext_proactive_memcg(cgroup_id, caller, pinned);
 	if (IS_ERR(memcg))
-		up_read(&swap_ext_proactive_rwsem);
+		swap_ext_proactive_put();
 	return memcg;
 }
 
@@ -1951,7 +1971,7 @@ static void swap_ext_proactive_end(struct mem_cgroup *memcg, void *pinned,
 	css_put(&memcg->css);
 	if (pinned)
 		bpf_struct_ops_put(pinned);
-	up_read(&swap_ext_proactive_rwsem);
+	swap_ext_proactive_put();
 }
 
 /**
