@@ -451,20 +451,29 @@ REGISTER_ST_TEST(vswap_io_error);
 /* Least pages zswap must write back for the layout the test wants */
 #define READ_ORDER_MIN_WB	1024
 
-static enum st_status read_order_setup(void **ctx)
+/*
+ * The test's environment, with a 1 % zswap pool so that zswap writes back
+ * while reclaim writes
+ */
+static enum st_status read_order_env(void **ctx, const char *name,
+				     unsigned int flags, int nr_tiers)
 {
 	enum st_status st;
 
-	st = vst_setup(ctx, "vswap_read_order", VST_ZSWAP | VST_HDD | VST_STOCK,
-		       1, LIMIT_MIB, HIGH_MIB);
+	st = vst_setup(ctx, name, VST_ZSWAP | VST_HDD | flags, nr_tiers,
+		       LIMIT_MIB, HIGH_MIB);
 	if (st != ST_PASS)
 		return st;
-	/* a small pool, so that zswap writes back while reclaim writes */
 	if (st_zswap_set("max_pool_percent", "1")) {
 		vst_cleanup(*ctx);
 		return ST_FAIL;
 	}
 	return ST_PASS;
+}
+
+static enum st_status read_order_setup(void **ctx)
+{
+	return read_order_env(ctx, "vswap_read_order", VST_STOCK, 1);
 }
 
 #define READ_PLUG_SLEEP	"/sys/kernel/debug/vswap/read_plug_sleep"
@@ -506,17 +515,7 @@ static enum st_status read_order_run(void *arg)
 
 static enum st_status read_order_deferred_setup(void **ctx)
 {
-	enum st_status st;
-
-	st = vst_setup(ctx, "vswap_read_order_deferred", VST_ZSWAP | VST_HDD, 2,
-		       LIMIT_MIB, HIGH_MIB);
-	if (st != ST_PASS)
-		return st;
-	if (st_zswap_set("max_pool_percent", "1")) {
-		vst_cleanup(*ctx);
-		return ST_FAIL;
-	}
-	return ST_PASS;
+	return read_order_env(ctx, "vswap_read_order_deferred", 0, 2);
 }
 
 #define DEFERRED_PASSES	3	/* long enough for a few swapoff cycles */
