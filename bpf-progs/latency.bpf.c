@@ -229,12 +229,15 @@ static int latency_work_fn(void *map, int *key, void *value)
 		if (more > 0)
 			ret += more;
 	}
-	if (ret > 0) {
+	if (ret >= 0) {
 		refused = 0;
-		backoff = 0;
-	} else if (!ret) {
-		refused = 0;
-		backoff = backoff < LATENCY_MAX_IDLE ? backoff + 1 : LATENCY_MAX_IDLE;
+		/* a batch taken: back to reclaim_ms; within the headroom: slower */
+		if (ret)
+			backoff = 0;
+		else if (backoff < LATENCY_MAX_IDLE)
+			backoff++;
+		else
+			backoff = LATENCY_MAX_IDLE;
 	} else if (ret == -1 /* EPERM */ || ret == -2 /* ENOENT */) {
 		/* the cgroup is gone or not ours: stop, until attached again */
 		if (++refused >= LATENCY_MAX_REFUSED)
@@ -253,7 +256,10 @@ static int latency_work_fn(void *map, int *key, void *value)
 	return 0;
 }
 
-/* The period, doubled while reclaim finds nothing to take */
+/*
+ * The period, doubled while the cgroup is within its headroom or reclaim
+ * finds nothing to take
+ */
 static __always_inline u64 latency_period_ns(void)
 {
 	return SWAP_EXT_MS(reclaim_ms ?: 1) << backoff;

@@ -2105,11 +2105,11 @@ static s64 swap_ext_reclaim_memcg(struct mem_cgroup *memcg, u32 nr,
  * own faults the reclaim and the memory.high throttling they would
  * otherwise do.  Reclaim works in passes over the LRU lists, and its last
  * pass may take more than @nr or the target asked (up to 99 pages more in
- * our tests).  Returns
- * the number of pages reclaimed; 0 when the cgroup is @headroom below its
- * limit already, or has none; -EINVAL for @nr out of range, -ENOENT,
- * -EPERM, -EBUSY as bpf_swap_ext_writeback(); -EAGAIN when reclaim found
- * nothing to take, -EINTR when the calling task had a signal first.
+ * our tests).  Returns the number of pages reclaimed; 0 when the cgroup is
+ * @headroom below its limit already, or has none; -EINVAL for @nr out of
+ * range, -ENOENT, -EPERM, -EBUSY as bpf_swap_ext_writeback(); -EAGAIN when
+ * reclaim found nothing to take, -EINTR when the calling task had a signal
+ * first.
  */
 __bpf_kfunc s64 bpf_swap_ext_reclaim(u64 cgroup_id, u32 nr, u64 headroom)
 {

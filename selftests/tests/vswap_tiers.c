@@ -445,7 +445,7 @@ REGISTER_ST_TEST(vswap_io_error);
  * zswap writes back goes to the disk slot it was given at reclaim, beside
  * its neighbours.  vswap gives it a tier slot when it is written, so a
  * window's pages sit in several runs: 1.9-2.0 pages a request while vswap
- * submitted their reads in virtual order, 3.1-3.2 in sector order.
+ * submitted their reads in virtual order, 2.9-3.4 in sector order.
  */
 #define READ_ORDER_MIN_PAGES	2.4
 /* Least pages zswap must write back for the layout the test wants */
