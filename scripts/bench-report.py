@@ -15,6 +15,7 @@ import sys
 
 raw, outdir, rounds = sys.argv[1], sys.argv[2], sys.argv[3]
 mode = sys.argv[4] if len(sys.argv) > 4 else 'wall'
+throttle = sys.argv[5] if len(sys.argv) > 5 else 'host'
 runs = {}
 static = []
 for line in open(raw):
@@ -87,7 +88,9 @@ md = [f'# swap_ext against stock 6.12: {datetime.date.today()}',
       f'Host: {cpu}, {os.cpu_count()} CPUs.  Clock: {clock}.  '
       f'Guest: TCG, 2 vCPUs, 1 GiB, '
       f'disks vda 1 GiB, vdb 48 MiB, vdc 1 GiB throttled to 16 MB/s and '
-      f'2000 requests/s.  '
+      f'2000 requests/s ' +
+      ('(QEMU, host time, reads and writes together).  ' if throttle == 'host'
+       else '(io.max in the guest, guest time, reads and writes each).  ') +
       f'{rounds} rounds, stock and ours booted alternately; every figure a '
       'median over the rounds; every byte read back verified.  Workloads '
       'in cgroups with memory.max 32 MiB (selftests/bench/suite.sh).',

@@ -20,6 +20,14 @@
 #                    counts in every other figure
 #   BENCH_SCENARIOS  only these scenarios (selftests/bench/suite.sh)
 #   BENCH_POLICIES   only these policies (none, noop, a shipped one, ...)
+#   BENCH_THROTTLE   where the slow tier (vdc) is throttled to 16 MB/s and
+#                    2000 requests/s: "host" (QEMU's throttle group, in host
+#                    time: bytes and requests of reads and writes together)
+#                    or "guest" (io.max on the workloads' parent cgroup, in
+#                    guest time: reads and writes each, so up to twice the
+#                    bytes when both flow).  Default: host, guest with
+#                    ICOUNT (QEMU's throttle runs in host time, which
+#                    instruction counting does not see)
 #   BENCH_HEADROOM   latency's knobs in the twocg policies named *headroom
 #                    (default "headroom_kib=2048 reclaim_ms=2")
 #   OURS_KERNEL, STOCK_KERNEL  other bzImages to compare (default: make's)
@@ -41,6 +49,12 @@ out=${OUT:-$top/build/bench$([ $mode = icount ] && echo -icount)}
 rounds=${ROUNDS:-5}
 ours=${OURS_KERNEL:-$top/build/obj/vswap/arch/x86/boot/bzImage}
 stock=${STOCK_KERNEL:-$top/build/stock/obj/stock/arch/x86/boot/bzImage}
+throttle=${BENCH_THROTTLE:-$([ $mode = icount ] && echo guest || echo host)}
+case $throttle in
+host)	disk_opts="- - throttling.bps-total=16777216,throttling.iops-total=2000" ;;
+guest)	disk_opts="" ;;
+*)	echo "bench: BENCH_THROTTLE=$throttle: host or guest" >&2; exit 2 ;;
+esac
 mkdir -p "$out"
 raw=$out/raw.txt
 : >"$raw"
@@ -49,6 +63,7 @@ guest_env="export BENCH_SCENARIOS=$(printf %q "${BENCH_SCENARIOS:-}") BENCH_PROF
 guest_env+=" BENCH_POLICIES=$(printf %q "${BENCH_POLICIES:-}")"
 guest_env+=" BENCH_WEB_RECLAIM_KIB=$(printf %q "${BENCH_WEB_RECLAIM_KIB:-}")"
 guest_env+=" BENCH_HEADROOM=$(printf %q "${BENCH_HEADROOM:-}")"
+guest_env+=" BENCH_THROTTLE=$throttle"
 
 for k in "$ours" "$stock"; do
 	[ -f "$k" ] || { echo "bench: $k missing (make kernel; make kernel STOCK=1)" >&2; exit 2; }
@@ -64,7 +79,7 @@ for r in $(seq 1 "$rounds"); do
 		if ! KERNEL=$k FLAVOR=bench-$flavor VM_INIT=$top/build/vm-init DISKS=3 \
 			ICOUNT=$icount SWAPEXT_VM_ENV="$guest_env" \
 			DISK_SIZE="1G 48M 1G" \
-			DISK_OPTS="- - throttling.bps-total=16777216,throttling.iops-total=2000" \
+			DISK_OPTS="$disk_opts" \
 			VM_TIMEOUT=2400 "$top/scripts/vm.sh" "$top/selftests/bench/suite.sh" \
 			>"$log" 2>&1; then
 			echo "bench: $flavor round $r failed, see $log" >&2
@@ -81,7 +96,7 @@ for r in $(seq 1 "$rounds"); do
 done
 echo "bench: $rounds rounds in $(( ($(date +%s) - start) / 60 )) min"
 
-python3 "$top/scripts/bench-report.py" "$raw" "$out" "$rounds" "$mode"
+python3 "$top/scripts/bench-report.py" "$raw" "$out" "$rounds" "$mode" "$throttle"
 if [ "$profile" = 1 ]; then
 	python3 "$top/scripts/bench-profile.py" "$out/profile" "$mode" >"$out/profile.md"
 	echo "bench: profiles in $out/profile.md"

@@ -7,7 +7,9 @@
 #
 # Disks (scripts/bench.sh sets them up): vda 1 GiB, the tier of the one-tier
 # scenarios; vdb 48 MiB, fast; vdc 1 GiB, slow (QEMU throttles it to
-# 16 MB/s, 2000 requests/s): the tiers of the two-cgroup scenario.
+# 16 MB/s, 2000 requests/s): the tiers of the two-cgroup scenario.  With
+# BENCH_THROTTLE=guest, QEMU does not throttle vdc and io.max on the
+# workloads' parent does, in guest time, reads and writes each.
 #
 # Workloads (memverify, every byte read back verified), each in a cgroup
 # with memory.max 32M and memory.high 24M:
@@ -384,6 +386,10 @@ one() {
 		return 0
 	reset
 	mkdir $parent || die "mkdir $parent"
+	if [ "${BENCH_THROTTLE:-host}" = guest ]; then
+		echo "$(cat /sys/block/vdc/dev) rbps=16777216 wbps=16777216 riops=2000 wiops=2000" \
+			>$parent/io.max || die "io.max on $parent (CONFIG_BLK_DEV_THROTTLING?)"
+	fi
 	echo "+memory +cpu" >$parent/cgroup.subtree_control 2>/dev/null ||
 		echo +memory >$parent/cgroup.subtree_control
 	case $backend in
@@ -438,6 +444,9 @@ mv=/tmp/memverify
 echo +memory +cpu >/sys/fs/cgroup/cgroup.subtree_control 2>/dev/null ||
 	echo +memory >/sys/fs/cgroup/cgroup.subtree_control
 echo lzo >/sys/module/zswap/parameters/compressor
+if [ "${BENCH_THROTTLE:-host}" = guest ]; then
+	echo +io >/sys/fs/cgroup/cgroup.subtree_control || die "no io controller"
+fi
 for d in vda vdb; do echo 0 >/sys/block/$d/queue/rotational; done
 echo 1 >/sys/block/vdc/queue/rotational
 
