@@ -20,6 +20,12 @@
  * cgroup_attach() and cgroup_detach() keep the list of cgroups; the first
  * attachment starts the timer, exit() stops it.
  *
+ * A period that writes nothing back doubles the next one, up to 8x
+ * `period_ms` but no longer than a quarter of `idle_ms` (so an entry goes
+ * at most a quarter of its idle age late); a period that writes something
+ * brings it back to `period_ms`.  A cgroup whose zswap holds nothing idle
+ * then costs a wakeup every few periods, not every one.
+ *
  * The placement ops are left out: every decision defers to the policy of
  * the cgroup's parent or to the built-in one, so idle composes with any
  * policy above it.
@@ -29,7 +35,8 @@
  *     swapctl run idle writeback_idle cgroup=/sys/fs/cgroup/job nr=4096
  *
  * Knobs:
- *   period_ms  how often the work runs (default 1000, at least 10)
+ *   period_ms  how often the work runs (default 1000, at least 10; up to
+ *              8x longer while nothing is idle)
  *   idle_ms    entries stored at least this long ago go (default 30000)
  *   batch      most entries per cgroup per period, 1..4096 (default 1024)
  *   tier       tier to write to: a swap type, fastest (default) or slowest
@@ -45,9 +52,12 @@ const volatile s32 tier = SWAP_EXT_FASTEST;
 
 /* Most cgroups one instance of the policy serves */
 #define IDLE_MAX_CGROUPS	64
+/* Most doublings of the period while nothing is idle: 8x */
+#define IDLE_MAX_BACKOFF	3
 
 struct idle_stats {
 	u64 periods;		/* runs of the periodic work */
+	u64 empty;		/* of them, runs that wrote nothing back */
 	u64 calls;		/* bpf_swap_ext_writeback() calls */
 	u64 written;		/* entries they wrote back */
 	u64 refused;		/* calls refused: -EPERM, -ENOENT */
@@ -88,10 +98,21 @@ struct {
 
 /* Set by the first attachment, cleared by exit(); the timer re-arms on it */
 static bool running;
+/* Doublings of the period since a run last wrote something: the work's */
+static u32 backoff;
 
+/* The next period: period_ms, doubled by backoff up to its cap */
 static __always_inline u64 idle_period_ns(void)
 {
-	return SWAP_EXT_MS(period_ms < 10 ? 10 : period_ms);
+	u64 ms = period_ms < 10 ? 10 : period_ms;
+	u64 cap = idle_ms / 4;
+
+	if (cap > ms << IDLE_MAX_BACKOFF)
+		cap = ms << IDLE_MAX_BACKOFF;
+	if (cap < ms)
+		cap = ms;
+	ms <<= backoff & IDLE_MAX_BACKOFF;
+	return SWAP_EXT_MS(ms < cap ? ms : cap);
 }
 
 static __always_inline u32 idle_batch(u32 nr)
@@ -122,22 +143,35 @@ static __always_inline s64 idle_writeback(u64 cgroup_id, u32 nr, u64 ms)
 	return ret;
 }
 
-/* One slot of cgroups: its cgroup's idle entries go */
-static long idle_one(u64 i, void *ctx)
+/* One slot of cgroups: its cgroup's idle entries go; *@written counts them */
+static long idle_one(u64 i, s64 *written)
 {
 	u32 key = i;
 	u64 *id = bpf_map_lookup_elem(&cgroups, &key);
+	s64 ret;
 
-	if (id && *id)
-		idle_writeback(*id, 0, idle_ms);
+	if (id && *id) {
+		ret = idle_writeback(*id, 0, idle_ms);
+		if (ret > 0)
+			*written += ret;
+	}
 	return 0;
 }
 
 /* The periodic work: sleepable, outside any op */
 static int idle_work_fn(void *map, int *key, void *value)
 {
+	s64 written = 0;
+
 	swap_ext_stat_inc(periods);
-	bpf_loop(IDLE_MAX_CGROUPS, idle_one, NULL, 0);
+	bpf_loop(IDLE_MAX_CGROUPS, idle_one, &written, 0);
+	if (written) {
+		backoff = 0;
+	} else {
+		swap_ext_stat_inc(empty);
+		if (backoff < IDLE_MAX_BACKOFF)
+			backoff++;
+	}
 	return 0;
 }
 
