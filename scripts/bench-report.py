@@ -78,6 +78,11 @@ def disk_writes(key, disks):
 
 cpu = next((l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo')
             if l.startswith('model name')), '?')
+vdc = ('vdc 1 GiB throttled to 16 MB/s and 2000 requests/s (QEMU, host time, '
+       'reads and writes together)' if throttle == 'host' else
+       'and as "vdc" a null_blk device in the guest, 1 GiB, memory-backed, '
+       '16 MB/s, one request at a time completing 0.5 ms after it starts '
+       '(guest time, reads and writes together)')
 clock = ('instruction counting (single-threaded TCG, -icount shift=0,'
          'sleep=off: guest time advances 1 ns per instruction and skips idle '
          'time; system time counts instructions, wall time adds the time the '
@@ -87,10 +92,7 @@ md = [f'# swap_ext against stock 6.12: {datetime.date.today()}',
       '',
       f'Host: {cpu}, {os.cpu_count()} CPUs.  Clock: {clock}.  '
       f'Guest: TCG, 2 vCPUs, 1 GiB, '
-      f'disks vda 1 GiB, vdb 48 MiB, vdc 1 GiB throttled to 16 MB/s and '
-      f'2000 requests/s ' +
-      ('(QEMU, host time, reads and writes together).  ' if throttle == 'host'
-       else '(io.max in the guest, guest time, reads and writes each).  ') +
+      f'disks vda 1 GiB, vdb 48 MiB, {vdc}.  '
       f'{rounds} rounds, stock and ours booted alternately; every figure a '
       'median over the rounds; every byte read back verified.  Workloads '
       'in cgroups with memory.max 32 MiB (selftests/bench/suite.sh).',

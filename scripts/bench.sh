@@ -20,14 +20,14 @@
 #                    counts in every other figure
 #   BENCH_SCENARIOS  only these scenarios (selftests/bench/suite.sh)
 #   BENCH_POLICIES   only these policies (none, noop, a shipped one, ...)
-#   BENCH_THROTTLE   where the slow tier (vdc) is throttled to 16 MB/s and
-#                    2000 requests/s: "host" (QEMU's throttle group, in host
-#                    time: bytes and requests of reads and writes together)
-#                    or "guest" (io.max on the workloads' parent cgroup, in
-#                    guest time: reads and writes each, so up to twice the
-#                    bytes when both flow).  Default: host, guest with
-#                    ICOUNT (QEMU's throttle runs in host time, which
-#                    instruction counting does not see)
+#   BENCH_THROTTLE   where the slow tier is throttled to 16 MB/s and 2000
+#                    requests/s, reads and writes together: "host" (vdc,
+#                    QEMU's throttle group, in host time) or "guest" (a
+#                    memory-backed null_blk device in the guest instead of
+#                    vdc, one request at a time, 0.5 ms each, in guest
+#                    time).  Default: host, guest with ICOUNT (QEMU's
+#                    throttle runs in host time, which instruction counting
+#                    does not see)
 #   BENCH_HEADROOM   latency's knobs in the twocg policies named *headroom
 #                    (default "headroom_kib=2048 reclaim_ms=2")
 #   OURS_KERNEL, STOCK_KERNEL  other bzImages to compare (default: make's)

@@ -8,8 +8,10 @@
 # Disks (scripts/bench.sh sets them up): vda 1 GiB, the tier of the one-tier
 # scenarios; vdb 48 MiB, fast; vdc 1 GiB, slow (QEMU throttles it to
 # 16 MB/s, 2000 requests/s): the tiers of the two-cgroup scenario.  With
-# BENCH_THROTTLE=guest, QEMU does not throttle vdc and io.max on the
-# workloads' parent does, in guest time, reads and writes each.
+# BENCH_THROTTLE=guest, a null_blk device in the guest takes vdc's place
+# (its figures keep vdc's name): memory-backed, 16 MB/s of reads and
+# writes together, one request at a time, each completing 0.5 ms after it
+# starts (so at most 2000 a second), all in guest time.
 #
 # Workloads (memverify, every byte read back verified), each in a cgroup
 # with memory.max 32M and memory.high 24M:
@@ -63,6 +65,8 @@ bpf=$top/build/bpf
 parent=/sys/fs/cgroup/bench
 vs=/sys/kernel/mm/vswap
 disks=(vda vdb vdc)
+# the block device behind each of disks (vdc: null_blk, BENCH_THROTTLE=guest)
+devs=(vda vdb vdc)
 ours=0
 [ -d $vs ] && ours=1
 
@@ -117,7 +121,7 @@ mv_figures() {
 swapoff_all() {
 	swapoff -a 2>/dev/null
 	local d
-	for d in "${disks[@]}"; do
+	for d in "${devs[@]}"; do
 		swapoff "/dev/$d" 2>/dev/null
 	done
 	return 0
@@ -261,7 +265,7 @@ measure() {
 	shift 3
 	sync
 	echo 3 >/proc/sys/vm/drop_caches
-	for d in "${disks[@]}"; do
+	for d in "${devs[@]}"; do
 		blk0+=("$(awk '{ print $5, $7, $1, $3 }' /sys/block/$d/stat)")
 	done
 	po0=$(vmstat pswpout)
@@ -350,7 +354,7 @@ measure() {
 	for i in "${!disks[@]}"; do
 		local w0 s0 r0 rs0 w1 s1 r1 rs1
 		read -r w0 s0 r0 rs0 <<<"${blk0[$i]}"
-		read -r w1 s1 r1 rs1 < <(awk '{ print $5, $7, $1, $3 }' /sys/block/${disks[$i]}/stat)
+		read -r w1 s1 r1 rs1 < <(awk '{ print $5, $7, $1, $3 }' /sys/block/${devs[$i]}/stat)
 		extra+=" w_${disks[$i]}=$((w1 - w0)) s_${disks[$i]}=$((s1 - s0))"
 		extra+=" r_${disks[$i]}=$((r1 - r0)) rs_${disks[$i]}=$((rs1 - rs0))"
 	done
@@ -386,10 +390,6 @@ one() {
 		return 0
 	reset
 	mkdir $parent || die "mkdir $parent"
-	if [ "${BENCH_THROTTLE:-host}" = guest ]; then
-		echo "$(cat /sys/block/vdc/dev) rbps=16777216 wbps=16777216 riops=2000 wiops=2000" \
-			>$parent/io.max || die "io.max on $parent (CONFIG_BLK_DEV_THROTTLING?)"
-	fi
 	echo "+memory +cpu" >$parent/cgroup.subtree_control 2>/dev/null ||
 		echo +memory >$parent/cgroup.subtree_control
 	case $backend in
@@ -397,7 +397,7 @@ one() {
 	zswap)	zswap Y; tiers vda:10; fill=compressible; zmax=4M ;;
 	nodisk)	zswap Y; fill=compressible
 		if [ $ours = 1 ]; then swapoff_all; else tiers vda:10; fi ;;
-	twocg)	zswap Y 3; tiers vdb:10 vdc:5 ;;
+	twocg)	zswap Y 3; tiers vdb:10 "${devs[2]}:5" ;;
 	esac
 	case $scenario in
 	useseq|userand)
@@ -444,11 +444,22 @@ mv=/tmp/memverify
 echo +memory +cpu >/sys/fs/cgroup/cgroup.subtree_control 2>/dev/null ||
 	echo +memory >/sys/fs/cgroup/cgroup.subtree_control
 echo lzo >/sys/module/zswap/parameters/compressor
-if [ "${BENCH_THROTTLE:-host}" = guest ]; then
-	echo +io >/sys/fs/cgroup/cgroup.subtree_control || die "no io controller"
-fi
+# slow_nullb: the slow tier as a null_blk device throttled in guest time
+slow_nullb() {
+	local nb=/sys/kernel/config/nullb/nullb_slow a
+
+	mountpoint -q /sys/kernel/config || mount -t configfs none /sys/kernel/config ||
+		die "configfs"
+	mkdir $nb || die "mkdir $nb (CONFIG_BLK_DEV_NULL_BLK?)"
+	for a in size=1024 memory_backed=1 irqmode=2 completion_nsec=500000 \
+		 hw_queue_depth=1 submit_queues=1 mbps=16 power=1; do
+		echo "${a#*=}" >"$nb/${a%%=*}" || die "null_blk: $a"
+	done
+	devs[2]=nullb_slow
+}
+[ "${BENCH_THROTTLE:-host}" = guest ] && slow_nullb
 for d in vda vdb; do echo 0 >/sys/block/$d/queue/rotational; done
-echo 1 >/sys/block/vdc/queue/rotational
+echo 1 >"/sys/block/${devs[2]}/queue/rotational" || die "rotational ${devs[2]}"
 
 # vswap's metadata before anything is swapped: what exists at 0 % use
 [ -r $vs/stat ] && echo "STATIC $(awk '$1 == "static_bytes" || $1 == "slots" { printf "%s=%s ", $1, $2 }' $vs/stat)"
