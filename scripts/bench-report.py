@@ -81,8 +81,8 @@ cpu = next((l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo')
 vdc = ('vdc 1 GiB throttled to 16 MB/s and 2000 requests/s (QEMU, host time, '
        'reads and writes together)' if throttle == 'host' else
        'and as "vdc" a null_blk device in the guest, 1 GiB, memory-backed, '
-       '16 MB/s, one request at a time completing 0.5 ms after it starts '
-       '(guest time, reads and writes together)')
+       '16 MB/s, one request of at most 256 KiB at a time completing 0.5 ms '
+       'after it starts (guest time, reads and writes together)')
 clock = ('instruction counting (single-threaded TCG, -icount shift=0,'
          'sleep=off: guest time advances 1 ns per instruction and skips idle '
          'time; system time counts instructions, wall time adds the time the '

@@ -15,6 +15,9 @@
 # build/vm/FLAVOR/console.log; a BUG, WARNING, lockdep, KASAN, KFENCE or
 # UBSAN report there fails the run (status 99) even when CMD succeeded.
 # A guest that stops before CMD ends (panic, timeout) fails with 125.
+# QEMU's monitor listens on build/vm/FLAVOR/monitor.sock while it runs: a
+# guest that seems hung can be looked at from the host, e.g.
+#   echo 'info registers -a' | socat - UNIX-CONNECT:build/vm/FLAVOR/monitor.sock
 #
 # Environment:
 #   KERNEL      bzImage to boot (required)
@@ -103,6 +106,7 @@ boot() {
 		-kernel "$KERNEL" -append "$append" \
 		-chardev "file,id=con,path=$run/console.log" -serial chardev:con \
 		-chardev "stdio,id=out,signal=off" -serial chardev:out \
+		-monitor "unix:$run/monitor.sock,server=on,wait=off" \
 		-fsdev "local,id=root,path=/,security_model=none,readonly=on,multidevs=remap" \
 		-device "virtio-9p-pci,fsdev=root,mount_tag=swapext_root" \
 		-fsdev "local,id=out,path=$out,security_model=none,multidevs=remap" \

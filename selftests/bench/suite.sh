@@ -11,7 +11,8 @@
 # BENCH_THROTTLE=guest, a null_blk device in the guest takes vdc's place
 # (its figures keep vdc's name): memory-backed, 16 MB/s of reads and
 # writes together, one request at a time, each completing 0.5 ms after it
-# starts (so at most 2000 a second), all in guest time.
+# starts (so at most 2000 a second), all in guest time; requests of at
+# most 256 KiB.
 #
 # Workloads (memverify, every byte read back verified), each in a cgroup
 # with memory.max 32M and memory.high 24M:
@@ -451,8 +452,10 @@ slow_nullb() {
 	mountpoint -q /sys/kernel/config || mount -t configfs none /sys/kernel/config ||
 		die "configfs"
 	mkdir $nb || die "mkdir $nb (CONFIG_BLK_DEV_NULL_BLK?)"
+	# max_sectors: null_blk's throttle refills a 50th of a second's bytes
+	# (335 KB at 16 MB/s) at a time and requeues a larger request forever
 	for a in size=1024 memory_backed=1 irqmode=2 completion_nsec=500000 \
-		 hw_queue_depth=1 submit_queues=1 mbps=16 power=1; do
+		 hw_queue_depth=1 submit_queues=1 mbps=16 max_sectors=512 power=1; do
 		echo "${a#*=}" >"$nb/${a%%=*}" || die "null_blk: $a"
 	done
 	devs[2]=nullb_slow
