@@ -111,7 +111,7 @@ static __always_inline u64 idle_period_ns(void)
 		cap = ms << IDLE_MAX_BACKOFF;
 	if (cap < ms)
 		cap = ms;
-	ms <<= backoff & IDLE_MAX_BACKOFF;
+	ms <<= backoff < IDLE_MAX_BACKOFF ? backoff : IDLE_MAX_BACKOFF;
 	return SWAP_EXT_MS(ms < cap ? ms : cap);
 }
 
