@@ -54,6 +54,8 @@ const volatile s32 tier = SWAP_EXT_FASTEST;
 #define IDLE_MAX_CGROUPS	64
 /* Most doublings of the period while nothing is idle: 8x */
 #define IDLE_MAX_BACKOFF	3
+/* Longest period, whatever period_ms says: a day */
+#define IDLE_MAX_PERIOD_MS	(24ULL * 3600 * 1000)
 
 struct idle_stats {
 	u64 periods;		/* runs of the periodic work */
@@ -101,11 +103,17 @@ static bool running;
 /* Doublings of the period since a run last wrote something: the work's */
 static u32 backoff;
 
-/* The next period: period_ms, doubled by backoff up to its cap */
+/*
+ * The next period: period_ms (10 ms to a day), doubled by backoff up to its
+ * cap.  The timer reads backoff as the last run of the work left it.
+ */
 static __always_inline u64 idle_period_ns(void)
 {
 	u64 ms = period_ms < 10 ? 10 : period_ms;
 	u64 cap = idle_ms / 4;
+
+	if (ms > IDLE_MAX_PERIOD_MS)
+		ms = IDLE_MAX_PERIOD_MS;
 
 	if (cap > ms << IDLE_MAX_BACKOFF)
 		cap = ms << IDLE_MAX_BACKOFF;
@@ -214,6 +222,7 @@ static __always_inline int idle_start(void)
 	err = bpf_timer_set_callback(&t->timer, idle_timer_fn);
 	if (err)
 		return err;
+	backoff = 0;
 	err = bpf_timer_start(&t->timer, idle_period_ns(), 0);
 	if (!err)
 		running = true;

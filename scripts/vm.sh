@@ -15,8 +15,9 @@
 # build/vm/FLAVOR/console.log; a BUG, WARNING, lockdep, KASAN, KFENCE or
 # UBSAN report there fails the run (status 99) even when CMD succeeded.
 # A guest that stops before CMD ends (panic, timeout) fails with 125.
-# QEMU's monitor listens on build/vm/FLAVOR/monitor.sock while it runs: a
-# guest that seems hung can be looked at from the host, e.g.
+# QEMU's monitor listens on build/vm/FLAVOR/monitor.sock while it runs (if
+# that path fits a Unix socket address): a guest that seems hung can be
+# looked at from the host, e.g.
 #   echo 'info registers -a' | socat - UNIX-CONNECT:build/vm/FLAVOR/monitor.sock
 #
 # Environment:
@@ -97,7 +98,10 @@ boot() {
 	[ "$ICOUNT" != 0 ] && append+=" nohz=off"
 	append+=" ${APPEND:-}"
 
-	rm -f "$run/console.log" "$run/qemu.pid"
+	rm -f "$run/console.log" "$run/qemu.pid" "$run/monitor.sock"
+	# a Unix socket's path has at most 107 bytes: none for a deeper one
+	local monitor=()
+	[ ${#run} -lt 90 ] && monitor=(-monitor "unix:$run/monitor.sock,server=on,wait=off")
 	# --foreground: no process group of timeout's own; a ^C or a CI
 	# cancel is handled by our trap, which kills QEMU by its pid file.
 	timeout --foreground -k 10 "$tmo" $qemu -M q35 -accel "$accel" -cpu max \
@@ -106,7 +110,7 @@ boot() {
 		-kernel "$KERNEL" -append "$append" \
 		-chardev "file,id=con,path=$run/console.log" -serial chardev:con \
 		-chardev "stdio,id=out,signal=off" -serial chardev:out \
-		-monitor "unix:$run/monitor.sock,server=on,wait=off" \
+		"${monitor[@]}" \
 		-fsdev "local,id=root,path=/,security_model=none,readonly=on,multidevs=remap" \
 		-device "virtio-9p-pci,fsdev=root,mount_tag=swapext_root" \
 		-fsdev "local,id=out,path=$out,security_model=none,multidevs=remap" \

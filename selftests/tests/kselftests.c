@@ -135,6 +135,14 @@ static const struct kst_known memcontrol_slow[] = {
  */
 static const struct kst_known zswap_timing[] = {
 	{ "test_no_kmem_bypass", "kswapd must fill zswap within 2 s" },
+	/*
+	 * Its second memory.reclaim of 4 MiB, after memory.zswap.max is
+	 * halved, answers -EAGAIN when the writeback's I/O is slower than
+	 * reclaim's retries, and the test fails without a message: on stock
+	 * too (2026-12-04, two VMs and a build on the host's 2 CPUs, 40
+	 * runs in a row: stock failed it 4 times, ours 3).
+	 */
+	{ "test_zswap_writeback_enabled", "reclaim's retries must outlast the writeback's I/O" },
 	{ NULL, NULL },
 };
 

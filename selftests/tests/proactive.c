@@ -845,9 +845,10 @@ REGISTER_ST_TEST(swap_ext_idle);
 
 /*
  * idle backs off while nothing is idle: at period_ms=10 it would run 200
- * times in 2 s; doubling its period to the cap (idle_ms / 4 = 100 ms,
- * 8x period_ms = 80 ms: 80 ms) it runs about 30 times.  Then a workload
- * swaps out and the entries, once 400 ms old, still go.
+ * times in 2 s; doubling its period to the cap (idle_ms / 4 = 500 ms,
+ * 8x period_ms = 80 ms: 80 ms) it runs about 30 times, and without the cap
+ * about 7.  Then a workload swaps out and the entries, once 2 s old, still
+ * go, all of them through the policy.
  */
 static enum st_status idle_backoff_setup(void **ctx)
 {
@@ -857,35 +858,45 @@ static enum st_status idle_backoff_setup(void **ctx)
 static enum st_status idle_backoff_run(void *arg)
 {
 	struct vst_env *env = arg;
-	uint64_t periods = 0, empty = 0, written = 0, zs0, zs = 0;
+	uint64_t periods = 0, empty = 0, written = 0, zs0, zs = 0, pro0, pro = 0;
 	struct vst_proc p;
 	int i, status;
 
+	pro0 = memstat(env->cg, "swap_ext_proactive_wb");
 	ST_FAIL_IF(sx_attach_obj(env->cg, sx_obj("idle"),
-				 "-s period_ms=10 -s idle_ms=400 -s batch=4096", NULL, 0),
+				 "-s period_ms=10 -s idle_ms=2000 -s batch=4096", NULL, 0),
 		   "attach idle failed");
 	sleep_ms(2000);
 	sx_stat(env->cg, "periods", &periods);
 	sx_stat(env->cg, "empty", &empty);
 	st_log("nothing idle: %lu periods in 2 s, %lu empty", periods, empty);
-	ST_FAIL_IF(periods < 5, "the work ran %lu times in 2 s", periods);
+	ST_FAIL_IF(periods < 15, "the work ran %lu times in 2 s (capped at 80 ms: ~30)", periods);
 	ST_FAIL_IF(periods > 60, "no backoff: %lu periods in 2 s at period_ms=10", periods);
 	ST_FAIL_IF(empty + 1 < periods, "%lu of %lu periods empty with nothing swapped", empty,
 		   periods);
 
 	ST_FAIL_IF(!hold(env, &p, "compressible"), "memverify did not hold");
 	zs0 = memstat(env->cg, "zswapped") / VST_PAGE;
+	ST_FAIL_IF(zs0 < 1000, "only %lu pages in zswap once held", zs0);
 	for (i = 0; i < 150; i++) {
 		sleep_ms(100);
 		zs = memstat(env->cg, "zswapped") / VST_PAGE;
 		if (zs < zs0 / 10)
 			break;
 	}
-	sx_stat(env->cg, "written", &written);
+	for (i = 0; i < 20; i++) {
+		sx_stat(env->cg, "written", &written);
+		pro = memstat(env->cg, "swap_ext_proactive_wb") - pro0;
+		if (agree(pro, written))
+			break;
+		sleep_ms(200);
+	}
 	st_log("then: zswap %lu -> %lu pages after %d ms, %lu written", zs0, zs, (i + 1) * 100,
 	       written);
 	ST_FAIL_IF(zs >= zs0 / 10, "idle left %lu of %lu pages in zswap after backing off", zs,
 		   zs0);
+	ST_FAIL_IF(!written || !agree(pro, written),
+		   "the policy wrote back %lu, swap_ext_proactive_wb +%lu", written, pro);
 	status = vst_release(&p);
 	ST_FAIL_IF(status, "memverify failed (%d): data lost", status);
 	ST_FAIL_IF(sx_detach(env->cg), "detach failed");
