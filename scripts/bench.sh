@@ -25,9 +25,9 @@
 #                    QEMU's throttle group, in host time) or "guest" (a
 #                    memory-backed null_blk device in the guest instead of
 #                    vdc, one request at a time, 0.5 ms each, at most
-#                    256 KiB, in guest time).  Default: host, guest with ICOUNT (QEMU's
-#                    throttle runs in host time, which instruction counting
-#                    does not see)
+#                    256 KiB, in guest time).  Default: host, guest with
+#                    ICOUNT (QEMU's throttle runs in host time, which
+#                    instruction counting does not see)
 #   BENCH_HEADROOM   latency's knobs in the twocg policies named *headroom
 #                    (default "headroom_kib=2048 reclaim_ms=2")
 #   OURS_KERNEL, STOCK_KERNEL  other bzImages to compare (default: make's)

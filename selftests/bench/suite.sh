@@ -454,13 +454,13 @@ slow_nullb() {
 	# memory-backed: what is written stays in guest memory, outside any
 	# cgroup, until the boot ends (at most the sectors twocg writes)
 	[ -d $nb ] || mkdir $nb || die "mkdir $nb (CONFIG_BLK_DEV_NULL_BLK?)"
-	[ "$(cat $nb/power)" = 1 ] && { devs[2]=nullb_slow; return 0; }
 	# max_sectors: null_blk's throttle refills a 50th of a second's bytes
 	# (335 KB at 16 MB/s) at a time and requeues a larger request forever
-	for a in size=1024 memory_backed=1 irqmode=2 completion_nsec=500000 \
-		 hw_queue_depth=1 submit_queues=1 mbps=16 max_sectors=512 power=1; do
-		echo "${a#*=}" >"$nb/${a%%=*}" || die "null_blk: $a"
-	done
+	[ "$(cat $nb/power)" = 1 ] ||
+		for a in size=1024 memory_backed=1 irqmode=2 completion_nsec=500000 \
+			 hw_queue_depth=1 submit_queues=1 mbps=16 max_sectors=512 power=1; do
+			echo "${a#*=}" >"$nb/${a%%=*}" || die "null_blk: $a"
+		done
 	devs[2]=nullb_slow
 }
 [ "${BENCH_THROTTLE:-host}" = guest ] && slow_nullb

@@ -744,6 +744,35 @@ REGISTER_ST_TEST(swap_ext_proactive_fail);
  * swap_ext_idle
  */
 
+/*
+ * Wait up to 15 s for idle to drain @env's zswap below a tenth of @zs0
+ * pages, then up to 4 s for the policy's "written" and memory.stat's
+ * swap_ext_proactive_wb (less @pro0) to agree (the work may be
+ * mid-period).  Returns the pages left in zswap; *@ms the wait for them.
+ */
+static uint64_t idle_drain(struct vst_env *env, uint64_t zs0, uint64_t pro0, int *ms,
+			   uint64_t *written, uint64_t *pro)
+{
+	uint64_t zs = zs0;
+	int i;
+
+	for (i = 0; i < 150; i++) {
+		sleep_ms(100);
+		zs = memstat(env->cg, "zswapped") / VST_PAGE;
+		if (zs < zs0 / 10)
+			break;
+	}
+	*ms = (i + 1) * 100;
+	for (i = 0; i < 20; i++) {
+		sx_stat(env->cg, "written", written);
+		*pro = memstat(env->cg, "swap_ext_proactive_wb") - pro0;
+		if (agree(*pro, *written))
+			break;
+		sleep_ms(200);
+	}
+	return zs;
+}
+
 static enum st_status idle_setup(void **ctx)
 {
 	return sx_setup(ctx, "swap_ext_idle", VST_ZSWAP, 1, LIMIT_MIB, HIGH_MIB);
@@ -758,7 +787,7 @@ static enum st_status idle_run(void *arg)
 	struct vst_proc p;
 	char knob[PATH_MAX + 64];
 	long long ret;
-	int i, status, cycles = 0;
+	int ms, status, cycles = 0;
 
 	ST_FAIL_IF(sx_attach_obj(env->cg, sx_obj("idle"),
 				 "-s period_ms=100 -s idle_ms=1000 -s batch=4096", NULL, 0),
@@ -771,21 +800,8 @@ static enum st_status idle_run(void *arg)
 	ST_FAIL_IF(!hold(env, &p, "compressible"), "memverify did not hold");
 	zs0 = memstat(env->cg, "zswapped") / VST_PAGE;
 	st_log("held: %lu pages in zswap", zs0);
-	for (i = 0; i < 150; i++) {
-		sleep_ms(100);
-		zs = memstat(env->cg, "zswapped") / VST_PAGE;
-		if (zs < zs0 / 10)
-			break;
-	}
-	st_log("zswap at %lu pages after %d ms", zs, (i + 1) * 100);
-	/* the work may be mid-period: compare the two counts once it is not */
-	for (i = 0; i < 20; i++) {
-		sx_stat(env->cg, "written", &written);
-		pro = memstat(env->cg, "swap_ext_proactive_wb") - pro0;
-		if (agree(pro, written))
-			break;
-		sleep_ms(200);
-	}
+	zs = idle_drain(env, zs0, pro0, &ms, &written, &pro);
+	st_log("zswap at %lu pages after %d ms", zs, ms);
 	st_blk_writes(env->tier[0], &s1, &w1);
 	sx_stat(env->cg, "refused", &refused);
 	sx_stat(env->cg, "periods", &periods);
@@ -860,7 +876,7 @@ static enum st_status idle_backoff_run(void *arg)
 	struct vst_env *env = arg;
 	uint64_t periods = 0, empty = 0, written = 0, zs0, zs = 0, pro0, pro = 0;
 	struct vst_proc p;
-	int i, status;
+	int ms, status;
 
 	pro0 = memstat(env->cg, "swap_ext_proactive_wb");
 	ST_FAIL_IF(sx_attach_obj(env->cg, sx_obj("idle"),
@@ -878,21 +894,8 @@ static enum st_status idle_backoff_run(void *arg)
 	ST_FAIL_IF(!hold(env, &p, "compressible"), "memverify did not hold");
 	zs0 = memstat(env->cg, "zswapped") / VST_PAGE;
 	ST_FAIL_IF(zs0 < 1000, "only %lu pages in zswap once held", zs0);
-	for (i = 0; i < 150; i++) {
-		sleep_ms(100);
-		zs = memstat(env->cg, "zswapped") / VST_PAGE;
-		if (zs < zs0 / 10)
-			break;
-	}
-	for (i = 0; i < 20; i++) {
-		sx_stat(env->cg, "written", &written);
-		pro = memstat(env->cg, "swap_ext_proactive_wb") - pro0;
-		if (agree(pro, written))
-			break;
-		sleep_ms(200);
-	}
-	st_log("then: zswap %lu -> %lu pages after %d ms, %lu written", zs0, zs, (i + 1) * 100,
-	       written);
+	zs = idle_drain(env, zs0, pro0, &ms, &written, &pro);
+	st_log("then: zswap %lu -> %lu pages after %d ms, %lu written", zs0, zs, ms, written);
 	ST_FAIL_IF(zs >= zs0 / 10, "idle left %lu of %lu pages in zswap after backing off", zs,
 		   zs0);
 	ST_FAIL_IF(!written || !agree(pro, written),
