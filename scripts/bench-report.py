@@ -292,6 +292,61 @@ if sbase in runs:
                       f'{f(med(k, "web_max_us") / 1000)} | {f(maj)} | {f(zin)} |')
         md.append('')
 
+# ---- real applications ----------------------------------------------------------
+rbase = ('redis', 'twocg', 'none', 'stock')
+if rbase in runs:
+    md += ['## Applications: redis next to a batch tenant', '',
+           'twocg with redis in web\'s place: redis-server with 48 MiB of text '
+           'values in a 32 MiB cgroup, 20000 GETs of random keys from 4 '
+           'redis-benchmark clients while batch runs; every value verified '
+           'after the run.  GET latency is redis-benchmark\'s (the client '
+           'runs in the root cgroup); rps and latency ratios ours/stock '
+           '(below 1: lower latency); spread of p99 over the rounds.', '',
+           '| kernel/policy | GET rps | / stock | p50 ms | p99 ms | / stock | '
+           'p99 spread | batch MiB/s | / stock | sys / stock | disk write '
+           'requests | / stock |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|']
+    ws, _ = disk_writes(rbase, ['vdb', 'vdc'])
+    for p in ['stock', 'none', 'latency', 'incompressible+headroom']:
+        k = rbase if p == 'stock' else ('redis', 'twocg', p, 'vswap')
+        if k not in runs:
+            continue
+        wo, _ = disk_writes(k, ['vdb', 'vdc'])
+        md.append(f'| {p if p == "stock" else "ours " + p} | '
+                  f'{f(med(k, "get_rps"))} | {f(ratio(med(k, "get_rps"), med(rbase, "get_rps")))} | '
+                  f'{f(med(k, "get_p50_us") / 1000)} | {f(med(k, "get_p99_us") / 1000)} | '
+                  f'{f(ratio(med(k, "get_p99_us"), med(rbase, "get_p99_us")))} | '
+                  f'{f(spread(k, "get_p99_us"), 2)} | {f(med(k, "batch_mibs"))} | '
+                  f'{f(ratio(med(k, "batch_mibs"), med(rbase, "batch_mibs")))} | '
+                  f'{f(ratio(med(k, "sys_us"), med(rbase, "sys_us")))} | {f(wo)} | '
+                  f'{f(ratio(wo, ws))} |')
+    md.append('')
+kbase = ('kbuild', 'zswap', 'none', 'stock')
+if kbase in runs:
+    k = ('kbuild', 'zswap', 'none', 'vswap')
+    md += ['## Applications: a kernel build', '',
+           'make -j4 of mm/\'s largest units of Linux 6.12 (x86_64 tinyconfig, '
+           f'{f(med(kbase, "kbuild_objects"))} objects) in a cgroup with '
+           'memory.max 160 MiB, zswap on (pool 20 %) with vda behind it; every '
+           'object byte-identical to the host\'s build of it.  Ratios ours/stock '
+           'of the medians; spread (max - min) / median over the rounds.', '',
+           '| kernel | wall s | spread | sys s | spread | CPU s | major faults | '
+           'zswap written back | disk write requests | PSI some ms |',
+           '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|']
+    for name, key in (('stock', kbase), ('ours', k)):
+        if key not in runs:
+            continue
+        w, _ = disk_writes(key, ['vda'])
+        md.append(f'| {name} | {f(med(key, "wall_s"))} | {f(spread(key, "wall_s"), 2)} | '
+                  f'{f(med(key, "sys_us") / 1e6)} | {f(spread(key, "sys_us"), 2)} | '
+                  f'{f(med(key, "usage_us") / 1e6)} | {f(med(key, "majflt"))} | '
+                  f'{f(med(key, "zswpwb"))} | {f(w)} | {f(med(key, "psi_some_us") / 1000)} |')
+    if k in runs:
+        rw = ratio(med(k, 'wall_s'), med(kbase, 'wall_s'))
+        rs = ratio(med(k, 'sys_us'), med(kbase, 'sys_us'))
+        md += ['', f'Ours/stock: wall {f(rw)}, system time {f(rs)}, CPU '
+               f'{f(ratio(med(k, "usage_us"), med(kbase, "usage_us")))}.']
+    md.append('')
+
 # ---- goals -------------------------------------------------------------------
 md += ['## Goals', '']
 if mode == 'icount' and cpu_rows:

@@ -69,6 +69,11 @@ for k in "$ours" "$stock"; do
 	[ -f "$k" ] || { echo "bench: $k missing (make kernel; make kernel STOCK=1)" >&2; exit 2; }
 done
 
+# the kernel-build workload's object tree, made here (once)
+if [ -z "${BENCH_SCENARIOS:-}" ] || [[ " $BENCH_SCENARIOS " == *" kbuild "* ]]; then
+	"$top/scripts/kbuild-prep.sh" || exit 1
+fi
+
 start=$(date +%s)
 for r in $(seq 1 "$rounds"); do
 	for flavor in stock vswap; do

@@ -12,7 +12,7 @@ out=$2
 
 [ -f "$in/results.md" ] || { echo "demo-plot: no $in/results.md: did the demo run?" >&2; exit 1; }
 mkdir -p "$out"
-cp "$in"/results.md "$in"/policies.txt "$in"/occupancy-*.dat "$out"/
+cp "$in"/results.md "$in"/policies.txt "$in"/occupancy-*.dat "$in"/status-*.txt "$out"/
 
 if ! command -v gnuplot >/dev/null; then
 	echo "demo-plot: no gnuplot: $out/occupancy.png not drawn" >&2
@@ -20,7 +20,7 @@ if ! command -v gnuplot >/dev/null; then
 fi
 
 # columns of occupancy-RUN.dat (bytes, tiers in pages):
-# t web_zswap web_tier web_cached batch_zswap batch_tier batch_cached
+# t redis_zswap redis_tier redis_cached batch_zswap batch_tier batch_cached
 # media_zswap media_tier media_cached fast_backing slow_backing
 gnuplot <<GP
 set terminal pngcairo size 1100,800 font ",10" noenhanced
@@ -33,12 +33,12 @@ set grid
 MiB = 1048576.0
 pg = 4096.0 / MiB
 do for [run in "builtin policies"] {
-	set title (run eq "builtin" ? "built-in policy" : "swap_ext policies: latency (web), tiered (batch), incompressible (media)")
+	set title (run eq "builtin" ? "built-in policy" : "swap_ext policies: latency (redis), tiered (batch), incompressible (media)")
 	f = "$out/occupancy-".run.".dat"
 	plot f using 1:((\$2 + \$5 + \$8) / MiB) with lines lw 2 title "zswap", \
 	     f using 1:(\$11 * pg) with lines lw 2 title "fast tier", \
 	     f using 1:(\$12 * pg) with lines lw 2 title "slow tier", \
-	     f using 1:(\$3 / MiB) with lines lw 2 dt 2 title "web on a tier"
+	     f using 1:(\$3 / MiB) with lines lw 2 dt 2 title "redis on a tier"
 }
 unset multiplot
 GP

@@ -20,7 +20,7 @@ pkgs=(
 	clang-19 llvm-19 lld-19
 	qemu-system-x86 busybox-static
 	stress-ng fio gnuplot-nox jq util-linux bsdextrautils e2fsprogs
-	python3-prometheus-client libinih-dev
+	python3-prometheus-client libinih-dev redis-tools
 )
 
 missing=()

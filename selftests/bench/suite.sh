@@ -29,6 +29,16 @@
 #             then vdc.  (zswap's pool is charged to the cgroup: without a
 #             zswap limit, poorly compressing pages fill the cgroup with
 #             pool memory reclaim cannot free, and it stalls at memory.high.)
+#   redis     twocg with redis in web's place: redis-server holding 48 MiB
+#             of text values (selftests/bench/apps.sh), filled before the
+#             measured part, read by redis-benchmark (20000 random GETs, 4
+#             clients, BENCH_REDIS_REQUESTS) from the root cgroup while
+#             batch runs; every value verified afterwards
+#   kbuild    make -j4 of mm/'s four largest units of Linux 6.12, x86_64
+#             tinyconfig (prepared on the host by scripts/kbuild-prep.sh),
+#             in a cgroup of 160 MiB (BENCH_KBUILD_MIB) with memory.high at
+#             3/4: four compilers at once in less than they need; every
+#             object compared with the host's build of it
 # Backends:
 #   disk      zswap off, vda
 #   zswap     zswap on (lzo), memory.zswap.max 4M, vda behind it
@@ -54,7 +64,8 @@
 # meta_bytes meta_slots (vswap peak) psi_some_us psi_full_us (PSI memory
 # stall of the workload's cgroups) ev_high ev_max (their memory.events)
 # web_p99_us web_mibs batch_mibs web_/batch_psi_{memory,io,cpu}_us (PSI
-# "some" of each twocg cgroup) guest_busy_us (CPU time the whole guest
+# "some" of each twocg cgroup) get_rps get_p50_us get_p99_us get_max_us
+# (redis) kbuild_objects guest_busy_us (CPU time the whole guest
 # was busy, any task) swap_ra swap_ra_hit (pages swap readahead
 # read, and those later faulted: /proc/vmstat).
 
@@ -72,6 +83,21 @@ ours=0
 [ -d $vs ] && ours=1
 
 die() { echo "bench: $*" >&2; exit 1; }
+
+root=$top
+# shellcheck source=apps.sh
+. "$top/selftests/bench/apps.sh"
+# redis: 12288 values of 4 KiB (about 60 MiB of server memory in a 32 MiB
+# cgroup), read by 4 clients
+redis_keys=12288
+redis_requests=${BENCH_REDIS_REQUESTS:-20000}
+# kbuild: make -j4 in a cgroup of kbuild_mib MiB
+kbuild_mib=${BENCH_KBUILD_MIB:-160}
+kbuild_jobs=4
+
+bench_redis() { redis_get "$redis_requests" 4; }
+bench_kbuild_prepare() { kbuild_setup; }
+bench_kbuild() { kbuild_run "$1" $kbuild_jobs; }
 
 vmstat() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
 meminfo() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
@@ -261,11 +287,19 @@ guest_busy() {
 measure() {
 	local scenario=$1 backend=$2 policy=$3 spec pids=() names=() i
 	local t0 t1 po0 wb0 slab0 sys=0 usage=0 maj=0 mib=0 extra="" blk0=() d
-	local psi0 psi1
+	local psi0 psi1 specs_args=()
 
 	shift 3
 	sync
 	echo 3 >/proc/sys/vm/drop_caches
+	# an application's files back into the page cache, charged to the
+	# root cgroup (selftests/bench/apps.sh)
+	for spec in "$@"; do
+		case ${spec#*:} in
+		@*)	! declare -F "${spec#*:@}_prepare" >/dev/null ||
+				"${spec#*:@}_prepare" || die "$scenario: ${spec#*:@}_prepare failed" ;;
+		esac
+	done
 	for d in "${devs[@]}"; do
 		blk0+=("$(awk '{ print $5, $7, $1, $3 }' /sys/block/$d/stat)")
 	done
@@ -292,13 +326,17 @@ measure() {
 	t0=$(date +%s.%N)
 	for spec in "$@"; do
 		local c=${spec%%:*} args=${spec#*:}
-		sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' sh \
-			"$parent/$c" "$mv" $args >"/tmp/bench-$c-${#pids[@]}.out" 2>&1 &
+		case $args in
+		@*)	"${args#@}" "$parent/$c" >"/tmp/bench-$c-${#pids[@]}.out" 2>&1 & ;;
+		*)	sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' sh \
+				"$parent/$c" "$mv" $args >"/tmp/bench-$c-${#pids[@]}.out" 2>&1 & ;;
+		esac
 		pids+=($!)
 		names+=("$c-$((${#pids[@]} - 1))")
+		specs_args+=("$args")
 	done
 	for i in "${!pids[@]}"; do
-		wait "${pids[$i]}" || die "$scenario/$backend/$policy: memverify failed: $(cat /tmp/bench-${names[$i]}.out)"
+		wait "${pids[$i]}" || die "$scenario/$backend/$policy: ${names[$i]%-*} failed: $(cat /tmp/bench-${names[$i]}.out)"
 	done
 	t1=$(date +%s.%N)
 	if [ -n "$rp" ]; then
@@ -324,8 +362,13 @@ measure() {
 	for i in "${!names[@]}"; do
 		local c=${names[$i]%-*} m mibs p99
 
-		read -r m mibs p99 < <(mv_figures "/tmp/bench-${names[$i]}.out")
-		mib=$(awk -v a="$mib" -v b="$m" 'BEGIN { print a + b }')
+		if [[ ${specs_args[$i]} == @* ]]; then
+			# an application: its own figures, key=value
+			extra+=" $(tail -n 1 "/tmp/bench-${names[$i]}.out")"
+		else
+			read -r m mibs p99 < <(mv_figures "/tmp/bench-${names[$i]}.out")
+			mib=$(awk -v a="$mib" -v b="$m" 'BEGIN { print a + b }')
+		fi
 		case $c in
 		web)	extra+=" web_p99_us=$p99 web_mibs=$mibs"
 			extra+=" $(tail -n 1 "/tmp/bench-${names[$i]}.out" |
@@ -337,7 +380,7 @@ measure() {
 		# the time some of the cgroup's tasks waited for memory, I/O
 		# and a CPU (PSI "some" totals, us: the cgroup is new)
 		case $c in
-		web|batch)
+		web|batch|redis|build)
 			local r
 			for r in memory io cpu; do
 				extra+=" ${c}_psi_${r}_us=$(awk '$1 == "some" { split($5, t, "="); print t[2] }' \
@@ -383,7 +426,7 @@ headroom_knobs() {
 
 # one SCENARIO BACKEND POLICY: set up, measure, tear down
 one() {
-	local scenario=$1 backend=$2 policy=$3 fill=random zmax="" specs=() i
+	local scenario=$1 backend=$2 policy=$3 fill=random zmax="" specs=() i lat=web
 
 	[ -z "${BENCH_SCENARIOS:-}" ] || [[ " $BENCH_SCENARIOS " == *" $scenario "* ]] ||
 		return 0
@@ -416,20 +459,31 @@ one() {
 		cgroup web 32
 		cgroup batch 32 8M
 		specs=("web:-s 40 -p 2 -R 2 -r -f compressible" "batch:-s 96 -p 2 -f varied") ;;
+	redis)
+		lat=redis
+		cgroup redis 32 8M
+		cgroup batch 32 8M
+		specs=("redis:@bench_redis" "batch:-s 96 -p 2 -f varied") ;;
+	kbuild)
+		cgroup build "$kbuild_mib"
+		specs=("build:@bench_kbuild") ;;
 	esac
 	case $policy in
-	latency)	attach latency -s protect=$parent/web ;;
+	latency)	attach latency -s protect=$parent/$lat ;;
 	latency+headroom)
-			attach latency -s protect=$parent/web $(headroom_knobs) ;;
+			attach latency -s protect=$parent/$lat $(headroom_knobs) ;;
 	headroom|incompressible+headroom)
 			[ $policy = headroom ] || attach incompressible
-			$swapctl attach -s protect=$parent/web $(headroom_knobs) \
-				latency $parent/web >/dev/null || die "attach latency on web" ;;
-	latency+tiered)	attach latency -s protect=$parent/web
+			$swapctl attach -s protect=$parent/$lat $(headroom_knobs) \
+				latency $parent/$lat >/dev/null || die "attach latency on $lat" ;;
+	latency+tiered)	attach latency -s protect=$parent/$lat
 			$swapctl attach tiered $parent/batch >/dev/null || die "attach tiered" ;;
 	*)		attach "$policy" ;;
 	esac
+	# redis is filled (and swaps) before the measured part
+	[ $scenario = redis ] && { redis_start $parent/redis "$redis_keys" 4096 || die "redis"; }
 	measure "$scenario" "$backend" "$policy" "${specs[@]}"
+	[ $scenario = redis ] && { redis_stop || die "redis: values differ: data lost"; }
 	[ $ours = 1 ] && detach_all
 	reset
 }
@@ -490,3 +544,8 @@ one nodisk nodisk none
 for p in "${policies[@]}"; do
 	one twocg twocg "$p"
 done
+# real applications: redis next to batch, and a kernel build
+for p in none $([ $ours = 1 ] && echo latency incompressible+headroom); do
+	one redis twocg "$p"
+done
+one kbuild zswap none

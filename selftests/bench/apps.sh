@@ -1,0 +1,131 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Real applications as swap tenants, guest side, sourced by the demo
+# (scripts/demo.sh) and the bench (selftests/bench/suite.sh):
+#
+#   redis     redis-server in a cgroup too small for its data, filled by
+#             redisfill, read by redis-benchmark (random GETs) from the
+#             root cgroup; every value is verified when it stops
+#   kbuild    a parallel build of part of Linux 6.12 (tinyconfig), in a
+#             cgroup too small for its compilers, prepared on the host by
+#             scripts/kbuild-prep.sh; every object it builds must be
+#             byte-identical to the host's build of it
+#
+# The caller sets $root (the project on the host's root over 9p) and $out.
+# Programs run from the host's root: their text and libraries are read
+# into the page cache from the root cgroup first (precache), so that the
+# tenant's cgroup does not own them, drop them under its own pressure and
+# read them again over 9p, at a cost that follows the host's load.
+
+redisfill=$root/build/selftests/redisfill
+# redis-tools' redis-check-rdb is the server too, when its argv[0] says
+# redis-server: the redis-server package adds only a system service
+redis_bin=/usr/bin/redis-check-rdb
+redis_sock=/tmp/redis.sock
+redis_pid=
+redis_keys=0
+redis_size=0
+
+# precache FILE...: FILE and the shared libraries it links into the page
+# cache, charged to the caller's cgroup
+precache() {
+	local f
+
+	for f in "$@"; do
+		cat "$f" >/dev/null || return 1
+		ldd "$f" 2>/dev/null | awk '$(NF - 1) ~ /^\// { print $(NF - 1) }' |
+			xargs -r cat >/dev/null
+	done
+}
+
+# ---- redis ------------------------------------------------------------------
+
+# redis_start CGROUP KEYS SIZE: a redis server in CGROUP (a directory), with
+# KEYS values of SIZE bytes in it; no persistence, a Unix socket only
+redis_start() {
+	local cg=$1 i
+
+	redis_keys=$2
+	redis_size=$3
+	[ -x $redis_bin ] && command -v redis-benchmark >/dev/null || {
+		echo "$redis_bin or redis-benchmark missing: make deps (redis-tools)" >&2
+		return 1
+	}
+	[ -x "$redisfill" ] || { echo "$redisfill missing: make selftests" >&2; return 1; }
+	precache $redis_bin "$(command -v redis-benchmark)" "$redisfill" || return 1
+	rm -f $redis_sock
+	bash -c 'echo $$ >"$1/cgroup.procs" && shift && exec -a redis-server "$@"' sh "$cg" \
+		$redis_bin --port 0 --unixsocket $redis_sock --save '' \
+		--appendonly no --logfile /tmp/redis.log &
+	redis_pid=$!
+	for i in $(seq 300); do
+		[ -S $redis_sock ] && break
+		kill -0 $redis_pid 2>/dev/null || break
+		sleep 0.1
+	done
+	[ -S $redis_sock ] || { echo "redis-server did not start:" >&2; cat /tmp/redis.log >&2; return 1; }
+	"$redisfill" -S $redis_sock -n "$redis_keys" -d "$redis_size" load >/tmp/redis-load.out ||
+		{ echo "redisfill load failed" >&2; return 1; }
+}
+
+# redis_get REQUESTS CLIENTS: REQUESTS GETs of random keys from CLIENTS
+# connections; prints "get_rps=R get_p50_us=P get_p99_us=Q get_max_us=M"
+redis_get() {
+	redis-benchmark -s $redis_sock -t get -n "$1" -c "$2" -r "$redis_keys" --csv \
+		>/tmp/redis-bench.csv 2>&1 || { cat /tmp/redis-bench.csv >&2; return 1; }
+	awk -F'"' '$2 == "GET" {
+		printf "get_rps=%d get_p50_us=%d get_p99_us=%d get_max_us=%d\n",
+			$4, $10 * 1000, $14 * 1000, $16 * 1000; found = 1 }
+		END { exit !found }' /tmp/redis-bench.csv ||
+		{ echo "redis-benchmark: no GET line:" >&2; cat /tmp/redis-bench.csv >&2; return 1; }
+}
+
+# redis_stop: read every value back and check it, then shut the server
+# down; fails if a value differs or is missing
+redis_stop() {
+	local rc=0
+
+	[ -n "$redis_pid" ] || return 0
+	"$redisfill" -S $redis_sock -n "$redis_keys" -d "$redis_size" verify \
+		>/tmp/redis-verify.out 2>&1 || rc=1
+	[ $rc = 0 ] || cat /tmp/redis-verify.out >&2
+	redis-cli -s $redis_sock shutdown nosave >/dev/null 2>&1 || kill $redis_pid 2>/dev/null
+	wait $redis_pid 2>/dev/null
+	redis_pid=
+	return $rc
+}
+
+# ---- kbuild -----------------------------------------------------------------
+
+kb_dir=$root/build/bench-kbuild
+kb_tree=/tmp/swapext-kbuild
+
+# kbuild_setup: the prepared object tree into the guest's tmpfs, once per
+# boot, at the path the host built it at; the sources it reads and the
+# compilers into the page cache
+kbuild_setup() {
+	[ -f $kb_dir/obj.tar ] || { echo "$kb_dir/obj.tar missing: scripts/kbuild-prep.sh" >&2; return 1; }
+	if [ ! -d $kb_tree ]; then
+		mkdir -p $kb_tree && tar -xf $kb_dir/obj.tar -C $kb_tree || return 1
+	fi
+	xargs -r -d '\n' cat <$kb_dir/files.txt >/dev/null || return 1
+	precache $(cat $kb_dir/tools.txt)
+}
+
+# kbuild_run CGROUP JOBS: the build in CGROUP with make -jJOBS, from a tree
+# with none of its objects; every object must match the host's
+kbuild_run() {
+	local cg=$1 jobs=$2 src o bad=0
+
+	read -r src <$kb_dir/src.txt
+	(cd $kb_tree/obj && xargs -r rm -f <$kb_dir/objects.txt)
+	sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' sh "$cg" \
+		make -s -C "$src" O=$kb_tree/obj -j"$jobs" $(cat $kb_dir/targets.txt) \
+		>/tmp/kbuild.log 2>&1 || { tail -n 20 /tmp/kbuild.log >&2; return 1; }
+	(cd $kb_tree/obj && sha1sum -c --quiet $kb_dir/sha1.txt) >/tmp/kbuild-sha1.log 2>&1 || {
+		echo "kbuild: objects differ from the host's:" >&2
+		head -n 20 /tmp/kbuild-sha1.log >&2
+		return 1
+	}
+	echo "kbuild_objects=$(wc -l <$kb_dir/objects.txt)"
+}
