@@ -23,8 +23,8 @@ redisfill=$root/build/selftests/redisfill
 redis_bin=/usr/bin/redis-check-rdb
 redis_sock=/tmp/redis.sock
 redis_pid=
-redis_keys=0
-redis_size=0
+redis_nkeys=0	# set by redis_start
+redis_vsize=0
 
 # precache FILE...: FILE and the shared libraries it links into the page
 # cache, charged to the caller's cgroup
@@ -45,8 +45,8 @@ precache() {
 redis_start() {
 	local cg=$1 i
 
-	redis_keys=$2
-	redis_size=$3
+	redis_nkeys=$2
+	redis_vsize=$3
 	[ -x $redis_bin ] && command -v redis-benchmark >/dev/null || {
 		echo "$redis_bin or redis-benchmark missing: make deps (redis-tools)" >&2
 		return 1
@@ -64,14 +64,14 @@ redis_start() {
 		sleep 0.1
 	done
 	[ -S $redis_sock ] || { echo "redis-server did not start:" >&2; cat /tmp/redis.log >&2; return 1; }
-	"$redisfill" -S $redis_sock -n "$redis_keys" -d "$redis_size" load >/tmp/redis-load.out ||
+	"$redisfill" -S $redis_sock -n "$redis_nkeys" -d "$redis_vsize" load >/tmp/redis-load.out ||
 		{ echo "redisfill load failed" >&2; return 1; }
 }
 
 # redis_get REQUESTS CLIENTS: REQUESTS GETs of random keys from CLIENTS
 # connections; prints "get_rps=R get_p50_us=P get_p99_us=Q get_max_us=M"
 redis_get() {
-	redis-benchmark -s $redis_sock -t get -n "$1" -c "$2" -r "$redis_keys" --csv \
+	redis-benchmark -s $redis_sock -t get -n "$1" -c "$2" -r "$redis_nkeys" --csv \
 		>/tmp/redis-bench.csv 2>&1 || { cat /tmp/redis-bench.csv >&2; return 1; }
 	awk -F'"' '$2 == "GET" {
 		printf "get_rps=%d get_p50_us=%d get_p99_us=%d get_max_us=%d\n",
@@ -86,7 +86,7 @@ redis_stop() {
 	local rc=0
 
 	[ -n "$redis_pid" ] || return 0
-	"$redisfill" -S $redis_sock -n "$redis_keys" -d "$redis_size" verify \
+	"$redisfill" -S $redis_sock -n "$redis_nkeys" -d "$redis_vsize" verify \
 		>/tmp/redis-verify.out 2>&1 || rc=1
 	[ $rc = 0 ] || cat /tmp/redis-verify.out >&2
 	redis-cli -s $redis_sock shutdown nosave >/dev/null 2>&1 || kill $redis_pid 2>/dev/null
