@@ -134,10 +134,11 @@ sample() {
 			next=$((next + 5))
 			f="  ${1%.*} s: zswap $((($2 + $5 + $8) >> 20)) MiB, fast tier $((${11} >> 8)) MiB,"
 			f+=" slow tier $((${12} >> 8)) MiB; still running:"
+			local running=
 			for c in "${cgs[@]}"; do
-				[ -e "/tmp/demo-$c.done" ] || f+=" $c"
+				[ -e "/tmp/demo-$c.done" ] || running+=" $c"
 			done
-			echo "$f"
+			[ -n "$running" ] && echo "$f$running"
 		fi
 		sleep 0.5
 	done
