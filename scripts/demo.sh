@@ -106,10 +106,12 @@ blk_writes() {
 
 # Every half second until the file STOP exists: seconds, then per cgroup
 # its zswap, tier and cached bytes, then the two tiers' backing pages.
-# Whenever the cgroups' zswap and tier bytes together reach a new peak,
-# "swapctl status" into STATUS; every 5 s a progress line.
+# Whenever the cgroups' zswap and tier bytes together grow 2 % past the
+# last peak, "swapctl status" into STATUS; every 5 s a progress line.
 sample() {
 	local dat=$1 stop=$2 status=$3 t0 now line c tot peak=0 next=5 f
+
+	echo "(nothing was swapped out)" >"$status"
 
 	t0=$(date +%s.%N)
 	echo "# t redis_zswap redis_tier redis_cached batch_zswap batch_tier batch_cached media_zswap media_tier media_cached fast_backing slow_backing" >"$dat"
@@ -125,8 +127,9 @@ sample() {
 			/sys/kernel/mm/vswap/tiers)"
 		echo "$line" >>"$dat"
 		set -- $line
+		# within 2 % of the peak, without a swapctl every sample
 		tot=$(($2 + $3 + $5 + $6 + $8 + $9))
-		if ((tot > peak)); then
+		if ((tot > peak + peak / 50)); then
 			peak=$tot
 			$swapctl status >"$status.new" 2>&1 && mv "$status.new" "$status"
 		fi
@@ -154,12 +157,15 @@ kvkey() {
 # run NAME: the workloads, all at once, and a table row per cgroup
 run() {
 	local name=$1 c pid stop=/tmp/demo-stop pids=() fw0 fw1 sw0 sw1 t0 t1
-	declare -A maj0
+	declare -A maj0 zs0 wb0
 
 	echo "demo: filling redis with $((redis_keys * 4 / 1024)) MiB"
 	redis_start "$top/redis" $redis_keys 4096 || exit 1
+	# from here: redis's fill is not part of the run
 	for c in "${cgs[@]}"; do
 		maj0[$c]=$(mstat "$c" pgmajfault)
+		zs0[$c]=$(mstat "$c" zswpout)
+		wb0[$c]=$(mstat "$c" zswpwb)
 	done
 	read -r fw0 fs0 <<<"$(blk_writes $fast)"
 	read -r sw0 ss0 <<<"$(blk_writes $slow)"
@@ -168,18 +174,25 @@ run() {
 	local sampler=$!
 
 	t0=$(date +%s.%N)
-	(redis_get $redis_requests 4 >/tmp/demo-redis.out; rc=$?
+	(rc=0
+	 redis_get $redis_requests 4 >/tmp/demo-redis.out || rc=$?
 	 touch /tmp/demo-redis.done; exit $rc) &
 	pids+=($!)
 	for c in batch media; do
 		# enter the cgroup before the first allocation
-		(sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' sh \
-			"$top/$c" "$mv" ${work[$c]} >"/tmp/demo-$c.out"; rc=$?
+		(rc=0
+		 sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' sh \
+			"$top/$c" "$mv" ${work[$c]} >"/tmp/demo-$c.out" || rc=$?
 		 touch "/tmp/demo-$c.done"; exit $rc) &
 		pids+=($!)
 	done
 	for pid in "${pids[@]}"; do
-		wait "$pid" || { echo "demo: a workload failed: data lost?" >&2; cat /tmp/demo-*.out >&2; exit 1; }
+		wait "$pid" && continue
+		echo "demo: a workload failed: data lost?" >&2
+		cat /tmp/demo-*.out >&2
+		touch "$stop"
+		redis_stop
+		exit 1
 	done
 	t1=$(date +%s.%N)
 	touch "$stop"
@@ -213,7 +226,7 @@ run() {
 		printf '| %s | %s | %s | %.1f | %d | %s | %s | %d | %d | %.1f |\n' \
 			"$name" "$c" "$(policy_of "$c")" "$mibs" \
 			$(($(mstat "$c" pgmajfault) - ${maj0[$c]})) "$p50" "$p99" \
-			"$(mstat "$c" zswpout)" "$(mstat "$c" zswpwb)" \
+			$(($(mstat "$c" zswpout) - ${zs0[$c]})) $(($(mstat "$c" zswpwb) - ${wb0[$c]})) \
 			"$(awk -v i="$(( $(idx "$c") * 3 + 3 ))" 'NR > 1 && $i > m { m = $i } END { print m / 1048576 }' \
 				"$out/occupancy-$name.dat")" >>"$out/rows.md"
 	done
@@ -222,7 +235,7 @@ run() {
 		$((fw1 - fw0)) "$(awk -v s=$((fs1 - fs0)) 'BEGIN { print s / 2048 }')" \
 		$((sw1 - sw0)) "$(awk -v s=$((ss1 - ss0)) 'BEGIN { print s / 2048 }')" >>"$out/disks.md"
 	echo "demo: swapctl status when the most was swapped out:"
-	cat "$out/status-$name.txt"
+	cat "$out/status-$name.txt" || :
 }
 
 # the policy of cgroup C: its name, or "built-in"

@@ -39,7 +39,12 @@ TARGETS=${KBUILD_TARGETS:-mm/filemap.o mm/memory.o mm/page_alloc.o mm/vmscan.o}
 die() { echo "kbuild-prep: $*" >&2; exit 1; }
 
 [ -f "$src/Makefile" ] || die "$src missing: make kernel STOCK=1"
+# The reference is only as good as the compiler that made it: a new gcc
+# would make the guest's objects differ and look like lost data.
 id="$(git -C "$src" rev-parse HEAD 2>/dev/null || echo none) $TARGETS"
+id+=" $(gcc --version | head -n 1) $(make --version | head -n 1) $(sha1sum <"$0" | cut -c1-12)"
+# make bench's own make must not pass its flags to this build
+unset MAKEFLAGS MAKELEVEL MFLAGS
 [ "$(cat "$out/stamp" 2>/dev/null)" = "$id" ] && exit 0
 
 echo "kbuild-prep: tinyconfig, $TARGETS of $src"
@@ -64,13 +69,18 @@ for t in $TARGETS; do
 done | sort >"$out/objects.txt"
 [ -s "$out/objects.txt" ] || die "$TARGETS built no object"
 xargs sha1sum <"$out/objects.txt" >"$out/sha1.txt"
-# every file under the source tree a target's .cmd names
-sed 's|\(.*\)/\([^/]*\)$|\1/.\2.cmd|' "$out/objects.txt" | xargs cat |
-	grep -o "$src/[^ :)]*" | sort -u | while read -r f; do
-		if [ -f "$f" ]; then echo "$f"; fi
-	done >"$out/files.txt"
+# every file under the source tree a target's .cmd names, and the
+# makefiles kbuild reads on the way to them
 {
-	for p in make gcc as ld sh sed awk; do
+	sed 's|\(.*\)/\([^/]*\)$|\1/.\2.cmd|' "$out/objects.txt" | xargs cat |
+		grep -o "$src/[^ :)]*"
+	ls -d "$src"/Makefile "$src"/scripts/Makefile* "$src"/scripts/Kbuild.include \
+	      "$src"/arch/x86/Makefile* "$src"/mm/Makefile
+} | sort -u | while read -r f; do
+	if [ -f "$f" ]; then echo "$f"; fi
+done >"$out/files.txt"
+{
+	for p in make gcc as ld sh bash sed awk cat mkdir mv rm touch; do
 		command -v "$p"
 	done
 	gcc -print-prog-name=cc1

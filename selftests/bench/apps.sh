@@ -56,16 +56,32 @@ redis_start() {
 	rm -f $redis_sock
 	bash -c 'echo $$ >"$1/cgroup.procs" && shift && exec -a redis-server "$@"' sh "$cg" \
 		$redis_bin --port 0 --unixsocket $redis_sock --save '' \
-		--appendonly no --logfile /tmp/redis.log &
+		--appendonly no --dir /tmp --logfile /tmp/redis.log &
 	redis_pid=$!
+	# the socket exists from bind(), before listen(): ask until it answers
 	for i in $(seq 300); do
-		[ -S $redis_sock ] && break
+		redis-cli -s $redis_sock ping >/dev/null 2>&1 && break
 		kill -0 $redis_pid 2>/dev/null || break
 		sleep 0.1
 	done
-	[ -S $redis_sock ] || { echo "redis-server did not start:" >&2; cat /tmp/redis.log >&2; return 1; }
-	"$redisfill" -S $redis_sock -n "$redis_nkeys" -d "$redis_vsize" load >/tmp/redis-load.out ||
-		{ echo "redisfill load failed" >&2; return 1; }
+	if ! redis-cli -s $redis_sock ping >/dev/null 2>&1; then
+		echo "redis-server did not start:" >&2
+		cat /tmp/redis.log >&2
+		redis_kill
+		return 1
+	fi
+	if ! "$redisfill" -S $redis_sock -n "$redis_nkeys" -d "$redis_vsize" load \
+		>/tmp/redis-load.out 2>&1; then
+		echo "redisfill load failed: $(cat /tmp/redis-load.out)" >&2
+		redis_kill
+		return 1
+	fi
+}
+
+redis_kill() {
+	kill $redis_pid 2>/dev/null
+	wait $redis_pid 2>/dev/null
+	redis_pid=
 }
 
 # redis_get REQUESTS CLIENTS: REQUESTS GETs of random keys from CLIENTS
@@ -74,7 +90,7 @@ redis_get() {
 	redis-benchmark -s $redis_sock -t get -n "$1" -c "$2" -r "$redis_nkeys" --csv \
 		>/tmp/redis-bench.csv 2>&1 || { cat /tmp/redis-bench.csv >&2; return 1; }
 	awk -F'"' '$2 == "GET" {
-		printf "get_rps=%d get_p50_us=%d get_p99_us=%d get_max_us=%d\n",
+		printf "get_rps=%.0f get_p50_us=%.0f get_p99_us=%.0f get_max_us=%.0f\n",
 			$4, $10 * 1000, $14 * 1000, $16 * 1000; found = 1 }
 		END { exit !found }' /tmp/redis-bench.csv ||
 		{ echo "redis-benchmark: no GET line:" >&2; cat /tmp/redis-bench.csv >&2; return 1; }

@@ -95,6 +95,7 @@ redis_requests=${BENCH_REDIS_REQUESTS:-20000}
 kbuild_mib=${BENCH_KBUILD_MIB:-160}
 kbuild_jobs=4
 
+bench_redis_prepare() { precache "$redis_bin" "$(command -v redis-benchmark)"; }
 bench_redis() { redis_get "$redis_requests" 4; }
 bench_kbuild_prepare() { kbuild_setup; }
 bench_kbuild() { kbuild_run "$1" $kbuild_jobs; }
@@ -282,14 +283,34 @@ guest_busy() {
 		print int(($2 + $3 + $4 + $7 + $8 + $9) * 1000000 / hz); exit }' /proc/stat
 }
 
+# cg_counters CG: what measure() reports of cgroup CG, as differences
+# over the run (a cgroup may have run something before, as redis's fill):
+# system_usec usage_usec pgmajfault zswpin, and its PSI "some" totals of
+# memory, io and cpu (us)
+cg_counters() {
+	local cg=$parent/$1 r
+
+	awk '$1 == "system_usec" { s = $2 } $1 == "usage_usec" { u = $2 }
+	     END { printf "%d %d ", s, u }' "$cg/cpu.stat" 2>/dev/null || printf '0 0 '
+	awk '$1 == "pgmajfault" { m = $2 } $1 == "zswpin" { z = $2 }
+	     END { printf "%d %d ", m, z }' "$cg/memory.stat"
+	for r in memory io cpu; do
+		awk '$1 == "some" { split($5, t, "="); printf "%d ", t[2] }' \
+			"$cg/$r.pressure" 2>/dev/null || printf '0 '
+	done
+	echo
+}
+
 # measure SCENARIO BACKEND POLICY CG:ARGS...: run memverify ARGS in each
 # cgroup CG (created before), all at once, and print the RESULT line.
 measure() {
 	local scenario=$1 backend=$2 policy=$3 spec pids=() names=() i
 	local t0 t1 po0 wb0 slab0 sys=0 usage=0 maj=0 mib=0 extra="" blk0=() d
-	local psi0 psi1 specs_args=()
+	local psi0 psi1 specs_args=() cgs_of c
+	declare -A cg0
 
 	shift 3
+	cgs_of=$(printf '%s\n' "$@" | cut -d: -f1 | sort -u)
 	sync
 	echo 3 >/proc/sys/vm/drop_caches
 	# an application's files back into the page cache, charged to the
@@ -313,6 +334,9 @@ measure() {
 	wb0=$(vmstat zswpwb)
 	slab0=$(meminfo Slab)
 	read -r -a psi0 < <(stalls)
+	for c in $cgs_of; do
+		cg0[$c]=$(cg_counters "$c")
+	done
 	rm -f /tmp/bench.peak
 	sampler &
 	local sp=$!
@@ -376,24 +400,26 @@ measure() {
 				tr '\n' ' ')" ;;
 		batch)	extra+=" batch_mibs=$mibs" ;;
 		esac
+	done
+	for c in $cgs_of; do
+		local a0 a1 j dl=()
+
+		read -r -a a0 <<<"${cg0[$c]}"
+		read -r -a a1 < <(cg_counters "$c")
+		for j in 0 1 2 3 4 5 6; do
+			dl+=($((a1[j] - a0[j])))
+		done
+		sys=$((sys + dl[0]))
+		usage=$((usage + dl[1]))
+		maj=$((maj + dl[2]))
 		# major faults, and those zswap served: the rest read a disk;
 		# the time some of the cgroup's tasks waited for memory, I/O
-		# and a CPU (PSI "some" totals, us: the cgroup is new)
+		# and a CPU (PSI "some", us)
 		case $c in
 		web|batch|redis|build)
-			local r
-			for r in memory io cpu; do
-				extra+=" ${c}_psi_${r}_us=$(awk '$1 == "some" { split($5, t, "="); print t[2] }' \
-					"$parent/$c/$r.pressure" 2>/dev/null || echo 0)"
-			done
-			extra+=" $(awk -v c=$c '$1 == "pgmajfault" || $1 == "zswpin" {
-				printf "%s_%s=%s ", c, $1, $2 }' "$parent/$c/memory.stat")" ;;
+			extra+=" ${c}_psi_memory_us=${dl[4]} ${c}_psi_io_us=${dl[5]}"
+			extra+=" ${c}_psi_cpu_us=${dl[6]} ${c}_pgmajfault=${dl[2]} ${c}_zswpin=${dl[3]}" ;;
 		esac
-	done
-	for c in $(printf '%s\n' "$@" | cut -d: -f1 | sort -u); do
-		sys=$((sys + $(awk '$1 == "system_usec" { print $2 }' "$parent/$c/cpu.stat" 2>/dev/null || echo 0)))
-		usage=$((usage + $(awk '$1 == "usage_usec" { print $2 }' "$parent/$c/cpu.stat" 2>/dev/null || echo 0)))
-		maj=$((maj + $(awk '$1 == "pgmajfault" { print $2 }' "$parent/$c/memory.stat")))
 	done
 	for i in "${!disks[@]}"; do
 		local w0 s0 r0 rs0 w1 s1 r1 rs1

@@ -29,6 +29,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -62,6 +63,13 @@ static void die(const char *what)
 {
 	fprintf(stderr, "redisfill: %s: %s\n", what, errno ? strerror(errno) : "protocol error");
 	exit(2);
+}
+
+/* a reply that breaks the protocol: no errno of a call made earlier */
+static void bad_reply(const char *what)
+{
+	errno = 0;
+	die(what);
 }
 
 static uint64_t rnd(uint64_t *s)
@@ -145,11 +153,11 @@ static void getline_crlf(struct conn *c, char *l, size_t n)
 
 	while ((ch = getbyte(c)) != '\r') {
 		if (i + 1 >= n)
-			die("reply line too long");
+			bad_reply("reply line too long");
 		l[i++] = ch;
 	}
 	if (getbyte(c) != '\n')
-		die("reply without CRLF");
+		bad_reply("reply without CRLF");
 	l[i] = '\0';
 }
 
@@ -192,9 +200,10 @@ int main(int argc, char **argv)
 	struct timeval tmo = { .tv_sec = TIMEOUT_S };
 	const char *sock = NULL, *op;
 	unsigned long long bytes = 0;
-	size_t size = 0, cmdmax, n;
+	size_t size = 0, cmdmax, n, len;
 	char *cmd, *want, *got, line[128];
 	struct conn *c;
+	size_t i;
 	bool load;
 	double t0;
 	int opt;
@@ -221,6 +230,8 @@ int main(int argc, char **argv)
 	    strlen(sock) >= sizeof(sa.sun_path))
 		bad_usage();
 	op = argv[optind];
+	/* a server that goes away is an error (exit 2), not a signal */
+	signal(SIGPIPE, SIG_IGN);
 	if (strcmp(op, "load") && strcmp(op, "verify"))
 		bad_usage();
 	load = !strcmp(op, "load");
@@ -279,28 +290,24 @@ int main(int argc, char **argv)
 					fprintf(stderr, "redisfill: key:%012u is missing\n", k + b);
 				continue;
 			}
-			n = strtoul(line + 1, NULL, 10);
-			if (n > size + (1 << 20))
-				die("reply too long");
-			if (n > size) {
-				/* read and drop what does not fit */
-				getbytes(c, got, size);
-				for (n -= size; n; n--)
-					getbyte(c);
-				n = size + 1;
-			} else {
-				getbytes(c, got, n);
-			}
+			len = strtoul(line + 1, NULL, 10);
+			if (len > size + (1 << 20))
+				bad_reply("reply too long");
+			/* what does not fit in got is read and dropped */
+			n = len < size ? len : size;
+			getbytes(c, got, n);
+			for (i = n; i < len; i++)
+				getbyte(c);
 			getbytes(c, line, 2);
+			if (line[0] != '\r' || line[1] != '\n')
+				bad_reply("value without CRLF");
 			value(want, size, k + b, gen);
-			bytes += n < size ? n : size;
-			if (n != size || memcmp(got, want, size)) {
-				size_t i = 0;
-
-				while (i < n && i < size && got[i] == want[i])
-					i++;
+			bytes += n;
+			if (len != size || memcmp(got, want, size)) {
+				for (i = 0; i < n && got[i] == want[i]; i++)
+					;
 				if (bad++ < MAX_REPORTS)
-					fprintf(stderr, BAD_FMT, k + b, n, size, i);
+					fprintf(stderr, BAD_FMT, k + b, len, size, i);
 			}
 		}
 	}
