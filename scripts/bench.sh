@@ -32,7 +32,8 @@
 #                    (default "headroom_kib=2048 reclaim_ms=2")
 #   OURS_KERNEL, STOCK_KERNEL  other bzImages to compare (default: make's)
 #   OUT              results directory (default build/bench, or
-#                    build/bench-icount with ICOUNT)
+#                    build/bench-icount with ICOUNT; -THROTTLE appended
+#                    when BENCH_THROTTLE is not the mode's default)
 #
 # In real time, times are from a TCG guest: only ratios of runs made side
 # by side, on a machine doing nothing else, mean anything, and not for CPU
@@ -45,11 +46,13 @@ icount=${ICOUNT:-0}
 profile=${PROFILE:-0}
 mode=wall
 [ "$icount" != 0 ] && mode=icount
-out=${OUT:-$top/build/bench$([ $mode = icount ] && echo -icount)}
 rounds=${ROUNDS:-5}
 ours=${OURS_KERNEL:-$top/build/obj/vswap/arch/x86/boot/bzImage}
 stock=${STOCK_KERNEL:-$top/build/stock/obj/stock/arch/x86/boot/bzImage}
-throttle=${BENCH_THROTTLE:-$([ $mode = icount ] && echo guest || echo host)}
+throttle_default=$([ $mode = icount ] && echo guest || echo host)
+throttle=${BENCH_THROTTLE:-$throttle_default}
+# results of another throttle are not comparable: not in the same place
+out=${OUT:-$top/build/bench$([ $mode = icount ] && echo -icount)$([ "$throttle" = "$throttle_default" ] || echo "-$throttle")}
 case $throttle in
 host)	disk_opts="- - throttling.bps-total=16777216,throttling.iops-total=2000" ;;
 guest)	disk_opts="" ;;
