@@ -154,6 +154,17 @@ kvkey() {
 
 # ---- one run ----------------------------------------------------------------
 
+# tracked NAME CMD...: CMD, then /tmp/demo-NAME.done for the progress
+# line; CMD's status
+tracked() {
+	local name=$1 rc=0
+
+	shift
+	"$@" || rc=$?
+	touch "/tmp/demo-$name.done"
+	return $rc
+}
+
 # run NAME: the workloads, all at once, and a table row per cgroup
 run() {
 	local name=$1 c pid stop=/tmp/demo-stop pids=() fw0 fw1 sw0 sw1 t0 t1
@@ -174,16 +185,11 @@ run() {
 	local sampler=$!
 
 	t0=$(date +%s.%N)
-	(rc=0
-	 redis_get $redis_requests 4 >/tmp/demo-redis.out || rc=$?
-	 touch /tmp/demo-redis.done; exit $rc) &
+	tracked redis redis_get $redis_requests 4 >/tmp/demo-redis.out &
 	pids+=($!)
 	for c in batch media; do
 		# enter the cgroup before the first allocation
-		(rc=0
-		 sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' sh \
-			"$top/$c" "$mv" ${work[$c]} >"/tmp/demo-$c.out" || rc=$?
-		 touch "/tmp/demo-$c.done"; exit $rc) &
+		tracked "$c" in_cgroup "$top/$c" "$mv" ${work[$c]} >"/tmp/demo-$c.out" &
 		pids+=($!)
 	done
 	for pid in "${pids[@]}"; do
@@ -203,7 +209,7 @@ run() {
 	echo "demo: every redis value read back and verified"
 
 	for c in "${cgs[@]}"; do
-		local f=/tmp/demo-$c.out pages passes ws vs mib secs rest mibs p50 p99
+		local f=/tmp/demo-$c.out pages passes ws vs mib secs mibs p50 p99
 		if [ "$c" = redis ]; then
 			# the values GETs returned, per second; GET latency
 			mibs=$(awk -v r="$(kvkey "$f" get_rps)" 'BEGIN { print r * 4096 / 1048576 }')
@@ -240,7 +246,7 @@ run() {
 
 # the policy of cgroup C: its name, or "built-in"
 policy_of() {
-	local p
+	local p rest
 
 	read -r p rest <"$top/$1/memory.swap.policy"
 	[ -n "${rest:-}" ] && echo "$p" || echo built-in

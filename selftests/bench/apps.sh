@@ -11,7 +11,7 @@
 #             scripts/kbuild-prep.sh; every object it builds must be
 #             byte-identical to the host's build of it
 #
-# The caller sets $root (the project on the host's root over 9p) and $out.
+# The caller sets $root (the project on the host's root over 9p).
 # Programs run from the host's root: their text and libraries are read
 # into the page cache from the root cgroup first (precache), so that the
 # tenant's cgroup does not own them, drop them under its own pressure and
@@ -38,6 +38,23 @@ precache() {
 	done
 }
 
+# in_cgroup CG [-a ARGV0] CMD...: CMD as a process of cgroup CG (a
+# directory) from its first instruction; -a: with ARGV0 as its argv[0]
+in_cgroup() {
+	local cg=$1
+
+	shift
+	if [ "$1" = -a ]; then
+		local name=$2
+
+		shift 2
+		bash -c 'echo $$ >"$1/cgroup.procs" && shift && exec -a "$0" "$@"' \
+			"$name" "$cg" "$@"
+	else
+		sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' sh "$cg" "$@"
+	fi
+}
+
 # ---- redis ------------------------------------------------------------------
 
 # redis_start CGROUP KEYS SIZE: a redis server in CGROUP (a directory), with
@@ -54,8 +71,7 @@ redis_start() {
 	[ -x "$redisfill" ] || { echo "$redisfill missing: make selftests" >&2; return 1; }
 	precache $redis_bin "$(command -v redis-benchmark)" "$redisfill" || return 1
 	rm -f $redis_sock
-	bash -c 'echo $$ >"$1/cgroup.procs" && shift && exec -a redis-server "$@"' sh "$cg" \
-		$redis_bin --port 0 --unixsocket $redis_sock --save '' \
+	in_cgroup "$cg" -a redis-server $redis_bin --port 0 --unixsocket $redis_sock --save '' \
 		--appendonly no --dir /tmp --logfile /tmp/redis.log &
 	redis_pid=$!
 	# the socket exists from bind(), before listen(): ask until it answers
@@ -131,12 +147,11 @@ kbuild_setup() {
 # kbuild_run CGROUP JOBS: the build in CGROUP with make -jJOBS, from a tree
 # with none of its objects; every object must match the host's
 kbuild_run() {
-	local cg=$1 jobs=$2 src o bad=0
+	local cg=$1 jobs=$2 src
 
 	read -r src <$kb_dir/src.txt
 	(cd $kb_tree/obj && xargs -r rm -f <$kb_dir/objects.txt)
-	sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' sh "$cg" \
-		make -s -C "$src" O=$kb_tree/obj -j"$jobs" $(cat $kb_dir/targets.txt) \
+	in_cgroup "$cg" make -s -C "$src" O=$kb_tree/obj -j"$jobs" $(cat $kb_dir/targets.txt) \
 		>/tmp/kbuild.log 2>&1 || { tail -n 20 /tmp/kbuild.log >&2; return 1; }
 	(cd $kb_tree/obj && sha1sum -c --quiet $kb_dir/sha1.txt) >/tmp/kbuild-sha1.log 2>&1 || {
 		echo "kbuild: objects differ from the host's:" >&2

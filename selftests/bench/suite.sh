@@ -352,8 +352,7 @@ measure() {
 		local c=${spec%%:*} args=${spec#*:}
 		case $args in
 		@*)	"${args#@}" "$parent/$c" >"/tmp/bench-$c-${#pids[@]}.out" 2>&1 & ;;
-		*)	sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' sh \
-				"$parent/$c" "$mv" $args >"/tmp/bench-$c-${#pids[@]}.out" 2>&1 & ;;
+		*)	in_cgroup "$parent/$c" "$mv" $args >"/tmp/bench-$c-${#pids[@]}.out" 2>&1 & ;;
 		esac
 		pids+=($!)
 		names+=("$c-$((${#pids[@]} - 1))")
