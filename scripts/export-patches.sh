@@ -56,6 +56,7 @@ topics=(
 "0018-mm-zswap-tell-swap_ext-about-pages-that-do-not-compress.patch|mm: zswap: tell swap_ext about pages that do not compress|mm/zswap.c|ctx"
 "0019-mm-swap_ext-count-proactive-reclaim-in-memory.stat.patch|mm: swap_ext: count proactive reclaim in memory.stat|include/linux/vm_event_item.h mm/vmstat.c mm/memcontrol.c|ctx"
 "0020-mm-page_io-tier-reads-of-virtual-folios-go-in-sector-order.patch|mm: page_io: tier reads of virtual folios go in sector order|mm/page_io.c|ctx"
+"0021-mm-swapfile-free-a-range-of-swap-entries-a-cluster-at-a-time.patch|mm: swapfile: free a range of swap entries a cluster at a time|mm/swapfile.c|ctx"
 )
 
 body() {
@@ -236,6 +237,20 @@ submitted in virtual order alternate between runs of sectors that a
 plug, which only tries the request added last, never merges.  Let
 vswap hold a virtual folio's tier read until the plug is flushed and
 submit the held reads in sector order (vswap_submit_read()).
+M
+	;;
+	0021*) cat <<'M'
+free_swap_and_cache_nr() frees a batch of entries (the swap PTEs that
+zap_pte_range() found contiguous) with one cluster lock and one
+swap_entry_range_free(), but only when the batch lies in one cluster;
+a batch that crosses into the next cluster is freed entry by entry,
+each through the swap slot cache with its own swap cgroup uncharge and
+swap cache walk.  On a stock device the allocator seldom hands out
+adjacent clusters one after the other, so batches rarely cross one; the
+virtual device activates its clusters in index order, and there a
+process exiting with 30 MiB swapped out freed 7500 of its entries one
+by one.  Free the range a cluster at a time, as later kernels do
+(swap_entries_put_map_nr()).
 M
 	;;
 	0013*) cat <<'M'

@@ -20,6 +20,9 @@
 #   FROM_9P=1    run memverify from the host's root over 9p, as the bench
 #                did: its pages are then read from the host during a run
 #   TIER=1       give ours vda as a tier too
+#   FILL=KIND    memverify's data (default compressible; zero is the
+#                bench's zero scenario with ZSWAP_MAX=4M TIER=1)
+#   ZSWAP_MAX=N  the cgroup's memory.zswap.max (default: no limit)
 #   PROFILE=1    also perf every CPU; top kernel symbols per run to
 #                $SWAPEXT_OUT/waits-prof-RUN.txt ("samples symbol")
 
@@ -65,6 +68,9 @@ sleeps() {
 for i in $(seq "$N"); do
 	cg=/sys/fs/cgroup/waits$i
 	mkdir "$cg" && echo 32M >"$cg/memory.max" && echo 24M >"$cg/memory.high" || exit 1
+	if [ -n "${ZSWAP_MAX:-}" ]; then
+		echo "$ZSWAP_MAX" >"$cg/memory.zswap.max" || exit 1
+	fi
 	sync
 	echo 3 >/proc/sys/vm/drop_caches
 	declare -A v0
@@ -81,7 +87,7 @@ for i in $(seq "$N"); do
 	sleep 2
 	read -r _ u0 _ s0 i0 _ q0 sq0 _ </proc/stat
 	t0=$(date +%s.%N)
-	sh -c "echo \$\$ >$cg/cgroup.procs && exec $mv -s 64 -p 2 -f compressible" \
+	sh -c "echo \$\$ >$cg/cgroup.procs && exec $mv -s 64 -p 2 -f ${FILL:-compressible}" \
 		>/tmp/waits-mv.out 2>&1 || { echo "run $i: memverify failed:"; cat /tmp/waits-mv.out; exit 1; }
 	t1=$(date +%s.%N)
 	read -r _ u1 _ s1 i1 _ q1 sq1 _ </proc/stat
