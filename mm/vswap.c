@@ -1502,6 +1502,42 @@ static void vswap_release_fn(struct work_struct *work)
 }
 
 /*
+ * Queue every cluster but 0 on the unpopulated list in the order they are
+ * first activated in (retired ones are reused first after that): the
+ * clusters of one swap_map page, 4096 slots, at the start of each swap
+ * cache address space in turn, then the next 4096 slots of each, and so
+ * on.  Clusters activated one after another share swap_map and
+ * swap_cgroup pages, as in index order, and while fewer than 4096 slots of
+ * each address space are in use, the swap cache's xarrays index below
+ * 4096, two levels deep, rather than filling one address space's 16384
+ * slots, three levels deep, and one xa_lock, first.  A stock device's
+ * allocator spreads its clusters over the device, with the same effect.
+ */
+static void vswap_order_clusters(struct swap_cluster_info *cluster_info)
+{
+	const unsigned long per_space = SWAP_ADDRESS_SPACE_PAGES / SWAPFILE_CLUSTER;
+	unsigned long nr_spaces = DIV_ROUND_UP(vswap.nr_clusters, per_space);
+	unsigned long first, space, c;
+	struct swap_cluster_info *ci;
+
+	BUILD_BUG_ON(SWAP_ADDRESS_SPACE_PAGES % PAGE_SIZE);
+	for (first = 0; first < per_space; first += VSWAP_CLUSTERS_PER_MAP) {
+		for (space = 0; space < nr_spaces; space++) {
+			for (c = space * per_space + first;
+			     c < space * per_space + first + VSWAP_CLUSTERS_PER_MAP &&
+			     c < vswap.nr_clusters; c++) {
+				if (!c)
+					continue;
+				ci = cluster_info + c;
+				VM_WARN_ON_ONCE(!(ci->flags & CLUSTER_FLAG_FREE));
+				list_move_tail(&ci->list, &vswap.unpopulated);
+				ci->flags = 0;
+			}
+		}
+	}
+}
+
+/*
  * swapon_virtual(), before the device goes live: populate cluster 0, which
  * holds the reserved slot 0, and take every other cluster off the free list.
  */
@@ -1509,7 +1545,6 @@ int vswap_setup_clusters(struct swap_info_struct *si,
 			 struct swap_cluster_info *cluster_info,
 			 unsigned char *swap_map)
 {
-	struct swap_cluster_info *ci;
 	void *table = NULL;
 	int err;
 
@@ -1526,15 +1561,7 @@ int vswap_setup_clusters(struct swap_info_struct *si,
 	memset(swap_map, 0, SWAPFILE_CLUSTER);
 	swap_map[0] = SWAP_MAP_BAD;
 
-	/*
-	 * In index order, unlike setup_clusters(): clusters activated one
-	 * after another then share swap_map and swap_cgroup pages.
-	 */
-	for (ci = cluster_info + 1; ci < cluster_info + vswap.nr_clusters; ci++) {
-		VM_WARN_ON_ONCE(!(ci->flags & CLUSTER_FLAG_FREE));
-		list_move_tail(&ci->list, &vswap.unpopulated);
-		ci->flags = 0;
-	}
+	vswap_order_clusters(cluster_info);
 	vswap.si = si;
 	return 0;
 }
