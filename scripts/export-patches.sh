@@ -247,10 +247,10 @@ a batch that crosses into the next cluster is freed entry by entry,
 each through the swap slot cache with its own swap cgroup uncharge and
 swap cache walk.  On a stock device the allocator seldom hands out
 adjacent clusters one after the other, so batches rarely cross one; the
-virtual device activates its clusters in index order, and there a
-process exiting with 30 MiB swapped out freed 7500 of its entries one
-by one.  Free the range a cluster at a time, as later kernels do
-(swap_entries_put_map_nr()).
+virtual device activates its clusters side by side, eight at a time,
+and there a process exiting with 30 MiB swapped out freed 7500 of its
+entries one by one.  Free the range a cluster at a time, as later
+kernels do (swap_entries_put_map_nr()).
 M
 	;;
 	0013*) cat <<'M'
