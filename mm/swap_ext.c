@@ -1672,7 +1672,8 @@ __bpf_kfunc s32 bpf_swap_ext_tier(u32 idx, struct swap_ext_tier *tier)
  * @backend: SWAP_EXT_BACKEND_*
  *
  * Any op.  Counts include the cgroup's descendants and lag by up to the
- * memcg statistics' flush period (2 s).  Returns the count, -EINVAL for
+ * memcg statistics' flush period (2 s), and by vswap's per-CPU sums (up to
+ * 32 pages per CPU, for up to a second).  Returns the count, -EINVAL for
  * an unknown backend, -ENOENT for an unknown cgroup.
  */
 __bpf_kfunc s64 bpf_swap_ext_cgroup_pages(u64 cgroup_id, u32 backend)

@@ -52,6 +52,19 @@
  *                     (zswap rejects them) to the tier: all three
  *                     backends hold pages during the run.
  *
+ * vswap_counters:    two cgroups swap at once, 48 MiB each, zero pages
+ *                     through 16 MiB in one and compressible ones through
+ *                     32 MiB in the other, so that both CPUs sum backend moves for both
+ *                     cgroups.  While they hold, each cgroup's four
+ *                     backend figures in memory.stat match its
+ *                     memory.swap.current within 2 MiB; the zero cgroup
+ *                     is removed with its pages out; once both verified
+ *                     and exited, the parent's figures are exactly 0 and
+ *                     vswap/stat's back where they were within 10 s, and
+ *                     no removed cgroup stays held: per-CPU sums that
+ *                     never reach the counters, or a CPU that keeps a
+ *                     removed cgroup pinned, fail here.
+ *
  * As in swap_basic.c, memory.high sits below memory.max so that a slow
  * disk makes the workload wait instead of being OOM-killed.
  */
@@ -571,3 +584,172 @@ static struct st_test vswap_mixed = {
 	.timeout = 300,
 };
 REGISTER_ST_TEST(vswap_mixed);
+
+/* ---------------------------------------------------------------------
+ * vswap_counters
+ */
+
+#define COUNT_MIB	48	/* each workload */
+/* memory.max of each workload's cgroup: zswap's pool is charged too */
+static const unsigned int count_max_mib[2] = { 16, 32 };
+/* backend figures against memory.swap.current, while nothing moves */
+#define COUNT_SLACK	(2 * MiB)
+#define COUNT_WAIT_MS	10000	/* the kernel passes sums on within 1 s */
+#define COUNT_ROUNDS	4	/* of pushing slots out of the slots cache */
+
+static const char *const count_keys[] = {
+	"vswap_zero", "vswap_zswap", "vswap_phys", "vswap_folio",
+};
+
+/* The sum of @cg's four backend figures in memory.stat, bytes */
+static int count_backends(const char *cg, uint64_t *sum)
+{
+	uint64_t v;
+	int i;
+
+	*sum = 0;
+	for (i = 0; i < (int)(sizeof(count_keys) / sizeof(count_keys[0])); i++) {
+		if (st_cg_key(cg, "memory.stat", count_keys[i], &v))
+			return -1;
+		*sum += v;
+	}
+	return 0;
+}
+
+/* The sum of vswap/stat's four backend figures, pages */
+static int count_global(uint64_t *sum)
+{
+	static const char *const keys[] = { "zero", "zswap", "phys", "folio" };
+	uint64_t v;
+	int i;
+
+	*sum = 0;
+	for (i = 0; i < (int)(sizeof(keys) / sizeof(keys[0])); i++) {
+		if (st_read_key("/sys/kernel/mm/vswap/stat", keys[i], &v))
+			return -1;
+		*sum += v;
+	}
+	return 0;
+}
+
+/*
+ * Wait for @cg's backend figures to be 0 and vswap/stat's to be back to
+ * @base at most: 0, or -1 once COUNT_WAIT_MS went by
+ */
+static int count_wait_zero(const char *cg, uint64_t base, uint64_t *cg_sum,
+			   uint64_t *global)
+{
+	unsigned int waited;
+
+	for (waited = 0;; waited += 100) {
+		if (count_backends(cg, cg_sum) || count_global(global))
+			return -1;
+		if (!*cg_sum && *global <= base)
+			return 0;
+		if (waited >= COUNT_WAIT_MS)
+			return -1;
+		usleep(100 * 1000);
+	}
+}
+
+static enum st_status counters_setup(void **ctx)
+{
+	return vst_setup(ctx, "vswap_counters", VST_ZSWAP, 0, 0, 0);
+}
+
+static enum st_status counters_run(void *arg)
+{
+	static const char *const fill[2] = { "zero", "compressible" };
+	struct vst_env *env = arg;
+	char cg[3][512], out[256];
+	uint64_t cur, sum, base, global = 0, dying = 0;
+	struct vst_proc p[2];
+	struct vst_argv av;
+	int i, round, status[2];
+
+	ST_CHECK(!count_global(&base));
+	ST_CHECK(!st_cg_write(env->cg, "cgroup.subtree_control", "+memory"));
+	for (i = 0; i < 3; i++) {
+		snprintf(cg[i], sizeof(cg[i]), "%s/%c", env->cg, 'a' + i);
+		ST_FAIL_IF(st_cmd(NULL, 0, "mkdir %s", cg[i]), "mkdir %s failed", cg[i]);
+	}
+	/* a and b swap at once, so that both CPUs count moves for both */
+	for (i = 0; i < 2; i++) {
+		ST_CHECK(!st_cg_write(cg[i], "memory.max", "%uM", count_max_mib[i]));
+		ST_CHECK(!st_cg_write(cg[i], "memory.high", "%uM", count_max_mib[i] * 3 / 4));
+		ST_FAIL_IF(vst_spawn(&p[i], cg[i], vst_argv(&av, "memverify",
+				     "-s %u -p 1 -f %s -H", COUNT_MIB, fill[i])),
+			   "cannot start memverify in %s", cg[i]);
+	}
+	for (i = 0; i < 2; i++) {
+		if (vst_held(&p[i], "memverify: holding", 1))
+			continue;
+		status[i] = vst_release(&p[i]);
+		vst_release(&p[!i]);
+		ST_FAIL_IF(1, "%s: memverify did not reach its hold (%d)", fill[i],
+			   status[i]);
+	}
+	/* nothing moves now: sums reach the counters within 1 s, the stats 2 s */
+	usleep(3000 * 1000);
+	for (i = 0; i < 2; i++) {
+		ST_CHECK(!count_backends(cg[i], &sum));
+		ST_CHECK(!st_cg_u64(cg[i], "memory.swap.current", &cur));
+		st_log("%s, held: backend figures %lu kB, memory.swap.current %lu kB",
+		       fill[i], sum / 1024, cur / 1024);
+		if (sum + COUNT_SLACK < cur || sum > cur + COUNT_SLACK) {
+			vst_release(&p[0]);
+			vst_release(&p[1]);
+			ST_FAIL_IF(1, "%s: memory.stat's backends hold %lu kB, memory.swap.current %lu kB",
+				   fill[i], sum / 1024, cur / 1024);
+		}
+	}
+	/* a is removed with its pages out; they stay charged to it */
+	snprintf(out, sizeof(out), "%d", p[0].pid);
+	ST_CHECK(!st_cg_write(cg[2], "cgroup.procs", "%s", out));
+	ST_FAIL_IF(rmdir(cg[0]), "rmdir %s: %s", cg[0], strerror(errno));
+	for (i = 0; i < 2; i++)
+		status[i] = vst_release(&p[i]);
+	for (i = 0; i < 2; i++)
+		ST_FAIL_IF(status[i], "%s: memverify status %d: data lost, corrupted or OOM",
+			   fill[i], status[i]);
+	ST_FAIL_IF(count_wait_zero(env->cg, base, &sum, &global),
+		   "%u ms after both exited: memory.stat's backends %lu kB, vswap/stat's %lu pages (%lu before)",
+		   COUNT_WAIT_MS, sum / 1024, global, base);
+	/*
+	 * Page cache charged to the removed cgroup holds it, and so do its
+	 * last freed slots while they wait in the swap slots cache (as on
+	 * stock): drop the one, and push the other out with a zero-page
+	 * workload in c, until nothing holds it or the rounds are over.
+	 */
+	ST_CHECK(!st_cg_write(cg[2], "memory.max", "%uM", count_max_mib[0]));
+	for (round = 0; round < COUNT_ROUNDS; round++) {
+		st_write("/proc/sys/vm/drop_caches", "3");
+		for (i = 0; i < 20; i++) {
+			ST_CHECK(!st_cg_key(env->cg, "cgroup.stat", "nr_dying_descendants",
+					    &dying));
+			if (!dying) {
+				st_log("the removed cgroup was freed after %d round(s) of swapping beside it",
+				       round);
+				return ST_PASS;
+			}
+			usleep(100 * 1000);
+		}
+		ST_FAIL_IF(vst_spawn(&p[0], cg[2], vst_argv(&av, "memverify",
+				     "-s %u -p 1 -f zero", COUNT_MIB)),
+			   "cannot start memverify in %s", cg[2]);
+		status[0] = vst_reap(&p[0]);
+		ST_FAIL_IF(status[0], "zero, in c: memverify status %d", status[0]);
+	}
+	ST_FAIL_IF(1, "the removed cgroup is still held after %d rounds of swapping beside it",
+		   COUNT_ROUNDS);
+}
+
+static struct st_test vswap_counters = {
+	.name = "vswap_counters",
+	.description = "backend counters of two cgroups swapping at once, one removed, end exact",
+	.setup = counters_setup,
+	.run = counters_run,
+	.cleanup = vst_cleanup,
+	.timeout = 300,
+};
+REGISTER_ST_TEST(vswap_counters);
