@@ -52,7 +52,11 @@
  *                     (zswap rejects them) to the tier: all three
  *                     backends hold pages during the run.
  *
- * vswap_counters:    two cgroups swap at once, 48 MiB each, zero pages
+ * vswap_counters:    a held workload's zero pages reclaimed 17 at a
+ *                     time (fewer than a CPU sums before it passes them
+ *                     on): 3.5 s later its backend figures add up to its
+ *                     memory.swap.current to the byte.  Then two cgroups
+ *                     swap at once, 48 MiB each, zero pages
  *                     through 16 MiB in one and compressible ones through
  *                     32 MiB in the other, so that both CPUs sum backend moves for both
  *                     cgroups.  While they hold, each cgroup's four
@@ -595,7 +599,11 @@ static const unsigned int count_max_mib[2] = { 16, 32 };
 /* backend figures against memory.swap.current, while nothing moves */
 #define COUNT_SLACK	(2 * MiB)
 #define COUNT_WAIT_MS	10000	/* the kernel passes sums on within 1 s */
-#define COUNT_ROUNDS	4	/* of pushing slots out of the slots cache */
+#define COUNT_ROUNDS	4	/* of reclaim, of pushing slots out of the slots cache */
+#define COUNT_SETTLE_MIB	8	/* workload of the settle rounds */
+#define COUNT_SETTLE_KIB	68	/* reclaimed a round: 17 pages */
+/* sums within 1 s, the memcg statistics' flush within 2 s */
+#define COUNT_SETTLE_MS		3500
 
 static const char *const count_keys[] = {
 	"vswap_zero", "vswap_zswap", "vswap_phys", "vswap_folio",
@@ -652,6 +660,46 @@ static int count_wait_zero(const char *cg, uint64_t base, uint64_t *cg_sum,
 	}
 }
 
+/*
+ * A few zero pages at a time out of a held workload in @cg, by
+ * memory.reclaim: fewer than a CPU sums before it passes them on.  The
+ * work item must pass them on within a second, and the memcg statistics
+ * flush within two: then the four backend figures add up to
+ * memory.swap.current to the byte, as nothing else holds a slot of @cg's.
+ */
+static enum st_status count_settle(const char *cg)
+{
+	uint64_t sum = 0, cur = 0;
+	struct vst_argv av;
+	struct vst_proc p;
+	int round, status;
+
+	ST_FAIL_IF(vst_spawn(&p, cg, vst_argv(&av, "memverify", "-s %u -p 1 -f zero -H",
+					      COUNT_SETTLE_MIB)),
+		   "cannot start memverify in %s", cg);
+	if (!vst_held(&p, "memverify: holding", 1)) {
+		status = vst_release(&p);
+		ST_FAIL_IF(1, "settle: memverify did not reach its hold (%d)", status);
+	}
+	for (round = 0; round < COUNT_ROUNDS; round++) {
+		/* reclaim may fall short of the request: -EAGAIN, not an error */
+		st_cg_write(cg, "memory.reclaim", "%uK", COUNT_SETTLE_KIB);
+		usleep(COUNT_SETTLE_MS * 1000);
+		if (count_backends(cg, &sum) ||
+		    st_cg_u64(cg, "memory.swap.current", &cur) || sum != cur)
+			break;
+	}
+	status = vst_release(&p);
+	st_log("settle: %d rounds, backend figures %lu kB, memory.swap.current %lu kB",
+	       round, sum / 1024, cur / 1024);
+	ST_FAIL_IF(sum != cur,
+		   "%u ms after a reclaim, the backend figures add up to %lu B but memory.swap.current is %lu B",
+		   COUNT_SETTLE_MS, sum, cur);
+	ST_FAIL_IF(!cur, "memory.reclaim swapped nothing out");
+	ST_FAIL_IF(status, "settle: memverify status %d", status);
+	return ST_PASS;
+}
+
 static enum st_status counters_setup(void **ctx)
 {
 	return vst_setup(ctx, "vswap_counters", VST_ZSWAP, 0, 0, 0);
@@ -673,6 +721,8 @@ static enum st_status counters_run(void *arg)
 		snprintf(cg[i], sizeof(cg[i]), "%s/%c", env->cg, 'a' + i);
 		ST_FAIL_IF(st_cmd(NULL, 0, "mkdir %s", cg[i]), "mkdir %s failed", cg[i]);
 	}
+	if (count_settle(cg[2]) != ST_PASS)
+		return ST_FAIL;
 	/* a and b swap at once, so that both CPUs count moves for both */
 	for (i = 0; i < 2; i++) {
 		ST_CHECK(!st_cg_write(cg[i], "memory.max", "%uM", count_max_mib[i]));
