@@ -307,19 +307,6 @@ static void vswap_stat_work_fn(struct work_struct *work)
 	vswap_stat_drain();
 }
 
-/*
- * Is @c summing for the cgroup that owns swap cgroup id @id?  A cgroup
- * keeps its id while any slot is charged to it and clears it when it gives
- * the id up, so an id that still names the pinned cgroup names no other.
- */
-static bool vswap_stat_hit(struct vswap_stat_pcp *c, unsigned short id)
-{
-	if (!c->held)
-		return false;
-	/* a cgroup that gave its id up reads 0 */
-	return c->memcg ? id && mem_cgroup_id(c->memcg) == id : !id;
-}
-
 /* Count one move at once, in @memcg (under RCU) */
 static void vswap_stat_direct(struct mem_cgroup *memcg, unsigned long old,
 			      unsigned long new)
@@ -347,27 +334,31 @@ static void vswap_count(swp_entry_t entry, unsigned long old, unsigned long new)
 	struct mem_cgroup *memcg;
 	bool full = false, arm = false;
 	unsigned long flags;
-	unsigned short id;
 
 	if ((!vswap_counted(old) && !vswap_counted(new)) ||
 	    vswap_tag(old) == vswap_tag(new))
 		return;
-	id = lookup_swap_cgroup_id(entry);
+	/*
+	 * The charge holds the id, so it names this cgroup until the
+	 * uncharge: compare the cgroup, not the id, which a removed cgroup
+	 * gives up to the next one created.
+	 */
+	rcu_read_lock();
+	memcg = mem_cgroup_from_id(lookup_swap_cgroup_id(entry));
 	/* a CPU's sums are under its lock: moving CPU just costs a miss */
 	c = raw_cpu_ptr(&vswap_stat_pcp);
 	spin_lock_irqsave(&c->lock, flags);
-	if (unlikely(!vswap_stat_hit(c, id))) {
+	if (unlikely(!c->held || c->memcg != memcg)) {
 		if (c->held)
 			vswap_stat_unpin(c);
-		rcu_read_lock();
-		memcg = mem_cgroup_from_id(id);
-		/* the charge holds a reference: this fails only on a stray id */
+		/*
+		 * The id holds a css reference, so this cannot fail while the
+		 * charge is there; if it did, the move is counted at once.
+		 */
 		if (unlikely(!mem_cgroup_tryget(memcg))) {
 			vswap_stat_direct(memcg, old, new);
-			rcu_read_unlock();
 			goto unlock;
 		}
-		rcu_read_unlock();
 		c->memcg = memcg;
 		c->held = true;
 		arm = true;
@@ -380,6 +371,7 @@ static void vswap_count(swp_entry_t entry, unsigned long old, unsigned long new)
 		vswap_stat_flush(c);
 unlock:
 	spin_unlock_irqrestore(&c->lock, flags);
+	rcu_read_unlock();
 	if (arm)
 		queue_delayed_work(system_unbound_wq, &vswap_stat_work,
 				   VSWAP_STAT_DELAY);
@@ -2469,7 +2461,9 @@ bool vswap_wb_possible(void)
  * nr_swap_pages, which keeps counting the free slots of real devices.
  * Readers are reclaim, the OOM killer and /proc, in any context: nothing
  * here takes a lock.  The ZSWAP count is the node counter, which lags by
- * at most the per-cpu stat thresholds, and freed tier slots come back
+ * the per-cpu stat thresholds and by vswap_count()'s per-CPU sums (up to
+ * VSWAP_STAT_BATCH pages a CPU, for up to VSWAP_STAT_DELAY), and freed
+ * tier slots come back
  * through the per-cpu slot caches, as on stock.  A reader that computes
  * two figures around a switch of vswap_on may mix the two regimes once.
  */
