@@ -52,22 +52,22 @@
  *                     (zswap rejects them) to the tier: all three
  *                     backends hold pages during the run.
  *
- * vswap_counters:    a held workload's zero pages reclaimed 17 at a
- *                     time (fewer than a CPU sums before it passes them
- *                     on): 3.5 s later its backend figures add up to its
- *                     memory.swap.current to the byte.  Then two cgroups
- *                     swap at once, 48 MiB each, zero pages
- *                     through 16 MiB in one and compressible ones through
- *                     32 MiB in the other, so that both CPUs sum backend moves for both
- *                     cgroups.  While they hold, each cgroup's four
- *                     backend figures in memory.stat match its
- *                     memory.swap.current within 2 MiB; the zero cgroup
- *                     is removed with its pages out; once both verified
- *                     and exited, the parent's figures are exactly 0 and
- *                     vswap/stat's back where they were within 10 s, and
- *                     no removed cgroup stays held: per-CPU sums that
- *                     never reach the counters, or a CPU that keeps a
- *                     removed cgroup pinned, fail here.
+ * vswap_counters:    the vswap_* counters, which each CPU sums before
+ *                     it passes them on.  A held workload's pages
+ *                     reclaimed 17 at a time (fewer than a CPU holds
+ *                     back): 3.5 s later the cgroup's four backend
+ *                     figures add up to its memory.swap.current to the
+ *                     byte.  Then two cgroups swap at once, 48 MiB each,
+ *                     zero pages through 16 MiB and compressible ones
+ *                     through 32 MiB, so that both CPUs sum moves for
+ *                     both: while they hold, each one's figures match
+ *                     its memory.swap.current within 2 MiB.  The zero
+ *                     cgroup is removed with its pages out; once both
+ *                     verified and exited, the parent's figures are
+ *                     exactly 0 and vswap/stat's back where they were
+ *                     within 10 s, and the removed cgroup is freed.
+ *                     Sums that never reach the counters, or a CPU that
+ *                     keeps a removed cgroup pinned, fail here.
  *
  * As in swap_basic.c, memory.high sits below memory.max so that a slow
  * disk makes the workload wait instead of being OOM-killed.
