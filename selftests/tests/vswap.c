@@ -605,54 +605,30 @@ static const unsigned int count_max_mib[2] = { 16, 32 };
 /* sums within 1 s, the memcg statistics' flush within 2 s */
 #define COUNT_SETTLE_MS		3500
 
-static const char *const count_keys[] = {
-	"vswap_zero", "vswap_zswap", "vswap_phys", "vswap_folio",
-};
-
-/* The sum of @cg's four backend figures in memory.stat, bytes */
-static int count_backends(const char *cg, uint64_t *sum)
+/* The cgroup's four backend figures in memory.stat, bytes */
+static uint64_t count_cg(const struct vst_gauges *g)
 {
-	uint64_t v;
-	int i;
-
-	*sum = 0;
-	for (i = 0; i < (int)(sizeof(count_keys) / sizeof(count_keys[0])); i++) {
-		if (st_cg_key(cg, "memory.stat", count_keys[i], &v))
-			return -1;
-		*sum += v;
-	}
-	return 0;
+	return g->cg_zero + g->cg_zswap + g->cg_phys + g->cg_folio;
 }
 
-/* The sum of vswap/stat's four backend figures, pages */
-static int count_global(uint64_t *sum)
+/* vswap/stat's four backend figures, pages */
+static uint64_t count_global(const struct vst_gauges *g)
 {
-	static const char *const keys[] = { "zero", "zswap", "phys", "folio" };
-	uint64_t v;
-	int i;
-
-	*sum = 0;
-	for (i = 0; i < (int)(sizeof(keys) / sizeof(keys[0])); i++) {
-		if (st_read_key("/sys/kernel/mm/vswap/stat", keys[i], &v))
-			return -1;
-		*sum += v;
-	}
-	return 0;
+	return g->zero + g->zswap + g->phys + g->folio;
 }
 
 /*
- * Wait for @cg's backend figures to be 0 and vswap/stat's to be back to
- * @base at most: 0, or -1 once COUNT_WAIT_MS went by
+ * Wait for the test cgroup's backend figures to be 0 and vswap/stat's to
+ * be back to @base at most: 0, or -1 once COUNT_WAIT_MS went by
  */
-static int count_wait_zero(const char *cg, uint64_t base, uint64_t *cg_sum,
-			   uint64_t *global)
+static int count_wait_zero(const struct vst_env *env, uint64_t base,
+			   struct vst_gauges *g)
 {
 	unsigned int waited;
 
 	for (waited = 0;; waited += 100) {
-		if (count_backends(cg, cg_sum) || count_global(global))
-			return -1;
-		if (!*cg_sum && *global <= base)
+		vst_sample(env, g);
+		if (!count_cg(g) && count_global(g) <= base)
 			return 0;
 		if (waited >= COUNT_WAIT_MS)
 			return -1;
@@ -661,15 +637,17 @@ static int count_wait_zero(const char *cg, uint64_t base, uint64_t *cg_sum,
 }
 
 /*
- * A few zero pages at a time out of a held workload in @cg, by
+ * A few zero pages at a time out of a held workload in @env's cgroup, by
  * memory.reclaim: fewer than a CPU sums before it passes them on.  The
  * work item must pass them on within a second, and the memcg statistics
  * flush within two: then the four backend figures add up to
- * memory.swap.current to the byte, as nothing else holds a slot of @cg's.
+ * memory.swap.current to the byte: nothing else in that cgroup holds a
+ * slot.
  */
-static enum st_status count_settle(const char *cg)
+static enum st_status count_settle(const struct vst_env *env)
 {
-	uint64_t sum = 0, cur = 0;
+	const char *cg = env->cg;
+	struct vst_gauges g = {};
 	struct vst_argv av;
 	struct vst_proc p;
 	int round, status;
@@ -685,17 +663,17 @@ static enum st_status count_settle(const char *cg)
 		/* reclaim may fall short of the request: -EAGAIN, not an error */
 		st_cg_write(cg, "memory.reclaim", "%uK", COUNT_SETTLE_KIB);
 		usleep(COUNT_SETTLE_MS * 1000);
-		if (count_backends(cg, &sum) ||
-		    st_cg_u64(cg, "memory.swap.current", &cur) || sum != cur)
+		vst_sample(env, &g);
+		if (count_cg(&g) != g.cg_swap)
 			break;
 	}
 	status = vst_release(&p);
 	st_log("settle: %d rounds, backend figures %lu kB, memory.swap.current %lu kB",
-	       round, sum / 1024, cur / 1024);
-	ST_FAIL_IF(sum != cur,
+	       round, count_cg(&g) / 1024, g.cg_swap / 1024);
+	ST_FAIL_IF(count_cg(&g) != g.cg_swap,
 		   "%u ms after a reclaim, the backend figures add up to %lu B but memory.swap.current is %lu B",
-		   COUNT_SETTLE_MS, sum, cur);
-	ST_FAIL_IF(!cur, "memory.reclaim swapped nothing out");
+		   COUNT_SETTLE_MS, count_cg(&g), g.cg_swap);
+	ST_FAIL_IF(!g.cg_swap, "memory.reclaim swapped nothing out");
 	ST_FAIL_IF(status, "settle: memverify status %d", status);
 	return ST_PASS;
 }
@@ -709,27 +687,32 @@ static enum st_status counters_run(void *arg)
 {
 	static const char *const fill[2] = { "zero", "compressible" };
 	struct vst_env *env = arg;
-	char cg[3][512], out[256];
-	uint64_t cur, sum, base, global = 0, dying = 0;
+	struct vst_env child[3];		/* a, b, c below the test's cgroup */
+	char out[256];
+	uint64_t sum, base, dying = 0;
+	struct vst_gauges g;
 	struct vst_proc p[2];
 	struct vst_argv av;
 	int i, round, status[2];
 
-	ST_CHECK(!count_global(&base));
+	vst_sample(env, &g);
+	base = count_global(&g);
 	ST_CHECK(!st_cg_write(env->cg, "cgroup.subtree_control", "+memory"));
 	for (i = 0; i < 3; i++) {
-		snprintf(cg[i], sizeof(cg[i]), "%s/%c", env->cg, 'a' + i);
-		ST_FAIL_IF(st_cmd(NULL, 0, "mkdir %s", cg[i]), "mkdir %s failed", cg[i]);
+		child[i] = *env;
+		ST_CHECK(snprintf(child[i].cg, sizeof(child[i].cg), "%s/%c", env->cg,
+				  'a' + i) < (int)sizeof(child[i].cg));
+		ST_FAIL_IF(st_cmd(NULL, 0, "mkdir %s", child[i].cg), "mkdir %s failed", child[i].cg);
 	}
-	if (count_settle(cg[2]) != ST_PASS)
+	if (count_settle(&child[2]) != ST_PASS)
 		return ST_FAIL;
 	/* a and b swap at once, so that both CPUs count moves for both */
 	for (i = 0; i < 2; i++) {
-		ST_CHECK(!st_cg_write(cg[i], "memory.max", "%uM", count_max_mib[i]));
-		ST_CHECK(!st_cg_write(cg[i], "memory.high", "%uM", count_max_mib[i] * 3 / 4));
-		ST_FAIL_IF(vst_spawn(&p[i], cg[i], vst_argv(&av, "memverify",
+		ST_CHECK(!st_cg_write(child[i].cg, "memory.max", "%uM", count_max_mib[i]));
+		ST_CHECK(!st_cg_write(child[i].cg, "memory.high", "%uM", count_max_mib[i] * 3 / 4));
+		ST_FAIL_IF(vst_spawn(&p[i], child[i].cg, vst_argv(&av, "memverify",
 				     "-s %u -p 1 -f %s -H", COUNT_MIB, fill[i])),
-			   "cannot start memverify in %s", cg[i]);
+			   "cannot start memverify in %s", child[i].cg);
 	}
 	for (i = 0; i < 2; i++) {
 		if (vst_held(&p[i], "memverify: holding", 1))
@@ -742,36 +725,36 @@ static enum st_status counters_run(void *arg)
 	/* nothing moves now: sums reach the counters within 1 s, the stats 2 s */
 	usleep(3000 * 1000);
 	for (i = 0; i < 2; i++) {
-		ST_CHECK(!count_backends(cg[i], &sum));
-		ST_CHECK(!st_cg_u64(cg[i], "memory.swap.current", &cur));
+		vst_sample(&child[i], &g);
+		sum = count_cg(&g);
 		st_log("%s, held: backend figures %lu kB, memory.swap.current %lu kB",
-		       fill[i], sum / 1024, cur / 1024);
-		if (sum + COUNT_SLACK < cur || sum > cur + COUNT_SLACK) {
+		       fill[i], sum / 1024, g.cg_swap / 1024);
+		if (sum + COUNT_SLACK < g.cg_swap || sum > g.cg_swap + COUNT_SLACK) {
 			vst_release(&p[0]);
 			vst_release(&p[1]);
 			ST_FAIL_IF(1, "%s: memory.stat's backends hold %lu kB, memory.swap.current %lu kB",
-				   fill[i], sum / 1024, cur / 1024);
+				   fill[i], sum / 1024, g.cg_swap / 1024);
 		}
 	}
 	/* a is removed with its pages out; they stay charged to it */
 	snprintf(out, sizeof(out), "%d", p[0].pid);
-	ST_CHECK(!st_cg_write(cg[2], "cgroup.procs", "%s", out));
-	ST_FAIL_IF(rmdir(cg[0]), "rmdir %s: %s", cg[0], strerror(errno));
+	ST_CHECK(!st_cg_write(child[2].cg, "cgroup.procs", "%s", out));
+	ST_FAIL_IF(rmdir(child[0].cg), "rmdir %s: %s", child[0].cg, strerror(errno));
 	for (i = 0; i < 2; i++)
 		status[i] = vst_release(&p[i]);
 	for (i = 0; i < 2; i++)
 		ST_FAIL_IF(status[i], "%s: memverify status %d: data lost, corrupted or OOM",
 			   fill[i], status[i]);
-	ST_FAIL_IF(count_wait_zero(env->cg, base, &sum, &global),
+	ST_FAIL_IF(count_wait_zero(env, base, &g),
 		   "%u ms after both exited: memory.stat's backends %lu kB, vswap/stat's %lu pages (%lu before)",
-		   COUNT_WAIT_MS, sum / 1024, global, base);
+		   COUNT_WAIT_MS, count_cg(&g) / 1024, count_global(&g), base);
 	/*
 	 * Page cache charged to the removed cgroup holds it, and so do its
 	 * last freed slots while they wait in the swap slots cache (as on
 	 * stock): drop the one, and push the other out with a zero-page
 	 * workload in c, until nothing holds it or the rounds are over.
 	 */
-	ST_CHECK(!st_cg_write(cg[2], "memory.max", "%uM", count_max_mib[0]));
+	ST_CHECK(!st_cg_write(child[2].cg, "memory.max", "%uM", count_max_mib[0]));
 	for (round = 0; round < COUNT_ROUNDS; round++) {
 		st_write("/proc/sys/vm/drop_caches", "3");
 		for (i = 0; i < 20; i++) {
@@ -784,9 +767,9 @@ static enum st_status counters_run(void *arg)
 			}
 			usleep(100 * 1000);
 		}
-		ST_FAIL_IF(vst_spawn(&p[0], cg[2], vst_argv(&av, "memverify",
+		ST_FAIL_IF(vst_spawn(&p[0], child[2].cg, vst_argv(&av, "memverify",
 				     "-s %u -p 1 -f zero", COUNT_MIB)),
-			   "cannot start memverify in %s", cg[2]);
+			   "cannot start memverify in %s", child[2].cg);
 		status[0] = vst_reap(&p[0]);
 		ST_FAIL_IF(status[0], "zero, in c: memverify status %d", status[0]);
 	}
