@@ -16,6 +16,7 @@ import sys
 raw, outdir, rounds = sys.argv[1], sys.argv[2], sys.argv[3]
 mode = sys.argv[4] if len(sys.argv) > 4 else 'wall'
 throttle = sys.argv[5] if len(sys.argv) > 5 else 'host'
+high = sys.argv[6] != '0' if len(sys.argv) > 6 else True
 runs = {}
 static = []
 for line in open(raw):
@@ -95,7 +96,9 @@ md = [f'# swap_ext against stock 6.12: {datetime.date.today()}',
       f'disks vda 1 GiB, vdb 48 MiB, {vdc}.  '
       f'{rounds} rounds, stock and ours booted alternately; every figure a '
       'median over the rounds; every byte read back verified.  Workloads '
-      'in cgroups with memory.max 32 MiB (selftests/bench/suite.sh).',
+      'in cgroups with memory.max 32 MiB' +
+      (' and memory.high 24 MiB' if high else ', memory.high at max (BENCH_HIGH=0)') +
+      ' (selftests/bench/suite.sh).',
       '']
 
 # ---- vswap against stock, no policy ------------------------------------

@@ -28,6 +28,9 @@
 #                    256 KiB, in guest time).  Default: host, guest with
 #                    ICOUNT (QEMU's throttle runs in host time, which
 #                    instruction counting does not see)
+#   BENCH_HIGH       0: no memory.high in the workloads' cgroups, only
+#                    memory.max (selftests/bench/suite.sh); results in OUT
+#                    with -nohigh appended
 #   BENCH_HEADROOM   latency's knobs in the twocg policies named *headroom
 #                    (default "headroom_kib=2048 reclaim_ms=2")
 #   OURS_KERNEL, STOCK_KERNEL  other bzImages to compare (default: make's)
@@ -52,7 +55,7 @@ stock=${STOCK_KERNEL:-$top/build/stock/obj/stock/arch/x86/boot/bzImage}
 throttle_default=$([ $mode = icount ] && echo guest || echo host)
 throttle=${BENCH_THROTTLE:-$throttle_default}
 # results of another throttle are not comparable: not in the same place
-out=${OUT:-$top/build/bench$([ $mode = icount ] && echo -icount)$([ "$throttle" = "$throttle_default" ] || echo "-$throttle")}
+out=${OUT:-$top/build/bench$([ $mode = icount ] && echo -icount)$([ "$throttle" = "$throttle_default" ] || echo "-$throttle")$([ "${BENCH_HIGH:-1}" = 0 ] && echo -nohigh)}
 case $throttle in
 host)	disk_opts="- - throttling.bps-total=16777216,throttling.iops-total=2000" ;;
 guest)	disk_opts="" ;;
@@ -66,7 +69,7 @@ guest_env="export BENCH_SCENARIOS=$(printf %q "${BENCH_SCENARIOS:-}") BENCH_PROF
 guest_env+=" BENCH_POLICIES=$(printf %q "${BENCH_POLICIES:-}")"
 guest_env+=" BENCH_WEB_RECLAIM_KIB=$(printf %q "${BENCH_WEB_RECLAIM_KIB:-}")"
 guest_env+=" BENCH_HEADROOM=$(printf %q "${BENCH_HEADROOM:-}")"
-guest_env+=" BENCH_THROTTLE=$throttle"
+guest_env+=" BENCH_THROTTLE=$throttle BENCH_HIGH=${BENCH_HIGH:-1}"
 
 for k in "$ours" "$stock"; do
 	[ -f "$k" ] || { echo "bench: $k missing (make kernel; make kernel STOCK=1)" >&2; exit 2; }
@@ -104,7 +107,7 @@ for r in $(seq 1 "$rounds"); do
 done
 echo "bench: $rounds rounds in $(( ($(date +%s) - start) / 60 )) min"
 
-python3 "$top/scripts/bench-report.py" "$raw" "$out" "$rounds" "$mode" "$throttle"
+python3 "$top/scripts/bench-report.py" "$raw" "$out" "$rounds" "$mode" "$throttle" "${BENCH_HIGH:-1}"
 if [ "$profile" = 1 ]; then
 	python3 "$top/scripts/bench-profile.py" "$out/profile" "$mode" >"$out/profile.md"
 	echo "bench: profiles in $out/profile.md"

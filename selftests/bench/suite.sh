@@ -50,6 +50,11 @@
 #
 # BENCH_SCENARIOS="mixed twocg" runs only those (default: all), and
 # BENCH_POLICIES="none latency" only those policies (default: all).
+# BENCH_HIGH=0 leaves memory.high at max: the workloads reclaim at
+# memory.max, in their own faults, and are never put to sleep for being
+# over memory.high, whose sleeps are a third of the zero scenario's wall
+# time and spread it.  Meant for the one-cgroup scenarios: the latency
+# policy and BENCH_WEB_RECLAIM_KIB work from memory.high.
 # BENCH_PROFILE=1 records each scenario with perf (scripts/bench.sh) and
 # writes its kernel symbols' sample counts to
 # $SWAPEXT_OUT/profile-SCENARIO-BACKEND-POLICY.txt: "samples symbol" lines,
@@ -177,7 +182,7 @@ cgroup() {
 
 	mkdir "$c" || die "mkdir $c"
 	echo "${2}M" >"$c/memory.max"
-	echo "$(($2 * 3 / 4))M" >"$c/memory.high"
+	[ "${BENCH_HIGH:-1}" = 0 ] || echo "$(($2 * 3 / 4))M" >"$c/memory.high"
 	[ -n "${3:-}" ] && echo "$3" >"$c/memory.zswap.max"
 	return 0
 }
