@@ -1263,13 +1263,29 @@ int vswap_queue_move(swp_entry_t entry, swp_entry_t from, int tier,
  * a cgroup at memory.max), -ENOSPC (@to was full), -EINTR (a fatal
  * signal), -EINVAL (@from is not a tier now).
  */
+/* Is the cgroup @id names in @root's subtree? */
+static bool vswap_memcg_in(unsigned short id, struct mem_cgroup *root)
+{
+#ifdef CONFIG_MEMCG
+	struct mem_cgroup *memcg;
+	bool in;
+
+	rcu_read_lock();
+	memcg = mem_cgroup_from_id(id);
+	in = memcg && mem_cgroup_is_descendant(memcg, root);
+	rcu_read_unlock();
+	return in;
+#else
+	return false;
+#endif
+}
+
 long vswap_move_memcg(struct mem_cgroup *root, int from, int to,
 		      unsigned long nr)
 {
 	struct vswap_move_slot *batch;
 	struct swap_info_struct *si, *vsi;
 	struct vswap_tier *tier;
-	struct mem_cgroup *memcg;
 	unsigned long c, i;
 	bool full = false;
 	long moved = 0;
@@ -1299,7 +1315,6 @@ long vswap_move_memcg(struct mem_cgroup *root, int from, int to,
 			u32 voff = READ_ONCE(chunk[i]);
 			struct vswap_move_slot *slot = &batch[n];
 			swp_entry_t phys;
-			bool ours;
 
 			if (moved + n >= nr)
 				break;
@@ -1309,11 +1324,7 @@ long vswap_move_memcg(struct mem_cgroup *root, int from, int to,
 			slot->memcg_id = vswap_entry_memcg_id(slot->entry, &phys);
 			if (!slot->memcg_id || !phys.val)
 				continue;
-			rcu_read_lock();
-			memcg = mem_cgroup_from_id(slot->memcg_id);
-			ours = memcg && mem_cgroup_is_descendant(memcg, root);
-			rcu_read_unlock();
-			if (!ours)
+			if (!vswap_memcg_in(slot->memcg_id, root))
 				continue;
 			slot->phys = swp_entry(from, c * SWAPFILE_CLUSTER + i);
 			slot->tier = to;
