@@ -97,7 +97,7 @@
 #include <linux/zswap.h>
 
 #ifdef CONFIG_MEMCG
-#include "memcontrol-v1.h"	/* its v1 and v2 part: mem_cgroup_id_put_many() */
+#include "memcontrol-v1.h"	/* mem_cgroup_id_get_many(), _put_many() */
 #endif
 
 #include <asm/tlbflush.h>
@@ -245,10 +245,7 @@ static bool vswap_counted(unsigned long desc)
  * freed at most VSWAP_STAT_DELAY late.  While pinned, the id cannot pass
  * to a new cgroup, so a move whose swap cgroup record holds that id is the
  * pinned cgroup's: a move costs the record's lookup and a compare, not a
- * lookup of the cgroup by id.  The pin is the reference
- * mem_cgroup_id_get_online() looks for: while a CPU holds a removed
- * cgroup's id, the cgroup's folios are charged to it when they swap out,
- * not to its parent, as on stock while it has slots in swap.
+ * lookup of the cgroup by id.
  */
 
 /* Largest sum a CPU holds back, per counter */
@@ -276,31 +273,22 @@ static DECLARE_DELAYED_WORK(vswap_stat_work, vswap_stat_work_fn);
 
 #ifdef CONFIG_MEMCG
 /*
- * Make @c sum for the cgroup a swap cgroup record's @id names, holding a
- * reference to the id, as a swap charge does.  The slot being counted
- * normally holds one through its charge, but cgroup v1's
- * move_charge_at_immigrate rewrites the records of slots it does not own,
- * so take it only while the count is above zero: an id whose count reached
- * zero is on its way out of memcg's table.  False if it was; @c then
- * holds nothing.  Id 0 names no cgroup: its moves go to the root.
+ * The cgroup an in-use slot's swap cgroup record @id names, its id pinned.
+ * The slot's charge holds a reference to the id, so the cgroup is there
+ * and the reference count above zero.
  */
-static bool vswap_stat_pin(struct vswap_stat_pcp *c, unsigned short id)
+static struct mem_cgroup *vswap_stat_pin(unsigned short id)
 {
-	struct mem_cgroup *memcg = NULL;
+	struct mem_cgroup *memcg;
 
-	if (id) {
-		rcu_read_lock();
-		memcg = mem_cgroup_from_id(id);
-		if (memcg && !refcount_inc_not_zero(&memcg->id.ref))
-			memcg = NULL;
-		rcu_read_unlock();
-		if (!memcg)
-			return false;
-	}
-	c->memcg = memcg;
-	c->id = id;
-	c->held = true;
-	return true;
+	rcu_read_lock();
+	memcg = mem_cgroup_from_id(id);
+	if (memcg)
+		mem_cgroup_id_get_many(memcg, 1);
+	rcu_read_unlock();
+	/* then its moves go to the root until the pin is dropped */
+	WARN_ON_ONCE(id && !memcg);
+	return memcg;
 }
 
 static void vswap_stat_put(struct mem_cgroup *memcg)
@@ -309,12 +297,9 @@ static void vswap_stat_put(struct mem_cgroup *memcg)
 		mem_cgroup_id_put_many(memcg, 1);
 }
 #else
-static bool vswap_stat_pin(struct vswap_stat_pcp *c, unsigned short id)
+static struct mem_cgroup *vswap_stat_pin(unsigned short id)
 {
-	c->memcg = NULL;
-	c->id = id;
-	c->held = true;
-	return true;
+	return NULL;
 }
 
 static void vswap_stat_put(struct mem_cgroup *memcg)
@@ -378,17 +363,16 @@ static void vswap_stat_work_fn(struct work_struct *work)
 }
 
 /*
- * Count one move at once, for the cgroup @id names by lookup under RCU:
- * for a slot that may hold no charge (vswap_retire_cluster()'s leak path)
- * or an id that could not be pinned.
+ * Count one move of @entry at once, for a slot that may hold no charge
+ * (vswap_retire_cluster()'s leak path): the cgroup by id, under RCU.
  */
-static void vswap_stat_direct(unsigned short id, unsigned long old,
+static void vswap_stat_direct(swp_entry_t entry, unsigned long old,
 			      unsigned long new)
 {
 	struct lruvec *lruvec;
 
 	rcu_read_lock();
-	lruvec = mem_cgroup_lruvec(mem_cgroup_from_id(id),
+	lruvec = mem_cgroup_lruvec(mem_cgroup_from_id(lookup_swap_cgroup_id(entry)),
 				   NODE_DATA(first_memory_node));
 	if (vswap_counted(old))
 		mod_lruvec_state(lruvec, vswap_stat_item[vswap_tag(old)], -1);
@@ -399,14 +383,11 @@ static void vswap_stat_direct(unsigned short id, unsigned long old,
 
 /*
  * Move @entry from @old's backend counter to @new's, for the cgroup it is
- * charged to.  On cgroup v2 the swap cgroup record lives from the charge
- * before the first write to the uncharge after the last release, so
- * increments and decrements meet the same cgroup, and the charge holds
- * the record's id while it is counted.  (cgroup v1 records the charge
- * only at mem_cgroup_swapout(), after the first write, and clears it at
- * swap-in: there a cgroup's figures are not kept; vswap's per-cgroup
- * figures are cgroup v2's.)  The global figures all go to one node: a
- * slot has no node.
+ * charged to.  The swap cgroup record lives from the charge before the
+ * first write to the uncharge after the last release, so increments and
+ * decrements meet the same cgroup, and the charge holds the record's id
+ * while it is counted.  The global figures all go to one node: a slot has
+ * no node.
  */
 static void vswap_count(swp_entry_t entry, unsigned long old, unsigned long new)
 {
@@ -426,12 +407,9 @@ static void vswap_count(swp_entry_t entry, unsigned long old, unsigned long new)
 	if (unlikely(!c->held || c->id != id)) {
 		if (c->held)
 			unpinned = vswap_stat_unpin(c);
-		if (unlikely(!vswap_stat_pin(c, id))) {
-			spin_unlock_irqrestore(&c->lock, flags);
-			vswap_stat_put(unpinned);
-			vswap_stat_direct(id, old, new);
-			return;
-		}
+		c->memcg = vswap_stat_pin(id);
+		c->id = id;
+		c->held = true;
 		arm = true;
 	}
 	if (vswap_counted(old))
@@ -1616,15 +1594,15 @@ void vswap_retire_cluster(struct swap_info_struct *si,
 		 * names rather than hand it to the slot's next user.
 		 */
 		for (i = 0; i < SWAPFILE_CLUSTER; i++) {
-			unsigned long off = idx * SWAPFILE_CLUSTER + i;
 			unsigned long desc = atomic_long_read(&table[i]);
 
 			if (unlikely(desc)) {
 				WARN_ONCE(1, "vswap: slot %lx retired with %lx\n",
-					  off, desc);
+					  idx * SWAPFILE_CLUSTER + i, desc);
 				atomic_long_set(&table[i], 0);
 				/* the backend's counters, the figures too */
-				vswap_stat_direct(lookup_swap_cgroup_id(swp_entry(si->type, off)),
+				vswap_stat_direct(swp_entry(si->type,
+							    idx * SWAPFILE_CLUSTER + i),
 						  desc, VSWAP_NONE);
 			}
 		}
