@@ -96,10 +96,6 @@
 #include <linux/workqueue.h>
 #include <linux/zswap.h>
 
-#ifdef CONFIG_MEMCG
-#include "memcontrol-v1.h"	/* mem_cgroup_id_get_many(), _put_many() */
-#endif
-
 #include <asm/tlbflush.h>
 
 #include "swap.h"
@@ -240,12 +236,8 @@ static bool vswap_counted(unsigned long desc)
  * A counter may lag by VSWAP_STAT_BATCH pages per CPU, beside vmstat's own
  * per-CPU lag.
  *
- * A CPU pins the cgroup it sums for by its id (the reference each swap
- * charge holds too), and the work item drops the pin: a removed cgroup is
- * freed at most VSWAP_STAT_DELAY late.  While pinned, the id cannot pass
- * to a new cgroup, so a move whose swap cgroup record holds that id is the
- * pinned cgroup's: a move costs the record's lookup and a compare, not a
- * lookup of the cgroup by id.
+ * A CPU pins the cgroup it sums for (a css reference), and the work item
+ * drops the pin: a removed cgroup is freed at most VSWAP_STAT_DELAY late.
  */
 
 /* Largest sum a CPU holds back, per counter */
@@ -257,8 +249,7 @@ static bool vswap_counted(unsigned long desc)
 struct vswap_stat_pcp {
 	spinlock_t lock;		/* the sums, against vswap_stat_work */
 	bool held;			/* the sums are @memcg's */
-	unsigned short id;		/* @memcg's id; 0 with @memcg NULL */
-	struct mem_cgroup *memcg;	/* id pinned; NULL: no cgroup (memcg off) */
+	struct mem_cgroup *memcg;	/* pinned; NULL: no cgroup (memcg off) */
 	int sum[ARRAY_SIZE(vswap_stat_item)];	/* moves not passed on yet */
 };
 
@@ -270,42 +261,6 @@ static void vswap_stat_work_fn(struct work_struct *work);
 
 /* Passes every CPU's sums on and drops its pin: armed by a CPU's first pin */
 static DECLARE_DELAYED_WORK(vswap_stat_work, vswap_stat_work_fn);
-
-#ifdef CONFIG_MEMCG
-/*
- * The cgroup an in-use slot's swap cgroup record @id names, its id pinned.
- * The slot's charge holds a reference to the id, so the cgroup is there
- * and the reference count above zero.
- */
-static struct mem_cgroup *vswap_stat_pin(unsigned short id)
-{
-	struct mem_cgroup *memcg;
-
-	rcu_read_lock();
-	memcg = mem_cgroup_from_id(id);
-	if (memcg)
-		mem_cgroup_id_get_many(memcg, 1);
-	rcu_read_unlock();
-	/* then its moves go to the root until the pin is dropped */
-	WARN_ON_ONCE(id && !memcg);
-	return memcg;
-}
-
-static void vswap_stat_put(struct mem_cgroup *memcg)
-{
-	if (memcg)
-		mem_cgroup_id_put_many(memcg, 1);
-}
-#else
-static struct mem_cgroup *vswap_stat_pin(unsigned short id)
-{
-	return NULL;
-}
-
-static void vswap_stat_put(struct mem_cgroup *memcg)
-{
-}
-#endif
 
 /* Pass @c's sums on to its cgroup's and the global counters; @c->lock */
 static void vswap_stat_flush(struct vswap_stat_pcp *c)
@@ -322,38 +277,28 @@ static void vswap_stat_flush(struct vswap_stat_pcp *c)
 	}
 }
 
-/*
- * Flush @c and let its cgroup go; @c->lock.  Returns the cgroup whose pin
- * the caller drops, after the lock: the last reference to an id erases it
- * from memcg's table.
- */
-static struct mem_cgroup *vswap_stat_unpin(struct vswap_stat_pcp *c)
+/* Flush @c and drop its pin; @c->lock */
+static void vswap_stat_unpin(struct vswap_stat_pcp *c)
 {
-	struct mem_cgroup *memcg = c->memcg;
-
 	vswap_stat_flush(c);
+	mem_cgroup_put(c->memcg);
 	c->memcg = NULL;
-	c->id = 0;
 	c->held = false;
-	return memcg;
 }
 
 /* Every CPU's sums, now: the counters are exact once this returns */
 static void vswap_stat_drain(void)
 {
-	struct mem_cgroup *memcg;
 	unsigned long flags;
 	int cpu;
 
 	for_each_possible_cpu(cpu) {
 		struct vswap_stat_pcp *c = per_cpu_ptr(&vswap_stat_pcp, cpu);
 
-		memcg = NULL;
 		spin_lock_irqsave(&c->lock, flags);
 		if (c->held)
-			memcg = vswap_stat_unpin(c);
+			vswap_stat_unpin(c);
 		spin_unlock_irqrestore(&c->lock, flags);
-		vswap_stat_put(memcg);
 	}
 }
 
@@ -362,53 +307,59 @@ static void vswap_stat_work_fn(struct work_struct *work)
 	vswap_stat_drain();
 }
 
-/*
- * Count one move of @entry at once, for a slot that may hold no charge
- * (vswap_retire_cluster()'s leak path): the cgroup by id, under RCU.
- */
-static void vswap_stat_direct(swp_entry_t entry, unsigned long old,
+/* Count one move at once, in @memcg (under RCU) */
+static void vswap_stat_direct(struct mem_cgroup *memcg, unsigned long old,
 			      unsigned long new)
 {
 	struct lruvec *lruvec;
 
-	rcu_read_lock();
-	lruvec = mem_cgroup_lruvec(mem_cgroup_from_id(lookup_swap_cgroup_id(entry)),
-				   NODE_DATA(first_memory_node));
+	lruvec = mem_cgroup_lruvec(memcg, NODE_DATA(first_memory_node));
 	if (vswap_counted(old))
 		mod_lruvec_state(lruvec, vswap_stat_item[vswap_tag(old)], -1);
 	if (vswap_counted(new))
 		mod_lruvec_state(lruvec, vswap_stat_item[vswap_tag(new)], 1);
-	rcu_read_unlock();
 }
 
 /*
  * Move @entry from @old's backend counter to @new's, for the cgroup it is
  * charged to.  The swap cgroup record lives from the charge before the
  * first write to the uncharge after the last release, so increments and
- * decrements meet the same cgroup, and the charge holds the record's id
+ * decrements meet the same cgroup, and the charge keeps that cgroup alive
  * while it is counted.  The global figures all go to one node: a slot has
  * no node.
  */
 static void vswap_count(swp_entry_t entry, unsigned long old, unsigned long new)
 {
-	struct mem_cgroup *unpinned = NULL;
 	struct vswap_stat_pcp *c;
+	struct mem_cgroup *memcg;
 	bool full = false, arm = false;
 	unsigned long flags;
-	unsigned short id;
 
 	if ((!vswap_counted(old) && !vswap_counted(new)) ||
 	    vswap_tag(old) == vswap_tag(new))
 		return;
-	id = lookup_swap_cgroup_id(entry);
+	/*
+	 * The charge holds the id, so it names this cgroup until the
+	 * uncharge: compare the cgroup, not the id, which a removed cgroup
+	 * gives up to the next one created.
+	 */
+	rcu_read_lock();
+	memcg = mem_cgroup_from_id(lookup_swap_cgroup_id(entry));
 	/* a CPU's sums are under its lock: moving CPU just costs a miss */
 	c = raw_cpu_ptr(&vswap_stat_pcp);
 	spin_lock_irqsave(&c->lock, flags);
-	if (unlikely(!c->held || c->id != id)) {
+	if (unlikely(!c->held || c->memcg != memcg)) {
 		if (c->held)
-			unpinned = vswap_stat_unpin(c);
-		c->memcg = vswap_stat_pin(id);
-		c->id = id;
+			vswap_stat_unpin(c);
+		/*
+		 * The id holds a css reference, so this cannot fail while the
+		 * charge is there; if it did, the move is counted at once.
+		 */
+		if (unlikely(!mem_cgroup_tryget(memcg))) {
+			vswap_stat_direct(memcg, old, new);
+			goto unlock;
+		}
+		c->memcg = memcg;
 		c->held = true;
 		arm = true;
 	}
@@ -418,8 +369,9 @@ static void vswap_count(swp_entry_t entry, unsigned long old, unsigned long new)
 		full |= abs(++c->sum[vswap_tag(new)]) >= VSWAP_STAT_BATCH;
 	if (unlikely(full))
 		vswap_stat_flush(c);
+unlock:
 	spin_unlock_irqrestore(&c->lock, flags);
-	vswap_stat_put(unpinned);
+	rcu_read_unlock();
 	if (arm)
 		queue_delayed_work(system_unbound_wq, &vswap_stat_work,
 				   VSWAP_STAT_DELAY);
@@ -1601,9 +1553,9 @@ void vswap_retire_cluster(struct swap_info_struct *si,
 					  idx * SWAPFILE_CLUSTER + i, desc);
 				atomic_long_set(&table[i], 0);
 				/* the backend's counters, the figures too */
-				vswap_stat_direct(swp_entry(si->type,
-							    idx * SWAPFILE_CLUSTER + i),
-						  desc, VSWAP_NONE);
+				vswap_count(swp_entry(si->type,
+						      idx * SWAPFILE_CLUSTER + i),
+					    desc, VSWAP_NONE);
 			}
 		}
 	}
