@@ -238,6 +238,9 @@ static bool vswap_counted(unsigned long desc)
  *
  * A CPU pins the cgroup it sums for (a css reference), and the work item
  * drops the pin: a removed cgroup is freed at most VSWAP_STAT_DELAY late.
+ * A move finds the cgroup by the id in its swap cgroup record, and looks
+ * it up (an xarray walk) only when the id is not the held cgroup's: see
+ * vswap_stat_holds().
  */
 
 /* Largest sum a CPU holds back, per counter */
@@ -307,6 +310,31 @@ static void vswap_stat_work_fn(struct work_struct *work)
 	vswap_stat_drain();
 }
 
+/*
+ * Does the swap cgroup id @id name @memcg, which this CPU's sums pin?
+ *
+ * A record's id holds a reference to it (mem_cgroup_id_get_online() at
+ * the charge), so while the record is there the id names one cgroup and
+ * cannot be handed on.  The pin keeps @memcg's memory but not its id: once
+ * its last id reference goes, mem_cgroup_id_put_many() erases the id,
+ * which a new cgroup may then take, and only after that clears id.id.
+ * Checking the reference count first leaves no such window: it reaches
+ * zero before the id is erased and never rises again.  Unlike holding an
+ * id reference, the pin does not make mem_cgroup_id_get_online() charge a
+ * removed cgroup's pages to it again.
+ */
+static bool vswap_stat_holds(struct mem_cgroup *memcg, unsigned short id)
+{
+#ifdef CONFIG_MEMCG
+	if (!memcg)
+		return !id;
+	return id && refcount_read(&memcg->id.ref) &&
+	       READ_ONCE(memcg->id.id) == id;
+#else
+	return true;
+#endif
+}
+
 /* Count one move at once, in @memcg (under RCU) */
 static void vswap_stat_direct(struct mem_cgroup *memcg, unsigned long old,
 			      unsigned long new)
@@ -334,31 +362,31 @@ static void vswap_count(swp_entry_t entry, unsigned long old, unsigned long new)
 	struct mem_cgroup *memcg;
 	bool full = false, arm = false;
 	unsigned long flags;
+	unsigned short id;
 
 	if ((!vswap_counted(old) && !vswap_counted(new)) ||
 	    vswap_tag(old) == vswap_tag(new))
 		return;
-	/*
-	 * The charge holds the id, so it names this cgroup until the
-	 * uncharge: compare the cgroup, not the id, which a removed cgroup
-	 * gives up to the next one created.
-	 */
-	rcu_read_lock();
-	memcg = mem_cgroup_from_id(lookup_swap_cgroup_id(entry));
+	/* the charge holds the id, so it names one cgroup until the uncharge */
+	id = lookup_swap_cgroup_id(entry);
 	/* a CPU's sums are under its lock: moving CPU just costs a miss */
 	c = raw_cpu_ptr(&vswap_stat_pcp);
 	spin_lock_irqsave(&c->lock, flags);
-	if (unlikely(!c->held || c->memcg != memcg)) {
+	if (unlikely(!c->held || !vswap_stat_holds(c->memcg, id))) {
 		if (c->held)
 			vswap_stat_unpin(c);
+		rcu_read_lock();
+		memcg = mem_cgroup_from_id(id);
 		/*
 		 * The id holds a css reference, so this cannot fail while the
 		 * charge is there; if it did, the move is counted at once.
 		 */
 		if (unlikely(!mem_cgroup_tryget(memcg))) {
 			vswap_stat_direct(memcg, old, new);
+			rcu_read_unlock();
 			goto unlock;
 		}
+		rcu_read_unlock();
 		c->memcg = memcg;
 		c->held = true;
 		arm = true;
@@ -371,7 +399,6 @@ static void vswap_count(swp_entry_t entry, unsigned long old, unsigned long new)
 		vswap_stat_flush(c);
 unlock:
 	spin_unlock_irqrestore(&c->lock, flags);
-	rcu_read_unlock();
 	if (arm)
 		queue_delayed_work(system_unbound_wq, &vswap_stat_work,
 				   VSWAP_STAT_DELAY);
