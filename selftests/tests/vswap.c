@@ -65,7 +65,9 @@
  *                     cgroup is removed with its pages out; once both
  *                     verified and exited, the parent's figures are
  *                     exactly 0 and vswap/stat's back where they were
- *                     within 10 s, and the removed cgroup is freed.
+ *                     within 10 s, and the removed cgroup is freed
+ *                     once a zero-page workload on each CPU in turn has
+ *                     pushed its last slots out of the slots caches.
  *                     Sums that never reach the counters, or a CPU that
  *                     keeps a removed cgroup pinned, fail here.
  *
