@@ -87,7 +87,10 @@ for r in $(seq 1 "$rounds"); do
 		[ $flavor = stock ] && k=$stock
 		echo "bench: round $r/$rounds: $flavor"
 		log=$out/$flavor-$r.log
-		if ! KERNEL=$k FLAVOR=bench-$flavor VM_INIT=$top/build/vm-init DISKS=3 \
+		# the VM's run directory is OUT's own: benches with other OUTs
+		# may run at once (ICOUNT's figures do not depend on host load)
+		vmrun=bench-$(basename "$out")-$flavor
+		if ! KERNEL=$k FLAVOR=$vmrun VM_INIT=$top/build/vm-init DISKS=3 \
 			ICOUNT=$icount SWAPEXT_VM_ENV="$guest_env" \
 			DISK_SIZE="1G 48M 1G" \
 			DISK_OPTS="$disk_opts" \
@@ -99,7 +102,7 @@ for r in $(seq 1 "$rounds"); do
 		grep -E '^(RESULT|STATIC)' "$log" | sed "s/^\([A-Z]*\)/\1 kernel=$flavor round=$r/" >>"$raw"
 		if [ "$profile" = 1 ]; then
 			mkdir -p "$out/profile"
-			for p in "$top/build/vm/bench-$flavor/out"/profile-*.txt; do
+			for p in "$top/build/vm/$vmrun/out"/profile-*.txt; do
 				[ -f "$p" ] && cp "$p" "$out/profile/$flavor-$r-${p##*/profile-}"
 			done
 		fi
