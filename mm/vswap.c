@@ -319,9 +319,13 @@ static void vswap_stat_work_fn(struct work_struct *work)
  * its last id reference goes, mem_cgroup_id_put_many() erases the id,
  * which a new cgroup may then take, and only after that clears id.id.
  * Checking the reference count first leaves no such window: it reaches
- * zero before the id is erased and never rises again.  Unlike holding an
- * id reference, the pin does not make mem_cgroup_id_get_online() charge a
- * removed cgroup's pages to it again.
+ * zero before the id is erased and never rises again.  The record was
+ * read before this: the caller owns the entry (its folio lock or cluster
+ * lock), and that ownership orders the record's store at the charge
+ * before both reads here.  Unlike holding an id reference, the pin does
+ * not make mem_cgroup_id_get_online() charge a removed cgroup's pages to
+ * it again.  (cgroup v2: v1 records a charge only at swapout, see
+ * vswap_count().)
  */
 static bool vswap_stat_holds(struct mem_cgroup *memcg, unsigned short id)
 {
@@ -350,11 +354,14 @@ static void vswap_stat_direct(struct mem_cgroup *memcg, unsigned long old,
 
 /*
  * Move @entry from @old's backend counter to @new's, for the cgroup it is
- * charged to.  The swap cgroup record lives from the charge before the
- * first write to the uncharge after the last release, so increments and
- * decrements meet the same cgroup, and the charge keeps that cgroup alive
- * while it is counted.  The global figures all go to one node: a slot has
- * no node.
+ * charged to.  On cgroup v2 the swap cgroup record lives from the charge
+ * before the first write to the uncharge after the last release, so
+ * increments and decrements meet the same cgroup, and the charge keeps
+ * that cgroup alive while it is counted.  (cgroup v1 records the charge
+ * only at mem_cgroup_swapout(), after the first write, and clears it at
+ * swap-in: there a cgroup's figures are not kept; vswap's per-cgroup
+ * figures are cgroup v2's.)  The global figures all go to one node: a
+ * slot has no node.
  */
 static void vswap_count(swp_entry_t entry, unsigned long old, unsigned long new)
 {
