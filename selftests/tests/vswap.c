@@ -658,37 +658,53 @@ static int count_wait_zero(const struct vst_env *env, uint64_t base,
 }
 
 /*
- * What the removed cgroup @a still has charged: the parent @env's memory
- * and swap less those of @c, its one live child (a cgroup with children
- * runs nothing itself).
+ * What the removed cgroup still has charged: the parent @env's memory and
+ * swap less those of its live children @live[0..@n) (a cgroup with
+ * children runs nothing itself).
  */
-static void count_log_held(const struct vst_env *env, const struct vst_env *c,
-			   int round)
+static void count_log_held(const struct vst_env *env, const struct vst_env *live,
+			   int n, int round)
 {
-	uint64_t pm = 0, ps = 0, cm = 0, cs = 0;
+	uint64_t m, s;
+	long long mem, swap;
+	int i;
 
-	st_cg_u64(env->cg, "memory.current", &pm);
-	st_cg_u64(env->cg, "memory.swap.current", &ps);
-	st_cg_u64(c->cg, "memory.current", &cm);
-	st_cg_u64(c->cg, "memory.swap.current", &cs);
+	if (st_cg_u64(env->cg, "memory.current", &m) ||
+	    st_cg_u64(env->cg, "memory.swap.current", &s))
+		goto unreadable;
+	mem = m;
+	swap = s;
+	for (i = 0; i < n; i++) {
+		if (st_cg_u64(live[i].cg, "memory.current", &m) ||
+		    st_cg_u64(live[i].cg, "memory.swap.current", &s))
+			goto unreadable;
+		mem -= m;
+		swap -= s;
+	}
 	st_log("round %d: the removed cgroup still has %lld kB of memory and %lld kB of swap charged",
-	       round, ((long long)pm - (long long)cm) / 1024,
-	       ((long long)ps - (long long)cs) / 1024);
+	       round, mem / 1024, swap / 1024);
+	return;
+unreadable:
+	st_log("round %d: cannot read what the removed cgroup still has charged", round);
 }
 
 /*
- * Start memverify in @cg on @cpu alone: the swap slots it frees wait in
- * that CPU's slots cache, which passes them on 64 at a time.  Only the
- * child is pinned: the runner's own mask is back before this returns.
+ * Start memverify in @cg on the runner's @nth allowed CPU alone (modulo
+ * their number): the swap slots it frees wait in that CPU's slots cache,
+ * which passes them on 64 at a time.  Only the child is pinned: the
+ * runner's own mask is back before this returns.  The CPU, or -errno.
  */
 static int count_spawn_on(struct vst_proc *p, const char *cg, char *const argv[],
-			  int cpu)
+			  int nth)
 {
 	cpu_set_t all, one;
-	int err;
+	int cpu, err;
 
 	if (sched_getaffinity(0, sizeof(all), &all))
 		return -errno;
+	nth %= CPU_COUNT(&all);
+	for (cpu = 0; !CPU_ISSET(cpu, &all) || nth--; cpu++)
+		;
 	CPU_ZERO(&one);
 	CPU_SET(cpu, &one);
 	if (sched_setaffinity(0, sizeof(one), &one))
@@ -696,7 +712,7 @@ static int count_spawn_on(struct vst_proc *p, const char *cg, char *const argv[]
 	err = vst_spawn(p, cg, argv);
 	if (sched_setaffinity(0, sizeof(all), &all))
 		st_log("cannot restore the runner's CPU mask: %s", strerror(errno));
-	return err;
+	return err ? err : cpu;
 }
 
 /*
@@ -768,7 +784,8 @@ static enum st_status counters_run(void *arg)
 	struct vst_gauges g;
 	struct vst_proc p[2];
 	struct vst_argv av;
-	int i, round, ncpu, status[2];
+	int i, round, ncpu, cpu, status[2];
+	cpu_set_t cpus;
 
 	count_sample(env, &g);
 	base = count_global(&g);
@@ -830,10 +847,10 @@ static enum st_status counters_run(void *arg)
 	 * workload in c, on each CPU in turn, until nothing holds it or the
 	 * rounds are over.
 	 */
-	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	ST_CHECK(ncpu > 0);
+	ST_CHECK(!sched_getaffinity(0, sizeof(cpus), &cpus));
+	ncpu = CPU_COUNT(&cpus);
 	ST_CHECK(!st_cg_write(child[2].cg, "memory.max", "%uM", count_max_mib[0]));
-	for (round = 0; round < COUNT_ROUNDS + ncpu; round++) {
+	for (round = 0;; round++) {
 		st_write("/proc/sys/vm/drop_caches", "3");
 		for (i = 0; i < 20; i++) {
 			ST_CHECK(!st_cg_key(env->cg, "cgroup.stat", "nr_dying_descendants",
@@ -845,11 +862,14 @@ static enum st_status counters_run(void *arg)
 			}
 			usleep(100 * 1000);
 		}
-		count_log_held(env, &child[2], round);
-		ST_FAIL_IF(count_spawn_on(&p[0], child[2].cg, vst_argv(&av, "memverify",
-					  "-s %u -p 1 -f zero", COUNT_MIB), round % ncpu),
-			   "cannot start memverify in %s on CPU %d", child[2].cg,
-			   round % ncpu);
+		/* the last round's push is checked above, then the test fails */
+		if (round == COUNT_ROUNDS + ncpu)
+			break;
+		count_log_held(env, &child[1], 2, round);
+		cpu = count_spawn_on(&p[0], child[2].cg, vst_argv(&av, "memverify",
+				     "-s %u -p 1 -f zero", COUNT_MIB), round);
+		ST_FAIL_IF(cpu < 0, "cannot start memverify in %s on its own CPU: %s",
+			   child[2].cg, strerror(-cpu));
 		status[0] = vst_reap(&p[0]);
 		ST_FAIL_IF(status[0], "zero, in c: memverify status %d", status[0]);
 	}
