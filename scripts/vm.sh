@@ -95,6 +95,10 @@ boot() {
 	# TCG on a shared host stalls vCPUs for seconds at a time: keep the
 	# stall and lockup detectors, with thresholds a real hang still hits.
 	append+=" rcupdate.rcu_cpu_stall_timeout=120 watchdog_thresh=30"
+	# A full selftest run logs ~0.5 MB (OOM reports, policy ejections);
+	# the config's 128 KiB buffer would evict the boot lines tests read
+	# (sync_tier_mthp looks for zswap's "loaded using pool").
+	append+=" log_buf_len=2M"
 	[ "$ICOUNT" != 0 ] && append+=" nohz=off"
 	append+=" ${APPEND:-}"
 
