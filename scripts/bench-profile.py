@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 #
-# bench-profile.py DIR [MODE]: the kernel profiles of make bench PROFILE=1,
+# bench-profile.py DIR [MODE [PERIOD]]: the kernel profiles of make bench PROFILE=1,
 # stock and ours side by side, as markdown on stdout.
 #
 # DIR holds KERNEL-ROUND-SCENARIO-BACKEND-POLICY.txt files (scripts/bench.sh
 # copies them out of the guest), each "samples symbol" lines of kernel
-# symbols from perf record -e cpu-clock -c 250000 -a: one sample every
-# 250 us of guest time on every CPU, idle included.  MODE icount: guest time
-# is instructions, 1 ns each, so a sample is 250,000 instructions.
+# symbols from perf record -e cpu-clock -c PERIOD -a: one sample every
+# PERIOD ns (default 250000) of guest time on every CPU, idle included.
+# MODE icount: guest time is instructions, 1 ns each, so a sample is PERIOD
+# instructions.
 #
 # Per scenario, every symbol's median over the rounds (a round without it
 # counts 0), in ms of guest time; the symbols that cost most on either
@@ -19,12 +20,13 @@ import re
 import statistics
 import sys
 
-MS_PER_SAMPLE = 0.25
 TOP = 25
 DIFF = 15
 
 pdir = sys.argv[1]
 mode = sys.argv[2] if len(sys.argv) > 2 else 'wall'
+period = int(sys.argv[3]) if len(sys.argv) > 3 else 250000
+MS_PER_SAMPLE = period / 1e6
 name_re = re.compile(r'^(stock|vswap)-(\d+)-(.+)\.txt$')
 
 # prof[run][kernel][round] = {symbol: samples}
@@ -57,7 +59,7 @@ unit = ('guest time; in instruction-count mode 1 ms is 1,000,000 '
         'instructions' if mode == 'icount' else 'guest time (real time: '
         'host load shifts it)')
 out = ['# Kernel profiles, stock 6.12 against ours', '',
-       f'perf record -e cpu-clock -a -g in the guest, a sample every 250 us '
+       f'perf record -e cpu-clock -a -g in the guest, a sample every {period / 1000:g} us '
        f'of {unit}; per scenario the median over the rounds of each kernel '
        f'symbol\'s samples, in ms, idle (the guest\'s idle loop) included.  '
        f'Self time only: a symbol\'s callees count for themselves.', '']

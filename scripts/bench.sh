@@ -18,6 +18,8 @@
 #                    instructions) and write the top symbols of both kernels
 #                    side by side to OUT/profile.md; perf's own work then
 #                    counts in every other figure
+#   PROFILE_PERIOD   ns of guest time between samples (default 250000);
+#                    fewer give finer profiles and cost more
 #   BENCH_SCENARIOS  only these scenarios (selftests/bench/suite.sh)
 #   BENCH_POLICIES   only these policies (none, noop, a shipped one, ...)
 #   BENCH_THROTTLE   where the slow tier is throttled to 16 MB/s and 2000
@@ -47,6 +49,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 icount=${ICOUNT:-0}
 profile=${PROFILE:-0}
+period=${PROFILE_PERIOD:-250000}
 mode=wall
 [ "$icount" != 0 ] && mode=icount
 rounds=${ROUNDS:-5}
@@ -66,6 +69,7 @@ raw=$out/raw.txt
 : >"$raw"
 rm -rf "$out/profile"
 guest_env="export BENCH_SCENARIOS=$(printf %q "${BENCH_SCENARIOS:-}") BENCH_PROFILE=$profile"
+guest_env+=" BENCH_PROFILE_PERIOD=$period"
 guest_env+=" BENCH_POLICIES=$(printf %q "${BENCH_POLICIES:-}")"
 guest_env+=" BENCH_WEB_RECLAIM_KIB=$(printf %q "${BENCH_WEB_RECLAIM_KIB:-}")"
 guest_env+=" BENCH_HEADROOM=$(printf %q "${BENCH_HEADROOM:-}")"
@@ -112,7 +116,7 @@ echo "bench: $rounds rounds in $(( ($(date +%s) - start) / 60 )) min"
 
 python3 "$top/scripts/bench-report.py" "$raw" "$out" "$rounds" "$mode" "$throttle" "${BENCH_HIGH:-1}"
 if [ "$profile" = 1 ]; then
-	python3 "$top/scripts/bench-profile.py" "$out/profile" "$mode" >"$out/profile.md"
+	python3 "$top/scripts/bench-profile.py" "$out/profile" "$mode" "$period" >"$out/profile.md"
 	echo "bench: profiles in $out/profile.md"
 fi
 if command -v gnuplot >/dev/null; then

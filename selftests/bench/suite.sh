@@ -58,7 +58,8 @@
 # BENCH_PROFILE=1 records each scenario with perf (scripts/bench.sh) and
 # writes its kernel symbols' sample counts to
 # $SWAPEXT_OUT/profile-SCENARIO-BACKEND-POLICY.txt: "samples symbol" lines,
-# one sample every 250 us of guest time on every CPU.
+# one sample every BENCH_PROFILE_PERIOD ns (default 250000) of guest time
+# on every CPU.
 #
 # RESULT fields: scenario backend policy wall_s mib (written + verified)
 # sys_us usage_us (system and all CPU time of the workload's cgroups: the
@@ -229,7 +230,7 @@ detach_all() {
 profiler=
 profile_start() {
 	[ "${BENCH_PROFILE:-0}" = 1 ] || return 0
-	perf record -q -N -B -e cpu-clock -c 250000 -a -g -o /tmp/bench.perf \
+	perf record -q -N -B -e cpu-clock -c "${BENCH_PROFILE_PERIOD:-250000}" -a -g -o /tmp/bench.perf \
 		>/tmp/bench.perf.log 2>&1 &
 	profiler=$!
 	# perf enables its events after it has set up: give it time to.
