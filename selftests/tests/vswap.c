@@ -70,6 +70,12 @@
  *                     pushed its last slots out of the slots caches.
  *                     Sums that never reach the counters, or a CPU that
  *                     keeps a removed cgroup pinned, fail here.
+ * vswap_counters_hotplug: a few zero pages reclaimed on the last CPU,
+ *                     which goes offline at once, while its sums are
+ *                     still pending (else the round is tried again, 8 at
+ *                     most, then SKIP): within 3.5 s the figures add up
+ *                     to memory.swap.current, passed on for the dead
+ *                     CPU.  The CPU comes back online after each round.
  *
  * As in swap_basic.c, memory.high sits below memory.max so that a slow
  * disk makes the workload wait instead of being OOM-killed.
@@ -886,3 +892,123 @@ static struct st_test vswap_counters = {
 	.timeout = 300,
 };
 REGISTER_ST_TEST(vswap_counters);
+
+/* ---------------------------------------------------------------------
+ * vswap_counters_hotplug
+ */
+
+#define HOTPLUG_TRIES	8	/* rounds until one offlines a CPU with sums */
+
+/* /sys/devices/system/cpu/cpuN/online of @cpu, in @buf */
+static const char *cpu_online_path(char *buf, size_t len, int cpu)
+{
+	snprintf(buf, len, "/sys/devices/system/cpu/cpu%d/online", cpu);
+	return buf;
+}
+
+/*
+ * The last CPU the runner may run on that can go offline (its online file
+ * exists, and it is not the only one), or -1
+ */
+static int hotplug_cpu(void)
+{
+	char path[64];
+	cpu_set_t all;
+	int cpu;
+
+	if (sched_getaffinity(0, sizeof(all), &all) || CPU_COUNT(&all) < 2)
+		return -1;
+	for (cpu = CPU_SETSIZE - 1; cpu > 0; cpu--) {
+		if (CPU_ISSET(cpu, &all) &&
+		    !access(cpu_online_path(path, sizeof(path), cpu), W_OK))
+			return cpu;
+	}
+	return -1;
+}
+
+static enum st_status hotplug_setup(void **ctx)
+{
+	if (hotplug_cpu() < 0)
+		return st_skip("no second CPU that can go offline");
+	return vst_setup(ctx, "vswap_counters_hotplug", VST_ZSWAP, 0, 0, 0);
+}
+
+/*
+ * A CPU passes its sums on itself, or has them passed on once it is dead.
+ * Reclaim a few zero pages on one CPU, fewer than it sums before passing
+ * them on, and take that CPU offline at once: the sums it held must reach
+ * the counters, and the cgroup's four backend figures add up to
+ * memory.swap.current again.  A round counts only if the figures lagged
+ * just before the CPU went (its work item had not passed them on yet).
+ */
+static enum st_status hotplug_run(void *arg)
+{
+	struct vst_env *env = arg;
+	struct vst_gauges g = {};
+	cpu_set_t all, one;
+	unsigned int waited = 0;
+	int cpu = hotplug_cpu(), round, status, lagged = 0;
+	struct vst_argv av;
+	struct vst_proc p;
+	char path[64];
+	bool matched;
+
+	ST_CHECK(cpu > 0 && !sched_getaffinity(0, sizeof(all), &all));
+	cpu_online_path(path, sizeof(path), cpu);
+	ST_FAIL_IF(vst_spawn(&p, env->cg, vst_argv(&av, "memverify", "-s %u -p 1 -f zero -H",
+						  COUNT_SETTLE_MIB)),
+		   "cannot start memverify in %s", env->cg);
+	if (!vst_held(&p, "memverify: holding", 1)) {
+		status = vst_release(&p);
+		ST_FAIL_IF(1, "memverify did not reach its hold (%d)", status);
+	}
+	for (round = 0; round < HOTPLUG_TRIES && !lagged; round++) {
+		CPU_ZERO(&one);
+		CPU_SET(cpu, &one);
+		ST_CHECK(!sched_setaffinity(0, sizeof(one), &one));
+		/* reclaim may fall short of the request: -EAGAIN, not an error */
+		st_cg_write(env->cg, "memory.reclaim", "%uK", COUNT_SETTLE_KIB);
+		ST_CHECK(!sched_setaffinity(0, sizeof(all), &all));
+		count_sample(env, &g);
+		lagged = count_cg(&g) != g.cg_swap;
+		if (st_write(path, "0")) {
+			vst_release(&p);
+			ST_FAIL_IF(1, "cannot take CPU %d offline", cpu);
+		}
+		for (waited = 0;; waited += COUNT_POLL_MS) {
+			count_sample(env, &g);
+			matched = count_cg(&g) == g.cg_swap;
+			if (matched || waited >= COUNT_SETTLE_MS)
+				break;
+			usleep(COUNT_POLL_MS * 1000);
+		}
+		if (st_write(path, "1")) {
+			vst_release(&p);
+			ST_FAIL_IF(1, "cannot bring CPU %d back online", cpu);
+		}
+		st_log("round %d: figures %s before CPU %d went offline; %lu kB against memory.swap.current %lu kB after %u ms",
+		       round, lagged ? "lagged" : "matched", cpu, count_cg(&g) / 1024,
+		       g.cg_swap / 1024, waited);
+		if (!matched)
+			break;
+	}
+	status = vst_release(&p);
+	ST_FAIL_IF(!matched,
+		   "CPU %d went offline holding sums: %u ms later the backend figures add up to %lu B, memory.swap.current %lu B",
+		   cpu, waited, count_cg(&g), g.cg_swap);
+	ST_FAIL_IF(status, "memverify status %d", status);
+	if (!lagged)
+		return st_skip("in %d rounds the CPU's work item always passed its sums on before the CPU went offline",
+			       round);
+	return ST_PASS;
+}
+
+static struct st_test vswap_counters_hotplug = {
+	.name = "vswap_counters_hotplug",
+	.description = "a CPU's pending backend counts reach the counters when it goes offline",
+	.setup = hotplug_setup,
+	.run = hotplug_run,
+	.cleanup = vst_cleanup,
+	.timeout = 120,
+};
+REGISTER_ST_TEST(vswap_counters_hotplug);
