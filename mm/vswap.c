@@ -459,7 +459,8 @@ static inline unsigned char vswap_map_count(unsigned char ent)
  * vswap_release(); the one case left, a page rewritten as zeroes, is
  * handled in vswap_writepage().
  */
-static unsigned long vswap_xchg(swp_entry_t entry, unsigned long new)
+static __always_inline unsigned long vswap_xchg(swp_entry_t entry,
+						 unsigned long new)
 {
 	unsigned long old = atomic_long_xchg(vswap_desc(entry), new);
 
@@ -1900,7 +1901,8 @@ void __vswap_release(swp_entry_t entry, int nr)
 }
 
 /* @nr zero-filled pages of @folio written or read: no I/O */
-static void vswap_count_zero(struct folio *folio, enum vm_event_item item, long nr)
+static __always_inline void vswap_count_zero(struct folio *folio,
+					     enum vm_event_item item, long nr)
 {
 	struct obj_cgroup *objcg = get_obj_cgroup_from_folio(folio);
 
@@ -1999,8 +2001,11 @@ keep:
  * read as a hint.
  */
 static bool vswap_tiers_sync;
-/* Is some tier synchronous?  If not, no fault looks at a descriptor. */
-static bool vswap_tier_sync;
+/*
+ * Is some tier synchronous?  If not, no fault looks at a descriptor: the
+ * inline tests of include/linux/vswap.h read it before they call in.
+ */
+bool vswap_tier_sync __read_mostly;
 
 static void vswap_tiers_sync_update(void)
 {
@@ -2063,8 +2068,7 @@ bool __vswap_synchronous(struct swap_info_struct *si, swp_entry_t entry)
 {
 	unsigned long desc;
 
-	if (!READ_ONCE(vswap_tier_sync) || !(si->flags & SWP_VIRTUAL) ||
-	    swp_offset(entry) >= si->max)
+	if (!(si->flags & SWP_VIRTUAL) || swp_offset(entry) >= si->max)
 		return false;
 	vswap_desc_peek(si, entry, 1, &desc);
 	return vswap_desc_synchronous(desc);

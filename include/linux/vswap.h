@@ -78,6 +78,8 @@ void __vswap_bio_scatter(struct bio *bio, struct folio *folio);
 void __vswap_submit_read(struct bio *bio);
 
 /* memory.c, page_io.c, swap.h: reads that skip the swap cache */
+/* some tier is synchronous: else no virtual entry is read synchronously */
+extern bool vswap_tier_sync;
 bool __vswap_synchronous(struct swap_info_struct *si, swp_entry_t entry);
 bool __vswap_read_synchronous(swp_entry_t entry);
 int vswap_zeromap_batch(swp_entry_t entry, int max_nr, bool *is_zeromap);
@@ -130,7 +132,8 @@ static inline bool swap_synchronous(struct swap_info_struct *si,
 				    swp_entry_t entry)
 {
 	if (swp_entry_is_virtual(entry))
-		return __vswap_synchronous(si, entry);
+		return READ_ONCE(vswap_tier_sync) &&
+		       __vswap_synchronous(si, entry);
 	/* other flags change under si->lock; this one is set at swapon */
 	return data_race(si->flags & SWP_SYNCHRONOUS_IO);
 }
@@ -146,7 +149,8 @@ static inline bool swap_read_synchronous(struct swap_info_struct *si,
 {
 	if (vswap_folio(folio))
 		return !folio_test_swapcache(folio) ||
-		       __vswap_read_synchronous(folio->swap);
+		       (READ_ONCE(vswap_tier_sync) &&
+			__vswap_read_synchronous(folio->swap));
 	return si->flags & SWP_SYNCHRONOUS_IO;
 }
 
