@@ -588,10 +588,36 @@ unsigned int st_time_scale(void)
 	return n >= 1 && n <= 100 ? n : 1;
 }
 
+/* Bring every CPU a test took offline back: 0, or -EIO */
+int st_cpus_online(void)
+{
+	char path[300], buf[8];
+	struct dirent *de;
+	int ret = 0;
+	DIR *d;
+
+	d = opendir("/sys/devices/system/cpu");
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		if (strncmp(de->d_name, "cpu", 3) || de->d_name[3] < '0' ||
+		    de->d_name[3] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/sys/devices/system/cpu/%s/online",
+			 de->d_name);
+		if (st_read(path, buf, sizeof(buf)) > 0 && buf[0] == '0' &&
+		    st_write(path, "1"))
+			ret = -EIO;
+	}
+	closedir(d);
+	return ret;
+}
+
 int st_env_reset(void)
 {
 	int ret = 0;
 
+	ret |= st_cpus_online();
 	ret |= cg_remove_tree(ST_CG_ROOT);
 	ret |= st_swapoff_all();
 	if (st_vswap_available()) {

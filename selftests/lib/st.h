@@ -21,6 +21,8 @@
 
 /* Put the machine back as it booted: no swap, zswap off, no test cgroups. */
 int st_env_reset(void);
+/* Bring every offline CPU back online (st_env_reset() does too). */
+int st_cpus_online(void);
 
 /* CLOCK_MONOTONIC in seconds */
 double st_now(void);

@@ -15,7 +15,8 @@
  * timers among them), detach one, remove
  * a pin, mkdir and rmdir child cgroups (with or without a policy), eject
  * everything through sysfs, switch vswap off and on, swapoff and swapon a
- * tier, switch zswap off and on, change memory.max and memory.zswap.max.
+ * tier, switch zswap off and on, change memory.max and memory.zswap.max,
+ * take a CPU offline and back (each CPU sums backend counts of its own).
  *
  * Most operations are the driver's own system calls, not commands: on the
  * debug kernel a process costs a third of a second and swapctl attach
@@ -75,12 +76,12 @@
 enum stress_op {
 	OP_ATTACH, OP_DETACH, OP_UNPIN, OP_MKDIR, OP_RMDIR, OP_EJECT,
 	OP_VSWAP, OP_SWAPOFF, OP_SWAPON, OP_ZSWAP, OP_MAX, OP_ZSWAP_MAX,
-	NR_STRESS_OPS,
+	OP_CPU, NR_STRESS_OPS,
 };
 
 static const char *const op_names[NR_STRESS_OPS] = {
 	"attach", "detach", "unpin", "mkdir", "rmdir", "eject", "vswap",
-	"swapoff", "swapon", "zswap", "max", "zswap_max",
+	"swapoff", "swapon", "zswap", "max", "zswap_max", "cpu",
 };
 
 /* How often each is picked, out of the sum */
@@ -88,6 +89,7 @@ static const unsigned int op_weight[NR_STRESS_OPS] = {
 	[OP_ATTACH] = 20, [OP_DETACH] = 8, [OP_UNPIN] = 5, [OP_MKDIR] = 8,
 	[OP_RMDIR] = 8, [OP_EJECT] = 2, [OP_VSWAP] = 3, [OP_SWAPOFF] = 3,
 	[OP_SWAPON] = 4, [OP_ZSWAP] = 4, [OP_MAX] = 10, [OP_ZSWAP_MAX] = 5,
+	[OP_CPU] = 3,
 };
 
 struct stress_group {
@@ -651,6 +653,21 @@ static int op_tier(bool on)
 	return tier_set(rnd(STRESS_TIERS), on);
 }
 
+/*
+ * Take the last CPU offline, or bring it back: a dead CPU's backend sums
+ * are passed on for it.  Refused (-1) on a machine with no CPU to spare.
+ */
+static int op_cpu(void)
+{
+	char path[64], buf[8];
+	int cpu = sysconf(_SC_NPROCESSORS_CONF) - 1;
+
+	snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/online", cpu);
+	if (cpu < 1 || st_read(path, buf, sizeof(buf)) <= 0)
+		return -1;
+	return vst_try_write(path, buf[0] == '0' ? "1" : "0");
+}
+
 static int stress_op(enum stress_op op)
 {
 	struct stress_group *g = &S.g[rnd(STRESS_GROUPS)];
@@ -685,6 +702,8 @@ static int stress_op(enum stress_op op)
 	case OP_ZSWAP_MAX:
 		return rnd(3) ? st_cg_write(g->work, "memory.zswap.max", "%uM", 1 + rnd(16)) :
 				st_cg_write(g->work, "memory.zswap.max", "max");
+	case OP_CPU:
+		return op_cpu();
 	default:
 		return -1;
 	}
@@ -760,6 +779,7 @@ static void stress_calm(void)
 	unsigned int i;
 
 	op_begin("calm");
+	st_cpus_online();
 	vst_try_write("/sys/kernel/mm/swap_ext/eject", "1");
 	vst_try_write("/sys/kernel/mm/vswap/enabled", "1");
 	vst_try_write("/sys/module/zswap/parameters/enabled", "Y");
