@@ -135,6 +135,7 @@ DEFINE_STATIC_KEY_FALSE(vswap_on);
 EXPORT_SYMBOL_GPL(vswap_on);	/* get_nr_swap_pages() is inline */
 unsigned int vswap_type __read_mostly = MAX_SWAPFILES;
 atomic_long_t vswap_nr_free;	/* free virtual slots: swap_range_free() */
+EXPORT_SYMBOL_GPL(vswap_nr_free);	/* get_nr_swap_pages() is inline */
 
 static struct vswap {
 	struct swap_info_struct *si;	/* the virtual device, NULL while off */
@@ -2527,7 +2528,8 @@ bool vswap_wb_possible(void)
  *
  * The virtual space is address space, not storage: its size says nothing
  * of what can be swapped out.  While vswap is on, total_swap_pages and
- * get_nr_swap_pages() report the backends instead (include/linux/swap.h):
+ * get_nr_swap_pages() report the backends instead (vswap_room() in
+ * include/linux/vswap_figures.h, inline; this file has the no-tier case):
  *
  * - with tiers, zswap is a cache in front of them, and a page in zswap
  *   takes one unit of the tiers' room, as it takes a device slot on stock;
@@ -2544,65 +2546,41 @@ bool vswap_wb_possible(void)
  * here takes a lock.  The ZSWAP count is the node counter, which lags by
  * the per-cpu stat thresholds and by vswap_count()'s per-CPU sums (up to
  * VSWAP_STAT_BATCH pages a CPU, for up to VSWAP_STAT_DELAY), and freed
- * tier slots come back
- * through the per-cpu slot caches, as on stock.  A reader that computes
- * two figures around a switch of vswap_on may mix the two regimes once.
+ * tier slots come back through the per-cpu slot caches, as on stock.  A
+ * reader that computes two figures around a switch of vswap_on may mix
+ * the two regimes once.
  */
 
-/* Room left in the backends; *@total is their size, from one snapshot */
-static long vswap_backend(long *total)
+/*
+ * Room left in zswap when it is the only backend, and its size in
+ * *@total: the pool limit, its use the pages the pool occupies (a
+ * disabled zswap still holds what it stored); no room while it refuses
+ * stores.
+ */
+static long vswap_zswap_backend(long *total)
 {
-	long tiers = READ_ONCE(__total_swap_pages);
-	long used;
+	long used = zswap_total_pages();
 
-	if (tiers > 0) {
-		*total = tiers;
-		return atomic_long_read(&nr_swap_pages) -
-		       (long)global_node_page_state(NR_VSWAP_ZSWAP);
-	}
-	/* a disabled zswap still holds what it stored */
-	used = zswap_total_pages();
-	*total = zswap_is_enabled() ? max_t(long, zswap_max_pages(), used) : used;
+	*total = zswap_is_enabled() ? max_t(long, zswap_max_pages(), used) :
+				      used;
 	/* a full pool refuses stores until it is back below its threshold */
 	if (zswap_pool_full())
 		return 0;
 	return *total - used;
 }
 
-static long vswap_free(long *total)
+/*
+ * vswap_room() with no tier.  Out of line: with tiers, the common case,
+ * the figures are read inline.
+ */
+long vswap_zswap_room(long *total)
 {
-	long free = min(vswap_backend(total), atomic_long_read(&vswap_nr_free));
+	long free = min(vswap_zswap_backend(total),
+			atomic_long_read(&vswap_nr_free));
 
 	return max(free, 0L);
 }
-
-/* total_swap_pages while vswap is on */
-long vswap_total_pages(void)
-{
-	long total;
-
-	vswap_backend(&total);
-	return total;
-}
-EXPORT_SYMBOL_GPL(vswap_total_pages);
-
-/* get_nr_swap_pages() while vswap is on */
-long vswap_free_pages(void)
-{
-	long total;
-
-	return vswap_free(&total);
-}
-EXPORT_SYMBOL_GPL(vswap_free_pages);
-
-/* vm_swap_full() while vswap is on: are the backends half full? */
-bool vswap_swap_full(void)
-{
-	long total, free = vswap_free(&total);
-
-	return free * 2 < total;
-}
-EXPORT_SYMBOL_GPL(vswap_swap_full);
+EXPORT_SYMBOL_GPL(vswap_zswap_room);
 
 /*
  * The virtual device's line in /proc/swaps, so that the Size and Used
@@ -2624,7 +2602,7 @@ bool vswap_swaps_line(unsigned long *size_kb, unsigned long *used_kb)
 		*used_kb = nzs << (PAGE_SHIFT - 10);
 		return true;
 	}
-	free = vswap_backend(&total);
+	free = vswap_zswap_backend(&total);
 	if (total <= 0)
 		return false;
 	*size_kb = total << (PAGE_SHIFT - 10);

@@ -157,7 +157,10 @@ total_swap_pages (swap_dev_pages()), and while vswap is on let
 total_swap_pages, get_nr_swap_pages() and vm_swap_full() ask vswap,
 which reports its backends: the tiers, or zswap's pool limit when there
 is no tier.  Readers of the figures are unchanged.  zswap_max_pages()
-is shared with vswap for that.
+is shared with vswap for that.  The figures stay inline, as on stock
+(include/linux/vswap_figures.h): get_nr_swap_pages() is read on every
+swap-out and refault, and modules call it (i915, msm), so
+__total_swap_pages is exported, as nr_swap_pages is.
 M
 	;;
 	0012*) cat <<'M'
