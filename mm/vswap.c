@@ -134,7 +134,8 @@ enum vswap_tag {
 DEFINE_STATIC_KEY_FALSE(vswap_on);
 EXPORT_SYMBOL_GPL(vswap_on);	/* get_nr_swap_pages() is inline */
 unsigned int vswap_type __read_mostly = MAX_SWAPFILES;
-atomic_long_t vswap_nr_free;	/* free virtual slots: swap_range_free() */
+/* free virtual slots: swap_range_free() */
+atomic_long_t vswap_nr_free;
 EXPORT_SYMBOL_GPL(vswap_nr_free);	/* get_nr_swap_pages() is inline */
 
 static struct vswap {
@@ -298,7 +299,7 @@ static void vswap_stat_unpin(struct vswap_stat_pcp *c)
 	vswap_stat_flush(c);
 	mem_cgroup_put(c->memcg);
 	c->memcg = NULL;
-	c->held = false;
+	WRITE_ONCE(c->held, false);	/* vswap_stat_work_fn() reads it */
 }
 
 /*
@@ -428,7 +429,7 @@ static void vswap_count(swp_entry_t entry, unsigned long old, unsigned long new)
 		}
 		rcu_read_unlock();
 		c->memcg = memcg;
-		c->held = true;
+		WRITE_ONCE(c->held, true);
 		arm = true;
 	}
 	if (vswap_counted(old))
@@ -460,8 +461,8 @@ static inline unsigned char vswap_map_count(unsigned char ent)
  * vswap_release(); the one case left, a page rewritten as zeroes, is
  * handled in vswap_writepage().
  */
-static __always_inline unsigned long vswap_xchg(swp_entry_t entry,
-						 unsigned long new)
+static __always_inline unsigned long
+vswap_xchg(swp_entry_t entry, unsigned long new)
 {
 	unsigned long old = atomic_long_xchg(vswap_desc(entry), new);
 
@@ -528,7 +529,7 @@ static u32 *vswap_rmap_slot(swp_entry_t phys, bool alloc)
 }
 
 /* Make sure tier @si has an rmap index; called holding a device reference */
-static void vswap_tiers_sync_update(void);
+static void vswap_tiers_sync_update(bool swapoff);
 
 static int vswap_tier_prepare(struct swap_info_struct *si)
 {
@@ -545,7 +546,7 @@ static int vswap_tier_prepare(struct swap_info_struct *si)
 	if (cmpxchg(&tier->rmap, NULL, rmap))
 		kvfree(rmap);
 	else
-		vswap_tiers_sync_update();
+		vswap_tiers_sync_update(false);
 	return 0;
 }
 
@@ -1422,7 +1423,7 @@ void vswap_tier_swapoff(struct swap_info_struct *si)
 	struct vswap_tier *tier = &vswap_tiers[si->type];
 	unsigned long c;
 
-	vswap_tiers_sync_update();
+	vswap_tiers_sync_update(true);
 	if (!tier->rmap)
 		return;
 	WARN_ON_ONCE(atomic_long_read(&tier->nr_backing));
@@ -2007,18 +2008,37 @@ static bool vswap_tiers_sync;
  * inline tests of include/linux/vswap.h read it before they call in.
  */
 bool vswap_tier_sync __read_mostly;
+/*
+ * Serialises the hints' updates: each computes them from the tiers of the
+ * moment, and one computed before a swapon or swapoff must not be
+ * published after one computed since.
+ */
+static DEFINE_MUTEX(vswap_tiers_sync_lock);
+/*
+ * Debug only (debugfs vswap/tiers_sync_delay_ms, default 0): a swapoff
+ * sleeps this long between computing the hints and publishing them, so
+ * that an update from a tier's first page can overlap it (selftest
+ * sync_tier_hint_race).
+ */
+static u32 vswap_tiers_sync_delay_ms;
 
-static void vswap_tiers_sync_update(void)
+/* Recompute the hints, at a tier's first page or at a @swapoff */
+static void vswap_tiers_sync_update(bool swapoff)
 {
 	int types[MAX_SWAPFILES], n, i, nr_sync = 0;
 
+	mutex_lock(&vswap_tiers_sync_lock);
 	n = swap_tier_types(types, ARRAY_SIZE(types));
 	for (i = 0; i < n; i++)
 		if (READ_ONCE(swp_swap_info(swp_entry(types[i], 0))->flags) &
 		    SWP_SYNCHRONOUS_IO)
 			nr_sync++;
+	if (IS_ENABLED(CONFIG_DEBUG_FS) && swapoff &&
+	    READ_ONCE(vswap_tiers_sync_delay_ms))
+		msleep(READ_ONCE(vswap_tiers_sync_delay_ms));
 	WRITE_ONCE(vswap_tiers_sync, n > 0 && nr_sync == n);
 	WRITE_ONCE(vswap_tier_sync, nr_sync > 0);
+	mutex_unlock(&vswap_tiers_sync_lock);
 }
 
 /* Could what @desc names be read without the swap cache? */
@@ -3029,6 +3049,8 @@ static int __init vswap_init(void)
 		debugfs_create_u32("move_delay_ms", 0600, dir, &vswap_move_delay_ms);
 		debugfs_create_bool("wb_tier_full", 0600, dir, &vswap_wb_tier_full);
 		debugfs_create_u32("read_plug_sleep", 0600, dir, &vswap_read_plug_sleep);
+		debugfs_create_u32("tiers_sync_delay_ms", 0600, dir,
+				   &vswap_tiers_sync_delay_ms);
 	}
 	if (!vswap_boot_enabled)
 		return 0;

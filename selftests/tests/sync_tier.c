@@ -23,6 +23,14 @@
  *                   ours vswap disabled and enabled every third round: a
  *                   swapoff waits for the faults that own entries without
  *                   a swap cache folio.  Every byte verified.
+ * sync_tier_hint_race: (ours) the hints "some tier is synchronous" and
+ *                   "every tier is" are recomputed at a tier's first
+ *                   page and at swapoff.  A swapoff of the disk tier
+ *                   computes them with no tier left and, held by the
+ *                   debug knob tiers_sync_delay_ms, publishes them while
+ *                   zram, swapped on meanwhile, takes its first page: the
+ *                   later update must win, or reads from zram go through
+ *                   readahead until the next swapon or swapoff.
  */
 #include <errno.h>
 #include <signal.h>
@@ -30,6 +38,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/swap.h>
+#include <sys/wait.h>
 
 #include "runner.h"
 #include "lib/st.h"
@@ -287,3 +296,88 @@ static struct st_test sync_tier_swapoff = {
 	.timeout = 900,
 };
 REGISTER_ST_TEST(sync_tier_swapoff);
+
+/* ---------------------------------------------------------------------
+ * sync_tier_hint_race
+ */
+
+#define TIERS_SYNC_DELAY	"/sys/kernel/debug/vswap/tiers_sync_delay_ms"
+#define HINT_DELAY_MS		10000
+
+static enum st_status hint_setup(void **ctx)
+{
+	if (!st_vswap_available())
+		return st_skip("the tier hints are vswap's");
+	if (access(TIERS_SYNC_DELAY, W_OK))
+		return st_skip("no " TIERS_SYNC_DELAY " (CONFIG_DEBUG_FS)");
+	return sync_setup(ctx, "sync_tier_hint_race", 32, false, 1);
+}
+
+static void hint_cleanup(void *arg)
+{
+	st_write(TIERS_SYNC_DELAY, "0");
+	sync_cleanup(arg);
+}
+
+static enum st_status hint_run(void *arg)
+{
+	int flags = SWAP_FLAG_PREFER | ((20 << SWAP_FLAG_PRIO_SHIFT) & SWAP_FLAG_PRIO_MASK);
+	struct sync_ctx *ctx = arg;
+	uint64_t before[NR_SYNC_STATS], d[NR_SYNC_STATS];
+	struct vst_result r;
+	struct vst_argv av;
+	struct vst_proc p;
+	int status;
+	pid_t child;
+
+	/* the disk tier alone, then its swapoff held after it computed */
+	ST_FAIL_IF(swapoff(ZRAM), "swapoff %s: %s", ZRAM, strerror(errno));
+	ST_FAIL_IF(st_write(TIERS_SYNC_DELAY, "%u", HINT_DELAY_MS),
+		   "cannot set %s", TIERS_SYNC_DELAY);
+	child = fork();
+	ST_FAIL_IF(child < 0, "fork: %s", strerror(errno));
+	if (!child)
+		_exit(swapoff(ctx->env.tier[0]) ? 1 : 0);
+	sleep(2);
+	/*
+	 * zram on and its first page, while that swapoff sleeps (a page
+	 * taken after it woke proves nothing, but fails nothing either)
+	 */
+	if (st_cmd(NULL, 0, "mkswap -f " ZRAM " >/dev/null 2>&1") || swapon(ZRAM, flags)) {
+		st_log("swapon %s: %s", ZRAM, strerror(errno));
+		waitpid(child, NULL, 0);
+		return ST_FAIL;
+	}
+	if (waitpid(child, &status, WNOHANG) == child) {
+		st_log("the swapoff of %s ended before zram's swapon: no window", ctx->env.tier[0]);
+		return ST_FAIL;
+	}
+	ST_FAIL_IF(vst_spawn(&p, ctx->env.cg, vst_argv(&av, "memverify", "-s 40 -p 1 -f random")),
+		   "cannot start memverify");
+	status = vst_reap(&p);
+	ST_FAIL_IF(status != 0, "memverify failed (%d): data lost or corrupted", status);
+	ST_FAIL_IF(waitpid(child, &status, 0) != child || !WIFEXITED(status) ||
+		   WEXITSTATUS(status), "swapoff %s failed", ctx->env.tier[0]);
+	st_write(TIERS_SYNC_DELAY, "0");
+
+	/* zram is the only tier: its pages come back without the swap cache */
+	stats_read(before);
+	vst_run_measured(&ctx->env, vst_argv(&av, "memverify", "-s 64 -p 2 -f random"), &r, &p);
+	stats_delta(d, before);
+	ST_FAIL_IF(r.status != 0, "memverify failed (%d): data lost or corrupted", r.status);
+	ST_FAIL_IF(!d[PSWPIN], "nothing was read back from zram");
+	ST_FAIL_IF(d[SWAP_RA],
+		   "%lu pages read ahead: a hint computed before zram's swapon was published after its first page",
+		   d[SWAP_RA]);
+	return ST_PASS;
+}
+
+static struct st_test sync_tier_hint_race = {
+	.name = "sync_tier_hint_race",
+	.description = "a swapoff's tier hints, computed before zram came, do not outlive zram's first page",
+	.setup = hint_setup,
+	.run = hint_run,
+	.cleanup = hint_cleanup,
+	.timeout = 600,
+};
+REGISTER_ST_TEST(sync_tier_hint_race);
