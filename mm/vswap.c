@@ -2026,6 +2026,7 @@ static u32 vswap_tiers_sync_delay_ms;
 static void vswap_tiers_sync_update(bool swapoff)
 {
 	int types[MAX_SWAPFILES], n, i, nr_sync = 0;
+	u32 delay;
 
 	mutex_lock(&vswap_tiers_sync_lock);
 	n = swap_tier_types(types, ARRAY_SIZE(types));
@@ -2033,9 +2034,10 @@ static void vswap_tiers_sync_update(bool swapoff)
 		if (READ_ONCE(swp_swap_info(swp_entry(types[i], 0))->flags) &
 		    SWP_SYNCHRONOUS_IO)
 			nr_sync++;
-	if (IS_ENABLED(CONFIG_DEBUG_FS) && swapoff &&
-	    READ_ONCE(vswap_tiers_sync_delay_ms))
-		msleep(READ_ONCE(vswap_tiers_sync_delay_ms));
+	delay = IS_ENABLED(CONFIG_DEBUG_FS) ?
+		READ_ONCE(vswap_tiers_sync_delay_ms) : 0;
+	if (swapoff && delay)
+		msleep(delay);
 	WRITE_ONCE(vswap_tiers_sync, n > 0 && nr_sync == n);
 	WRITE_ONCE(vswap_tier_sync, nr_sync > 0);
 	mutex_unlock(&vswap_tiers_sync_lock);

@@ -613,10 +613,21 @@ int st_cpus_online(void)
 	return ret;
 }
 
+/* Debug-only delays (default 0) a test that timed out may have left set */
+static const char *const st_delay_knobs[] = {
+	"/sys/kernel/debug/vswap/tiers_sync_delay_ms",
+	"/sys/kernel/debug/vswap/move_delay_ms",
+	"/sys/kernel/debug/swap_ext/eject_delay_ms",
+};
+
 int st_env_reset(void)
 {
+	unsigned int i;
 	int ret = 0;
 
+	for (i = 0; i < sizeof(st_delay_knobs) / sizeof(st_delay_knobs[0]); i++)
+		if (!access(st_delay_knobs[i], W_OK))
+			st_write(st_delay_knobs[i], "0");
 	ret |= st_cpus_online();
 	ret |= cg_remove_tree(ST_CG_ROOT);
 	ret |= st_swapoff_all();

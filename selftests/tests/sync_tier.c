@@ -30,7 +30,7 @@
  *                   debug knob tiers_sync_delay_ms, publishes them while
  *                   zram, swapped on meanwhile, takes its first page: the
  *                   later update must win, or reads from zram go through
- *                   readahead until the next swapon or swapoff.
+ *                   readahead until a tier's next first page or swapoff.
  */
 #include <errno.h>
 #include <signal.h>
@@ -52,6 +52,7 @@
 struct sync_ctx {
 	struct vst_env env;	/* first: vst_cleanup() frees the context */
 	struct vst_thp_knobs thp;	/* THP settings to put back */
+	pid_t swapoff_pid;	/* sync_tier_hint_race's swapoff, 0: none */
 };
 
 static void sync_cleanup(void *arg)
@@ -315,7 +316,12 @@ static enum st_status hint_setup(void **ctx)
 
 static void hint_cleanup(void *arg)
 {
+	struct sync_ctx *ctx = arg;
+
 	st_write(TIERS_SYNC_DELAY, "0");
+	/* its delay, once begun, runs out; its disk must be closed */
+	if (ctx->swapoff_pid > 0)
+		waitpid(ctx->swapoff_pid, NULL, 0);
 	sync_cleanup(arg);
 }
 
@@ -328,15 +334,14 @@ static enum st_status hint_run(void *arg)
 	struct vst_argv av;
 	struct vst_proc p;
 	int status;
-	pid_t child;
 
 	/* the disk tier alone, then its swapoff held after it computed */
 	ST_FAIL_IF(swapoff(ZRAM), "swapoff %s: %s", ZRAM, strerror(errno));
 	ST_FAIL_IF(st_write(TIERS_SYNC_DELAY, "%u", HINT_DELAY_MS),
 		   "cannot set %s", TIERS_SYNC_DELAY);
-	child = fork();
-	ST_FAIL_IF(child < 0, "fork: %s", strerror(errno));
-	if (!child)
+	ctx->swapoff_pid = fork();
+	ST_FAIL_IF(ctx->swapoff_pid < 0, "fork: %s", strerror(errno));
+	if (!ctx->swapoff_pid)
 		_exit(swapoff(ctx->env.tier[0]) ? 1 : 0);
 	sleep(2);
 	/*
@@ -345,10 +350,10 @@ static enum st_status hint_run(void *arg)
 	 */
 	if (st_cmd(NULL, 0, "mkswap -f " ZRAM " >/dev/null 2>&1") || swapon(ZRAM, flags)) {
 		st_log("swapon %s: %s", ZRAM, strerror(errno));
-		waitpid(child, NULL, 0);
 		return ST_FAIL;
 	}
-	if (waitpid(child, &status, WNOHANG) == child) {
+	if (waitpid(ctx->swapoff_pid, &status, WNOHANG) == ctx->swapoff_pid) {
+		ctx->swapoff_pid = 0;
 		st_log("the swapoff of %s ended before zram's swapon: no window", ctx->env.tier[0]);
 		return ST_FAIL;
 	}
@@ -356,8 +361,11 @@ static enum st_status hint_run(void *arg)
 		   "cannot start memverify");
 	status = vst_reap(&p);
 	ST_FAIL_IF(status != 0, "memverify failed (%d): data lost or corrupted", status);
-	ST_FAIL_IF(waitpid(child, &status, 0) != child || !WIFEXITED(status) ||
-		   WEXITSTATUS(status), "swapoff %s failed", ctx->env.tier[0]);
+	ST_FAIL_IF(waitpid(ctx->swapoff_pid, &status, 0) != ctx->swapoff_pid,
+		   "waitpid: %s", strerror(errno));
+	ctx->swapoff_pid = 0;
+	ST_FAIL_IF(!WIFEXITED(status) || WEXITSTATUS(status), "swapoff %s failed",
+		   ctx->env.tier[0]);
 	st_write(TIERS_SYNC_DELAY, "0");
 
 	/* zram is the only tier: its pages come back without the swap cache */
