@@ -132,6 +132,27 @@ static void stats_delta(uint64_t *d, const uint64_t *before)
 	       d[PSWPIN], d[PSWPOUT], d[SWAP_RA], d[SWAP_RA_HIT], d[PGMAJFAULT]);
 }
 
+/*
+ * memverify pushes 64 MiB of random pages through the cgroup, two passes:
+ * pages come back from zram with no readahead.  @why: what readahead
+ * would mean.
+ */
+static enum st_status read_back_bypassed(struct sync_ctx *ctx, const char *why)
+{
+	uint64_t before[NR_SYNC_STATS], d[NR_SYNC_STATS];
+	struct vst_result r;
+	struct vst_argv av;
+	struct vst_proc p;
+
+	stats_read(before);
+	vst_run_measured(&ctx->env, vst_argv(&av, "memverify", "-s 64 -p 2 -f random"), &r, &p);
+	stats_delta(d, before);
+	ST_FAIL_IF(r.status != 0, "memverify failed (%d): data lost or corrupted", r.status);
+	ST_FAIL_IF(!d[PSWPIN], "nothing was read back from zram");
+	ST_FAIL_IF(d[SWAP_RA], "%lu pages read ahead: %s", d[SWAP_RA], why);
+	return ST_PASS;
+}
+
 /* ---------------------------------------------------------------------
  * sync_tier_bypass
  */
@@ -143,20 +164,7 @@ static enum st_status bypass_setup(void **ctx)
 
 static enum st_status bypass_run(void *arg)
 {
-	struct sync_ctx *ctx = arg;
-	uint64_t before[NR_SYNC_STATS], d[NR_SYNC_STATS];
-	struct vst_result r;
-	struct vst_argv av;
-	struct vst_proc p;
-
-	stats_read(before);
-	vst_run_measured(&ctx->env, vst_argv(&av, "memverify", "-s 64 -p 2 -f random"), &r, &p);
-	stats_delta(d, before);
-	ST_FAIL_IF(r.status != 0, "memverify failed (%d): data lost or corrupted", r.status);
-	ST_FAIL_IF(!d[PSWPIN], "nothing was read back from zram");
-	ST_FAIL_IF(d[SWAP_RA], "%lu pages read ahead: the swap cache was not bypassed",
-		   d[SWAP_RA]);
-	return ST_PASS;
+	return read_back_bypassed(arg, "the swap cache was not bypassed");
 }
 
 static struct st_test sync_tier_bypass = {
@@ -329,8 +337,6 @@ static enum st_status hint_run(void *arg)
 {
 	int flags = SWAP_FLAG_PREFER | ((20 << SWAP_FLAG_PRIO_SHIFT) & SWAP_FLAG_PRIO_MASK);
 	struct sync_ctx *ctx = arg;
-	uint64_t before[NR_SYNC_STATS], d[NR_SYNC_STATS];
-	struct vst_result r;
 	struct vst_argv av;
 	struct vst_proc p;
 	int status;
@@ -369,15 +375,7 @@ static enum st_status hint_run(void *arg)
 	st_write(TIERS_SYNC_DELAY, "0");
 
 	/* zram is the only tier: its pages come back without the swap cache */
-	stats_read(before);
-	vst_run_measured(&ctx->env, vst_argv(&av, "memverify", "-s 64 -p 2 -f random"), &r, &p);
-	stats_delta(d, before);
-	ST_FAIL_IF(r.status != 0, "memverify failed (%d): data lost or corrupted", r.status);
-	ST_FAIL_IF(!d[PSWPIN], "nothing was read back from zram");
-	ST_FAIL_IF(d[SWAP_RA],
-		   "%lu pages read ahead: a hint computed before zram's swapon was published after its first page",
-		   d[SWAP_RA]);
-	return ST_PASS;
+	return read_back_bypassed(ctx, "a hint computed before zram's swapon was published after its first page");
 }
 
 static struct st_test sync_tier_hint_race = {
