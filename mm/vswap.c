@@ -1417,6 +1417,16 @@ int vswap_unuse_tier(struct swap_info_struct *si)
 	return 0;
 }
 
+/*
+ * A swapoff of @si failed and put it back: it counts in the tier hints
+ * again, which a tier's first page may have recomputed without it.
+ */
+void vswap_tier_reinsert(struct swap_info_struct *si)
+{
+	if (!(si->flags & SWP_VIRTUAL))
+		vswap_tiers_sync_update(false);
+}
+
 /* Tier @si is gone: nothing can back virtual slots on it any more */
 void vswap_tier_swapoff(struct swap_info_struct *si)
 {

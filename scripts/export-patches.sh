@@ -48,7 +48,7 @@ topics=(
 "0010-mm-zswap-virtual-entries-are-indexed-by-their-descriptor.patch|mm: zswap: virtual entries are indexed by their descriptor|mm/zswap.c|index"
 "0011-mm-vswap-swap-figures-count-the-backends-not-the-virtual-space.patch|mm: vswap: swap figures count the backends, not the virtual space|include/linux/swap.h mm/swapfile.c include/linux/zswap.h mm/zswap.c|acct"
 "0012-mm-vswap-large-folios-leave-memory-whole.patch|mm: vswap: large folios leave memory whole|mm/swap.h mm/swapfile.c mm/page_io.c include/linux/swap.h|large"
-"0013-mm-vswap-synchronous-tiers-keep-the-swap-cache-bypass.patch|mm: vswap: synchronous tiers keep the swap-cache bypass|mm/swap.h mm/memory.c mm/page_io.c|sync"
+"0013-mm-vswap-synchronous-tiers-keep-the-swap-cache-bypass.patch|mm: vswap: synchronous tiers keep the swap-cache bypass|mm/swap.h mm/memory.c mm/page_io.c mm/swapfile.c|sync"
 "0014-bpf-struct_ops-link-info-carries-the-cgroup-id.patch|bpf: struct_ops link info carries the cgroup id|include/uapi/linux/bpf.h tools/include/uapi/linux/bpf.h kernel/bpf/bpf_struct_ops.c tools/bpf/bpftool/link.c|obs"
 "0015-mm-swap_ext-per-cgroup-policy-counters-in-memory.stat.patch|mm: swap_ext: per-cgroup policy counters in memory.stat|include/linux/vm_event_item.h mm/vmstat.c mm/memcontrol.c|obs"
 "0016-bpf-struct_ops-tell-whether-a-program-belongs-to-a-map.patch|bpf: struct_ops: tell whether a program belongs to a map|include/linux/bpf.h kernel/bpf/bpf_struct_ops.c|pro"
@@ -266,7 +266,9 @@ a virtual folio out of the swap cache synchronously whatever backs it
 (swap_read_synchronous()), since vswap's answer was a hint taken before
 the fault owned the entry; and let swap_zeromap_batch() ask vswap which
 virtual entries one read can fill, so that a large folio is swapped in
-from a synchronous tier as from a stock device.
+from a synchronous tier as from a stock device.  vswap keeps whether
+some tier, and every tier, is synchronous; a swapoff that fails puts its
+tier back, so tell vswap (vswap_tier_reinsert()) to count it again.
 M
 	;;
 	esac

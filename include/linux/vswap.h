@@ -69,6 +69,7 @@ bool vswap_map_hole(struct swap_info_struct *si, unsigned long offset);
 void vswap_free_map(struct swap_info_struct *si, unsigned char *swap_map);
 int vswap_unuse_tier(struct swap_info_struct *si);
 void vswap_tier_swapoff(struct swap_info_struct *si);
+void vswap_tier_reinsert(struct swap_info_struct *si);
 
 /* page_io.c: where the data goes and comes from */
 int vswap_writepage(struct folio *folio, struct writeback_control *wbc);
@@ -249,6 +250,10 @@ static inline int vswap_unuse_tier(struct swap_info_struct *si)
 }
 
 static inline void vswap_tier_swapoff(struct swap_info_struct *si)
+{
+}
+
+static inline void vswap_tier_reinsert(struct swap_info_struct *si)
 {
 }
 

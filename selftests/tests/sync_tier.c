@@ -31,9 +31,15 @@
  *                   zram, swapped on meanwhile, takes its first page: the
  *                   later update must win, or reads from zram go through
  *                   readahead until a tier's next first page or swapoff.
+ * sync_tier_hint_reinsert: (ours) zram's swapoff is killed while it moves
+ *                   zram's pages to the disk tier, whose first page
+ *                   recomputed the hints without zram: the failed swapoff
+ *                   puts zram back, and its pages must come back without
+ *                   readahead again.
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -387,3 +393,117 @@ static struct st_test sync_tier_hint_race = {
 	.timeout = 600,
 };
 REGISTER_ST_TEST(sync_tier_hint_race);
+
+/* ---------------------------------------------------------------------
+ * sync_tier_hint_reinsert
+ */
+
+#define REINSERT_MIB		96
+
+/* @dev's Used in /proc/swaps, kB; -1 when it is not swapped on */
+static long long swaps_used_kb(const char *dev)
+{
+	char line[256], name[128];
+	long long size, used, kb = -1;
+	FILE *f = fopen("/proc/swaps", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%127s %*s %lld %lld", name, &size, &used) == 3 &&
+		    !strcmp(name, dev))
+			kb = used;
+	fclose(f);
+	return kb;
+}
+
+static enum st_status reinsert_setup(void **ctx)
+{
+	if (!st_vswap_available())
+		return st_skip("the tier hints are vswap's");
+	return sync_setup(ctx, "sync_tier_hint_reinsert", 32, false, 1);
+}
+
+static void reinsert_cleanup(void *arg)
+{
+	struct sync_ctx *ctx = arg;
+
+	if (ctx->swapoff_pid > 0) {
+		kill(ctx->swapoff_pid, SIGKILL);
+		waitpid(ctx->swapoff_pid, NULL, 0);
+	}
+	sync_cleanup(arg);
+}
+
+static enum st_status reinsert_run(void *arg)
+{
+	struct sync_ctx *ctx = arg;
+	const char *disk = ctx->env.tier[0];
+	uint64_t before[NR_SYNC_STATS], d[NR_SYNC_STATS];
+	long long disk_kb = 0, zram_kb;
+	struct vst_argv av;
+	struct vst_proc p;
+	int i, status;
+
+	ST_FAIL_IF(vst_spawn(&p, ctx->env.cg, vst_argv(&av, "memverify", "-s %u -p 1 -f random -H",
+						     REINSERT_MIB)),
+		   "cannot start memverify");
+	if (!vst_held(&p, "memverify: holding", 1)) {
+		status = vst_release(&p);
+		ST_FAIL_IF(1, "memverify did not reach its hold (%d)", status);
+	}
+	zram_kb = swaps_used_kb(ZRAM);
+	st_log("held: %s %lld kB used", ZRAM, zram_kb);
+
+	/* zram's swapoff moves its pages to the disk: kill it at the first */
+	ctx->swapoff_pid = fork();
+	if (ctx->swapoff_pid < 0) {
+		vst_release(&p);
+		ST_FAIL_IF(1, "fork: %s", strerror(errno));
+	}
+	if (!ctx->swapoff_pid)
+		_exit(swapoff(ZRAM) ? 1 : 0);
+	for (i = 0; i < 60000 && disk_kb <= 0; i++) {
+		if (waitpid(ctx->swapoff_pid, &status, WNOHANG) == ctx->swapoff_pid) {
+			ctx->swapoff_pid = 0;
+			break;
+		}
+		disk_kb = swaps_used_kb(disk);
+		usleep(1000);
+	}
+	if (ctx->swapoff_pid > 0) {
+		kill(ctx->swapoff_pid, SIGKILL);
+		waitpid(ctx->swapoff_pid, NULL, 0);
+		ctx->swapoff_pid = 0;
+	}
+	disk_kb = swaps_used_kb(disk);
+	zram_kb = swaps_used_kb(ZRAM);
+	st_log("swapoff killed: %s %lld kB, %s %lld kB used", ZRAM, zram_kb, disk, disk_kb);
+	if (zram_kb <= 0 || disk_kb <= 0) {
+		vst_release(&p);
+		ST_FAIL_IF(zram_kb < 0, "zram's swapoff ended before it could be killed");
+		ST_FAIL_IF(1, "nothing moved to %s, or nothing left on zram", disk);
+	}
+
+	/* most pages are on zram, which is back: they come back synchronously */
+	stats_read(before);
+	status = vst_release(&p);
+	stats_delta(d, before);
+	ST_FAIL_IF(status != 0, "memverify failed (%d): data lost or corrupted", status);
+	ST_FAIL_IF(!d[PSWPIN], "nothing was read back");
+	/* a fault on the disk tier reads ahead at most 8 pages (page-cluster 3) */
+	ST_FAIL_IF(d[SWAP_RA] > (uint64_t)disk_kb / 4 * 8 + 64,
+		   "%lu pages read ahead for %lld kB on %s: zram's pages went through readahead after its swapoff failed",
+		   d[SWAP_RA], disk_kb, disk);
+	return ST_PASS;
+}
+
+static struct st_test sync_tier_hint_reinsert = {
+	.name = "sync_tier_hint_reinsert",
+	.description = "zram put back by a failed swapoff: its pages come back without readahead",
+	.setup = reinsert_setup,
+	.run = reinsert_run,
+	.cleanup = reinsert_cleanup,
+	.timeout = 600,
+};
+REGISTER_ST_TEST(sync_tier_hint_reinsert);
