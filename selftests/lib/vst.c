@@ -370,8 +370,8 @@ int vst_wait_released(const struct vst_env *env, unsigned int ms,
 	}
 }
 
-int vst_proc_swaps_vswap(char *type, size_t len, uint64_t *size_kib,
-			 uint64_t *used_kib)
+int vst_proc_swaps(const char *dev, char *type, size_t len,
+		   uint64_t *size_kib, uint64_t *used_kib)
 {
 	char line[512], name[256], t[32];
 	unsigned long long size, used;
@@ -383,9 +383,10 @@ int vst_proc_swaps_vswap(char *type, size_t len, uint64_t *size_kib,
 		return -errno;
 	while (fgets(line, sizeof(line), f)) {
 		if (sscanf(line, "%255s %31s %llu %llu %d", name, t, &size,
-			   &used, &prio) != 5 || strcmp(name, "[vswap]"))
+			   &used, &prio) != 5 || strcmp(name, dev))
 			continue;
-		snprintf(type, len, "%s", t);
+		if (type)
+			snprintf(type, len, "%s", t);
 		*size_kib = size;
 		*used_kib = used;
 		found = 1;
@@ -393,6 +394,12 @@ int vst_proc_swaps_vswap(char *type, size_t len, uint64_t *size_kib,
 	}
 	fclose(f);
 	return found;
+}
+
+int vst_proc_swaps_vswap(char *type, size_t len, uint64_t *size_kib,
+			 uint64_t *used_kib)
+{
+	return vst_proc_swaps("[vswap]", type, len, size_kib, used_kib);
 }
 
 char *const *vst_argv(struct vst_argv *a, const char *prog, const char *fmt, ...)

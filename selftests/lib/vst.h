@@ -140,6 +140,12 @@ struct vst_tier {
 /* Parse the tiers file into @t: number of tiers, or a negative errno. */
 int vst_tiers(struct vst_tier *t, int max);
 
+/*
+ * The line of @dev ("/dev/zram0", a name as /proc/swaps prints it) in
+ * /proc/swaps: 1 when found, 0 when not, -errno.  @type may be NULL.
+ */
+int vst_proc_swaps(const char *dev, char *type, size_t len,
+		   uint64_t *size_kib, uint64_t *used_kib);
 /* The [vswap] line of /proc/swaps: 1 when found, 0 when not, -errno. */
 int vst_proc_swaps_vswap(char *type, size_t len, uint64_t *size_kib,
 			 uint64_t *used_kib);

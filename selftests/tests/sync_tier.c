@@ -39,7 +39,6 @@
  */
 #include <errno.h>
 #include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -58,13 +57,24 @@
 struct sync_ctx {
 	struct vst_env env;	/* first: vst_cleanup() frees the context */
 	struct vst_thp_knobs thp;	/* THP settings to put back */
-	pid_t swapoff_pid;	/* sync_tier_hint_race's swapoff, 0: none */
+	pid_t swapoff_pid;	/* a swapoff run in a child, 0: none */
 };
+
+/* Kill the test's swapoff child, if any, and reap it: its device is closed */
+static void swapoff_child_stop(struct sync_ctx *ctx)
+{
+	if (ctx->swapoff_pid <= 0)
+		return;
+	kill(ctx->swapoff_pid, SIGKILL);
+	waitpid(ctx->swapoff_pid, NULL, 0);
+	ctx->swapoff_pid = 0;
+}
 
 static void sync_cleanup(void *arg)
 {
 	struct sync_ctx *ctx = arg;
 
+	swapoff_child_stop(ctx);
 	swapoff(ZRAM);
 	st_write(ZRAM_SYS "/reset", "1");
 	vst_thp_restore(&ctx->thp);
@@ -330,12 +340,8 @@ static enum st_status hint_setup(void **ctx)
 
 static void hint_cleanup(void *arg)
 {
-	struct sync_ctx *ctx = arg;
-
+	/* a delay once begun runs out: sync_cleanup() waits for the swapoff */
 	st_write(TIERS_SYNC_DELAY, "0");
-	/* its delay, once begun, runs out; its disk must be closed */
-	if (ctx->swapoff_pid > 0)
-		waitpid(ctx->swapoff_pid, NULL, 0);
 	sync_cleanup(arg);
 }
 
@@ -403,18 +409,9 @@ REGISTER_ST_TEST(sync_tier_hint_race);
 /* @dev's Used in /proc/swaps, kB; -1 when it is not swapped on */
 static long long swaps_used_kb(const char *dev)
 {
-	char line[256], name[128];
-	long long size, used, kb = -1;
-	FILE *f = fopen("/proc/swaps", "r");
+	uint64_t size, used;
 
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%127s %*s %lld %lld", name, &size, &used) == 3 &&
-		    !strcmp(name, dev))
-			kb = used;
-	fclose(f);
-	return kb;
+	return vst_proc_swaps(dev, NULL, 0, &size, &used) == 1 ? (long long)used : -1;
 }
 
 static enum st_status reinsert_setup(void **ctx)
@@ -422,17 +419,6 @@ static enum st_status reinsert_setup(void **ctx)
 	if (!st_vswap_available())
 		return st_skip("the tier hints are vswap's");
 	return sync_setup(ctx, "sync_tier_hint_reinsert", 32, false, 1);
-}
-
-static void reinsert_cleanup(void *arg)
-{
-	struct sync_ctx *ctx = arg;
-
-	if (ctx->swapoff_pid > 0) {
-		kill(ctx->swapoff_pid, SIGKILL);
-		waitpid(ctx->swapoff_pid, NULL, 0);
-	}
-	sync_cleanup(arg);
 }
 
 static enum st_status reinsert_run(void *arg)
@@ -471,11 +457,7 @@ static enum st_status reinsert_run(void *arg)
 		disk_kb = swaps_used_kb(disk);
 		usleep(1000);
 	}
-	if (ctx->swapoff_pid > 0) {
-		kill(ctx->swapoff_pid, SIGKILL);
-		waitpid(ctx->swapoff_pid, NULL, 0);
-		ctx->swapoff_pid = 0;
-	}
+	swapoff_child_stop(ctx);
 	disk_kb = swaps_used_kb(disk);
 	zram_kb = swaps_used_kb(ZRAM);
 	st_log("swapoff killed: %s %lld kB, %s %lld kB used", ZRAM, zram_kb, disk, disk_kb);
@@ -503,7 +485,7 @@ static struct st_test sync_tier_hint_reinsert = {
 	.description = "zram put back by a failed swapoff: its pages come back without readahead",
 	.setup = reinsert_setup,
 	.run = reinsert_run,
-	.cleanup = reinsert_cleanup,
+	.cleanup = sync_cleanup,
 	.timeout = 600,
 };
 REGISTER_ST_TEST(sync_tier_hint_reinsert);
