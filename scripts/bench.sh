@@ -16,7 +16,8 @@
 #                    (perf record -e cpu-clock -a -g, one sample every
 #                    250 us of guest time: under ICOUNT, every 250,000
 #                    instructions) and write the top symbols of both kernels
-#                    side by side to OUT/profile.md; perf's own work then
+#                    side by side to OUT/profile.md, for the whole guest and
+#                    for the workload's memverify alone; perf's own work then
 #                    counts in every other figure
 #   PROFILE_PERIOD   ns of guest time between samples (default 250000);
 #                    fewer give finer profiles and cost more

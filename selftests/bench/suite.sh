@@ -227,6 +227,10 @@ detach_all() {
 
 # profile_start / profile_stop NAME: perf over every CPU while a scenario
 # runs (BENCH_PROFILE=1), its kernel symbols to $SWAPEXT_OUT/profile-NAME.txt
+# and those of the samples taken while a memverify ran to
+# $SWAPEXT_OUT/profile-NAME.wl.txt: what the workload cgroups' cpu.stat
+# counts where memverify is all they run (an interrupt counts for the task
+# it interrupts).  (perf's --all-cgroups would need CONFIG_CGROUP_PERF.)
 profiler=
 profile_start() {
 	[ "${BENCH_PROFILE:-0}" = 1 ] || return 0
@@ -247,6 +251,10 @@ profile_stop() {
 		--sort sym 2>/dev/null |
 		awk '$1 ~ /%$/ && $3 == "[k]" { print $2, $4 }' \
 		>"${SWAPEXT_OUT:-/tmp}/profile-$1.txt"
+	perf report -i /tmp/bench.perf --stdio --no-children -g none -n \
+		--sort comm,sym 2>/dev/null |
+		awk '$1 ~ /%$/ && $3 == "memverify" && $4 == "[k]" { print $2, $5 }' \
+		>"${SWAPEXT_OUT:-/tmp}/profile-$1.wl.txt"
 	rm -f /tmp/bench.perf
 }
 
