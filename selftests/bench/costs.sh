@@ -1,0 +1,73 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# What each of the swap path's functions costs, callees included: the
+# guest side of a diagnosis, run by hand with scripts/vm.sh on each kernel
+# in instruction-count mode, where a guest nanosecond is one instruction:
+#
+#   KERNEL=... ICOUNT=1 DISKS=1 scripts/vm.sh env FUNCS="f1 f2" \
+#       selftests/bench/costs.sh
+#
+# For each function of FUNCS in turn, runs the bench's zero scenario once
+# (as selftests/bench/calls.sh does) with a kprobe on its entry and one on
+# its return, and sums, per CPU, the guest time from each entry to its
+# return: the instructions the function and its callees ran, interrupts
+# taken meanwhile, and the probes' own cost, which is the same per call on
+# both kernels (compare a function whose calls match on both).  A sleep
+# inside a function counts too (icount's clock jumps over idle time), so
+# compare functions that do not sleep.  Prints per function its calls, its
+# total in ms (millions of instructions) and its mean per call in
+# instructions, and the run's cgroup CPU time.  One function at a time:
+# nested probes would each add their cost to their callers.
+#
+#   FUNCS="..."  kernel functions (default: reclaim's and the fault's
+#                swap work, top-level ones first)
+#   FILL=KIND    memverify's data (default zero)
+
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+FUNCS=${FUNCS:-shrink_folio_list handle_mm_fault add_to_swap swap_writepage \
+__remove_mapping try_to_unmap do_swap_page swap_read_folio folio_free_swap \
+free_swap_slot swapcache_free_entries exit_mmap}
+cp "$top/build/selftests/memverify" /tmp/memverify || exit 1
+mv=/tmp/memverify
+
+echo +memory +cpu >/sys/fs/cgroup/cgroup.subtree_control
+echo lzo >/sys/module/zswap/parameters/compressor
+echo Y >/sys/module/zswap/parameters/enabled
+echo 0 >/sys/block/vda/queue/rotational
+mkswap -f /dev/vda >/dev/null && swapon -p 10 /dev/vda || exit 1
+
+cg=/sys/fs/cgroup/costs
+printf '%-28s %8s %10s %10s %10s\n' function calls total_ms per_call cg_usage_us
+for f in $FUNCS; do
+	perf probe -q -d 'probe:*' 2>/dev/null
+	if ! perf probe -q -a "$f" 2>/dev/null || ! perf probe -q -a "$f%return" 2>/dev/null; then
+		echo "costs: cannot probe $f: skipped"
+		continue
+	fi
+	mkdir "$cg" && echo 32M >"$cg/memory.max" && echo 24M >"$cg/memory.high" &&
+		echo 4M >"$cg/memory.zswap.max" || exit 1
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	perf record -q -a -e "probe:$f" -e "probe:${f}__return" -o /tmp/costs.perf -- \
+		sh -c "echo \$\$ >$cg/cgroup.procs && exec $mv -s 64 -p 2 -f ${FILL:-zero}" \
+		>/tmp/costs-mv.out 2>&1 || { echo "costs: memverify failed:"; cat /tmp/costs-mv.out; exit 1; }
+	usage=$(awk '$1 == "usage_usec" { print $2 }' "$cg/cpu.stat")
+	rmdir "$cg"
+	# per CPU, a stack of entry times: a return pops its entry (one
+	# seen before the recording began has none and is dropped)
+	perf script -i /tmp/costs.perf -F cpu,time,event --ns 2>/dev/null |
+		awk -v f="$f" -v u="$usage" '
+		{ gsub(/[\[\]:]/, "", $1); sub(/:$/, "", $2); sub(/:$/, "", $3)
+		  t = $2 * 1e9; cpu = $1
+		  if ($3 ~ /__return$/) {
+			if (d[cpu] > 0) { sum += t - s[cpu, d[cpu]--]; n++ }
+		  } else
+			s[cpu, ++d[cpu]] = t }
+		END { printf "%-28s %8d %10.2f %10.0f %10d\n", f, n, sum / 1e6,
+			n ? sum / n : 0, u }'
+	rm -f /tmp/costs.perf
+done
+perf probe -q -d 'probe:*' 2>/dev/null
+exit 0
