@@ -8,8 +8,8 @@
 # A git worktree of build/src/linux (detached), starting at 'pristine',
 # with one commit per layer of patches/ tagged as
 # export-patches.sh expects (vswap-hooks, swap_ext-hooks, index-hooks,
-# acct-hooks, large-hooks, sync-hooks, obs-hooks, pro-hooks) and the last
-# layer (0018-) left uncommitted.
+# acct-hooks, large-hooks, sync-hooks, obs-hooks, pro-hooks, ctx-hooks) and
+# the last layer (0022-) left uncommitted.
 # Run after 'make tree' (which makes build/src/linux); an existing
 # worktree is left alone.  The layer tags are the repository's: making a
 # second worktree moves them to its commits.  Exporting right after must
@@ -31,7 +31,7 @@ git -C "$src" worktree add -q --detach "$wt" pristine
 # the last patch of each committed layer, and its tag
 layers=(0006:vswap-hooks 0009:swap_ext-hooks 0010:index-hooks
 	0011:acct-hooks 0012:large-hooks 0013:sync-hooks 0015:obs-hooks
-	0017:pro-hooks)
+	0017:pro-hooks 0021:ctx-hooks)
 i=0
 for p in $(grep -v '^#' "$top/patches/series"); do
 	git -C "$wt" apply --index "$top/patches/$p"
