@@ -16,8 +16,10 @@
 # both kernels (compare a function whose calls match on both).  A sleep
 # inside a function counts too (icount's clock jumps over idle time), so
 # compare functions that do not sleep.  Prints per function its calls, its
-# total in ms (millions of instructions) and its mean per call in
-# instructions, and the run's cgroup CPU time.  One function at a time:
+# total in ms (millions of instructions), its mean per call in
+# instructions, the run's cgroup CPU time and the probe hits left unpaired
+# (an entry without its return or the reverse: a few at the edges of the
+# recording; more mean missed probes, and a total to distrust).  One function at a time:
 # nested probes would each add their cost to their callers.
 #
 #   FUNCS="..."  kernel functions (default: reclaim's and the fault's
@@ -39,7 +41,7 @@ echo 0 >/sys/block/vda/queue/rotational
 mkswap -f /dev/vda >/dev/null && swapon -p 10 /dev/vda || exit 1
 
 cg=/sys/fs/cgroup/costs
-printf '%-28s %8s %10s %10s %10s\n' function calls total_ms per_call cg_usage_us
+printf '%-28s %8s %10s %10s %10s %8s\n' function calls total_ms per_call cg_usage_us unpaired
 for f in $FUNCS; do
 	perf probe -q -d 'probe:*' 2>/dev/null
 	if ! perf probe -q -a "$f" 2>/dev/null || ! perf probe -q -a "$f%return" 2>/dev/null; then
@@ -55,18 +57,21 @@ for f in $FUNCS; do
 		>/tmp/costs-mv.out 2>&1 || { echo "costs: memverify failed:"; cat /tmp/costs-mv.out; exit 1; }
 	usage=$(awk '$1 == "usage_usec" { print $2 }' "$cg/cpu.stat")
 	rmdir "$cg"
-	# per CPU, a stack of entry times: a return pops its entry (one
-	# seen before the recording began has none and is dropped)
-	perf script -i /tmp/costs.perf -F cpu,time,event --ns 2>/dev/null |
+	# per task (a call may sleep and resume on another CPU; an interrupt
+	# returns before the task it interrupted goes on), a stack of entry
+	# times: a return pops its entry.  A return with no entry (the call
+	# began before the recording did) or an entry left without one is
+	# counted as unpaired: more than a few mean missed probes.
+	perf script -i /tmp/costs.perf -F tid,time,event --ns 2>/dev/null |
 		awk -v f="$f" -v u="$usage" '
-		{ gsub(/[\[\]:]/, "", $1); sub(/:$/, "", $2); sub(/:$/, "", $3)
-		  t = $2 * 1e9; cpu = $1
+		{ sub(/:$/, "", $2); sub(/:$/, "", $3); t = $2 * 1e9; id = $1
 		  if ($3 ~ /__return$/) {
-			if (d[cpu] > 0) { sum += t - s[cpu, d[cpu]--]; n++ }
+			if (d[id] > 0) { sum += t - s[id, d[id]--]; n++ } else lost++
 		  } else
-			s[cpu, ++d[cpu]] = t }
-		END { printf "%-28s %8d %10.2f %10.0f %10d\n", f, n, sum / 1e6,
-			n ? sum / n : 0, u }'
+			s[id, ++d[id]] = t }
+		END { for (id in d) lost += d[id]
+		      printf "%-28s %8d %10.2f %10.0f %10d %8d\n", f, n, sum / 1e6,
+			n ? sum / n : 0, u, lost }'
 	rm -f /tmp/costs.perf
 done
 perf probe -q -d 'probe:*' 2>/dev/null
