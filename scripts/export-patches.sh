@@ -59,7 +59,7 @@ topics=(
 "0019-mm-swap_ext-count-proactive-reclaim-in-memory.stat.patch|mm: swap_ext: count proactive reclaim in memory.stat|include/linux/vm_event_item.h mm/vmstat.c mm/memcontrol.c|ctx"
 "0020-mm-page_io-tier-reads-of-virtual-folios-go-in-sector-order.patch|mm: page_io: tier reads of virtual folios go in sector order|mm/page_io.c|ctx"
 "0021-mm-swapfile-free-a-range-of-swap-entries-a-cluster-at-a-time.patch|mm: swapfile: free a range of swap entries a cluster at a time|mm/swapfile.c|ctx"
-"0022-mm-swapfile-no-sort-of-freed-slots-while-vswap-is-on.patch|mm: swapfile: no sort of freed slots while vswap is on|mm/swapfile.c|cost"
+"0022-mm-swapfile-sort-freed-slots-only-when-they-span-devices.patch|mm: swapfile: sort freed slots only when they span devices|mm/swapfile.c|cost"
 )
 
 body() {
@@ -260,15 +260,17 @@ kernels do (swap_entries_put_map_nr()).
 M
 	;;
 	0022*) cat <<'M'
-swapcache_free_entries() sorts a batch of freed slots by swap device
+swapcache_free_entries() sorts each batch of freed slots by device
 whenever more than one swap file exists, so that each device's lock is
 taken once.  While vswap is on, there always is more than one (the
 virtual device and at least its tier, or a disk kept behind zswap), yet
-the slots the cache hands back are virtual but for a tier's: one device.
-The sort then costs some 19,500 instructions per batch of 64 (300 an
-entry, a third of what freeing the entry costs on stock) and buys
-nothing; a tier's slots among them cost a lock switch each, far less.
-Skip it while vswap is on.
+a batch is often the virtual device's alone: pages in zswap or zero
+have no tier slot.  The sort then costs some 19,500 instructions per
+batch of 64 (300 an entry, a third of what freeing the entry costs on
+stock) for nothing.  Sort only a batch that spans devices
+(vswap_free_spans_devices(), a pass over the batch); a tier-backed
+page frees its tier slot just before its virtual one, so those batches
+alternate and are sorted as before.
 M
 	;;
 	0013*) cat <<'M'
@@ -312,7 +314,8 @@ for t in "${topics[@]}"; do
 	obs)		range=(sync-hooks obs-hooks) ;;
 	pro)		range=(obs-hooks pro-hooks) ;;
 	ctx)		range=(pro-hooks ctx-hooks) ;;
-	*)		range=(ctx-hooks) ;;
+	cost)		range=(ctx-hooks) ;;
+	*)		echo "export-patches: unknown layer $layer" >&2; exit 1 ;;
 	esac
 	# shellcheck disable=SC2086
 	if git -C "$wt" diff --quiet "${range[@]}" -- $files; then
