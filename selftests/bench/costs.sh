@@ -10,7 +10,7 @@
 #
 # For each function of FUNCS in turn, runs the bench's zero scenario once
 # (as selftests/bench/calls.sh does) with a kprobe on its entry and one on
-# its return, and sums, per CPU, the guest time from each entry to its
+# its return, and sums, per task, the guest time from each entry to its
 # return: the instructions the function and its callees ran, interrupts
 # taken meanwhile, and the probes' own cost, which is the same per call on
 # both kernels (compare a function whose calls match on both).  A sleep
@@ -62,10 +62,12 @@ for f in $FUNCS; do
 	# times: a return pops its entry.  A return with no entry (the call
 	# began before the recording did) or an entry left without one is
 	# counted as unpaired: more than a few mean missed probes.
-	perf script -i /tmp/costs.perf -F tid,time,event --ns 2>/dev/null |
+	# (tid 0 is every CPU's idle task: keyed by its CPU instead)
+	perf script -i /tmp/costs.perf -F tid,cpu,time,event --ns 2>/dev/null |
 		awk -v f="$f" -v u="$usage" '
-		{ sub(/:$/, "", $2); sub(/:$/, "", $3); t = $2 * 1e9; id = $1
-		  if ($3 ~ /__return$/) {
+		{ gsub(/[\[\]]/, "", $2); sub(/:$/, "", $3); sub(/:$/, "", $4)
+		  t = $3 * 1e9; id = $1 ? $1 : "cpu" $2
+		  if ($4 ~ /__return$/) {
 			if (d[id] > 0) { sum += t - s[id, d[id]--]; n++ } else lost++
 		  } else
 			s[id, ++d[id]] = t }

@@ -350,13 +350,13 @@ static enum st_status hint_run(void *arg)
 {
 	int flags = SWAP_FLAG_PREFER | ((20 << SWAP_FLAG_PRIO_SHIFT) & SWAP_FLAG_PRIO_MASK);
 	struct sync_ctx *ctx = arg;
-	uint64_t scanned = 0;
-	bool overlapped;
+	uint64_t base = 0, scanned;
+	bool known, overlapped;
 	struct vst_argv av;
 	struct vst_proc p;
+	double t0, began;
 	char path[300];
 	int status;
-	double t0;
 
 	/* the disk tier alone, then its swapoff held after it computed */
 	ST_FAIL_IF(swapoff(ZRAM), "swapoff %s: %s", ZRAM, strerror(errno));
@@ -381,20 +381,26 @@ static enum st_status hint_run(void *arg)
 		st_log("the swapoff of %s ended before zram's swapon: no window", ctx->env.tier[0]);
 		return ST_FAIL;
 	}
-	ST_FAIL_IF(vst_spawn(&p, ctx->env.cg, vst_argv(&av, "memverify", "-s 40 -p 1 -f random")),
-		   "cannot start memverify");
 	/*
-	 * Did the cgroup begin to reclaim, and so to write its first page to
-	 * zram, while the swapoff still slept?  (On the fixed kernel that
+	 * Does the cgroup begin to reclaim, and so to write its first page
+	 * to zram, while the swapoff still sleeps?  (On the fixed kernel that
 	 * page waits for the swapoff's hints, so zram's Used cannot tell.)
 	 */
 	snprintf(path, sizeof(path), "%s/memory.stat", ctx->env.cg);
-	while (st_now() - t0 < HINT_DELAY_MS / 1000.0 &&
-	       (st_read_key(path, "pgscan", &scanned) || !scanned))
-		usleep(1000);
-	overlapped = scanned && st_now() - t0 < HINT_DELAY_MS / 1000.0 - 1;
-	st_log("reclaim began %.1f s into the swapoff's %u ms sleep", st_now() - t0,
-	       HINT_DELAY_MS);
+	known = !st_read_key(path, "pgscan", &base);
+	scanned = base;
+	ST_FAIL_IF(vst_spawn(&p, ctx->env.cg, vst_argv(&av, "memverify", "-s 40 -p 1 -f random")),
+		   "cannot start memverify");
+	while (known && scanned == base && st_now() - t0 < HINT_DELAY_MS / 1000.0) {
+		usleep(10000);
+		known = !st_read_key(path, "pgscan", &scanned);
+	}
+	began = st_now() - t0;
+	overlapped = known && scanned > base && began < HINT_DELAY_MS / 1000.0 - 1;
+	if (known && scanned > base)
+		st_log("reclaim began %.1f s into the swapoff's %u ms sleep", began, HINT_DELAY_MS);
+	else
+		st_log("reclaim did not begin during the swapoff's %u ms sleep", HINT_DELAY_MS);
 	status = vst_reap(&p);
 	ST_FAIL_IF(status != 0, "memverify failed (%d): data lost or corrupted", status);
 	ST_FAIL_IF(waitpid(ctx->swapoff_pid, &status, 0) != ctx->swapoff_pid,
