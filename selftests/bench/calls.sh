@@ -25,14 +25,9 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 FUNCS=${FUNCS:-add_to_swap_cache delete_from_swap_cache clear_shadow_from_swap_cache \
 folio_alloc_swap folio_free_swap free_swap_slot swapcache_free_entries \
 do_swap_page swap_writepage swap_read_folio __mod_memcg_lruvec_state}
-cp "$top/build/selftests/memverify" /tmp/memverify || exit 1
-mv=/tmp/memverify
-
-echo +memory +cpu >/sys/fs/cgroup/cgroup.subtree_control
-echo lzo >/sys/module/zswap/parameters/compressor
-echo Y >/sys/module/zswap/parameters/enabled
-echo 0 >/sys/block/vda/queue/rotational
-mkswap -f /dev/vda >/dev/null && swapon -p 10 /dev/vda || exit 1
+# shellcheck source=selftests/bench/zero-run.sh
+. "$top/selftests/bench/zero-run.sh"
+zero_run_setup
 
 ev=()
 for f in $FUNCS; do
@@ -43,13 +38,9 @@ for f in $FUNCS; do
 	fi
 done
 cg=/sys/fs/cgroup/calls
-mkdir "$cg" && echo 32M >"$cg/memory.max" && echo 24M >"$cg/memory.high" &&
-	echo 4M >"$cg/memory.zswap.max" || exit 1
-sync
-echo 3 >/proc/sys/vm/drop_caches
+zero_run_cgroup "$cg"
 perf stat -a -x, -o /tmp/calls.stat "${ev[@]}" -e kmem:kmem_cache_alloc \
-	-e kmem:kmem_cache_free -e irq:softirq_entry -- \
-	sh -c "echo \$\$ >$cg/cgroup.procs && exec $mv -s 64 -p 2 -f ${FILL:-zero}" \
+	-e kmem:kmem_cache_free -e irq:softirq_entry -- sh -c "$(zero_run_cmd "$cg")" \
 	>/tmp/calls-mv.out 2>&1 || { echo "calls: memverify failed:"; cat /tmp/calls-mv.out; exit 1; }
 grep usage_usec "$cg/cpu.stat"
 grep -v '^#' /tmp/calls.stat | awk -F, 'NF > 2 { print $3, $1 }'

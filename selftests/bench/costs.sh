@@ -19,8 +19,9 @@
 # total in ms (millions of instructions), its mean per call in
 # instructions, the run's cgroup CPU time and the probe hits left unpaired
 # (an entry without its return or the reverse: a few at the edges of the
-# recording; more mean missed probes, and a total to distrust).  One function at a time:
-# nested probes would each add their cost to their callers.
+# recording; more mean missed probes, and a total to distrust).  One
+# function at a time: nested probes would each add their cost to their
+# callers.
 #
 #   FUNCS="..."  kernel functions (default: reclaim's and the fault's
 #                swap work, top-level ones first)
@@ -31,14 +32,9 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 FUNCS=${FUNCS:-shrink_folio_list handle_mm_fault add_to_swap swap_writepage \
 __remove_mapping try_to_unmap do_swap_page swap_read_folio folio_free_swap \
 free_swap_slot swapcache_free_entries exit_mmap}
-cp "$top/build/selftests/memverify" /tmp/memverify || exit 1
-mv=/tmp/memverify
-
-echo +memory +cpu >/sys/fs/cgroup/cgroup.subtree_control
-echo lzo >/sys/module/zswap/parameters/compressor
-echo Y >/sys/module/zswap/parameters/enabled
-echo 0 >/sys/block/vda/queue/rotational
-mkswap -f /dev/vda >/dev/null && swapon -p 10 /dev/vda || exit 1
+# shellcheck source=selftests/bench/zero-run.sh
+. "$top/selftests/bench/zero-run.sh"
+zero_run_setup
 
 cg=/sys/fs/cgroup/costs
 printf '%-28s %8s %10s %10s %10s %8s\n' function calls total_ms per_call cg_usage_us unpaired
@@ -48,12 +44,9 @@ for f in $FUNCS; do
 		echo "costs: cannot probe $f: skipped"
 		continue
 	fi
-	mkdir "$cg" && echo 32M >"$cg/memory.max" && echo 24M >"$cg/memory.high" &&
-		echo 4M >"$cg/memory.zswap.max" || exit 1
-	sync
-	echo 3 >/proc/sys/vm/drop_caches
+	zero_run_cgroup "$cg"
 	perf record -q -a -e "probe:$f" -e "probe:${f}__return" -o /tmp/costs.perf -- \
-		sh -c "echo \$\$ >$cg/cgroup.procs && exec $mv -s 64 -p 2 -f ${FILL:-zero}" \
+		sh -c "$(zero_run_cmd "$cg")" \
 		>/tmp/costs-mv.out 2>&1 || { echo "costs: memverify failed:"; cat /tmp/costs-mv.out; exit 1; }
 	usage=$(awk '$1 == "usage_usec" { print $2 }' "$cg/cpu.stat")
 	rmdir "$cg"
