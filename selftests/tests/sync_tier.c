@@ -351,7 +351,7 @@ static enum st_status hint_run(void *arg)
 	int flags = SWAP_FLAG_PREFER | ((20 << SWAP_FLAG_PRIO_SHIFT) & SWAP_FLAG_PRIO_MASK);
 	struct sync_ctx *ctx = arg;
 	uint64_t base = 0, scanned;
-	bool known, overlapped;
+	bool known, reclaimed, overlapped;
 	struct vst_argv av;
 	struct vst_proc p;
 	double t0, began;
@@ -396,8 +396,9 @@ static enum st_status hint_run(void *arg)
 		known = !st_read_key(path, "pgscan", &scanned);
 	}
 	began = st_now() - t0;
-	overlapped = known && scanned > base && began < HINT_DELAY_MS / 1000.0 - 1;
-	if (known && scanned > base)
+	reclaimed = known && scanned > base;
+	overlapped = reclaimed && began < HINT_DELAY_MS / 1000.0 - 1;
+	if (reclaimed)
 		st_log("reclaim began %.1f s into the swapoff's %u ms sleep", began, HINT_DELAY_MS);
 	else
 		st_log("reclaim did not begin during the swapoff's %u ms sleep", HINT_DELAY_MS);
