@@ -39,20 +39,19 @@ precache() {
 }
 
 # in_cgroup CG [-a ARGV0] CMD...: CMD as a process of cgroup CG (a
-# directory) from its first instruction; -a: with ARGV0 as its argv[0]
+# directory) from its first instruction; -a: with ARGV0 as its argv[0].
+# A subshell of this one, not a new shell: the guest's root is 9p, and
+# under ICOUNT=1 every file the launch opened there (a shell, its
+# libraries) cost the guest a wait on the host, a different one each run.
 in_cgroup() {
-	local cg=$1
+	local cg=$1 argv0=()
 
 	shift
 	if [ "$1" = -a ]; then
-		local name=$2
-
+		argv0=(-a "$2")
 		shift 2
-		bash -c 'echo $$ >"$1/cgroup.procs" && shift && exec -a "$0" "$@"' \
-			"$name" "$cg" "$@"
-	else
-		sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' sh "$cg" "$@"
 	fi
+	(echo $BASHPID >"$cg/cgroup.procs" && exec "${argv0[@]}" "$@")
 }
 
 # ---- redis ------------------------------------------------------------------
