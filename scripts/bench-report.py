@@ -17,6 +17,7 @@ raw, outdir, rounds = sys.argv[1], sys.argv[2], sys.argv[3]
 mode = sys.argv[4] if len(sys.argv) > 4 else 'wall'
 throttle = sys.argv[5] if len(sys.argv) > 5 else 'host'
 high = sys.argv[6] != '0' if len(sys.argv) > 6 else True
+vcpus = sys.argv[7] if len(sys.argv) > 7 else '2'
 runs = {}
 static = []
 for line in open(raw):
@@ -92,7 +93,7 @@ clock = ('instruction counting (single-threaded TCG, -icount shift=0,'
 md = [f'# swap_ext against stock 6.12: {datetime.date.today()}',
       '',
       f'Host: {cpu}, {os.cpu_count()} CPUs.  Clock: {clock}.  '
-      f'Guest: TCG, 2 vCPUs, 1 GiB, '
+      f'Guest: TCG, {vcpus} vCPU{"s" if vcpus != "1" else ""}, 1 GiB, '
       f'disks vda 1 GiB, vdb 48 MiB, {vdc}.  '
       f'{rounds} rounds, stock and ours booted alternately; every figure a '
       'median over the rounds; every byte read back verified.  Workloads '

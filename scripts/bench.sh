@@ -31,6 +31,11 @@
 #                    256 KiB, in guest time).  Default: host, guest with
 #                    ICOUNT (QEMU's throttle runs in host time, which
 #                    instruction counting does not see)
+#   CPUS             guest CPUs (default 2; 1 with ICOUNT: instruction
+#                    counting runs every vCPU on one clock, so a cgroup's
+#                    CPU time on one vCPU also counted whatever the other
+#                    ran meanwhile, kworkers and the bench's sampler
+#                    included; Documentation/benchmarks.md)
 #   BENCH_HIGH       0: no memory.high in the workloads' cgroups, only
 #                    memory.max (selftests/bench/suite.sh); results in OUT
 #                    with -nohigh appended
@@ -56,6 +61,7 @@ mode=wall
 rounds=${ROUNDS:-5}
 ours=${OURS_KERNEL:-$top/build/obj/vswap/arch/x86/boot/bzImage}
 stock=${STOCK_KERNEL:-$top/build/stock/obj/stock/arch/x86/boot/bzImage}
+cpus=${CPUS:-$([ $mode = icount ] && echo 1 || echo 2)}
 throttle_default=$([ $mode = icount ] && echo guest || echo host)
 throttle=${BENCH_THROTTLE:-$throttle_default}
 # results of another throttle are not comparable: not in the same place
@@ -96,7 +102,7 @@ for r in $(seq 1 "$rounds"); do
 		# may run at once (ICOUNT's figures do not depend on host load)
 		vmrun=bench-$(basename "$out")-$flavor
 		if ! KERNEL=$k FLAVOR=$vmrun VM_INIT=$top/build/vm-init DISKS=3 \
-			ICOUNT=$icount SWAPEXT_VM_ENV="$guest_env" \
+			ICOUNT=$icount CPUS=$cpus SWAPEXT_VM_ENV="$guest_env" \
 			DISK_SIZE="1G 48M 1G" \
 			DISK_OPTS="$disk_opts" \
 			VM_TIMEOUT=2400 "$top/scripts/vm.sh" "$top/selftests/bench/suite.sh" \
@@ -115,7 +121,7 @@ for r in $(seq 1 "$rounds"); do
 done
 echo "bench: $rounds rounds in $(( ($(date +%s) - start) / 60 )) min"
 
-python3 "$top/scripts/bench-report.py" "$raw" "$out" "$rounds" "$mode" "$throttle" "${BENCH_HIGH:-1}"
+python3 "$top/scripts/bench-report.py" "$raw" "$out" "$rounds" "$mode" "$throttle" "${BENCH_HIGH:-1}" "$cpus"
 if [ "$profile" = 1 ]; then
 	python3 "$top/scripts/bench-profile.py" "$out/profile" "$mode" "$period" >"$out/profile.md"
 	echo "bench: profiles in $out/profile.md"
