@@ -28,9 +28,11 @@
 #                    QEMU's throttle group, in host time) or "guest" (a
 #                    memory-backed null_blk device in the guest instead of
 #                    vdc, one request at a time, 0.5 ms each, at most
-#                    256 KiB, in guest time).  Default: host, guest with
-#                    ICOUNT (QEMU's throttle runs in host time, which
-#                    instruction counting does not see)
+#                    256 KiB, in guest time; vda and vdb are then
+#                    null_blk devices too, unthrottled, 0.1 ms a request).
+#                    Default: host, guest with ICOUNT (QEMU's disks and
+#                    throttle run in host time, which instruction counting
+#                    does not see)
 #   CPUS             guest CPUs (default 2; 1 with ICOUNT: instruction
 #                    counting runs every vCPU on one clock, so a cgroup's
 #                    CPU time on one vCPU also counted whatever the other

@@ -12,7 +12,10 @@
 # (its figures keep vdc's name): memory-backed, 16 MB/s of reads and
 # writes together, one request at a time, each completing 0.5 ms after it
 # starts (so at most 2000 a second), all in guest time; requests of at
-# most 256 KiB.
+# most 256 KiB.  vda and vdb are then null_blk devices too, of their
+# sizes, memory-backed, unthrottled, each request completing 0.1 ms after
+# it starts (64 at a time): under ICOUNT=1 a request to a disk of the
+# host's took whatever guest time the host's I/O happened to span.
 #
 # Workloads (memverify, every byte read back verified), each in a cgroup
 # with memory.max 32M and memory.high 24M:
@@ -83,7 +86,7 @@ bpf=$top/build/bpf
 parent=/sys/fs/cgroup/bench
 vs=/sys/kernel/mm/vswap
 disks=(vda vdb vdc)
-# the block device behind each of disks (vdc: null_blk, BENCH_THROTTLE=guest)
+# the block device behind each of disks (null_blk ones, BENCH_THROTTLE=guest)
 devs=(vda vdb vdc)
 ours=0
 [ -d $vs ] && ours=1
@@ -161,14 +164,25 @@ swapoff_all() {
 	return 0
 }
 
+# dev_of DISK: the block device that plays DISK (vda, vdb or vdc)
+dev_of() {
+	local i
+
+	for i in "${!disks[@]}"; do
+		[ "${disks[$i]}" = "$1" ] && { echo "${devs[$i]}"; return 0; }
+	done
+	die "dev_of $1: no such disk"
+}
+
 # tiers DISK:PRIO...: exactly these disks swapped on
 tiers() {
-	local t
+	local t d
 
 	swapoff_all
 	for t in "$@"; do
-		mkswap -f "/dev/${t%%:*}" >/dev/null 2>&1 || die "mkswap ${t%%:*}"
-		swapon -p "${t##*:}" "/dev/${t%%:*}" || die "swapon ${t%%:*}"
+		d=$(dev_of "${t%%:*}")
+		mkswap -f "/dev/$d" >/dev/null 2>&1 || die "mkswap $d"
+		swapon -p "${t##*:}" "/dev/$d" || die "swapon $d"
 	done
 }
 
@@ -482,7 +496,7 @@ one() {
 	zswap)	zswap Y; tiers vda:10; fill=compressible; zmax=4M ;;
 	nodisk)	zswap Y; fill=compressible
 		if [ $ours = 1 ]; then swapoff_all; else tiers vda:10; fi ;;
-	twocg)	zswap Y 3; tiers vdb:10 "${devs[2]}:5" ;;
+	twocg)	zswap Y 3; tiers vdb:10 vdc:5 ;;
 	esac
 	case $scenario in
 	useseq|userand)
@@ -540,26 +554,35 @@ mv=/tmp/memverify
 echo +memory +cpu >/sys/fs/cgroup/cgroup.subtree_control 2>/dev/null ||
 	echo +memory >/sys/fs/cgroup/cgroup.subtree_control
 echo lzo >/sys/module/zswap/parameters/compressor
-# slow_nullb: the slow tier as a null_blk device throttled in guest time
-slow_nullb() {
-	local nb=/sys/kernel/config/nullb/nullb_slow a
+# nullb NAME ATTR=VALUE...: null_blk device NAME, configured and powered on.
+# Memory-backed: what is written stays in guest memory, outside any
+# cgroup, until the boot ends (at most the sectors the scenarios write).
+nullb() {
+	local nb=/sys/kernel/config/nullb/$1 a
 
+	shift
 	mountpoint -q /sys/kernel/config || mount -t configfs none /sys/kernel/config ||
 		die "configfs"
-	# memory-backed: what is written stays in guest memory, outside any
-	# cgroup, until the boot ends (at most the sectors twocg writes)
-	[ -d $nb ] || mkdir $nb || die "mkdir $nb (CONFIG_BLK_DEV_NULL_BLK?)"
-	# max_sectors: null_blk's throttle refills a 50th of a second's bytes
-	# (335 KB at 16 MB/s) at a time and requeues a larger request forever
-	[ "$(cat $nb/power)" = 1 ] ||
-		for a in size=1024 memory_backed=1 irqmode=2 completion_nsec=500000 \
-			 hw_queue_depth=1 submit_queues=1 mbps=16 max_sectors=512 power=1; do
-			echo "${a#*=}" >"$nb/${a%%=*}" || die "null_blk: $a"
-		done
-	devs[2]=nullb_slow
+	[ -d "$nb" ] || mkdir "$nb" || die "mkdir $nb (CONFIG_BLK_DEV_NULL_BLK?)"
+	[ "$(cat "$nb/power")" = 1 ] && return 0
+	for a in memory_backed=1 irqmode=2 submit_queues=1 "$@" power=1; do
+		echo "${a#*=}" >"$nb/${a%%=*}" || die "null_blk ${nb##*/}: $a"
+	done
 }
-[ "${BENCH_THROTTLE:-host}" = guest ] && slow_nullb
-for d in vda vdb; do echo 0 >/sys/block/$d/queue/rotational; done
+
+# the disks as null_blk devices in guest time (BENCH_THROTTLE=guest)
+guest_disks() {
+	nullb nullb_vda size=1024 completion_nsec=100000 hw_queue_depth=64
+	nullb nullb_vdb size=48 completion_nsec=100000 hw_queue_depth=64
+	# the slow tier: max_sectors, because null_blk's throttle refills a
+	# 50th of a second's bytes (335 KB at 16 MB/s) at a time and requeues
+	# a larger request forever
+	nullb nullb_slow size=1024 completion_nsec=500000 hw_queue_depth=1 \
+		mbps=16 max_sectors=512
+	devs=(nullb_vda nullb_vdb nullb_slow)
+}
+[ "${BENCH_THROTTLE:-host}" = guest ] && guest_disks
+for d in "${devs[0]}" "${devs[1]}"; do echo 0 >/sys/block/$d/queue/rotational; done
 echo 1 >"/sys/block/${devs[2]}/queue/rotational" || die "rotational ${devs[2]}"
 
 # vswap's metadata before anything is swapped: what exists at 0 % use
