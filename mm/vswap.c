@@ -1912,6 +1912,63 @@ void __vswap_release(swp_entry_t entry, int nr)
 		vswap_set(entry, VSWAP_NONE);
 }
 
+/*
+ * swapcache_free_entries() sorts each batch of freed slots by device, so
+ * that it takes each device's lock once.  While vswap is on there is
+ * always more than one swap file, and sort() of a batch of 64 costs some
+ * 19,500 instructions: a tier-backed page frees its tier slot just before
+ * its virtual one, so such batches alternate between two devices.  The
+ * order within a device does not matter (sort()'s comparison looks at the
+ * type alone), so count the slots of each type and move each slot into
+ * its type's range in place: a pass over the batch, one over the types
+ * and at most one exchange per slot.  A batch of one device is left as
+ * it is.  Returns false, for stock's sort(), when vswap is off.
+ */
+bool vswap_sort_entries(swp_entry_t *entries, int n)
+{
+	/* per type: where its range ends, and its next unsorted slot */
+	u8 end[MAX_SWAPFILES] = {}, next[MAX_SWAPFILES];
+	unsigned long sum = 0, xor = 0;	/* CONFIG_DEBUG_VM: same slots after */
+	int i, t, at = 0;
+
+	if (!vswap_active() || n > U8_MAX)
+		return false;
+	for (i = 0; i < n; i++) {
+		end[swp_type(entries[i])]++;
+		sum += entries[i].val;
+		xor ^= entries[i].val;
+	}
+	if (end[swp_type(entries[0])] == n)
+		return true;
+	for (t = 0; t < MAX_SWAPFILES; t++) {
+		next[t] = at;
+		at += end[t];
+		end[t] = at;
+	}
+	for (t = 0; t < MAX_SWAPFILES; t++) {
+		while (next[t] < end[t]) {
+			int type = swp_type(entries[next[t]]), to;
+
+			if (type == t) {
+				next[t]++;
+				continue;
+			}
+			/* swap() names its arguments twice */
+			to = next[type]++;
+			swap(entries[next[t]], entries[to]);
+		}
+	}
+	if (IS_ENABLED(CONFIG_DEBUG_VM)) {
+		for (i = 0; i < n; i++) {
+			VM_WARN_ON_ONCE(i && swp_type(entries[i]) < swp_type(entries[i - 1]));
+			sum -= entries[i].val;
+			xor ^= entries[i].val;
+		}
+		VM_WARN_ON_ONCE(sum || xor);
+	}
+	return true;
+}
+
 /* @nr zero-filled pages of @folio written or read: no I/O */
 static __always_inline void vswap_count_zero(struct folio *folio,
 					     enum vm_event_item item, long nr)

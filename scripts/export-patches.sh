@@ -59,7 +59,7 @@ topics=(
 "0019-mm-swap_ext-count-proactive-reclaim-in-memory.stat.patch|mm: swap_ext: count proactive reclaim in memory.stat|include/linux/vm_event_item.h mm/vmstat.c mm/memcontrol.c|ctx"
 "0020-mm-page_io-tier-reads-of-virtual-folios-go-in-sector-order.patch|mm: page_io: tier reads of virtual folios go in sector order|mm/page_io.c|ctx"
 "0021-mm-swapfile-free-a-range-of-swap-entries-a-cluster-at-a-time.patch|mm: swapfile: free a range of swap entries a cluster at a time|mm/swapfile.c|ctx"
-"0022-mm-swapfile-sort-freed-slots-only-when-they-span-devices.patch|mm: swapfile: sort freed slots only when they span devices|mm/swapfile.c|cost"
+"0022-mm-swapfile-group-freed-slots-by-device-in-one-pass.patch|mm: swapfile: group freed slots by device in one pass|mm/swapfile.c|cost"
 )
 
 body() {
@@ -262,15 +262,16 @@ M
 	0022*) cat <<'M'
 swapcache_free_entries() sorts each batch of freed slots by device
 whenever more than one swap file exists, so that each device's lock is
-taken once.  While vswap is on, there always is more than one (the
-virtual device and at least its tier, or a disk kept behind zswap), yet
-a batch is often the virtual device's alone: pages in zswap or zero
-have no tier slot.  The sort then costs some 19,500 instructions per
-batch of 64 (300 an entry, a third of what freeing the entry costs on
-stock) for nothing.  Sort only a batch that spans devices
-(vswap_free_spans_devices(), a pass over the batch); a tier-backed
-page frees its tier slot just before its virtual one, so those batches
-alternate and are sorted as before.
+taken once.  While vswap is on there always is more than one (the
+virtual device and its tier, or a disk kept behind zswap), and sort()
+costs some 19,500 instructions per batch of 64, 300 an entry, a third
+of what freeing the entry costs on stock: for nothing when the batch is
+the virtual device's alone (pages in zswap or zero), and in every batch
+of tier-backed pages, whose tier and virtual slots alternate.  The
+comparison looks at the device alone, so while vswap is on group the
+batch with vswap_sort_entries() instead: a count per device and one
+exchange per misplaced slot, nothing for a batch of one device.  With
+vswap off, sort() as before.
 M
 	;;
 	0013*) cat <<'M'

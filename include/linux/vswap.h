@@ -123,23 +123,8 @@ static inline swp_entry_t vswap_io_entry(swp_entry_t entry)
 	return entry;
 }
 
-/*
- * Do the @n slots swapcache_free_entries() frees span swap devices?  It
- * sorts them by device only then.  With vswap on there is always more
- * than one swap file, yet a batch is often the virtual device's alone
- * (pages in zswap or zero), and sorting 64 slots costs some 19,500
- * instructions.  A tier-backed page frees its tier slot just before its
- * virtual one, so those batches alternate and are still sorted.
- */
-static inline bool vswap_free_spans_devices(const swp_entry_t *entries, int n)
-{
-	int i;
-
-	for (i = 1; i < n; i++)
-		if (swp_type(entries[i]) != swp_type(entries[0]))
-			return true;
-	return false;
-}
+/* swapfile.c: group freed slots by device in one pass, not sort() */
+bool vswap_sort_entries(swp_entry_t *entries, int n);
 
 /*
  * May do_swap_page() read @entry of @si into a folio of its own, skipping
@@ -239,9 +224,9 @@ static inline void vswap_release(swp_entry_t entry, int nr)
 {
 }
 
-static inline bool vswap_free_spans_devices(const swp_entry_t *entries, int n)
+static inline bool vswap_sort_entries(swp_entry_t *entries, int n)
 {
-	return true;
+	return false;
 }
 
 static inline int vswap_setup_clusters(struct swap_info_struct *si,
