@@ -26,6 +26,8 @@
 #   FUNCS="..."  kernel functions (default: reclaim's and the fault's
 #                swap work, top-level ones first)
 #   FILL=KIND    memverify's data (default zero)
+#   ZSWAP=N      zswap off: with FILL=random, the pages go to vda (the
+#                disk, or ours' tier), as in the bench's useseq/disk
 
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)

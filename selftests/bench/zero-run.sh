@@ -4,8 +4,9 @@
 # that measure it under perf (calls.sh, costs.sh); sourced, not run.
 #
 #   zero_run_setup            memverify copied to the guest's tmpfs (the 9p
-#                             root's waits follow the host), zswap on, vda
-#                             swapped on (the disk or the tier)
+#                             root's waits follow the host), zswap on (off
+#                             with ZSWAP=N), vda swapped on (the disk or
+#                             the tier)
 #   zero_run_cgroup CG        CG made with the bench's limits: memory.max
 #                             32M, memory.high 24M, memory.zswap.max 4M;
 #                             the page cache dropped
@@ -16,7 +17,7 @@ zero_run_setup() {
 	cp "$top/build/selftests/memverify" /tmp/memverify || exit 1
 	echo +memory +cpu >/sys/fs/cgroup/cgroup.subtree_control
 	echo lzo >/sys/module/zswap/parameters/compressor
-	echo Y >/sys/module/zswap/parameters/enabled
+	echo "${ZSWAP:-Y}" >/sys/module/zswap/parameters/enabled || exit 1
 	echo 0 >/sys/block/vda/queue/rotational
 	mkswap -f /dev/vda >/dev/null && swapon -p 10 /dev/vda || exit 1
 }
