@@ -1934,6 +1934,9 @@ bool vswap_sort_entries(swp_entry_t *entries, int n)
 	if (!vswap_active() || n > U8_MAX)
 		return false;
 	for (i = 0; i < n; i++) {
+		/* stock's sort() lets swap_info_get_cont() report it */
+		if (unlikely(swp_type(entries[i]) >= MAX_SWAPFILES))
+			return false;
 		end[swp_type(entries[i])]++;
 		sum += entries[i].val;
 		xor ^= entries[i].val;

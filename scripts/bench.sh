@@ -46,7 +46,8 @@
 #   OURS_KERNEL, STOCK_KERNEL  other bzImages to compare (default: make's)
 #   OUT              results directory (default build/bench, or
 #                    build/bench-icount with ICOUNT; -THROTTLE appended
-#                    when BENCH_THROTTLE is not the mode's default)
+#                    when BENCH_THROTTLE is not the mode's default,
+#                    -cpusN when CPUS is not)
 #
 # In real time, times are from a TCG guest: only ratios of runs made side
 # by side, on a machine doing nothing else, mean anything, and not for CPU
@@ -63,11 +64,12 @@ mode=wall
 rounds=${ROUNDS:-5}
 ours=${OURS_KERNEL:-$top/build/obj/vswap/arch/x86/boot/bzImage}
 stock=${STOCK_KERNEL:-$top/build/stock/obj/stock/arch/x86/boot/bzImage}
-cpus=${CPUS:-$([ $mode = icount ] && echo 1 || echo 2)}
+cpus_default=$([ $mode = icount ] && echo 1 || echo 2)
+cpus=${CPUS:-$cpus_default}
 throttle_default=$([ $mode = icount ] && echo guest || echo host)
 throttle=${BENCH_THROTTLE:-$throttle_default}
 # results of another throttle are not comparable: not in the same place
-out=${OUT:-$top/build/bench$([ $mode = icount ] && echo -icount)$([ "$throttle" = "$throttle_default" ] || echo "-$throttle")$([ "${BENCH_HIGH:-1}" = 0 ] && echo -nohigh)}
+out=${OUT:-$top/build/bench$([ $mode = icount ] && echo -icount)$([ "$throttle" = "$throttle_default" ] || echo "-$throttle")$([ "${BENCH_HIGH:-1}" = 0 ] && echo -nohigh)$([ "$cpus" = "$cpus_default" ] || echo "-cpus$cpus")}
 case $throttle in
 host)	disk_opts="- - throttling.bps-total=16777216,throttling.iops-total=2000" ;;
 guest)	disk_opts="" ;;

@@ -123,7 +123,7 @@ static inline swp_entry_t vswap_io_entry(swp_entry_t entry)
 	return entry;
 }
 
-/* swapfile.c: group freed slots by device in one pass, not sort() */
+/* swapcache_free_entries(): group freed slots by device in one pass */
 bool vswap_sort_entries(swp_entry_t *entries, int n);
 
 /*

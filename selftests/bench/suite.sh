@@ -13,9 +13,10 @@
 # writes together, one request at a time, each completing 0.5 ms after it
 # starts (so at most 2000 a second), all in guest time; requests of at
 # most 256 KiB.  vda and vdb are then null_blk devices too, of their
-# sizes, memory-backed, unthrottled, each request completing 0.1 ms after
-# it starts (64 at a time): under ICOUNT=1 a request to a disk of the
-# host's took whatever guest time the host's I/O happened to span.
+# sizes, memory-backed, unthrottled, 4 KiB blocks, each request completing
+# 0.1 ms after it starts (64 at a time), discarded before each swapon:
+# under ICOUNT=1 a request to a disk of the host's took whatever guest
+# time the host's I/O happened to span.
 #
 # Workloads (memverify, every byte read back verified), each in a cgroup
 # with memory.max 32M and memory.high 24M:
@@ -180,7 +181,11 @@ tiers() {
 
 	swapoff_all
 	for t in "$@"; do
-		d=$(dev_of "${t%%:*}")
+		d=$(dev_of "${t%%:*}") || exit 1
+		# a null_blk disk gives back the memory of what it held
+		case $d in
+		nullb_vd*) blkdiscard -f "/dev/$d" 2>/dev/null || die "blkdiscard $d" ;;
+		esac
 		mkswap -f "/dev/$d" >/dev/null 2>&1 || die "mkswap $d"
 		swapon -p "${t##*:}" "/dev/$d" || die "swapon $d"
 	done
@@ -572,8 +577,12 @@ nullb() {
 
 # the disks as null_blk devices in guest time (BENCH_THROTTLE=guest)
 guest_disks() {
-	nullb nullb_vda size=1024 completion_nsec=100000 hw_queue_depth=64
-	nullb nullb_vdb size=48 completion_nsec=100000 hw_queue_depth=64
+	# discard: tiers() discards a disk before each swapon, so that what
+	# earlier scenarios wrote does not stay in guest memory
+	nullb nullb_vda size=1024 blocksize=4096 completion_nsec=100000 hw_queue_depth=64 \
+		discard=1
+	nullb nullb_vdb size=48 blocksize=4096 completion_nsec=100000 hw_queue_depth=64 \
+		discard=1
 	# the slow tier: max_sectors, because null_blk's throttle refills a
 	# 50th of a second's bytes (335 KB at 16 MB/s) at a time and requeues
 	# a larger request forever
