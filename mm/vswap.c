@@ -1922,7 +1922,8 @@ void __vswap_release(swp_entry_t entry, int nr)
  * type alone), so count the slots of each type and move each slot into
  * its type's range in place: a pass over the batch, one over the types
  * and at most one exchange per slot.  A batch of one device is left as
- * it is.  Returns false, for stock's sort(), when vswap is off.
+ * it is.  Returns false, for stock's sort(), when vswap is off or the
+ * batch is not one it can count (a bad type, more than U8_MAX slots).
  */
 bool vswap_sort_entries(swp_entry_t *entries, int n)
 {

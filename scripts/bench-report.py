@@ -83,9 +83,10 @@ cpu = next((l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo')
 vdc = ('vdc 1 GiB throttled to 16 MB/s and 2000 requests/s (QEMU, host time, '
        'reads and writes together)' if throttle == 'host' else
        'all three null_blk devices in the guest, memory-backed, in guest '
-       'time: vda and vdb unthrottled, 4 KiB blocks, each request completing 0.1 ms after '
-       'it starts, and "vdc" 1 GiB, 16 MB/s, one request of at most 256 KiB at a '
-       'time completing 0.5 ms after it starts (reads and writes together)')
+       'time: vda and vdb unthrottled, 4 KiB blocks, each request '
+       'completing 0.1 ms after it starts, and "vdc" 1 GiB, 16 MB/s, one '
+       'request of at most 256 KiB at a time completing 0.5 ms after it '
+       'starts (reads and writes together)')
 clock = ('instruction counting (single-threaded TCG, -icount shift=0,'
          'sleep=off: guest time advances 1 ns per instruction and skips idle '
          'time; system time counts instructions, wall time adds the time the '

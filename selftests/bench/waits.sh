@@ -28,6 +28,10 @@
 
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck disable=SC2034 # apps.sh reads it
+root=$top
+# shellcheck source=apps.sh
+. "$top/selftests/bench/apps.sh"	# in_cgroup()
 mv=$top/build/selftests/memverify
 N=${N:-3}
 if [ "${FROM_9P:-0}" != 1 ]; then
@@ -88,8 +92,7 @@ for i in $(seq "$N"); do
 	read -r _ u0 _ s0 i0 _ q0 sq0 _ </proc/stat
 	# no file of the 9p root opened between the two clock reads (apps.sh)
 	t0=$EPOCHREALTIME
-	(echo $BASHPID >"$cg/cgroup.procs" && exec $mv -s 64 -p 2 -f "${FILL:-compressible}") \
-		>/tmp/waits-mv.out 2>&1 || { echo "run $i: memverify failed:"; cat /tmp/waits-mv.out; exit 1; }
+	in_cgroup "$cg" $mv -s 64 -p 2 -f "${FILL:-compressible}" >/tmp/waits-mv.out 2>&1 || { echo "run $i: memverify failed:"; cat /tmp/waits-mv.out; exit 1; }
 	t1=$EPOCHREALTIME
 	read -r _ u1 _ s1 i1 _ q1 sq1 _ </proc/stat
 	kill -INT $pp
