@@ -632,6 +632,276 @@ fail:
 	return 0;
 }
 
+/* ---------------------------------------------------------------------
+ * Per-CPU caches of tier slots
+ *
+ * Stock takes an order-0 page's slot from the per-CPU cache of
+ * mm/swap_slots.c, which get_swap_pages() refills SWAP_BATCH slots at a
+ * time; while vswap is on that cache holds virtual slots, and a page's
+ * tier slot was taken on its own at each writeout: a device reference,
+ * si->lock, a cluster scan, the counters.  A CPU now keeps up to
+ * VSWAP_TIER_CACHE slots of one tier, taken under one si->lock, and hands
+ * them out in slot order, so that consecutive writeouts still go to
+ * consecutive sectors.  Large folios and moves between tiers take their
+ * slots as before (vswap_tier_alloc_on()).
+ *
+ * A cached slot is taken in its tier's swap_map (count 1) and in
+ * nr_swap_pages, as a slot in stock's cache is, and counts in its tier's
+ * nr_backing, but has no reverse-map entry yet.  So a swapoff of the tier
+ * takes the cached slots back from every CPU before it waits for
+ * nr_backing (vswap_unuse_tier()), and no slot can enter a cache after
+ * that: the refill counts the slots in nr_backing before it tests
+ * SWP_WRITEOK, as vswap_tier_alloc_on() does, and swap_alloc_slots()
+ * tests it again under si->lock.  A slot handed out and not yet in the
+ * reverse map counts in nr_backing too: the swapoff waits for it, as for
+ * one mid-allocation.  A CPU that goes offline gives its slots back
+ * (vswap_cpu_dead()); disabling vswap gives every CPU's back.
+ *
+ * A tier whose free slots are all in caches looks full to the other CPUs,
+ * so a CPU whose refill finds nothing takes a slot from another CPU's
+ * cache before it tries the next tier.
+ */
+
+/* Tier slots a CPU keeps */
+#define VSWAP_TIER_CACHE	32
+
+struct vswap_tier_cache {
+	/*
+	 * The fields below; taken from any CPU.  A mutex, as stock's
+	 * alloc_lock: the refill's scan of a rotational tier may reschedule.
+	 */
+	struct mutex lock;
+	int type;		/* the tier of the slots; -1 none */
+	int next;		/* slots[next..nr) are free to hand out */
+	int nr;
+	swp_entry_t slots[VSWAP_TIER_CACHE];
+};
+
+/* lock: mutex_init() by vswap_init(), before vswap is first enabled */
+static DEFINE_PER_CPU(struct vswap_tier_cache, vswap_tier_cache) = {
+	.type = -1,
+};
+
+/* Refills of a CPU's cache of tier slots, since boot */
+static atomic_long_t vswap_tier_cache_refills = ATOMIC_LONG_INIT(0);
+/* Tier slots taken from another CPU's cache: the tier had no other */
+static atomic_long_t vswap_tier_cache_steals = ATOMIC_LONG_INIT(0);
+
+/*
+ * Move @tc's slots to @out (VSWAP_TIER_CACHE entries), under tc->lock;
+ * returns how many.
+ */
+static int vswap_tier_cache_take(struct vswap_tier_cache *tc, swp_entry_t *out)
+{
+	int n = tc->nr - tc->next;
+
+	lockdep_assert_held(&tc->lock);
+	memcpy(out, tc->slots + tc->next, n * sizeof(*out));
+	/* vswap_tier_backing() and the steal's first look read these bare */
+	WRITE_ONCE(tc->type, -1);
+	WRITE_ONCE(tc->next, 0);
+	WRITE_ONCE(tc->nr, 0);
+	return n;
+}
+
+/* The next of @tc's slots if it has one on tier @type, under tc->lock */
+static swp_entry_t vswap_tier_cache_pop(struct vswap_tier_cache *tc, int type)
+{
+	swp_entry_t slot = {};
+
+	lockdep_assert_held(&tc->lock);
+	if (tc->type == type && tc->next < tc->nr) {
+		slot = tc->slots[tc->next];
+		WRITE_ONCE(tc->next, tc->next + 1);
+	}
+	return slot;
+}
+
+/*
+ * Give back @n cached tier slots, of tier @type, which no reverse map names:
+ * no lock held (swap_free_nr() takes the tier's).
+ */
+static void vswap_tier_cache_free(int type, swp_entry_t *slots, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		swap_free_nr(slots[i], 1);
+	atomic_long_sub(n, &vswap_tiers[type].nr_backing);
+}
+
+/* Give back CPU @cpu's cached slots if they are on tier @type (-1: any) */
+static void vswap_tier_cache_drain_cpu(int cpu, int type)
+{
+	struct vswap_tier_cache *tc = per_cpu_ptr(&vswap_tier_cache, cpu);
+	swp_entry_t slots[VSWAP_TIER_CACHE];
+	int n = 0, t;
+
+	mutex_lock(&tc->lock);
+	t = tc->type;
+	if (t >= 0 && (type < 0 || t == type))
+		n = vswap_tier_cache_take(tc, slots);
+	mutex_unlock(&tc->lock);
+	if (n)
+		vswap_tier_cache_free(t, slots, n);
+}
+
+/* Give back every CPU's cached slots on tier @type (-1: any tier) */
+static void vswap_tier_cache_drain(int type)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		vswap_tier_cache_drain_cpu(cpu, type);
+}
+
+/*
+ * Fill @tc, empty or holding another tier's slots, from tier @type: under
+ * tc->lock, with a reference to the tier's device.  The slots it held go
+ * to @old (*@nr_old of them) for the caller to give back.
+ */
+static void vswap_tier_cache_refill(struct vswap_tier_cache *tc,
+				    struct swap_info_struct *si,
+				    swp_entry_t *old, int *nr_old, int *old_type)
+{
+	struct vswap_tier *tier = &vswap_tiers[si->type];
+	int got;
+
+	lockdep_assert_held(&tc->lock);
+	*old_type = tc->type;
+	*nr_old = tc->type >= 0 ? vswap_tier_cache_take(tc, old) : 0;
+	/* counted before the slots exist: see vswap_tier_alloc_on() */
+	atomic_long_add(VSWAP_TIER_CACHE, &tier->nr_backing);
+	smp_mb__after_atomic();
+	got = 0;
+	if (READ_ONCE(si->flags) & SWP_WRITEOK)
+		got = swap_alloc_slots(si, 1, VSWAP_TIER_CACHE, tc->slots, 0);
+	atomic_long_sub(got, &nr_swap_pages);
+	atomic_long_sub(VSWAP_TIER_CACHE - got, &tier->nr_backing);
+	if (got) {
+		WRITE_ONCE(tc->type, si->type);
+		WRITE_ONCE(tc->next, 0);
+		WRITE_ONCE(tc->nr, got);
+		atomic_long_inc(&vswap_tier_cache_refills);
+	}
+}
+
+/* A slot of tier @type from another CPU's cache; {0} if none has one */
+static swp_entry_t vswap_tier_cache_steal(int type)
+{
+	swp_entry_t phys = {};
+	int cpu;
+
+	for_each_online_cpu(cpu) {
+		struct vswap_tier_cache *tc = per_cpu_ptr(&vswap_tier_cache, cpu);
+
+		if (READ_ONCE(tc->type) != type)
+			continue;
+		mutex_lock(&tc->lock);
+		phys = vswap_tier_cache_pop(tc, type);
+		mutex_unlock(&tc->lock);
+		if (phys.val) {
+			atomic_long_inc(&vswap_tier_cache_steals);
+			break;
+		}
+	}
+	return phys;
+}
+
+/*
+ * A tier slot on tier @type for order-0 @entry, from this CPU's cache,
+ * with its reverse map pointing back.  False, with nothing taken, when
+ * the tier has no slot for it.  Sleeps.
+ */
+static bool vswap_tier_cache_alloc(swp_entry_t entry, int type,
+				   swp_entry_t *phys)
+{
+	swp_entry_t slot = {}, old[VSWAP_TIER_CACHE];
+	struct vswap_tier_cache *tc;
+	struct swap_info_struct *si;
+	int nr_old = 0, old_type = -1;
+	u32 *rmap;
+
+	if (!vswap_is_tier(type))
+		return false;
+	tc = raw_cpu_ptr(&vswap_tier_cache);
+	mutex_lock(&tc->lock);
+	slot = vswap_tier_cache_pop(tc, type);
+	mutex_unlock(&tc->lock);
+	if (slot.val)
+		goto map;
+
+	/* the device reference holds off swapoff, which frees the rmap */
+	si = get_swap_device(swp_entry(type, 1));
+	if (!si)
+		return false;
+	if (vswap_tier_prepare(si)) {
+		put_swap_device(si);
+		return false;
+	}
+	/* the task may be on another CPU now: fill the cache it locks */
+	tc = raw_cpu_ptr(&vswap_tier_cache);
+	mutex_lock(&tc->lock);
+	slot = vswap_tier_cache_pop(tc, type);
+	if (!slot.val) {
+		vswap_tier_cache_refill(tc, si, old, &nr_old, &old_type);
+		slot = vswap_tier_cache_pop(tc, type);
+	}
+	mutex_unlock(&tc->lock);
+	put_swap_device(si);
+	if (nr_old)
+		vswap_tier_cache_free(old_type, old, nr_old);
+	if (!slot.val)
+		slot = vswap_tier_cache_steal(type);
+	if (!slot.val)
+		return false;
+map:
+	/* the tier keeps its rmap while nr_backing counts the slot */
+	rmap = vswap_rmap_slot(slot, true);
+	if (!rmap) {
+		vswap_tier_cache_free(type, &slot, 1);
+		return false;
+	}
+	WRITE_ONCE(*rmap, swp_offset(entry));
+	count_vm_event(VSWAP_TIER_ALLOC);
+	*phys = slot;
+	return true;
+}
+
+/*
+ * Tier slots cached on tier @type (-1: any), on every CPU.  A snapshot
+ * read without the caches' locks, for reports.
+ */
+static long vswap_tier_cached(int type)
+{
+	long n = 0;
+	int cpu, t;
+
+	for_each_possible_cpu(cpu) {
+		struct vswap_tier_cache *tc = per_cpu_ptr(&vswap_tier_cache, cpu);
+
+		t = READ_ONCE(tc->type);
+		if (t >= 0 && (type < 0 || t == type))
+			n += max(READ_ONCE(tc->nr) - READ_ONCE(tc->next), 0);
+	}
+	return n;
+}
+
+/* Tier slots of tier @type that back virtual slots: not the cached ones */
+static long vswap_tier_backing(int type)
+{
+	return max(atomic_long_read(&vswap_tiers[type].nr_backing) -
+		   vswap_tier_cached(type), 0L);
+}
+
+/* CPU @cpu is dead: its sums and its cached tier slots go */
+static int vswap_cpu_dead(unsigned int cpu)
+{
+	vswap_stat_cpu_dead(cpu);
+	vswap_tier_cache_drain_cpu(cpu, -1);
+	return 0;
+}
+
 /* The tiers, by priority, with tier @prefer first if it is one */
 static int vswap_tier_types(int *types, int prefer)
 {
@@ -658,7 +928,7 @@ static swp_entry_t vswap_tier_alloc(swp_entry_t entry, int prefer)
 
 	n = vswap_tier_types(types, prefer);
 	for (i = 0; i < n; i++)
-		if (vswap_tier_alloc_on(entry, types[i], 1, false, &phys))
+		if (vswap_tier_cache_alloc(entry, types[i], &phys))
 			return phys;
 	return (swp_entry_t){};
 }
@@ -1382,6 +1652,8 @@ int vswap_unuse_tier(struct swap_info_struct *si)
 	swp_entry_t phys;
 	int err;
 
+	/* SWP_WRITEOK is clear: no slot of this tier enters a cache again */
+	vswap_tier_cache_drain(si->type);
 	while ((before = atomic_long_read(&tier->nr_backing)) > 0) {
 		u32 **rmap = READ_ONCE(tier->rmap);
 
@@ -2177,13 +2449,11 @@ bool __vswap_read_synchronous(swp_entry_t entry)
 }
 
 /*
- * swap_zeromap_batch() of the virtual device: how many of the @max_nr
- * entries from @entry one read fills as it fills the first - all zero
- * (*@is_zeromap), or all on consecutive slots of one tier.  A large folio
- * is swapped in only over such a batch (can_swapin_thp()).  The caller
- * holds the page table lock over PTEs naming the entries, or owns them.
+ * How many of the @max_nr descriptors from @entry one read fills as it
+ * fills the first's, which goes to *@firstp; under the cluster lock.
  */
-int vswap_zeromap_batch(swp_entry_t entry, int max_nr, bool *is_zeromap)
+static noinline int vswap_desc_batch(swp_entry_t entry, int max_nr,
+				     unsigned long *firstp)
 {
 	unsigned long desc[VSWAP_SCATTER_BATCH], first = 0, want;
 	struct swap_info_struct *si = swp_swap_info(entry);
@@ -2206,9 +2476,33 @@ int vswap_zeromap_batch(swp_entry_t entry, int max_nr, bool *is_zeromap)
 		}
 	}
 out:
+	*firstp = first;
+	return max(nr, 1);
+}
+
+/*
+ * swap_zeromap_batch() of the virtual device: how many of the @max_nr
+ * entries from @entry one read fills as it fills the first - all zero
+ * (*@is_zeromap), or all on consecutive slots of one tier.  A large folio
+ * is swapped in only over such a batch (can_swapin_thp()).  The caller
+ * holds the page table lock over PTEs naming the entries, or owns them.
+ * One entry is asked about by swap_read_folio(), whose locked folio in the
+ * swap cache owns it, after vswap_read_folio() found it on a tier: its
+ * descriptor is read without the cluster lock (can_swapin_thp(), which
+ * does not own its entries, asks about large folios only).
+ */
+int vswap_zeromap_batch(swp_entry_t entry, int max_nr, bool *is_zeromap)
+{
+	unsigned long first;
+	int nr = 1;
+
+	if (max_nr == 1)
+		first = atomic_long_read(vswap_desc(entry));
+	else
+		nr = vswap_desc_batch(entry, max_nr, &first);
 	if (is_zeromap)
 		*is_zeromap = vswap_tag(first) == VSWAP_ZERO;
-	return max(nr, 1);
+	return nr;
 }
 
 /*
@@ -2398,6 +2692,7 @@ static atomic_t vswap_read_plug_ticks = ATOMIC_INIT(0);
 struct vswap_read_plug {
 	struct blk_plug_cb cb;		/* on the plug's callback list: first */
 	struct bio *bios;		/* held reads, by device and sector */
+	struct bio *last;		/* the last of them */
 	unsigned int nr;		/* how many */
 	struct work_struct work;	/* submits them from vswap_read_wq */
 };
@@ -2420,6 +2715,7 @@ static void vswap_read_plug_submit(struct vswap_read_plug *rp)
 
 	atomic_long_add(rp->nr, &vswap_reads_sorted);
 	rp->bios = NULL;
+	rp->last = NULL;
 	rp->nr = 0;
 	while ((bio = next)) {
 		next = bio->bi_next;
@@ -2472,11 +2768,17 @@ void __vswap_submit_read(struct bio *bio)
 	/* submit_bio() would take the priority of whoever submits it */
 	if (IOPRIO_PRIO_CLASS(bio->bi_ioprio) == IOPRIO_CLASS_NONE)
 		bio->bi_ioprio = get_current_ioprio();
-	for (pos = &rp->bios; *pos && !vswap_bio_before(bio, *pos);
-	     pos = &(*pos)->bi_next)
-		;
+	/* readahead reads a window in slot order, often sector order too */
+	if (rp->last && !vswap_bio_before(bio, rp->last))
+		pos = &rp->last->bi_next;
+	else
+		for (pos = &rp->bios; *pos && !vswap_bio_before(bio, *pos);
+		     pos = &(*pos)->bi_next)
+			;
 	bio->bi_next = *pos;
 	*pos = bio;
+	if (!bio->bi_next)
+		rp->last = bio;
 	if (++rp->nr == VSWAP_READ_PLUG_MAX) {
 		vswap_read_plug_submit(rp);
 		return;
@@ -2731,7 +3033,7 @@ int vswap_tier_info(unsigned int idx, struct swap_ext_tier *t)
 		.rotational = !(READ_ONCE(si->flags) & SWP_SOLIDSTATE),
 		.slots = READ_ONCE(si->pages),
 		.used = READ_ONCE(si->inuse_pages),
-		.backing = atomic_long_read(&vswap_tiers[types[idx]].nr_backing),
+		.backing = vswap_tier_backing(types[idx]),
 	};
 	return 0;
 }
@@ -2870,6 +3172,8 @@ static int vswap_disable(void)
 	}
 	/* swapoff closed the device's reference, this is ours */
 	fput(file);
+	/* no virtual slot is left for a cached tier slot to back */
+	vswap_tier_cache_drain(-1);
 	vswap.file = NULL;
 	vswap.si = NULL;
 	WRITE_ONCE(vswap_type, MAX_SWAPFILES);
@@ -2972,7 +3276,7 @@ static ssize_t tiers_show(struct kobject *kobj, struct kobj_attribute *attr,
 		len += sysfs_emit_at(buf, len, "%d\t%d\t%u\t%u\t%ld\t%lu\t%s\n",
 				     si->type, si->prio, si->pages,
 				     READ_ONCE(si->inuse_pages),
-				     atomic_long_read(&tier->nr_backing),
+				     vswap_tier_backing(types[i]),
 				     vswap_rmap_bytes(tier),
 				     IS_ERR(name) ? "?" : name);
 		put_swap_device(si);
@@ -3042,6 +3346,12 @@ static ssize_t stat_show(struct kobject *kobj, struct kobj_attribute *attr,
 			     global_node_page_state(NR_VSWAP_FOLIO));
 	len += sysfs_emit_at(buf, len, "folios_scattered %ld\n",
 			     atomic_long_read(&vswap_folios_scattered));
+	len += sysfs_emit_at(buf, len, "tier_cache_slots %ld\n",
+			     vswap_tier_cached(-1));
+	len += sysfs_emit_at(buf, len, "tier_cache_refills %ld\n",
+			     atomic_long_read(&vswap_tier_cache_refills));
+	len += sysfs_emit_at(buf, len, "tier_cache_steals %ld\n",
+			     atomic_long_read(&vswap_tier_cache_steals));
 	len += sysfs_emit_at(buf, len, "reads_sorted %ld\n",
 			     atomic_long_read(&vswap_reads_sorted));
 	len += sysfs_emit_at(buf, len, "read_plugs_deferred %ld\n",
@@ -3097,11 +3407,16 @@ static int __init vswap_init(void)
 {
 	int err, cpu;
 
-	for_each_possible_cpu(cpu)
+	for_each_possible_cpu(cpu) {
 		INIT_WORK(per_cpu_ptr(&vswap_stat_drain_work, cpu), vswap_stat_drain_fn);
-	/* before any move is counted: a CPU's sums must not die with it */
+		mutex_init(&per_cpu_ptr(&vswap_tier_cache, cpu)->lock);
+	}
+	/*
+	 * before any move is counted or tier slot cached: neither a CPU's
+	 * sums nor its slots must die with it
+	 */
 	err = cpuhp_setup_state_nocalls(CPUHP_BP_PREPARE_DYN, "mm/vswap:dead",
-					NULL, vswap_stat_cpu_dead);
+					NULL, vswap_cpu_dead);
 	if (err < 0) {
 		pr_err("no CPU hotplug callback (%d): vswap stays off\n", err);
 		return 0;

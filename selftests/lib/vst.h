@@ -112,8 +112,9 @@ void vst_gauges_log(const char *what, const struct vst_gauges *g);
 
 /*
  * Tier slots freed go through the per-cpu swap slot caches (64 slots
- * each) before the tier's inuse drops: inuse may stay that much above
- * what the tier backs for as long as nothing else frees a slot.
+ * each) before the tier's inuse drops, and vswap's per-CPU caches of
+ * tier slots hold up to 32 each: inuse may stay that much above what the
+ * tier backs for as long as nothing else frees or takes a slot.
  */
 uint64_t vst_slot_cache_lag(void);
 

@@ -29,6 +29,11 @@
  *                       nothing while the first has room; the first is
  *                       swapped off under the workload's pressure, pages
  *                       move off it and reclaim puts pages on the second.
+ * vswap_tier_cache:     one tier, the workload on one CPU, which keeps up
+ *                       to 32 tier slots in its cache (vswap/stat
+ *                       tier_cache_slots): they are in use on the tier and
+ *                       back nothing; the CPU going offline gives them
+ *                       back, and so does a swapoff of the tier, at once.
  * vswap_read_order:     one rotational tier behind zswap with a 1 % pool:
  *                       64 MiB of varied pages (compressible, poorly
  *                       compressible, random) through a 32 MiB cgroup.
@@ -54,6 +59,7 @@
  *                       every byte verifies.
  */
 #include <errno.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -312,6 +318,149 @@ static struct st_test vswap_tier_swapoff2 = {
 	.timeout = 400,
 };
 REGISTER_ST_TEST(vswap_tier_swapoff2);
+
+/* ---------------------------------------------------------------------
+ * vswap_tier_cache
+ */
+
+#define CACHE_MAX	32	/* tier slots a CPU caches (VSWAP_TIER_CACHE) */
+#define CACHE_ROUNDS	4	/* runs until one leaves slots in the cache */
+#define CACHE_MIB	48	/* a run's workload */
+#define CACHE_SWAPOFF_S	5	/* a swapoff with nothing to move takes less */
+
+/* The last CPU that can go offline and is not the only one, or -1 */
+static int cache_hotplug_cpu(void)
+{
+	char path[64];
+	cpu_set_t all;
+	int cpu;
+
+	if (sched_getaffinity(0, sizeof(all), &all) || CPU_COUNT(&all) < 2)
+		return -1;
+	for (cpu = CPU_SETSIZE - 1; cpu > 0; cpu--) {
+		snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/online", cpu);
+		if (CPU_ISSET(cpu, &all) && !access(path, W_OK))
+			return cpu;
+	}
+	return -1;
+}
+
+static uint64_t cache_stat(const char *key)
+{
+	uint64_t v = 0;
+
+	st_read_key("/sys/kernel/mm/vswap/stat", key, &v);
+	return v;
+}
+
+static enum st_status cache_setup(void **ctx)
+{
+	if (cache_hotplug_cpu() < 0)
+		return st_skip("no second CPU that can go offline");
+	return vst_setup(ctx, "vswap_tier_cache", VST_SSD, 1, LIMIT_MIB, HIGH_MIB);
+}
+
+/*
+ * Swap random pages to the tier from one CPU until that CPU's cache of
+ * tier slots is left holding some: *@cached of them.  The runner, and the
+ * workload it starts, run on @cpu alone meanwhile.
+ */
+static enum st_status cache_fill(struct vst_env *env, int cpu, uint64_t *cached)
+{
+	cpu_set_t all, one;
+	struct vst_argv av;
+	int round, status;
+
+	ST_CHECK(!sched_getaffinity(0, sizeof(all), &all));
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	ST_CHECK(!sched_setaffinity(0, sizeof(one), &one));
+	for (round = 0, *cached = 0; round < CACHE_ROUNDS && !*cached; round++) {
+		status = vst_run(env, vst_argv(&av, "memverify", "-s %u -p 1 -f random",
+					       CACHE_MIB), NULL, NULL);
+		*cached = cache_stat("tier_cache_slots");
+		st_log("run %d on CPU %d: memverify %d, tier_cache_slots %llu",
+		       round, cpu, status, (unsigned long long)*cached);
+		if (status) {
+			sched_setaffinity(0, sizeof(all), &all);
+			ST_FAIL_IF(1, "memverify failed (%d): data lost or corrupted", status);
+		}
+	}
+	ST_CHECK(!sched_setaffinity(0, sizeof(all), &all));
+	ST_FAIL_IF(*cached > CACHE_MAX, "one CPU ran the workload, %llu tier slots cached",
+		   (unsigned long long)*cached);
+	if (!*cached)
+		return st_skip("%d runs each used up the cache they filled", round);
+	return ST_PASS;
+}
+
+/*
+ * The per-CPU caches of tier slots give their slots back when their CPU
+ * goes offline and when the tier is swapped off; meanwhile the slots are
+ * in use on the tier but back nothing.
+ */
+static enum st_status cache_run(void *arg)
+{
+	struct vst_env *env = arg;
+	uint64_t cached, refills, left;
+	struct vst_gauges g;
+	enum st_status ret;
+	int cpu = cache_hotplug_cpu(), err = 0;
+	char path[64];
+	double t0, dt;
+
+	snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/online", cpu);
+	refills = cache_stat("tier_cache_refills");
+	ret = cache_fill(env, cpu, &cached);
+	if (ret != ST_PASS)
+		return ret;
+	refills = cache_stat("tier_cache_refills") - refills;
+	vst_sample(env, &g);
+	vst_gauges_log("filled", &g);
+	ST_FAIL_IF(refills < (CACHE_MIB - LIMIT_MIB) * MiB / VST_PAGE / CACHE_MAX,
+		   "%llu refills of the cache for %u MiB through a %u MiB cgroup",
+		   (unsigned long long)refills, CACHE_MIB, LIMIT_MIB);
+	ST_FAIL_IF(g.inuse[0] < cached, "the tier has %lu slots in use, %llu cached",
+		   g.inuse[0], (unsigned long long)cached);
+
+	/* offline: the CPU's slots go back to the tier */
+	ST_FAIL_IF(st_write(path, "0"), "cannot take CPU %d offline", cpu);
+	left = cache_stat("tier_cache_slots");
+	ST_FAIL_IF(st_write(path, "1"), "cannot bring CPU %d back online", cpu);
+	st_log("CPU %d offline: tier_cache_slots %llu -> %llu", cpu,
+	       (unsigned long long)cached, (unsigned long long)left);
+	ST_FAIL_IF(left, "CPU %d went offline, %llu tier slots still cached",
+		   cpu, (unsigned long long)left);
+
+	/* swapoff: every CPU's slots of the tier go back first */
+	ret = cache_fill(env, cpu, &cached);
+	if (ret != ST_PASS)
+		return ret;
+	t0 = st_now();
+	if (swapoff(env->tier[0]))
+		err = errno;
+	dt = st_now() - t0;
+	left = cache_stat("tier_cache_slots");
+	st_log("swapoff %s with %llu slots cached: %s in %.1f s, %llu left", env->tier[0],
+	       (unsigned long long)cached, err ? strerror(err) : "done", dt,
+	       (unsigned long long)left);
+	ST_FAIL_IF(err, "swapoff %s with tier slots cached: %s", env->tier[0],
+		   strerror(err));
+	ST_FAIL_IF(dt > CACHE_SWAPOFF_S, "swapoff with nothing to move took %.1f s", dt);
+	ST_FAIL_IF(left, "%llu tier slots still cached after swapoff",
+		   (unsigned long long)left);
+	return ST_PASS;
+}
+
+static struct st_test vswap_tier_cache = {
+	.name = "vswap_tier_cache",
+	.description = "cached tier slots go back at CPU offline and at the tier's swapoff",
+	.setup = cache_setup,
+	.run = cache_run,
+	.cleanup = vst_cleanup,
+	.timeout = 300,
+};
+REGISTER_ST_TEST(vswap_tier_cache);
 
 /* ---------------------------------------------------------------------
  * vswap_io_error
