@@ -657,9 +657,13 @@ fail:
  * one mid-allocation.  A CPU that goes offline gives its slots back
  * (vswap_cpu_dead()); disabling vswap gives every CPU's back.
  *
- * A tier whose free slots are all in caches looks full to the other CPUs,
- * so a CPU whose refill finds nothing takes a slot from another CPU's
- * cache before it tries the next tier.
+ * Cached slots count as used, in the tier's inuse_pages and in
+ * nr_swap_pages, so caches holding the last free slots of a tier would
+ * make it look full.  As stock's cache turns itself off below two batches
+ * per online CPU (check_cache_active()), a tier with fewer free slots than
+ * that hands its slots out one at a time, and the CPU that finds it so
+ * first takes every CPU's cached slots of it back: the tier fills up to
+ * its last slot before the next tier takes a page.
  */
 
 /* Tier slots a CPU keeps */
@@ -684,8 +688,8 @@ static DEFINE_PER_CPU(struct vswap_tier_cache, vswap_tier_cache) = {
 
 /* Refills of a CPU's cache of tier slots, since boot */
 static atomic_long_t vswap_tier_cache_refills = ATOMIC_LONG_INIT(0);
-/* Tier slots taken from another CPU's cache: the tier had no other */
-static atomic_long_t vswap_tier_cache_steals = ATOMIC_LONG_INIT(0);
+/* Tiers found nearly full with slots in caches, which were given back */
+static atomic_long_t vswap_tier_cache_drains = ATOMIC_LONG_INIT(0);
 
 /*
  * Move @tc's slots to @out (VSWAP_TIER_CACHE entries), under tc->lock;
@@ -697,7 +701,7 @@ static int vswap_tier_cache_take(struct vswap_tier_cache *tc, swp_entry_t *out)
 
 	lockdep_assert_held(&tc->lock);
 	memcpy(out, tc->slots + tc->next, n * sizeof(*out));
-	/* vswap_tier_backing() and the steal's first look read these bare */
+	/* vswap_tier_cached() reads these without the lock */
 	WRITE_ONCE(tc->type, -1);
 	WRITE_ONCE(tc->next, 0);
 	WRITE_ONCE(tc->nr, 0);
@@ -756,57 +760,48 @@ static void vswap_tier_cache_drain(int type)
 }
 
 /*
- * Fill @tc, empty or holding another tier's slots, from tier @type: under
- * tc->lock, with a reference to the tier's device.  The slots it held go
- * to @old (*@nr_old of them) for the caller to give back.
+ * Fill @tc, empty or holding another tier's slots, from tier @si: under
+ * tc->lock, with a reference to the tier's device.  @buf takes the new
+ * slots first, so that a tier with none to give leaves @tc as it is; the
+ * slots @tc held go back once there are new ones (swap_free_nr() takes
+ * the tiers' spinlocks only).
  */
 static void vswap_tier_cache_refill(struct vswap_tier_cache *tc,
-				    struct swap_info_struct *si,
-				    swp_entry_t *old, int *nr_old, int *old_type)
+				    struct swap_info_struct *si, swp_entry_t *buf)
 {
 	struct vswap_tier *tier = &vswap_tiers[si->type];
-	int got;
+	int got = 0;
 
 	lockdep_assert_held(&tc->lock);
-	*old_type = tc->type;
-	*nr_old = tc->type >= 0 ? vswap_tier_cache_take(tc, old) : 0;
 	/* counted before the slots exist: see vswap_tier_alloc_on() */
 	atomic_long_add(VSWAP_TIER_CACHE, &tier->nr_backing);
+	/* pairs with swapoff clearing SWP_WRITEOK before reading nr_backing */
 	smp_mb__after_atomic();
-	got = 0;
 	if (READ_ONCE(si->flags) & SWP_WRITEOK)
-		got = swap_alloc_slots(si, 1, VSWAP_TIER_CACHE, tc->slots, 0);
+		got = swap_alloc_slots(si, 1, VSWAP_TIER_CACHE, buf, 0);
 	atomic_long_sub(got, &nr_swap_pages);
 	atomic_long_sub(VSWAP_TIER_CACHE - got, &tier->nr_backing);
-	if (got) {
-		WRITE_ONCE(tc->type, si->type);
-		WRITE_ONCE(tc->next, 0);
-		WRITE_ONCE(tc->nr, got);
-		atomic_long_inc(&vswap_tier_cache_refills);
-	}
+	if (!got)
+		return;
+	if (tc->type >= 0 && tc->next < tc->nr)
+		vswap_tier_cache_free(tc->type, tc->slots + tc->next,
+				      tc->nr - tc->next);
+	memcpy(tc->slots, buf, got * sizeof(*buf));
+	WRITE_ONCE(tc->type, si->type);
+	WRITE_ONCE(tc->next, 0);
+	WRITE_ONCE(tc->nr, got);
+	atomic_long_inc(&vswap_tier_cache_refills);
 }
 
-/* A slot of tier @type from another CPU's cache; {0} if none has one */
-static swp_entry_t vswap_tier_cache_steal(int type)
+/* Has tier @si fewer free slots than the caches could hold two times over? */
+static bool vswap_tier_cache_low(struct swap_info_struct *si)
 {
-	swp_entry_t phys = {};
-	int cpu;
+	long free = (long)READ_ONCE(si->pages) - READ_ONCE(si->inuse_pages);
 
-	for_each_online_cpu(cpu) {
-		struct vswap_tier_cache *tc = per_cpu_ptr(&vswap_tier_cache, cpu);
-
-		if (READ_ONCE(tc->type) != type)
-			continue;
-		mutex_lock(&tc->lock);
-		phys = vswap_tier_cache_pop(tc, type);
-		mutex_unlock(&tc->lock);
-		if (phys.val) {
-			atomic_long_inc(&vswap_tier_cache_steals);
-			break;
-		}
-	}
-	return phys;
+	return free < 2L * VSWAP_TIER_CACHE * num_online_cpus();
 }
+
+static long vswap_tier_cached(int type);
 
 /*
  * A tier slot on tier @type for order-0 @entry, from this CPU's cache,
@@ -816,10 +811,9 @@ static swp_entry_t vswap_tier_cache_steal(int type)
 static bool vswap_tier_cache_alloc(swp_entry_t entry, int type,
 				   swp_entry_t *phys)
 {
-	swp_entry_t slot = {}, old[VSWAP_TIER_CACHE];
+	swp_entry_t slot = {}, buf[VSWAP_TIER_CACHE];
 	struct vswap_tier_cache *tc;
 	struct swap_info_struct *si;
-	int nr_old = 0, old_type = -1;
 	u32 *rmap;
 
 	if (!vswap_is_tier(type))
@@ -831,6 +825,15 @@ static bool vswap_tier_cache_alloc(swp_entry_t entry, int type,
 	if (slot.val)
 		goto map;
 
+	si = swp_swap_info(swp_entry(type, 0));
+	if (vswap_tier_cache_low(si)) {
+		/* the slots held in caches are the last ones: give them back */
+		if (vswap_tier_cached(type)) {
+			vswap_tier_cache_drain(type);
+			atomic_long_inc(&vswap_tier_cache_drains);
+		}
+		return vswap_tier_alloc_on(entry, type, 1, false, phys) == 1;
+	}
 	/* the device reference holds off swapoff, which frees the rmap */
 	si = get_swap_device(swp_entry(type, 1));
 	if (!si)
@@ -844,15 +847,11 @@ static bool vswap_tier_cache_alloc(swp_entry_t entry, int type,
 	mutex_lock(&tc->lock);
 	slot = vswap_tier_cache_pop(tc, type);
 	if (!slot.val) {
-		vswap_tier_cache_refill(tc, si, old, &nr_old, &old_type);
+		vswap_tier_cache_refill(tc, si, buf);
 		slot = vswap_tier_cache_pop(tc, type);
 	}
 	mutex_unlock(&tc->lock);
 	put_swap_device(si);
-	if (nr_old)
-		vswap_tier_cache_free(old_type, old, nr_old);
-	if (!slot.val)
-		slot = vswap_tier_cache_steal(type);
 	if (!slot.val)
 		return false;
 map:
@@ -3350,8 +3349,8 @@ static ssize_t stat_show(struct kobject *kobj, struct kobj_attribute *attr,
 			     vswap_tier_cached(-1));
 	len += sysfs_emit_at(buf, len, "tier_cache_refills %ld\n",
 			     atomic_long_read(&vswap_tier_cache_refills));
-	len += sysfs_emit_at(buf, len, "tier_cache_steals %ld\n",
-			     atomic_long_read(&vswap_tier_cache_steals));
+	len += sysfs_emit_at(buf, len, "tier_cache_drains %ld\n",
+			     atomic_long_read(&vswap_tier_cache_drains));
 	len += sysfs_emit_at(buf, len, "reads_sorted %ld\n",
 			     atomic_long_read(&vswap_reads_sorted));
 	len += sysfs_emit_at(buf, len, "read_plugs_deferred %ld\n",

@@ -34,6 +34,13 @@
  *                       tier_cache_slots): they are in use on the tier and
  *                       back nothing; the CPU going offline gives them
  *                       back, and so does a swapoff of the tier, at once.
+ * vswap_tier_fill:      two tiers, the first of 8 MiB: reclaim on CPU 1
+ *                       leaves slots of it in CPU 1's cache, reclaim on
+ *                       CPU 0 fills it; once it is nearly full CPU 0 takes
+ *                       CPU 1's slots back (tier_cache_drains), and the
+ *                       first tier backs all its slots, less what the
+ *                       caches of freed slots hold, before the second
+ *                       takes a page.  Every byte verifies.
  * vswap_read_order:     one rotational tier behind zswap with a 1 % pool:
  *                       64 MiB of varied pages (compressible, poorly
  *                       compressible, random) through a 32 MiB cgroup.
@@ -461,6 +468,129 @@ static struct st_test vswap_tier_cache = {
 	.timeout = 300,
 };
 REGISTER_ST_TEST(vswap_tier_cache);
+
+/* ---------------------------------------------------------------------
+ * vswap_tier_fill
+ */
+
+#define FILL_TIER_KIB	8192	/* the first tier: 2047 slots */
+#define FILL_HOLD_MIB	24	/* held by the workload: more than it holds */
+#define FILL_FIRST_KIB	1000	/* reclaimed on the first CPU */
+#define FILL_STEP_KIB	1024	/* then reclaimed at a time on the second */
+#define FILL_TRIES	8	/* small reclaims until the cache holds some */
+
+static enum st_status fill_setup(void **ctxp)
+{
+	struct vst_env *env;
+	enum st_status st;
+	cpu_set_t all;
+	int flags;
+
+	if (sched_getaffinity(0, sizeof(all), &all) || CPU_COUNT(&all) < 2 ||
+	    !CPU_ISSET(0, &all) || !CPU_ISSET(1, &all))
+		return st_skip("needs CPUs 0 and 1");
+	st = vst_setup(ctxp, "vswap_tier_fill", VST_SSD, 2, 0, 0);
+	if (st != ST_PASS)
+		return st;
+	env = *ctxp;
+	flags = SWAP_FLAG_PREFER | ((10 << SWAP_FLAG_PRIO_SHIFT) & SWAP_FLAG_PRIO_MASK);
+	if (swapoff(env->tier[0]) ||
+	    st_cmd(NULL, 0, "mkswap -f %s %u >/dev/null 2>&1", env->tier[0], FILL_TIER_KIB) ||
+	    swapon(env->tier[0], flags)) {
+		st_log("cannot make %s a %u KiB tier: %s", env->tier[0], FILL_TIER_KIB,
+		       strerror(errno));
+		vst_cleanup(env);
+		return ST_FAIL;
+	}
+	return ST_PASS;
+}
+
+static void fill_on(int cpu)
+{
+	cpu_set_t one;
+
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	sched_setaffinity(0, sizeof(one), &one);
+}
+
+/*
+ * Leave tier slots of the first tier in CPU 1's cache, then fill the tier
+ * from CPU 0: once it is nearly full, CPU 0 takes CPU 1's slots back
+ * (tier_cache_drains) and the tier's slots all go to pages before the
+ * second tier takes one.
+ */
+static enum st_status fill_run(void *arg)
+{
+	struct vst_env *env = arg;
+	uint64_t drains0, cached = 0;
+	struct vst_gauges g = {};
+	struct vst_tier t[4];
+	enum st_status ret = ST_PASS;
+	unsigned int kib = 0;
+	struct vst_argv av;
+	struct vst_proc p;
+	cpu_set_t all;
+	int i, status;
+
+	ST_CHECK(!sched_getaffinity(0, sizeof(all), &all));
+	ST_CHECK(vst_tiers(t, 4) == 2 && t[0].slots);
+	ST_FAIL_IF(vst_spawn(&p, env->cg, vst_argv(&av, "memverify", "-s %u -p 1 -f random -H",
+						  FILL_HOLD_MIB)),
+		   "cannot start memverify in %s", env->cg);
+	if (!vst_held(&p, "memverify: holding", 1)) {
+		status = vst_release(&p);
+		ST_FAIL_IF(1, "memverify did not reach its hold (%d)", status);
+	}
+	drains0 = cache_stat("tier_cache_drains");
+	fill_on(1);
+	st_cg_write(env->cg, "memory.reclaim", "%uK", FILL_FIRST_KIB);
+	for (i = 0; i < FILL_TRIES && !(cached = cache_stat("tier_cache_slots")); i++)
+		st_cg_write(env->cg, "memory.reclaim", "68K");
+	fill_on(0);
+	vst_sample(env, &g);
+	st_log("CPU 1 reclaimed: %s backs %lu of %lu slots, %llu slots cached",
+	       env->tier[0], g.backing[0], t[0].slots, (unsigned long long)cached);
+	if (!cached) {
+		ret = st_skip("%d reclaims on CPU 1 each used up the cache they filled", i);
+		goto out;
+	}
+	while (!g.backing[1] && kib < FILL_HOLD_MIB * 1024) {
+		st_cg_write(env->cg, "memory.reclaim", "%uK", FILL_STEP_KIB);
+		kib += FILL_STEP_KIB;
+		vst_sample(env, &g);
+	}
+	vst_gauges_log("the second tier reached", &g);
+	st_log("tier_cache_drains +%llu",
+	       (unsigned long long)(cache_stat("tier_cache_drains") - drains0));
+	if (!g.backing[1]) {
+		ret = ST_FAIL;
+		st_log("FAIL: %u KiB reclaimed, nothing reached %s", kib, env->tier[1]);
+	} else if (cache_stat("tier_cache_drains") == drains0) {
+		ret = ST_FAIL;
+		st_log("FAIL: %s filled up with %llu of its slots in CPU 1's cache, never taken back",
+		       env->tier[0], (unsigned long long)cached);
+	} else if (g.backing[0] + vst_slot_cache_lag() < t[0].slots) {
+		ret = ST_FAIL;
+		st_log("FAIL: %s backs %lu of %lu slots once %s takes pages", env->tier[0],
+		       g.backing[0], t[0].slots, env->tier[1]);
+	}
+out:
+	sched_setaffinity(0, sizeof(all), &all);
+	status = vst_release(&p);
+	ST_FAIL_IF(status, "memverify failed (%d): data lost or corrupted", status);
+	return ret;
+}
+
+static struct st_test vswap_tier_fill = {
+	.name = "vswap_tier_fill",
+	.description = "a nearly full tier takes its slots back from every CPU's cache",
+	.setup = fill_setup,
+	.run = fill_run,
+	.cleanup = vst_cleanup,
+	.timeout = 300,
+};
+REGISTER_ST_TEST(vswap_tier_fill);
 
 /* ---------------------------------------------------------------------
  * vswap_io_error
