@@ -535,8 +535,9 @@ static enum st_status fill_run(void *arg)
 
 	ST_CHECK(!sched_getaffinity(0, sizeof(all), &all));
 	ST_CHECK(vst_tiers(t, 4) == 2 && t[0].slots);
-	ST_FAIL_IF(vst_spawn(&p, env->cg, vst_argv(&av, "memverify", "-s %u -p 1 -f random -H",
-						  FILL_HOLD_MIB)),
+	ST_FAIL_IF(vst_spawn(&p, env->cg,
+			     vst_argv(&av, "memverify", "-s %u -p 1 -f random -H",
+				      FILL_HOLD_MIB)),
 		   "cannot start memverify in %s", env->cg);
 	if (!vst_held(&p, "memverify: holding", 1)) {
 		status = vst_release(&p);
@@ -568,7 +569,7 @@ static enum st_status fill_run(void *arg)
 		st_log("FAIL: %u KiB reclaimed, nothing reached %s", kib, env->tier[1]);
 	} else if (cache_stat("tier_cache_drains") == drains0) {
 		ret = ST_FAIL;
-		st_log("FAIL: %s filled up with %llu of its slots in CPU 1's cache, never taken back",
+		st_log("FAIL: %s filled up, %llu of its slots in CPU 1's cache not taken back",
 		       env->tier[0], (unsigned long long)cached);
 	} else if (g.backing[0] + vst_slot_cache_lag() < t[0].slots) {
 		ret = ST_FAIL;
