@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -687,4 +688,26 @@ unsigned int vst_kmsg_count(int fd, const char *needle)
 			count++;
 	}
 	return count;
+}
+
+const char *vst_cpu_online_path(char *buf, size_t len, int cpu)
+{
+	snprintf(buf, len, "/sys/devices/system/cpu/cpu%d/online", cpu);
+	return buf;
+}
+
+int vst_hotplug_cpu(void)
+{
+	char path[64];
+	cpu_set_t all;
+	int cpu;
+
+	if (sched_getaffinity(0, sizeof(all), &all) || CPU_COUNT(&all) < 2)
+		return -1;
+	for (cpu = CPU_SETSIZE - 1; cpu > 0; cpu--) {
+		if (CPU_ISSET(cpu, &all) &&
+		    !access(vst_cpu_online_path(path, sizeof(path), cpu), W_OK))
+			return cpu;
+	}
+	return -1;
 }

@@ -240,6 +240,14 @@ int vst_thp_only(struct vst_thp_knobs *ks, const char *size);
 /* hugepages-@size/stats/@stat, 0 if it cannot be read */
 uint64_t vst_thp_stat(const char *size, const char *stat);
 
+/* /sys/devices/system/cpu/cpuN/online of @cpu, in @buf */
+const char *vst_cpu_online_path(char *buf, size_t len, int cpu);
+/*
+ * The last CPU the caller may run on that can go offline (its online file
+ * exists, and it is not the only one), or -1
+ */
+int vst_hotplug_cpu(void);
+
 /* /dev/kmsg from now on; count messages containing @needle. */
 int vst_kmsg_open(void);
 unsigned int vst_kmsg_count(int fd, const char *needle);

@@ -899,36 +899,9 @@ REGISTER_ST_TEST(vswap_counters);
 
 #define HOTPLUG_TRIES	8	/* rounds until one offlines a CPU with sums */
 
-/* /sys/devices/system/cpu/cpuN/online of @cpu, in @buf */
-static const char *cpu_online_path(char *buf, size_t len, int cpu)
-{
-	snprintf(buf, len, "/sys/devices/system/cpu/cpu%d/online", cpu);
-	return buf;
-}
-
-/*
- * The last CPU the runner may run on that can go offline (its online file
- * exists, and it is not the only one), or -1
- */
-static int hotplug_cpu(void)
-{
-	char path[64];
-	cpu_set_t all;
-	int cpu;
-
-	if (sched_getaffinity(0, sizeof(all), &all) || CPU_COUNT(&all) < 2)
-		return -1;
-	for (cpu = CPU_SETSIZE - 1; cpu > 0; cpu--) {
-		if (CPU_ISSET(cpu, &all) &&
-		    !access(cpu_online_path(path, sizeof(path), cpu), W_OK))
-			return cpu;
-	}
-	return -1;
-}
-
 static enum st_status hotplug_setup(void **ctx)
 {
-	if (hotplug_cpu() < 0)
+	if (vst_hotplug_cpu() < 0)
 		return st_skip("no second CPU that can go offline");
 	return vst_setup(ctx, "vswap_counters_hotplug", VST_ZSWAP, 0, 0, 0);
 }
@@ -947,14 +920,14 @@ static enum st_status hotplug_run(void *arg)
 	struct vst_gauges g = {};
 	cpu_set_t all, one;
 	unsigned int waited = 0;
-	int cpu = hotplug_cpu(), round, status, lagged = 0;
+	int cpu = vst_hotplug_cpu(), round, status, lagged = 0;
 	struct vst_argv av;
 	struct vst_proc p;
 	char path[64];
 	bool matched;
 
 	ST_CHECK(cpu > 0 && !sched_getaffinity(0, sizeof(all), &all));
-	cpu_online_path(path, sizeof(path), cpu);
+	vst_cpu_online_path(path, sizeof(path), cpu);
 	ST_FAIL_IF(vst_spawn(&p, env->cg, vst_argv(&av, "memverify", "-s %u -p 1 -f zero -H",
 						  COUNT_SETTLE_MIB)),
 		   "cannot start memverify in %s", env->cg);

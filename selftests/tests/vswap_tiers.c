@@ -335,23 +335,6 @@ REGISTER_ST_TEST(vswap_tier_swapoff2);
 #define CACHE_MIB	48	/* a run's workload */
 #define CACHE_SWAPOFF_S	5	/* a swapoff with nothing to move takes less */
 
-/* The last CPU that can go offline and is not the only one, or -1 */
-static int cache_hotplug_cpu(void)
-{
-	char path[64];
-	cpu_set_t all;
-	int cpu;
-
-	if (sched_getaffinity(0, sizeof(all), &all) || CPU_COUNT(&all) < 2)
-		return -1;
-	for (cpu = CPU_SETSIZE - 1; cpu > 0; cpu--) {
-		snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/online", cpu);
-		if (CPU_ISSET(cpu, &all) && !access(path, W_OK))
-			return cpu;
-	}
-	return -1;
-}
-
 static uint64_t cache_stat(const char *key)
 {
 	uint64_t v = 0;
@@ -362,7 +345,7 @@ static uint64_t cache_stat(const char *key)
 
 static enum st_status cache_setup(void **ctx)
 {
-	if (cache_hotplug_cpu() < 0)
+	if (vst_hotplug_cpu() < 0)
 		return st_skip("no second CPU that can go offline");
 	return vst_setup(ctx, "vswap_tier_cache", VST_SSD, 1, LIMIT_MIB, HIGH_MIB);
 }
@@ -412,11 +395,11 @@ static enum st_status cache_run(void *arg)
 	uint64_t cached, refills, left;
 	struct vst_gauges g;
 	enum st_status ret;
-	int cpu = cache_hotplug_cpu(), err = 0;
+	int cpu = vst_hotplug_cpu(), err = 0;
 	char path[64];
 	double t0, dt;
 
-	snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/online", cpu);
+	vst_cpu_online_path(path, sizeof(path), cpu);
 	refills = cache_stat("tier_cache_refills");
 	ret = cache_fill(env, cpu, &cached);
 	if (ret != ST_PASS)
