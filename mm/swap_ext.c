@@ -1975,6 +1975,61 @@ static void swap_ext_proactive_end(struct mem_cgroup *memcg, void *pinned,
 	swap_ext_proactive_put();
 }
 
+/*
+ * The proactive kfuncs' work runs on an unbound worker while the caller
+ * waits.  A policy's bpf_wq callback, like any BPF program, runs with
+ * migration disabled, and block I/O submitted on a CPU going offline
+ * waits in blk-mq for its task to move to another CPU
+ * (__blk_mq_alloc_requests() retries while the CPU's hctx is inactive),
+ * which a task that cannot migrate never does: the offline then waits for
+ * that task for ever (seen in the stress test: cpuhp in
+ * sched_cpu_wait_empty(), the callback in zswap_writeback_entry()).  The
+ * worker can move; the callback only sleeps.  Ownership: the work item
+ * lives on the caller's stack, and the caller waits for it to finish.
+ */
+struct swap_ext_pro_op {
+	struct work_struct work;
+	enum vm_event_item kind;	/* which operation: its event */
+	struct mem_cgroup *memcg;	/* pinned by the caller */
+	u32 nr;
+	u64 arg;			/* min_age_ns, or headroom */
+	s32 from, to;			/* tiers: writeback uses @to */
+	s64 ret;
+};
+
+static s64 swap_ext_reclaim_memcg(struct mem_cgroup *memcg, u32 nr,
+				  u64 headroom);
+
+static void swap_ext_pro_fn(struct work_struct *work)
+{
+	struct swap_ext_pro_op *op = container_of(work, struct swap_ext_pro_op, work);
+
+	switch (op->kind) {
+	case SWAP_EXT_PROACTIVE_WB:
+		op->ret = zswap_writeback_memcg(op->memcg, op->nr, op->arg, op->to);
+		break;
+	case SWAP_EXT_PROACTIVE_MOVE:
+		op->ret = vswap_move_memcg(op->memcg, op->from, op->to, op->nr);
+		break;
+	case SWAP_EXT_PROACTIVE_RECLAIM:
+		op->ret = swap_ext_reclaim_memcg(op->memcg, op->nr, op->arg);
+		break;
+	default:
+		op->ret = -EINVAL;
+		break;
+	}
+}
+
+/* Run @op on an unbound worker and wait for it: its result */
+static s64 swap_ext_pro_run(struct swap_ext_pro_op *op)
+{
+	INIT_WORK_ONSTACK(&op->work, swap_ext_pro_fn);
+	queue_work(system_unbound_wq, &op->work);
+	flush_work(&op->work);
+	destroy_work_on_stack(&op->work);
+	return op->ret;
+}
+
 /**
  * bpf_swap_ext_writeback - write back a cgroup's idle zswap entries
  * @cgroup_id: the cgroup; its descendants' entries count too
@@ -2006,7 +2061,10 @@ __bpf_kfunc s64 bpf_swap_ext_writeback(u64 cgroup_id, u32 nr, u64 min_age_ns,
 	memcg = swap_ext_proactive_begin(cgroup_id, _RET_IP_, &pinned);
 	if (IS_ERR(memcg))
 		return PTR_ERR(memcg);
-	ret = zswap_writeback_memcg(memcg, nr, min_age_ns, tier);
+	ret = swap_ext_pro_run(&(struct swap_ext_pro_op){
+		.kind = SWAP_EXT_PROACTIVE_WB, .memcg = memcg, .nr = nr,
+		.arg = min_age_ns, .to = tier,
+	});
 	swap_ext_proactive_end(memcg, pinned, SWAP_EXT_PROACTIVE_WB, ret);
 	return ret;
 }
@@ -2042,7 +2100,10 @@ __bpf_kfunc s64 bpf_swap_ext_move(u64 cgroup_id, s32 from, s32 to, u32 nr)
 	memcg = swap_ext_proactive_begin(cgroup_id, _RET_IP_, &pinned);
 	if (IS_ERR(memcg))
 		return PTR_ERR(memcg);
-	ret = vswap_move_memcg(memcg, from, to, nr);
+	ret = swap_ext_pro_run(&(struct swap_ext_pro_op){
+		.kind = SWAP_EXT_PROACTIVE_MOVE, .memcg = memcg, .nr = nr,
+		.from = from, .to = to,
+	});
 	swap_ext_proactive_end(memcg, pinned, SWAP_EXT_PROACTIVE_MOVE, ret);
 	return ret;
 }
@@ -2123,7 +2184,10 @@ __bpf_kfunc s64 bpf_swap_ext_reclaim(u64 cgroup_id, u32 nr, u64 headroom)
 	memcg = swap_ext_proactive_begin(cgroup_id, _RET_IP_, &pinned);
 	if (IS_ERR(memcg))
 		return PTR_ERR(memcg);
-	ret = swap_ext_reclaim_memcg(memcg, nr, headroom);
+	ret = swap_ext_pro_run(&(struct swap_ext_pro_op){
+		.kind = SWAP_EXT_PROACTIVE_RECLAIM, .memcg = memcg, .nr = nr,
+		.arg = headroom,
+	});
 	swap_ext_proactive_end(memcg, pinned, SWAP_EXT_PROACTIVE_RECLAIM, ret);
 	return ret;
 }
