@@ -570,6 +570,39 @@ bool vswap_is_tier(int type)
 }
 
 /*
+ * Take @nr slots of tier @si to back virtual slots: one run of @nr
+ * contiguous slots (a power of two) if @run, else up to @nr wherever they
+ * are, into @slots (a run: its first entry).  The slots taken count in
+ * the tier's nr_backing and are off nr_swap_pages; returns how many (a
+ * run: @nr or 0).  The caller holds a reference to the tier's device.
+ */
+static int vswap_tier_take(struct swap_info_struct *si, int nr, bool run,
+			   swp_entry_t *slots)
+{
+	struct vswap_tier *tier = &vswap_tiers[si->type];
+	int got = 0;
+
+	/*
+	 * Counted before the slots exist: a swapoff that cleared SWP_WRITEOK
+	 * after swap_alloc_slots() saw it set finds nr_backing > 0 in
+	 * vswap_unuse_tier() and waits for the slots.  The barrier orders the
+	 * increment before the SWP_WRITEOK test under si->lock.
+	 */
+	atomic_long_add(nr, &tier->nr_backing);
+	/* pairs with swapoff clearing SWP_WRITEOK before reading nr_backing */
+	smp_mb__after_atomic();
+	if (READ_ONCE(si->flags) & SWP_WRITEOK) {
+		if (run)
+			got = swap_alloc_slots(si, 1, 1, slots, ilog2(nr)) ? nr : 0;
+		else
+			got = swap_alloc_slots(si, 1, nr, slots, 0);
+	}
+	atomic_long_sub(got, &nr_swap_pages);
+	atomic_long_sub(nr - got, &tier->nr_backing);
+	return got;
+}
+
+/*
  * Tier slots on tier @type for the @nr virtual entries from @entry, each
  * with its reverse map pointing back: one run of @nr contiguous slots (a
  * power of two) if @run, else @nr slots wherever they are.  The slots go
@@ -590,22 +623,9 @@ static int vswap_tier_alloc_on(swp_entry_t entry, int type, int nr, bool run,
 	si = get_swap_device(swp_entry(type, 1));
 	if (!si)
 		return 0;
-	/*
-	 * Counted before the slots exist: a swapoff that cleared SWP_WRITEOK
-	 * after swap_alloc_slots() saw it set finds nr_backing > 0 in
-	 * vswap_unuse_tier() and waits for the slots.  The barrier orders the
-	 * increment before the SWP_WRITEOK test under si->lock.
-	 */
-	atomic_long_add(nr, &tier->nr_backing);
-	/* pairs with swapoff clearing SWP_WRITEOK before reading nr_backing */
-	smp_mb__after_atomic();
-	if (!(READ_ONCE(si->flags) & SWP_WRITEOK) || vswap_tier_prepare(si))
-		goto fail;
-	if (run)
-		got = swap_alloc_slots(si, 1, 1, phys, ilog2(nr)) ? nr : 0;
-	else
-		got = swap_alloc_slots(si, 1, nr, phys, 0);
-	atomic_long_sub(got, &nr_swap_pages);
+	if (vswap_tier_prepare(si))
+		goto put;
+	got = vswap_tier_take(si, nr, run, phys);
 	if (got < nr)
 		goto fail;
 	for (i = 0; i < nr; i++) {
@@ -627,7 +647,8 @@ fail:
 			WRITE_ONCE(*slot, 0);
 		swap_free_nr(p, 1);
 	}
-	atomic_long_sub(nr, &tier->nr_backing);
+	atomic_long_sub(got, &tier->nr_backing);
+put:
 	put_swap_device(si);
 	return 0;
 }
@@ -651,8 +672,8 @@ fail:
  * takes the cached slots back from every CPU before it waits for
  * nr_backing (vswap_unuse_tier()), and no slot can enter a cache after
  * that: the refill counts the slots in nr_backing before it tests
- * SWP_WRITEOK, as vswap_tier_alloc_on() does, and swap_alloc_slots()
- * tests it again under si->lock.  A slot handed out and not yet in the
+ * SWP_WRITEOK (vswap_tier_take()), and swap_alloc_slots() tests it again
+ * under si->lock.  A slot handed out and not yet in the
  * reverse map counts in nr_backing too: the swapoff waits for it, as for
  * one mid-allocation.  A CPU that goes offline gives its slots back
  * (vswap_cpu_dead()); disabling vswap gives every CPU's back.
@@ -769,18 +790,10 @@ static void vswap_tier_cache_drain(int type)
 static void vswap_tier_cache_refill(struct vswap_tier_cache *tc,
 				    struct swap_info_struct *si, swp_entry_t *buf)
 {
-	struct vswap_tier *tier = &vswap_tiers[si->type];
-	int got = 0;
+	int got;
 
 	lockdep_assert_held(&tc->lock);
-	/* counted before the slots exist: see vswap_tier_alloc_on() */
-	atomic_long_add(VSWAP_TIER_CACHE, &tier->nr_backing);
-	/* pairs with swapoff clearing SWP_WRITEOK before reading nr_backing */
-	smp_mb__after_atomic();
-	if (READ_ONCE(si->flags) & SWP_WRITEOK)
-		got = swap_alloc_slots(si, 1, VSWAP_TIER_CACHE, buf, 0);
-	atomic_long_sub(got, &nr_swap_pages);
-	atomic_long_sub(VSWAP_TIER_CACHE - got, &tier->nr_backing);
+	got = vswap_tier_take(si, VSWAP_TIER_CACHE, false, buf);
 	if (!got)
 		return;
 	if (tc->type >= 0 && tc->next < tc->nr)
