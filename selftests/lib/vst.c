@@ -711,3 +711,20 @@ int vst_hotplug_cpu(void)
 	}
 	return -1;
 }
+
+uint64_t vst_stat(const char *key)
+{
+	uint64_t v = 0;
+
+	st_read_key("/sys/kernel/mm/vswap/stat", key, &v);
+	return v;
+}
+
+int vst_pin_cpu(int cpu)
+{
+	cpu_set_t one;
+
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	return sched_setaffinity(0, sizeof(one), &one);
+}

@@ -240,6 +240,12 @@ int vst_thp_only(struct vst_thp_knobs *ks, const char *size);
 /* hugepages-@size/stats/@stat, 0 if it cannot be read */
 uint64_t vst_thp_stat(const char *size, const char *stat);
 
+/* Key @key of /sys/kernel/mm/vswap/stat; 0 if it cannot be read */
+uint64_t vst_stat(const char *key);
+
+/* Run the caller on CPU @cpu alone: 0, or -1 with errno */
+int vst_pin_cpu(int cpu);
+
 /* /sys/devices/system/cpu/cpuN/online of @cpu, in @buf */
 const char *vst_cpu_online_path(char *buf, size_t len, int cpu);
 /*

@@ -83,14 +83,6 @@ static void size_end(const char *size, struct size_delta *d)
 	d->fallback = vst_thp_stat(size, "swpout_fallback") - d->fallback;
 }
 
-static uint64_t folios_scattered(void)
-{
-	uint64_t v = 0;
-
-	st_read_key("/sys/kernel/mm/vswap/stat", "folios_scattered", &v);
-	return v;
-}
-
 static void large_cleanup(void *arg)
 {
 	struct large_ctx *ctx = arg;
@@ -220,7 +212,7 @@ static enum st_status scattered_run(void *arg)
 {
 	struct large_ctx *ctx = arg;
 	bool ours = st_vswap_available() && st_vswap_enabled();
-	uint64_t scat0 = ours ? folios_scattered() : 0, scat = 0;
+	uint64_t scat0 = ours ? vst_stat("folios_scattered") : 0, scat = 0;
 	struct vst_proc hold, p;
 	struct size_delta d;
 	struct vst_result r;
@@ -241,7 +233,7 @@ static enum st_status scattered_run(void *arg)
 					     FRAG_MTHP_MIB), &r, &p);
 	size_end("64kB", &d);
 	if (ours)
-		scat = folios_scattered() - scat0;
+		scat = vst_stat("folios_scattered") - scat0;
 	status = vst_release(&hold);
 	st_log("hugepages-64kB: anon_fault_alloc %lu swpout %lu swpout_fallback %lu; vswap folios_scattered %lu",
 	       d.alloc, d.swpout, d.fallback, scat);

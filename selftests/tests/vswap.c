@@ -703,7 +703,7 @@ unreadable:
 static int count_spawn_on(struct vst_proc *p, const char *cg, char *const argv[],
 			  int nth)
 {
-	cpu_set_t all, one;
+	cpu_set_t all;
 	int cpu, err;
 
 	if (sched_getaffinity(0, sizeof(all), &all))
@@ -711,9 +711,7 @@ static int count_spawn_on(struct vst_proc *p, const char *cg, char *const argv[]
 	nth %= CPU_COUNT(&all);
 	for (cpu = 0; !CPU_ISSET(cpu, &all) || nth--; cpu++)
 		;
-	CPU_ZERO(&one);
-	CPU_SET(cpu, &one);
-	if (sched_setaffinity(0, sizeof(one), &one))
+	if (vst_pin_cpu(cpu))
 		return -errno;
 	err = vst_spawn(p, cg, argv);
 	if (sched_setaffinity(0, sizeof(all), &all))
@@ -918,7 +916,7 @@ static enum st_status hotplug_run(void *arg)
 {
 	struct vst_env *env = arg;
 	struct vst_gauges g = {};
-	cpu_set_t all, one;
+	cpu_set_t all;
 	unsigned int waited = 0;
 	int cpu = vst_hotplug_cpu(), round, status, lagged = 0;
 	struct vst_argv av;
@@ -936,9 +934,7 @@ static enum st_status hotplug_run(void *arg)
 		ST_FAIL_IF(1, "memverify did not reach its hold (%d)", status);
 	}
 	for (round = 0; round < HOTPLUG_TRIES && !lagged; round++) {
-		CPU_ZERO(&one);
-		CPU_SET(cpu, &one);
-		ST_CHECK(!sched_setaffinity(0, sizeof(one), &one));
+		ST_CHECK(!vst_pin_cpu(cpu));
 		/* reclaim may fall short of the request: -EAGAIN, not an error */
 		st_cg_write(env->cg, "memory.reclaim", "%uK", COUNT_SETTLE_KIB);
 		ST_CHECK(!sched_setaffinity(0, sizeof(all), &all));

@@ -335,14 +335,6 @@ REGISTER_ST_TEST(vswap_tier_swapoff2);
 #define CACHE_MIB	48	/* a run's workload */
 #define CACHE_SWAPOFF_S	5	/* a swapoff with nothing to move takes less */
 
-static uint64_t cache_stat(const char *key)
-{
-	uint64_t v = 0;
-
-	st_read_key("/sys/kernel/mm/vswap/stat", key, &v);
-	return v;
-}
-
 static enum st_status cache_setup(void **ctx)
 {
 	if (vst_hotplug_cpu() < 0)
@@ -357,18 +349,16 @@ static enum st_status cache_setup(void **ctx)
  */
 static enum st_status cache_fill(struct vst_env *env, int cpu, uint64_t *cached)
 {
-	cpu_set_t all, one;
 	struct vst_argv av;
 	int round, status;
+	cpu_set_t all;
 
 	ST_CHECK(!sched_getaffinity(0, sizeof(all), &all));
-	CPU_ZERO(&one);
-	CPU_SET(cpu, &one);
-	ST_CHECK(!sched_setaffinity(0, sizeof(one), &one));
+	ST_CHECK(!vst_pin_cpu(cpu));
 	for (round = 0, *cached = 0; round < CACHE_ROUNDS && !*cached; round++) {
 		status = vst_run(env, vst_argv(&av, "memverify", "-s %u -p 1 -f random",
 					       CACHE_MIB), NULL, NULL);
-		*cached = cache_stat("tier_cache_slots");
+		*cached = vst_stat("tier_cache_slots");
 		st_log("run %d on CPU %d: memverify %d, tier_cache_slots %llu",
 		       round, cpu, status, (unsigned long long)*cached);
 		if (status) {
@@ -400,11 +390,11 @@ static enum st_status cache_run(void *arg)
 	double t0, dt;
 
 	vst_cpu_online_path(path, sizeof(path), cpu);
-	refills = cache_stat("tier_cache_refills");
+	refills = vst_stat("tier_cache_refills");
 	ret = cache_fill(env, cpu, &cached);
 	if (ret != ST_PASS)
 		return ret;
-	refills = cache_stat("tier_cache_refills") - refills;
+	refills = vst_stat("tier_cache_refills") - refills;
 	vst_sample(env, &g);
 	vst_gauges_log("filled", &g);
 	ST_FAIL_IF(refills < (CACHE_MIB - LIMIT_MIB) * MiB / VST_PAGE / CACHE_MAX,
@@ -415,7 +405,7 @@ static enum st_status cache_run(void *arg)
 
 	/* offline: the CPU's slots go back to the tier */
 	ST_FAIL_IF(st_write(path, "0"), "cannot take CPU %d offline", cpu);
-	left = cache_stat("tier_cache_slots");
+	left = vst_stat("tier_cache_slots");
 	ST_FAIL_IF(st_write(path, "1"), "cannot bring CPU %d back online", cpu);
 	st_log("CPU %d offline: tier_cache_slots %llu -> %llu", cpu,
 	       (unsigned long long)cached, (unsigned long long)left);
@@ -430,7 +420,7 @@ static enum st_status cache_run(void *arg)
 	if (swapoff(env->tier[0]))
 		err = errno;
 	dt = st_now() - t0;
-	left = cache_stat("tier_cache_slots");
+	left = vst_stat("tier_cache_slots");
 	st_log("swapoff %s with %llu slots cached: %s in %.1f s, %llu left", env->tier[0],
 	       (unsigned long long)cached, err ? strerror(err) : "done", dt,
 	       (unsigned long long)left);
@@ -488,15 +478,6 @@ static enum st_status fill_setup(void **ctxp)
 	return ST_PASS;
 }
 
-static void fill_on(int cpu)
-{
-	cpu_set_t one;
-
-	CPU_ZERO(&one);
-	CPU_SET(cpu, &one);
-	sched_setaffinity(0, sizeof(one), &one);
-}
-
 /*
  * Leave tier slots of the first tier in CPU 1's cache, then fill the tier
  * from CPU 0: once it is nearly full, CPU 0 takes CPU 1's slots back
@@ -526,12 +507,12 @@ static enum st_status fill_run(void *arg)
 		status = vst_release(&p);
 		ST_FAIL_IF(1, "memverify did not reach its hold (%d)", status);
 	}
-	drains0 = cache_stat("tier_cache_drains");
-	fill_on(1);
+	drains0 = vst_stat("tier_cache_drains");
+	vst_pin_cpu(1);
 	st_cg_write(env->cg, "memory.reclaim", "%uK", FILL_FIRST_KIB);
-	for (i = 0; i < FILL_TRIES && !(cached = cache_stat("tier_cache_slots")); i++)
+	for (i = 0; i < FILL_TRIES && !(cached = vst_stat("tier_cache_slots")); i++)
 		st_cg_write(env->cg, "memory.reclaim", "68K");
-	fill_on(0);
+	vst_pin_cpu(0);
 	vst_sample(env, &g);
 	st_log("CPU 1 reclaimed: %s backs %lu of %lu slots, %llu slots cached",
 	       env->tier[0], g.backing[0], t[0].slots, (unsigned long long)cached);
@@ -546,11 +527,11 @@ static enum st_status fill_run(void *arg)
 	}
 	vst_gauges_log("the second tier reached", &g);
 	st_log("tier_cache_drains +%llu",
-	       (unsigned long long)(cache_stat("tier_cache_drains") - drains0));
+	       (unsigned long long)(vst_stat("tier_cache_drains") - drains0));
 	if (!g.backing[1]) {
 		ret = ST_FAIL;
 		st_log("FAIL: %u KiB reclaimed, nothing reached %s", kib, env->tier[1]);
-	} else if (cache_stat("tier_cache_drains") == drains0) {
+	} else if (vst_stat("tier_cache_drains") == drains0) {
 		ret = ST_FAIL;
 		st_log("FAIL: %s filled up, %llu of its slots in CPU 1's cache not taken back",
 		       env->tier[0], (unsigned long long)cached);
