@@ -192,6 +192,14 @@ static void swap_ext_stats_sum(struct swap_ext_policy *p,
 static u32 swap_ext_eject_delay_ms;
 
 /*
+ * Test-only (debugfs, 0 by default): milliseconds a proactive kfunc sleeps
+ * in its caller's context before it hands its work to a worker, to widen
+ * the window in which a CPU can go offline under a caller that cannot
+ * migrate (selftest swap_ext_proactive_offline).
+ */
+static u32 swap_ext_proactive_delay_ms;
+
+/*
  * Ejections and the watchdog run here, not on system_unbound_wq: work a
  * policy can flood that queue with (its moves, say, when they stall) must
  * not hold up the very work that ejects it.  The rescuer keeps both going
@@ -2023,6 +2031,8 @@ static void swap_ext_pro_fn(struct work_struct *work)
 /* Run @op on an unbound worker and wait for it: its result */
 static s64 swap_ext_pro_run(struct swap_ext_pro_op *op)
 {
+	if (IS_ENABLED(CONFIG_DEBUG_FS) && READ_ONCE(swap_ext_proactive_delay_ms))
+		msleep(READ_ONCE(swap_ext_proactive_delay_ms));
 	INIT_WORK_ONSTACK(&op->work, swap_ext_pro_fn);
 	queue_work(system_unbound_wq, &op->work);
 	flush_work(&op->work);
@@ -2313,6 +2323,8 @@ static int __init swap_ext_init_late(void)
 
 		debugfs_create_u32("eject_delay_ms", 0600, dir,
 				   &swap_ext_eject_delay_ms);
+		debugfs_create_u32("proactive_delay_ms", 0600, dir,
+				   &swap_ext_proactive_delay_ms);
 	}
 	return 0;
 }

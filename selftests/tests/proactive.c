@@ -43,23 +43,35 @@
  *                           hold) leaves the proactive kfuncs working: the
  *                           hibernation lock taken at PM_RESTORE_PREPARE is
  *                           the one given back at PM_POST_RESTORE.
+ * swap_ext_proactive_offline: a CPU goes offline while a syscall program,
+ *                           then a policy's bpf_wq callback, sleeps in
+ *                           bpf_swap_ext_writeback() on it (debugfs
+ *                           swap_ext/proactive_delay_ms widens the window);
+ *                           neither can migrate, yet the offline finishes in
+ *                           time and the entries are written back (the
+ *                           kfunc's I/O runs on a worker that can move;
+ *                           before, it retried for ever on the dying CPU's
+ *                           inactive hardware queue).
  * swap_ext_idle:            the shipped idle policy writes back, on its own
  *                           timer, what a held workload has not touched for
  *                           idle_ms, in batched writes; swapctl run works on
  *                           it; attached and detached every 150 ms while
  *                           another workload swaps, data checked.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sched.h>
 #include <string.h>
 #include <time.h>
 #include <signal.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include "runner.h"
 #include "lib/st.h"
@@ -915,3 +927,269 @@ static struct st_test swap_ext_idle_backoff = {
 	.timeout = 300,
 };
 REGISTER_ST_TEST(swap_ext_idle_backoff);
+
+/* ---------------------------------------------------------------------
+ * swap_ext_proactive_offline
+ */
+
+#define DEBUGFS_PRO_DELAY	"/sys/kernel/debug/swap_ext/proactive_delay_ms"
+#define OFFLINE_DELAY_MS	3000	/* the kfunc's sleep: the window */
+#define OFFLINE_WAIT_S		60	/* an offline that takes longer hangs */
+
+static int offline_cpu = -1;		/* the CPU the test takes down */
+static bool offline_hung;		/* its offline never finished */
+
+/* Field @nr (1-based, as proc(5) counts) of /proc/@pid/stat, or -1 */
+static long long proc_stat_field(pid_t pid, int nr)
+{
+	char path[64], buf[1024], *s, *save;
+	int i;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	if (st_read(path, buf, sizeof(buf)) < 0)
+		return -1;
+	s = strrchr(buf, ')');
+	if (!s)
+		return -1;
+	/* field 3 is the first after the command's closing parenthesis */
+	s = strtok_r(s + 1, " ", &save);
+	for (i = 3; s && i < nr; i++)
+		s = strtok_r(NULL, " ", &save);
+	return s ? strtoll(s, NULL, 10) : -1;
+}
+
+/* Whether /proc/@pid/stack holds @fn */
+static bool in_stack(pid_t pid, const char *fn)
+{
+	char path[64], buf[4096];
+
+	snprintf(path, sizeof(path), "/proc/%d/stack", pid);
+	return st_read(path, buf, sizeof(buf)) >= 0 && strstr(buf, fn);
+}
+
+static void log_stack(pid_t pid, const char *who)
+{
+	char path[64], buf[4096], *line, *save;
+
+	snprintf(path, sizeof(path), "/proc/%d/stack", pid);
+	if (st_read(path, buf, sizeof(buf)) < 0)
+		return;
+	st_log("%s (pid %d):", who, pid);
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		st_log("  %s", line);
+}
+
+/*
+ * Wait up to @ms for a task (@pid, or any with @pid 0) to sleep in
+ * bpf_swap_ext_writeback(): its pid, or 0.  *@cpu: the CPU it is on.
+ */
+static pid_t kfunc_sleeper(pid_t pid, int ms, int *cpu)
+{
+	struct dirent *d;
+	pid_t found = 0;
+	DIR *dir;
+	int i;
+
+	for (i = 0; i < ms / 50 && !found; i++) {
+		dir = pid ? NULL : opendir("/proc");
+		if (pid)
+			found = in_stack(pid, "bpf_swap_ext_writeback") ? pid : 0;
+		while (dir && !found && (d = readdir(dir)))
+			if (atoi(d->d_name) > 0 &&
+			    in_stack(atoi(d->d_name), "bpf_swap_ext_writeback"))
+				found = atoi(d->d_name);
+		if (dir)
+			closedir(dir);
+		if (!found)
+			sleep_ms(50);
+	}
+	if (found)
+		*cpu = (int)proc_stat_field(found, 39);
+	return found;
+}
+
+/*
+ * Take @cpu offline from a child and wait up to OFFLINE_WAIT_S for it:
+ * 0, -EIO when the kernel refused, -ETIMEDOUT when it hangs (the child
+ * is left stuck in the kernel; @sleeper's stack is logged).
+ */
+static int offline_within(int cpu, pid_t sleeper)
+{
+	char path[64];
+	int i, wstatus;
+	pid_t pid;
+
+	vst_cpu_online_path(path, sizeof(path), cpu);
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		return -EIO;
+	if (pid == 0)
+		_exit(st_write(path, "0") ? 1 : 0);
+	for (i = 0; i < OFFLINE_WAIT_S * 10; i++) {
+		if (waitpid(pid, &wstatus, WNOHANG) == pid)
+			return WIFEXITED(wstatus) && !WEXITSTATUS(wstatus) ? 0 : -EIO;
+		sleep_ms(100);
+	}
+	log_stack(pid, "the offline");
+	log_stack(sleeper, "the kfunc's caller");
+	offline_hung = true;
+	return -ETIMEDOUT;
+}
+
+/* The disk behind @dev has a hardware queue of its own per CPU */
+static bool queue_per_cpu(const char *dev)
+{
+	char path[PATH_MAX];
+	struct dirent *d;
+	int n = 0;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "/sys/block/%s/mq", strrchr(dev, '/') + 1);
+	dir = opendir(path);
+	if (!dir)
+		return false;
+	while ((d = readdir(dir)))
+		n += d->d_name[0] != '.';
+	closedir(dir);
+	return n >= 2;
+}
+
+static enum st_status offline_setup(void **ctx)
+{
+	enum st_status ret;
+	struct vst_env *env;
+
+	offline_cpu = vst_hotplug_cpu();
+	if (offline_cpu < 0) {
+		st_log("SKIP: no CPU to take offline");
+		return ST_SKIP;
+	}
+	if (access(DEBUGFS_PRO_DELAY, W_OK)) {
+		st_log("SKIP: no %s", DEBUGFS_PRO_DELAY);
+		return ST_SKIP;
+	}
+	ret = sx_setup(ctx, "swap_ext_proactive_offline", VST_ZSWAP, 1, LIMIT_MIB, HIGH_MIB);
+	if (ret != ST_PASS)
+		return ret;
+	env = *ctx;
+	if (!queue_per_cpu(env->tier[0])) {
+		st_log("SKIP: %s has one hardware queue: no CPU going offline makes it inactive",
+		       env->tier[0]);
+		vst_cleanup(env);
+		*ctx = NULL;
+		return ST_SKIP;
+	}
+	return ST_PASS;
+}
+
+/*
+ * One kfunc call under a CPU going offline: @who sleeps in the kfunc on
+ * offline_cpu (@pid, or found by its stack with @pid 0) while the test
+ * takes the CPU down.
+ */
+static enum st_status offline_under(const char *who, pid_t pid)
+{
+	char path[64];
+	pid_t sleeper;
+	int cpu = -1, ret;
+
+	sleeper = kfunc_sleeper(pid, 30000 * st_time_scale(), &cpu);
+	ST_FAIL_IF(!sleeper, "%s never slept in bpf_swap_ext_writeback()", who);
+	st_log("%s: pid %d sleeps in bpf_swap_ext_writeback() on CPU %d", who, sleeper, cpu);
+	ST_FAIL_IF(cpu != offline_cpu, "%s runs on CPU %d, not %d", who, cpu, offline_cpu);
+	ret = offline_within(offline_cpu, sleeper);
+	ST_FAIL_IF(ret == -ETIMEDOUT, "CPU %d did not go offline in %d s: %s hangs it", offline_cpu,
+		   OFFLINE_WAIT_S, who);
+	ST_FAIL_IF(ret, "the kernel refused to take CPU %d offline", offline_cpu);
+	ST_FAIL_IF(st_write(vst_cpu_online_path(path, sizeof(path), offline_cpu), "1"),
+		   "cannot bring CPU %d back online", offline_cpu);
+	return ST_PASS;
+}
+
+static enum st_status offline_run(void *arg)
+{
+	struct vst_env *env = arg;
+	char cgarg[320], nrarg[32];
+	struct vst_proc held, sw;
+	enum st_status st;
+	uint64_t runs = 0, own_ok = 0;
+	cpu_set_t all;
+	long long ret;
+	const char *r;
+	int i, status;
+
+	ST_CHECK(!sched_getaffinity(0, sizeof(all), &all));
+	ST_FAIL_IF(!hold(env, &held, "compressible"), "memverify did not hold");
+	ST_FAIL_IF(st_write(DEBUGFS_PRO_DELAY, "%u", OFFLINE_DELAY_MS), "cannot set %s",
+		   DEBUGFS_PRO_DELAY);
+
+	/* a syscall program: its task cannot migrate while the program runs */
+	snprintf(cgarg, sizeof(cgarg), "cgroup=%s", env->cg);
+	snprintf(nrarg, sizeof(nrarg), "nr=%u", WB_NR);
+	ST_CHECK(!vst_pin_cpu(offline_cpu));
+	status = vst_spawn(&sw, env->cg, (char *const []){
+		(char *)sx_swapctl(), "run", (char *)sx_obj("sx_proactive"), "wb", cgarg, nrarg,
+		"min_age_ms=0", NULL });
+	sched_setaffinity(0, sizeof(all), &all);
+	ST_FAIL_IF(status, "cannot start swapctl run");
+	st = offline_under("swapctl run", sw.pid);
+	if (st != ST_PASS) {
+		kill(sw.pid, SIGKILL);
+		vst_reap(&sw);
+		vst_release(&held);
+		return st;
+	}
+	status = vst_reap(&sw);
+	r = strstr(sw.out, "  ret = ");
+	ret = r ? strtoll(r + 8, NULL, 10) : LLONG_MIN;
+	ST_FAIL_IF(status || ret <= 0, "swapctl run: status %d, written back %lld", status, ret);
+	st_log("swapctl run: %lld written back across the offline", ret);
+
+	/* a policy's bpf_wq callback: queued on the CPU that attached it */
+	ST_CHECK(!vst_pin_cpu(offline_cpu));
+	status = sx_attach_obj(env->cg, sx_obj("sx_proactive"), "", NULL, 0);
+	sched_setaffinity(0, sizeof(all), &all);
+	ST_FAIL_IF(status, "attach failed");
+	st = offline_under("the policy's bpf_wq callback", 0);
+	if (st != ST_PASS) {
+		vst_release(&held);
+		return st;
+	}
+	for (i = 0; i < 100 && !runs; i++) {
+		sleep_ms(100);
+		sx_stat(env->cg, "wq_runs", &runs);
+	}
+	sx_stats_log(env->cg);
+	ST_CHECK(!sx_stat(env->cg, "own_ok", &own_ok));
+	ST_FAIL_IF(runs != 1 || own_ok != 1, "the callback ran %lu times, %lu answers >= 0", runs,
+		   own_ok);
+	ST_FAIL_IF(sx_detach(env->cg), "detach failed");
+
+	status = vst_release(&held);
+	ST_FAIL_IF(status, "memverify failed (%d): data lost", status);
+	return ST_PASS;
+}
+
+static void offline_cleanup(void *ctx)
+{
+	char path[64];
+
+	st_write(DEBUGFS_PRO_DELAY, "0");
+	/* a hung offline holds the hotplug lock: an online would wait too */
+	if (offline_cpu >= 0 && !offline_hung)
+		st_write(vst_cpu_online_path(path, sizeof(path), offline_cpu), "1");
+	if (ctx)
+		sx_detach(((struct vst_env *)ctx)->cg);
+	vst_cleanup(ctx);
+}
+
+static struct st_test swap_ext_proactive_offline = {
+	.name = "swap_ext_proactive_offline",
+	.description = "a CPU goes offline under a proactive kfunc's caller, which cannot migrate",
+	.setup = offline_setup,
+	.run = offline_run,
+	.cleanup = offline_cleanup,
+	.timeout = 300,
+};
+REGISTER_ST_TEST(swap_ext_proactive_offline);
