@@ -743,16 +743,40 @@ static swp_entry_t vswap_tier_cache_pop(struct vswap_tier_cache *tc, int type)
 }
 
 /*
- * Give back @n cached tier slots, of tier @type, which no reverse map names:
- * no lock held (swap_free_nr() takes the tier's).
+ * Sort @n slots of one tier by offset, for swap_free_slots() to free runs
+ * of them at once.  A batch is mostly in order already: pages leave in
+ * about the order their slots were handed out, which is slot order.
+ */
+static void vswap_sort_slots(swp_entry_t *slots, int n)
+{
+	swp_entry_t x;
+	int i, j;
+
+	for (i = 1; i < n; i++) {
+		x = slots[i];
+		for (j = i; j > 0 && slots[j - 1].val > x.val; j--)
+			slots[j] = slots[j - 1];
+		slots[j] = x;
+	}
+}
+
+/*
+ * Give back @n slots of tier @type that nr_backing counts and no reverse
+ * map names (cached, or freed and batched): in the tier's swap_map and
+ * counters, then in nr_backing, which kept a swapoff of the tier waiting
+ * for them.  No lock held (swap_free_slots() takes the tier's).  Sorts
+ * @slots.
  */
 static void vswap_tier_cache_free(int type, swp_entry_t *slots, int n)
 {
-	int i;
+	struct swap_info_struct *si = get_swap_device(swp_entry(type, 1));
 
-	for (i = 0; i < n; i++)
-		swap_free_nr(slots[i], 1);
+	if (WARN_ON_ONCE(!si))
+		return;
+	vswap_sort_slots(slots, n);
+	swap_free_slots(si, slots, n);
 	atomic_long_sub(n, &vswap_tiers[type].nr_backing);
+	put_swap_device(si);
 }
 
 /* Give back CPU @cpu's cached slots if they are on tier @type (-1: any) */
@@ -771,20 +795,27 @@ static void vswap_tier_cache_drain_cpu(int cpu, int type)
 		vswap_tier_cache_free(t, slots, n);
 }
 
-/* Give back every CPU's cached slots on tier @type (-1: any tier) */
+static void vswap_tier_frees_flush_cpu(int cpu, int type);
+
+/*
+ * Give back every CPU's cached slots on tier @type (-1: any tier), and
+ * the slots freed on it that wait in a batch
+ */
 static void vswap_tier_cache_drain(int type)
 {
 	int cpu;
 
-	for_each_possible_cpu(cpu)
+	for_each_possible_cpu(cpu) {
 		vswap_tier_cache_drain_cpu(cpu, type);
+		vswap_tier_frees_flush_cpu(cpu, type);
+	}
 }
 
 /*
  * Fill @tc, empty or holding another tier's slots, from tier @si: under
  * tc->lock, with a reference to the tier's device.  @buf takes the new
  * slots first, so that a tier with none to give leaves @tc as it is; the
- * slots @tc held go back once there are new ones (swap_free_nr() takes
+ * slots @tc held go back once there are new ones (swap_free_slots() takes
  * the tiers' spinlocks only).
  */
 static void vswap_tier_cache_refill(struct vswap_tier_cache *tc,
@@ -815,6 +846,7 @@ static bool vswap_tier_cache_low(struct swap_info_struct *si)
 }
 
 static long vswap_tier_cached(int type);
+static long vswap_tier_freeing(int type);
 
 /*
  * A tier slot on tier @type for order-0 @entry, from this CPU's cache,
@@ -841,7 +873,7 @@ static bool vswap_tier_cache_alloc(swp_entry_t entry, int type,
 	si = swp_swap_info(swp_entry(type, 0));
 	if (vswap_tier_cache_low(si)) {
 		/* the slots held in caches are the last ones: give them back */
-		if (vswap_tier_cached(type)) {
+		if (vswap_tier_cached(type) || vswap_tier_freeing(type)) {
 			vswap_tier_cache_drain(type);
 			atomic_long_inc(&vswap_tier_cache_drains);
 		}
@@ -899,18 +931,22 @@ static long vswap_tier_cached(int type)
 	return n;
 }
 
-/* Tier slots of tier @type that back virtual slots: not the cached ones */
+/*
+ * Tier slots of tier @type that back virtual slots: not the cached ones,
+ * nor those freed and waiting in a batch
+ */
 static long vswap_tier_backing(int type)
 {
 	return max(atomic_long_read(&vswap_tiers[type].nr_backing) -
-		   vswap_tier_cached(type), 0L);
+		   vswap_tier_cached(type) - vswap_tier_freeing(type), 0L);
 }
 
-/* CPU @cpu is dead: its sums and its cached tier slots go */
+/* CPU @cpu is dead: its sums, its cached and its freed tier slots go */
 static int vswap_cpu_dead(unsigned int cpu)
 {
 	vswap_stat_cpu_dead(cpu);
 	vswap_tier_cache_drain_cpu(cpu, -1);
+	vswap_tier_frees_flush_cpu(cpu, -1);
 	return 0;
 }
 
@@ -1016,25 +1052,148 @@ static bool vswap_folio_on_tier(struct folio *folio, int prefer)
 	return true;
 }
 
+/* ---------------------------------------------------------------------
+ * Freed tier slots, batched per CPU
+ *
+ * A tier slot has a count of 1 in its tier's swap_map and is in no swap
+ * cache: the page it holds is the virtual slot's, and no page table
+ * names the tier slot.  swap_free_nr() would still take it the way of a
+ * page's slot: its count to SWAP_HAS_CACHE under the cluster lock, then
+ * mm/swap_slots.c's per-CPU cache of freed slots, whose batches
+ * swapcache_free_entries() groups by device, where the tier slots come
+ * between the virtual slots their pages held - some 600 instructions a
+ * slot, about a third of what a tier-backed page costs more than stock's.
+ *
+ * A freed tier slot leaves the reverse map at once (a swapoff of the tier
+ * does not move it) and waits in its CPU's batch, still counted in the
+ * tier's nr_backing: a swapoff of the tier flushes every CPU's batch
+ * before and while it waits for nr_backing to reach zero
+ * (vswap_unuse_tier()), and nr_backing keeps the tier's swap_map and
+ * reverse map until the batch is flushed.  swap_free_slots() gives a
+ * batch back under the tier's lock, each slot straight from count 1 to
+ * free.  A batch holds one tier's slots; a slot of another tier flushes
+ * it first.  As stock's cache of freed slots, a batch makes its slots
+ * look used until it is flushed: when full, when its CPU dies, when the
+ * tier runs low (vswap_tier_cache_alloc()), at the tier's swapoff and
+ * when vswap is disabled; and as stock frees directly while its caches
+ * are off, a slot freed on a tier running low goes back at once.
+ */
+
+struct vswap_tier_frees {
+	/*
+	 * The fields below; taken from any CPU.  A spinlock: slots are freed
+	 * under other spinlocks (vswap_set() in the swap free paths).
+	 */
+	spinlock_t lock;
+	int type;		/* the tier of the slots; -1 none */
+	int nr;
+	swp_entry_t slots[VSWAP_TIER_CACHE];
+	int cpu;		/* whose batch this is; constant */
+};
+
+/* lock and cpu: set by vswap_init() */
+static DEFINE_PER_CPU(struct vswap_tier_frees, vswap_tier_frees) = {
+	.type = -1,
+};
+
 /*
- * Give tier slot @phys back; no sleeping, no virtual si->lock held.  The
- * device reference keeps the tier's swap_map and reverse map: a swapoff
- * of the tier waits for it, even once nr_backing has reached zero.
+ * Move @tf's slots to @out (VSWAP_TIER_CACHE entries) and return how
+ * many, their tier in *@type; under tf->lock
+ */
+static int vswap_tier_frees_take(struct vswap_tier_frees *tf, swp_entry_t *out,
+				 int *type)
+{
+	int n = tf->nr;
+
+	lockdep_assert_held(&tf->lock);
+	*type = tf->type;
+	memcpy(out, tf->slots, n * sizeof(*out));
+	/* vswap_tier_freeing() reads these without the lock */
+	WRITE_ONCE(tf->type, -1);
+	WRITE_ONCE(tf->nr, 0);
+	return n;
+}
+
+/* Give back CPU @cpu's batch of freed slots if they are on tier @type (-1: any) */
+static noinline void vswap_tier_frees_flush_cpu(int cpu, int type)
+{
+	struct vswap_tier_frees *tf = per_cpu_ptr(&vswap_tier_frees, cpu);
+	swp_entry_t slots[VSWAP_TIER_CACHE];
+	unsigned long flags;
+	int n = 0, t = -1;
+
+	spin_lock_irqsave(&tf->lock, flags);
+	if (tf->nr && (type < 0 || tf->type == type))
+		n = vswap_tier_frees_take(tf, slots, &t);
+	spin_unlock_irqrestore(&tf->lock, flags);
+	if (n)
+		vswap_tier_cache_free(t, slots, n);
+}
+
+/*
+ * Freed tier slots of tier @type (-1: any) waiting in batches, on every
+ * CPU.  A snapshot read without the batches' locks, for reports.
+ */
+static long vswap_tier_freeing(int type)
+{
+	long n = 0;
+	int cpu, t;
+
+	for_each_possible_cpu(cpu) {
+		struct vswap_tier_frees *tf = per_cpu_ptr(&vswap_tier_frees, cpu);
+
+		t = READ_ONCE(tf->type);
+		if (t >= 0 && (type < 0 || t == type))
+			n += READ_ONCE(tf->nr);
+	}
+	return n;
+}
+
+/*
+ * Give tier slot @phys back; no sleeping, no virtual si->lock held.  It
+ * leaves the reverse map now and the tier's swap_map with its CPU's next
+ * batch; nr_backing counts it until then, which keeps the tier's swap_map
+ * and reverse map.  A tier running low frees it at once, as stock frees
+ * a slot directly while its swap slot caches are off.
  */
 static void vswap_tier_free(swp_entry_t phys)
 {
-	struct swap_info_struct *si = get_swap_device(phys);
+	struct vswap_tier_frees *tf;
+	int type = swp_type(phys), cpu;
+	unsigned long flags;
+	bool done;
 	u32 *slot;
 
-	if (WARN_ON_ONCE(!si))
-		return;
 	slot = vswap_rmap_slot(phys, false);
 	if (!WARN_ON_ONCE(!slot))
 		WRITE_ONCE(*slot, 0);
-	swap_free_nr(phys, 1);
-	atomic_long_dec(&vswap_tier_of(phys)->nr_backing);
 	count_vm_event(VSWAP_TIER_FREE);
-	put_swap_device(si);
+	if (unlikely(vswap_tier_cache_low(swp_swap_info(phys)))) {
+		vswap_tier_cache_free(type, &phys, 1);
+		return;
+	}
+
+	do {
+		/* the task may move meanwhile: any CPU's batch will do */
+		tf = raw_cpu_ptr(&vswap_tier_frees);
+		spin_lock_irqsave(&tf->lock, flags);
+		done = tf->nr < VSWAP_TIER_CACHE && (!tf->nr || tf->type == type);
+		if (done) {
+			tf->slots[tf->nr] = phys;
+			WRITE_ONCE(tf->nr, tf->nr + 1);
+			WRITE_ONCE(tf->type, type);
+		}
+		/*
+		 * Full, or another tier's: give that batch back first.  A CPU
+		 * seen online here flushes its batch when it is dead
+		 * (vswap_cpu_dead() takes the lock); one already offline
+		 * does not again.
+		 */
+		cpu = (!done || unlikely(!cpu_online(tf->cpu))) ? tf->cpu : -1;
+		spin_unlock_irqrestore(&tf->lock, flags);
+		if (cpu >= 0)
+			vswap_tier_frees_flush_cpu(cpu, -1);
+	} while (!done);
 }
 
 /* Is there a tier that could take a page now? */
@@ -1686,6 +1845,8 @@ int vswap_unuse_tier(struct swap_info_struct *si)
 				cond_resched();
 			}
 		}
+		/* slots freed meanwhile wait in batches: give them back */
+		vswap_tier_cache_drain(si->type);
 		left = atomic_long_read(&tier->nr_backing);
 		if (left <= 0)
 			break;
@@ -3360,6 +3521,8 @@ static ssize_t stat_show(struct kobject *kobj, struct kobj_attribute *attr,
 			     atomic_long_read(&vswap_folios_scattered));
 	len += sysfs_emit_at(buf, len, "tier_cache_slots %ld\n",
 			     vswap_tier_cached(-1));
+	len += sysfs_emit_at(buf, len, "tier_free_slots %ld\n",
+			     vswap_tier_freeing(-1));
 	len += sysfs_emit_at(buf, len, "tier_cache_refills %ld\n",
 			     atomic_long_read(&vswap_tier_cache_refills));
 	len += sysfs_emit_at(buf, len, "tier_cache_drains %ld\n",
@@ -3422,6 +3585,8 @@ static int __init vswap_init(void)
 	for_each_possible_cpu(cpu) {
 		INIT_WORK(per_cpu_ptr(&vswap_stat_drain_work, cpu), vswap_stat_drain_fn);
 		mutex_init(&per_cpu_ptr(&vswap_tier_cache, cpu)->lock);
+		spin_lock_init(&per_cpu_ptr(&vswap_tier_frees, cpu)->lock);
+		per_cpu_ptr(&vswap_tier_frees, cpu)->cpu = cpu;
 	}
 	/*
 	 * before any move is counted or tier slot cached: neither a CPU's

@@ -339,8 +339,11 @@ void vst_gauges_log(const char *what, const struct vst_gauges *g)
 
 uint64_t vst_slot_cache_lag(void)
 {
-	/* stock's cache of freed slots, and vswap's of tier slots to hand out */
-	return (64ULL + 32) * sysconf(_SC_NPROCESSORS_CONF);
+	/*
+	 * stock's cache of freed slots, and vswap's of tier slots to hand
+	 * out and of freed tier slots
+	 */
+	return (64ULL + 32 + 32) * sysconf(_SC_NPROCESSORS_CONF);
 }
 
 uint64_t vst_leftover(const struct vst_env *env, const struct vst_gauges *g)

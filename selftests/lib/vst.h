@@ -111,10 +111,11 @@ void vst_gauges_max(struct vst_gauges *max, const struct vst_gauges *g);
 void vst_gauges_log(const char *what, const struct vst_gauges *g);
 
 /*
- * Tier slots freed go through the per-cpu swap slot caches (64 slots
- * each) before the tier's inuse drops, and vswap's per-CPU caches of
- * tier slots hold up to 32 each: inuse may stay that much above what the
- * tier backs for as long as nothing else frees or takes a slot.
+ * Slots freed go through the per-CPU swap slot caches (64 slots each)
+ * before their device's inuse drops, vswap's per-CPU caches of tier slots
+ * hold up to 32 each, and its per-CPU batches of freed tier slots 32
+ * more: a tier's inuse may stay that much above what it backs for as long
+ * as nothing else frees or takes a slot.
  */
 uint64_t vst_slot_cache_lag(void);
 

@@ -33,7 +33,9 @@
  *                       to 32 tier slots in its cache (vswap/stat
  *                       tier_cache_slots): they are in use on the tier and
  *                       back nothing; the CPU going offline gives them
- *                       back, and so does a swapoff of the tier, at once.
+ *                       back, and so does a swapoff of the tier, at once,
+ *                       with the freed tier slots its batches hold
+ *                       (tier_free_slots).
  * vswap_tier_fill:      two tiers, the first of 8 MiB: reclaim on CPU 1
  *                       leaves slots of it in CPU 1's cache, reclaim on
  *                       CPU 0 fills it; once it is nearly full CPU 0 takes
@@ -382,7 +384,7 @@ static enum st_status cache_fill(struct vst_env *env, int cpu, uint64_t *cached)
 static enum st_status cache_run(void *arg)
 {
 	struct vst_env *env = arg;
-	uint64_t cached, refills, left;
+	uint64_t cached, refills, left, freed, left_freed;
 	struct vst_gauges g;
 	enum st_status ret;
 	int cpu = vst_hotplug_cpu(), err = 0;
@@ -403,32 +405,42 @@ static enum st_status cache_run(void *arg)
 	ST_FAIL_IF(g.inuse[0] < cached, "the tier has %lu slots in use, %llu cached",
 		   g.inuse[0], (unsigned long long)cached);
 
-	/* offline: the CPU's slots go back to the tier */
+	/* offline: the CPU's slots, cached and freed, go back to the tier */
+	freed = vst_stat("tier_free_slots");
 	ST_FAIL_IF(st_write(path, "0"), "cannot take CPU %d offline", cpu);
 	left = vst_stat("tier_cache_slots");
+	left_freed = vst_stat("tier_free_slots");
 	ST_FAIL_IF(st_write(path, "1"), "cannot bring CPU %d back online", cpu);
-	st_log("CPU %d offline: tier_cache_slots %llu -> %llu", cpu,
-	       (unsigned long long)cached, (unsigned long long)left);
+	st_log("CPU %d offline: tier_cache_slots %llu -> %llu, tier_free_slots %llu -> %llu",
+	       cpu, (unsigned long long)cached, (unsigned long long)left,
+	       (unsigned long long)freed, (unsigned long long)left_freed);
 	ST_FAIL_IF(left, "CPU %d went offline, %llu tier slots still cached",
 		   cpu, (unsigned long long)left);
+	ST_FAIL_IF(left_freed, "CPU %d went offline, %llu freed tier slots not given back",
+		   cpu, (unsigned long long)left_freed);
 
 	/* swapoff: every CPU's slots of the tier go back first */
 	ret = cache_fill(env, cpu, &cached);
 	if (ret != ST_PASS)
 		return ret;
+	freed = vst_stat("tier_free_slots");
 	t0 = st_now();
 	if (swapoff(env->tier[0]))
 		err = errno;
 	dt = st_now() - t0;
 	left = vst_stat("tier_cache_slots");
-	st_log("swapoff %s with %llu slots cached: %s in %.1f s, %llu left", env->tier[0],
-	       (unsigned long long)cached, err ? strerror(err) : "done", dt,
-	       (unsigned long long)left);
+	left_freed = vst_stat("tier_free_slots");
+	st_log("swapoff %s, %llu slots cached, %llu freed: %s in %.1f s, %llu and %llu left",
+	       env->tier[0], (unsigned long long)cached, (unsigned long long)freed,
+	       err ? strerror(err) : "done", dt, (unsigned long long)left,
+	       (unsigned long long)left_freed);
 	ST_FAIL_IF(err, "swapoff %s with tier slots cached: %s", env->tier[0],
 		   strerror(err));
 	ST_FAIL_IF(dt > CACHE_SWAPOFF_S, "swapoff with nothing to move took %.1f s", dt);
 	ST_FAIL_IF(left, "%llu tier slots still cached after swapoff",
 		   (unsigned long long)left);
+	ST_FAIL_IF(left_freed, "%llu freed tier slots not given back at swapoff",
+		   (unsigned long long)left_freed);
 	return ST_PASS;
 }
 
