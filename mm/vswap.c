@@ -722,7 +722,7 @@ static int vswap_tier_cache_take(struct vswap_tier_cache *tc, swp_entry_t *out)
 
 	lockdep_assert_held(&tc->lock);
 	memcpy(out, tc->slots + tc->next, n * sizeof(*out));
-	/* vswap_tier_cached() reads these without the lock */
+	/* vswap_tier_held() reads these without the lock */
 	WRITE_ONCE(tc->type, -1);
 	WRITE_ONCE(tc->next, 0);
 	WRITE_ONCE(tc->nr, 0);
@@ -845,8 +845,7 @@ static bool vswap_tier_cache_low(struct swap_info_struct *si)
 	return free < 2L * VSWAP_TIER_CACHE * num_online_cpus();
 }
 
-static long vswap_tier_cached(int type);
-static long vswap_tier_freeing(int type);
+static long vswap_tier_held(int type, long *cached, long *freed);
 
 /*
  * A tier slot on tier @type for order-0 @entry, from this CPU's cache,
@@ -873,7 +872,7 @@ static bool vswap_tier_cache_alloc(swp_entry_t entry, int type,
 	si = swp_swap_info(swp_entry(type, 0));
 	if (vswap_tier_cache_low(si)) {
 		/* the slots held in caches are the last ones: give them back */
-		if (vswap_tier_cached(type) || vswap_tier_freeing(type)) {
+		if (vswap_tier_held(type, NULL, NULL)) {
 			vswap_tier_cache_drain(type);
 			atomic_long_inc(&vswap_tier_cache_drains);
 		}
@@ -913,32 +912,13 @@ map:
 }
 
 /*
- * Tier slots cached on tier @type (-1: any), on every CPU.  A snapshot
- * read without the caches' locks, for reports.
- */
-static long vswap_tier_cached(int type)
-{
-	long n = 0;
-	int cpu, t;
-
-	for_each_possible_cpu(cpu) {
-		struct vswap_tier_cache *tc = per_cpu_ptr(&vswap_tier_cache, cpu);
-
-		t = READ_ONCE(tc->type);
-		if (t >= 0 && (type < 0 || t == type))
-			n += max(READ_ONCE(tc->nr) - READ_ONCE(tc->next), 0);
-	}
-	return n;
-}
-
-/*
  * Tier slots of tier @type that back virtual slots: not the cached ones,
  * nor those freed and waiting in a batch
  */
 static long vswap_tier_backing(int type)
 {
 	return max(atomic_long_read(&vswap_tiers[type].nr_backing) -
-		   vswap_tier_cached(type) - vswap_tier_freeing(type), 0L);
+		   vswap_tier_held(type, NULL, NULL), 0L);
 }
 
 /* CPU @cpu is dead: its sums, its cached and its freed tier slots go */
@@ -1108,7 +1088,7 @@ static int vswap_tier_frees_take(struct vswap_tier_frees *tf, swp_entry_t *out,
 	lockdep_assert_held(&tf->lock);
 	*type = tf->type;
 	memcpy(out, tf->slots, n * sizeof(*out));
-	/* vswap_tier_freeing() reads these without the lock */
+	/* vswap_tier_held() reads these without the lock */
 	WRITE_ONCE(tf->type, -1);
 	WRITE_ONCE(tf->nr, 0);
 	return n;
@@ -1131,22 +1111,32 @@ static noinline void vswap_tier_frees_flush_cpu(int cpu, int type)
 }
 
 /*
- * Freed tier slots of tier @type (-1: any) waiting in batches, on every
- * CPU.  A snapshot read without the batches' locks, for reports.
+ * Tier slots of tier @type (-1: any) that the CPUs hold outside the
+ * reverse map: cached to hand out (*@cached) and freed, waiting in
+ * batches (*@freed); either may be NULL.  Returns both together.  A
+ * snapshot read without the locks, for reports.
  */
-static long vswap_tier_freeing(int type)
+static long vswap_tier_held(int type, long *cached, long *freed)
 {
-	long n = 0;
+	long c = 0, f = 0;
 	int cpu, t;
 
 	for_each_possible_cpu(cpu) {
+		struct vswap_tier_cache *tc = per_cpu_ptr(&vswap_tier_cache, cpu);
 		struct vswap_tier_frees *tf = per_cpu_ptr(&vswap_tier_frees, cpu);
 
+		t = READ_ONCE(tc->type);
+		if (t >= 0 && (type < 0 || t == type))
+			c += max(READ_ONCE(tc->nr) - READ_ONCE(tc->next), 0);
 		t = READ_ONCE(tf->type);
 		if (t >= 0 && (type < 0 || t == type))
-			n += READ_ONCE(tf->nr);
+			f += READ_ONCE(tf->nr);
 	}
-	return n;
+	if (cached)
+		*cached = c;
+	if (freed)
+		*freed = f;
+	return c + f;
 }
 
 /*
@@ -3466,6 +3456,7 @@ static ssize_t stat_show(struct kobject *kobj, struct kobj_attribute *attr,
 			 char *buf)
 {
 	unsigned long nr_clusters, nr_pages, nr_map_pages, st, dyn, used;
+	long cached, freed;
 	int len;
 
 	mutex_lock(&vswap_ctl_lock);
@@ -3519,10 +3510,9 @@ static ssize_t stat_show(struct kobject *kobj, struct kobj_attribute *attr,
 			     global_node_page_state(NR_VSWAP_FOLIO));
 	len += sysfs_emit_at(buf, len, "folios_scattered %ld\n",
 			     atomic_long_read(&vswap_folios_scattered));
-	len += sysfs_emit_at(buf, len, "tier_cache_slots %ld\n",
-			     vswap_tier_cached(-1));
-	len += sysfs_emit_at(buf, len, "tier_free_slots %ld\n",
-			     vswap_tier_freeing(-1));
+	vswap_tier_held(-1, &cached, &freed);
+	len += sysfs_emit_at(buf, len, "tier_cache_slots %ld\n", cached);
+	len += sysfs_emit_at(buf, len, "tier_free_slots %ld\n", freed);
 	len += sysfs_emit_at(buf, len, "tier_cache_refills %ld\n",
 			     atomic_long_read(&vswap_tier_cache_refills));
 	len += sysfs_emit_at(buf, len, "tier_cache_drains %ld\n",
