@@ -310,10 +310,11 @@ static enum st_status minimal_run(void *arg)
 	 * Its count (the cgroup's vswap_zswap) lags by a memcg stats flush,
 	 * and since a page read back from zswap goes straight to NONE
 	 * (f304ea8) fewer counter updates trigger one: the peak reached
-	 * 7.1 and 8.4 MiB for the 4 allowed.  Three times the knob; with
-	 * no cap the peak is most of the 64 MiB.
+	 * 7.1, 8.4 and once 15.0 MiB for the 4 allowed (the periodic flush
+	 * runs every 2 s, a few MiB of swap-out here).  Five times the knob;
+	 * with no cap the peak is most of the 64 MiB.
 	 */
-	ST_FAIL_IF(r.peak.cg_zswap > 12 * MiB, "%lu bytes of the cgroup's pages in zswap",
+	ST_FAIL_IF(r.peak.cg_zswap > 20 * MiB, "%lu bytes of the cgroup's pages in zswap",
 		   r.peak.cg_zswap);
 	ST_FAIL_IF(r.d.v[VST_PSWPOUT] < tier * 9 / 10, "%lu pages sent to the tier, %lu written",
 		   tier, r.d.v[VST_PSWPOUT]);

@@ -379,10 +379,15 @@ static enum st_status moves_stuck_setup(void **ctx)
 
 static enum st_status moves_stuck_run(void *arg)
 {
-	/* every page to the slow tier; each one read back, promoted */
+	/*
+	 * Every page to the slow tier; each one read back, promoted.  The
+	 * watchdog ejects for a move asked once the queue has been stuck for
+	 * its 5 s: the workload must still be asking then (3 passes took
+	 * 5.5 s here, and the policy was never ejected).
+	 */
 	static const struct wd_case c = {
 		.knobs = "-s place_verdict=tier -s place_tier=-2 -s promote_on_swapin=1",
-		.work = "-s 64 -p 3 -f random",
+		.work = "-s 64 -p 10 -f random",
 		.neighbour = "-s 48 -p 2 -f random",
 		.exit = "sx_test stall",
 		.reason = "move queue did not drain",
