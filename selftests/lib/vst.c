@@ -731,3 +731,16 @@ int vst_pin_cpu(int cpu)
 	CPU_SET(cpu, &one);
 	return sched_setaffinity(0, sizeof(one), &one);
 }
+
+int vst_spawn_on(struct vst_proc *p, const char *cg, char *const argv[], int cpu)
+{
+	cpu_set_t all;
+	int err;
+
+	if (sched_getaffinity(0, sizeof(all), &all) || vst_pin_cpu(cpu))
+		return -errno;
+	err = vst_spawn(p, cg, argv);
+	if (sched_setaffinity(0, sizeof(all), &all))
+		st_log("cannot restore the runner's CPU mask: %s", strerror(errno));
+	return err;
+}

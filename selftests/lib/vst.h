@@ -246,6 +246,11 @@ uint64_t vst_stat(const char *key);
 
 /* Run the caller on CPU @cpu alone: 0, or -1 with errno */
 int vst_pin_cpu(int cpu);
+/*
+ * vst_spawn() with the child on CPU @cpu alone; the caller's own mask is
+ * back before this returns.  0, or -errno.
+ */
+int vst_spawn_on(struct vst_proc *p, const char *cg, char *const argv[], int cpu);
 
 /* /sys/devices/system/cpu/cpuN/online of @cpu, in @buf */
 const char *vst_cpu_online_path(char *buf, size_t len, int cpu);

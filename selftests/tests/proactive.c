@@ -1127,12 +1127,10 @@ static enum st_status offline_run(void *arg)
 	/* a syscall program: its task cannot migrate while the program runs */
 	snprintf(cgarg, sizeof(cgarg), "cgroup=%s", env->cg);
 	snprintf(nrarg, sizeof(nrarg), "nr=%u", WB_NR);
-	ST_CHECK(!vst_pin_cpu(offline_cpu));
-	status = vst_spawn(&sw, env->cg, (char *const []){
+	status = vst_spawn_on(&sw, env->cg, (char *const []){
 		(char *)sx_swapctl(), "run", (char *)sx_obj("sx_proactive"), "wb", cgarg, nrarg,
-		"min_age_ms=0", NULL });
-	sched_setaffinity(0, sizeof(all), &all);
-	ST_FAIL_IF(status, "cannot start swapctl run");
+		"min_age_ms=0", NULL }, offline_cpu);
+	ST_FAIL_IF(status, "cannot start swapctl run on CPU %d", offline_cpu);
 	st = offline_under("swapctl run", sw.pid);
 	if (st != ST_PASS) {
 		kill(sw.pid, SIGKILL);

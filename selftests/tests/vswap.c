@@ -711,11 +711,7 @@ static int count_spawn_on(struct vst_proc *p, const char *cg, char *const argv[]
 	nth %= CPU_COUNT(&all);
 	for (cpu = 0; !CPU_ISSET(cpu, &all) || nth--; cpu++)
 		;
-	if (vst_pin_cpu(cpu))
-		return -errno;
-	err = vst_spawn(p, cg, argv);
-	if (sched_setaffinity(0, sizeof(all), &all))
-		st_log("cannot restore the runner's CPU mask: %s", strerror(errno));
+	err = vst_spawn_on(p, cg, argv, cpu);
 	return err ? err : cpu;
 }
 
