@@ -813,14 +813,16 @@ static void vswap_tier_cache_drain(int type)
 
 /*
  * Fill @tc, empty or holding another tier's slots, from tier @si: under
- * tc->lock, with a reference to the tier's device.  @buf takes the new
+ * tc->lock, with a reference to the tier's device.  A buffer takes the new
  * slots first, so that a tier with none to give leaves @tc as it is; the
  * slots @tc held go back once there are new ones (swap_free_slots() takes
- * the tiers' spinlocks only).
+ * the tiers' spinlocks only).  The buffer is not zeroed on entry
+ * (CONFIG_INIT_STACK_ALL_ZERO): only the slots taken are read.
  */
-static void vswap_tier_cache_refill(struct vswap_tier_cache *tc,
-				    struct swap_info_struct *si, swp_entry_t *buf)
+static noinline void vswap_tier_cache_refill(struct vswap_tier_cache *tc,
+					     struct swap_info_struct *si)
 {
+	swp_entry_t buf[VSWAP_TIER_CACHE] __uninitialized;
 	int got;
 
 	lockdep_assert_held(&tc->lock);
@@ -855,8 +857,8 @@ static long vswap_tier_held(int type, long *cached, long *freed);
 static bool vswap_tier_cache_alloc(swp_entry_t entry, int type,
 				   swp_entry_t *phys)
 {
-	swp_entry_t slot = {}, buf[VSWAP_TIER_CACHE];
 	struct vswap_tier_cache *tc;
+	swp_entry_t slot = {};
 	struct swap_info_struct *si;
 	u32 *rmap;
 
@@ -891,7 +893,7 @@ static bool vswap_tier_cache_alloc(swp_entry_t entry, int type,
 	mutex_lock(&tc->lock);
 	slot = vswap_tier_cache_pop(tc, type);
 	if (!slot.val) {
-		vswap_tier_cache_refill(tc, si, buf);
+		vswap_tier_cache_refill(tc, si);
 		slot = vswap_tier_cache_pop(tc, type);
 	}
 	mutex_unlock(&tc->lock);
@@ -951,7 +953,8 @@ static int vswap_tier_types(int *types, int prefer)
  */
 static swp_entry_t vswap_tier_alloc(swp_entry_t entry, int prefer)
 {
-	int types[MAX_SWAPFILES], n, i;
+	/* not zeroed at each writeout: only the @n filled in are read */
+	int types[MAX_SWAPFILES] __uninitialized, n, i;
 	swp_entry_t phys = {};
 
 	n = vswap_tier_types(types, prefer);
@@ -1189,7 +1192,7 @@ static void vswap_tier_free(swp_entry_t phys)
 /* Is there a tier that could take a page now? */
 static bool vswap_tier_room(void)
 {
-	int types[MAX_SWAPFILES], n, i;
+	int types[MAX_SWAPFILES] __uninitialized, n, i;
 
 	n = swap_tier_types(types, ARRAY_SIZE(types));
 	for (i = 0; i < n; i++) {
