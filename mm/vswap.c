@@ -852,7 +852,9 @@ static long vswap_tier_held(int type, long *cached, long *freed);
 /*
  * A tier slot on tier @type for order-0 @entry, from this CPU's cache,
  * with its reverse map pointing back.  False, with nothing taken, when
- * the tier has no slot for it.  Sleeps.
+ * the tier has no slot for it.  @type -1: the next of the slots this
+ * CPU's cache holds, whichever tier they are on, and false when it holds
+ * none (no refill).  Sleeps.
  */
 static bool vswap_tier_cache_alloc(swp_entry_t entry, int type,
 				   swp_entry_t *phys)
@@ -860,16 +862,22 @@ static bool vswap_tier_cache_alloc(swp_entry_t entry, int type,
 	struct vswap_tier_cache *tc;
 	swp_entry_t slot = {};
 	struct swap_info_struct *si;
+	bool any = type < 0;
 	u32 *rmap;
 
-	if (!vswap_is_tier(type))
+	if (!any && !vswap_is_tier(type))
 		return false;
 	tc = raw_cpu_ptr(&vswap_tier_cache);
 	mutex_lock(&tc->lock);
-	slot = vswap_tier_cache_pop(tc, type);
+	if (any)
+		type = tc->type;
+	if (type >= 0 && (!any || vswap_is_tier(type)))
+		slot = vswap_tier_cache_pop(tc, type);
 	mutex_unlock(&tc->lock);
 	if (slot.val)
 		goto map;
+	if (any)
+		return false;
 
 	si = swp_swap_info(swp_entry(type, 0));
 	if (vswap_tier_cache_low(si)) {
@@ -950,6 +958,13 @@ static int vswap_tier_types(int *types, int prefer)
 /*
  * A tier slot for @entry: on tier @prefer if it is one and has room, else
  * on the first tier by priority that has.  {0} if no tier has room.
+ *
+ * With no tier asked for, the slots this CPU holds come first, whichever
+ * tier they are on: the cache was filled from the first tier by priority
+ * that had room, and the tier list costs swap_lock and a walk at each
+ * page.  As stock's per-CPU slot cache does, a CPU can so hand out up to
+ * VSWAP_TIER_CACHE more slots of a tier after one of higher priority was
+ * swapon'd or got room again; its next refill takes the order anew.
  */
 static swp_entry_t vswap_tier_alloc(swp_entry_t entry, int prefer)
 {
@@ -957,6 +972,8 @@ static swp_entry_t vswap_tier_alloc(swp_entry_t entry, int prefer)
 	int types[MAX_SWAPFILES] __uninitialized, n, i;
 	swp_entry_t phys = {};
 
+	if (prefer < 0 && vswap_tier_cache_alloc(entry, -1, &phys))
+		return phys;
 	n = vswap_tier_types(types, prefer);
 	for (i = 0; i < n; i++)
 		if (vswap_tier_cache_alloc(entry, types[i], &phys))
