@@ -684,7 +684,9 @@ put:
  * per online CPU (check_cache_active()), a tier with fewer free slots than
  * that hands its slots out one at a time, and the CPU that finds it so
  * first takes every CPU's cached slots of it back: the tier fills up to
- * its last slot before the next tier takes a page.
+ * its last slot before the next tier takes a page.  A CPU whose cache was
+ * then filled from the next tier hands those slots out first, even once
+ * the full tier has room again (vswap_tier_alloc()).
  */
 
 /* Tier slots a CPU keeps */
@@ -2986,7 +2988,8 @@ static bool vswap_wb_tier_full;
 /*
  * zswap writeback of @entry: for a virtual entry, the tier slot is
  * allocated now, before zswap decompresses anything, on tier @tier if it
- * has room (a policy's choice; -1: the first by priority).  Consecutive
+ * has room (a policy's choice; -1: a slot this CPU holds, else the first
+ * tier by priority with room: vswap_tier_alloc()).  Consecutive
  * writebacks get consecutive slots from the tier's per-cpu cluster, and
  * zswap's shrinkers submit them under one plug.
  */
