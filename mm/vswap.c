@@ -35,9 +35,10 @@
  *
  * - Tiers: every swapon'd device is a tier, chosen by priority.  A tier slot
  *   is allocated only when data must go to a tier - writeout of a page zswap
- *   did not take, or zswap writeback - and a per-tier reverse map records
- *   the virtual slot it backs, so swapoff of a tier moves the data off it
- *   without walking page tables.
+ *   did not take, or zswap writeback.  No reverse map points back from it:
+ *   swapoff of a tier, and a policy's move off one, find the virtual slots
+ *   it backs in the populated descriptor tables, without walking page
+ *   tables (vswap_tier_scan()).
  *
  * Ownership, instead of a lock.  Only the owner of a virtual entry reads or
  * writes its descriptor: whoever holds its swap cache folio locked (writeout,
@@ -162,10 +163,9 @@ static struct vswap {
 	.grow_lock = __MUTEX_INITIALIZER(vswap.grow_lock),
 };
 
-/* Per tier: which virtual slot each tier slot backs */
+/* Per tier */
 struct vswap_tier {
-	u32 **rmap;			/* per tier cluster: virtual offsets */
-	unsigned long nr_chunks;	/* entries in rmap[] */
+	int ready;			/* its first page updated the hints */
 	atomic_long_t nr_backing;	/* tier slots backing virtual slots */
 };
 
@@ -500,54 +500,22 @@ static void vswap_set_folio(struct folio *folio, unsigned long new)
 }
 
 /* ---------------------------------------------------------------------
- * Tiers and the reverse map
+ * Tiers
  */
 
-static struct vswap_tier *vswap_tier_of(swp_entry_t phys)
-{
-	return &vswap_tiers[swp_type(phys)];
-}
-
-/* The rmap slot of tier slot @phys, allocating its chunk if @alloc */
-static u32 *vswap_rmap_slot(swp_entry_t phys, bool alloc)
-{
-	struct vswap_tier *tier = vswap_tier_of(phys);
-	pgoff_t off = swp_offset(phys);
-	u32 *chunk;
-
-	chunk = READ_ONCE(tier->rmap[off / SWAPFILE_CLUSTER]);
-	if (!chunk && alloc) {
-		chunk = kcalloc(SWAPFILE_CLUSTER, sizeof(u32), VSWAP_GFP);
-		if (!chunk)
-			return NULL;
-		if (cmpxchg(&tier->rmap[off / SWAPFILE_CLUSTER], NULL, chunk)) {
-			kfree(chunk);
-			chunk = READ_ONCE(tier->rmap[off / SWAPFILE_CLUSTER]);
-		}
-	}
-	return chunk ? chunk + off % SWAPFILE_CLUSTER : NULL;
-}
-
-/* Make sure tier @si has an rmap index; called holding a device reference */
 static void vswap_tiers_sync_update(bool swapoff);
 
-static int vswap_tier_prepare(struct swap_info_struct *si)
+/*
+ * Tier @si's first page since its swapon: it counts in the tier hints from
+ * now on (there is no swapon hook).  Called holding a device reference,
+ * which keeps vswap_tier_swapoff() from clearing @ready meanwhile.
+ */
+static void vswap_tier_prepare(struct swap_info_struct *si)
 {
 	struct vswap_tier *tier = &vswap_tiers[si->type];
-	unsigned long nr = DIV_ROUND_UP(si->max, SWAPFILE_CLUSTER);
-	u32 **rmap;
 
-	if (READ_ONCE(tier->rmap))
-		return 0;
-	rmap = kvcalloc(nr, sizeof(*rmap), GFP_NOIO | __GFP_NOWARN);
-	if (!rmap)
-		return -ENOMEM;
-	tier->nr_chunks = nr;
-	if (cmpxchg(&tier->rmap, NULL, rmap))
-		kvfree(rmap);
-	else
+	if (!READ_ONCE(tier->ready) && !cmpxchg(&tier->ready, 0, 1))
 		vswap_tiers_sync_update(false);
-	return 0;
 }
 
 /*
@@ -603,54 +571,36 @@ static int vswap_tier_take(struct swap_info_struct *si, int nr, bool run,
 }
 
 /*
- * Tier slots on tier @type for the @nr virtual entries from @entry, each
- * with its reverse map pointing back: one run of @nr contiguous slots (a
- * power of two) if @run, else @nr slots wherever they are.  The slots go
- * to @phys: its first entry for a run, @nr entries otherwise.  Returns
- * @nr, or 0 (nothing taken) when the tier cannot give them all.  Sleeps.
+ * Tier slots on tier @type for @nr virtual entries: one run of @nr
+ * contiguous slots (a power of two) if @run, else @nr slots wherever they
+ * are.  The slots go to @phys: its first entry for a run, @nr entries
+ * otherwise.  Returns @nr, or 0 (nothing taken) when the tier cannot give
+ * them all.  Sleeps.
  */
-static int vswap_tier_alloc_on(swp_entry_t entry, int type, int nr, bool run,
-			       swp_entry_t *phys)
+static int vswap_tier_alloc_on(int type, int nr, bool run, swp_entry_t *phys)
 {
 	struct vswap_tier *tier = &vswap_tiers[type];
 	struct swap_info_struct *si;
-	int got = 0, i;
-	u32 *slot;
+	int got, i;
 
 	if (!vswap_is_tier(type))
 		return 0;
-	/* holds off swapoff, which frees the rmap, until we are done */
+	/* the device, and its swap_map, stay until we are done */
 	si = get_swap_device(swp_entry(type, 1));
 	if (!si)
 		return 0;
-	if (vswap_tier_prepare(si))
-		goto put;
+	vswap_tier_prepare(si);
 	got = vswap_tier_take(si, nr, run, phys);
-	if (got < nr)
-		goto fail;
-	for (i = 0; i < nr; i++) {
-		slot = vswap_rmap_slot(run ? swp_entry_nth(*phys, i) : phys[i], true);
-		if (!slot)
-			goto fail;
-		WRITE_ONCE(*slot, swp_offset(entry) + i);
+	if (got == nr) {
+		count_vm_events(VSWAP_TIER_ALLOC, nr);
+	} else {
+		/* a run is all or nothing; swap_range_free() gives nr_swap_pages back */
+		for (i = 0; i < got; i++)
+			swap_free_nr(phys[i], 1);
+		atomic_long_sub(got, &tier->nr_backing);
 	}
-	count_vm_events(VSWAP_TIER_ALLOC, nr);
 	put_swap_device(si);
-	return nr;
-fail:
-	/* swap_range_free() gives nr_swap_pages back */
-	for (i = 0; i < got; i++) {
-		swp_entry_t p = run ? swp_entry_nth(*phys, i) : phys[i];
-
-		slot = vswap_rmap_slot(p, false);
-		if (slot)
-			WRITE_ONCE(*slot, 0);
-		swap_free_nr(p, 1);
-	}
-	atomic_long_sub(got, &tier->nr_backing);
-put:
-	put_swap_device(si);
-	return 0;
+	return got == nr ? nr : 0;
 }
 
 /* ---------------------------------------------------------------------
@@ -668,14 +618,14 @@ put:
  *
  * A cached slot is taken in its tier's swap_map (count 1) and in
  * nr_swap_pages, as a slot in stock's cache is, and counts in its tier's
- * nr_backing, but has no reverse-map entry yet.  So a swapoff of the tier
+ * nr_backing, but no descriptor names it yet.  So a swapoff of the tier
  * takes the cached slots back from every CPU before it waits for
  * nr_backing (vswap_unuse_tier()), and no slot can enter a cache after
  * that: the refill counts the slots in nr_backing before it tests
  * SWP_WRITEOK (vswap_tier_take()), and swap_alloc_slots() tests it again
- * under si->lock.  A slot handed out and not yet in the
- * reverse map counts in nr_backing too: the swapoff waits for it, as for
- * one mid-allocation.  A CPU that goes offline gives its slots back
+ * under si->lock.  A slot handed out that no descriptor names yet counts
+ * in nr_backing too: the swapoff waits for it, as for one
+ * mid-allocation.  A CPU that goes offline gives its slots back
  * (vswap_cpu_dead()); disabling vswap gives every CPU's back.
  *
  * Cached slots count as used, in the tier's inuse_pages and in
@@ -763,8 +713,8 @@ static void vswap_sort_slots(swp_entry_t *slots, int n)
 }
 
 /*
- * Give back @n slots of tier @type that nr_backing counts and no reverse
- * map names (cached, or freed and batched): in the tier's swap_map and
+ * Give back @n slots of tier @type that nr_backing counts and no
+ * descriptor names (cached, or freed and batched): in the tier's swap_map and
  * counters, then in nr_backing, which kept a swapoff of the tier waiting
  * for them.  No lock held (swap_free_slots() takes the tier's).  Sorts
  * @slots.
@@ -852,20 +802,17 @@ static bool vswap_tier_cache_low(struct swap_info_struct *si)
 static long vswap_tier_held(int type, long *cached, long *freed);
 
 /*
- * A tier slot on tier @type for order-0 @entry, from this CPU's cache,
- * with its reverse map pointing back.  False, with nothing taken, when
- * the tier has no slot for it.  @type -1: the next of the slots this
- * CPU's cache holds, whichever tier they are on, and false when it holds
- * none (no refill).  Sleeps.
+ * A tier slot on tier @type for an order-0 page, from this CPU's cache.
+ * False, with nothing taken, when the tier has no slot for it.  @type -1:
+ * the next of the slots this CPU's cache holds, whichever tier they are
+ * on, and false when it holds none (no refill).  Sleeps.
  */
-static bool vswap_tier_cache_alloc(swp_entry_t entry, int type,
-				   swp_entry_t *phys)
+static bool vswap_tier_cache_alloc(int type, swp_entry_t *phys)
 {
 	struct vswap_tier_cache *tc;
 	swp_entry_t slot = {};
 	struct swap_info_struct *si;
 	bool any = type < 0;
-	u32 *rmap;
 
 	if (!any && !vswap_is_tier(type))
 		return false;
@@ -877,7 +824,7 @@ static bool vswap_tier_cache_alloc(swp_entry_t entry, int type,
 		slot = vswap_tier_cache_pop(tc, type);
 	mutex_unlock(&tc->lock);
 	if (slot.val)
-		goto map;
+		goto out;
 	if (any)
 		return false;
 
@@ -888,16 +835,13 @@ static bool vswap_tier_cache_alloc(swp_entry_t entry, int type,
 			vswap_tier_cache_drain(type);
 			atomic_long_inc(&vswap_tier_cache_drains);
 		}
-		return vswap_tier_alloc_on(entry, type, 1, false, phys) == 1;
+		return vswap_tier_alloc_on(type, 1, false, phys) == 1;
 	}
-	/* the device reference holds off swapoff, which frees the rmap */
+	/* the device, and its swap_map, stay until the refill is done */
 	si = get_swap_device(swp_entry(type, 1));
 	if (!si)
 		return false;
-	if (vswap_tier_prepare(si)) {
-		put_swap_device(si);
-		return false;
-	}
+	vswap_tier_prepare(si);
 	/* the task may be on another CPU now: fill the cache it locks */
 	tc = raw_cpu_ptr(&vswap_tier_cache);
 	mutex_lock(&tc->lock);
@@ -910,14 +854,7 @@ static bool vswap_tier_cache_alloc(swp_entry_t entry, int type,
 	put_swap_device(si);
 	if (!slot.val)
 		return false;
-map:
-	/* the tier keeps its rmap while nr_backing counts the slot */
-	rmap = vswap_rmap_slot(slot, true);
-	if (!rmap) {
-		vswap_tier_cache_free(type, &slot, 1);
-		return false;
-	}
-	WRITE_ONCE(*rmap, swp_offset(entry));
+out:
 	count_vm_event(VSWAP_TIER_ALLOC);
 	*phys = slot;
 	return true;
@@ -958,8 +895,9 @@ static int vswap_tier_types(int *types, int prefer)
 }
 
 /*
- * A tier slot for @entry: on tier @prefer if it is one and has room, else
- * on the first tier by priority that has.  {0} if no tier has room.
+ * A tier slot for an order-0 page: on tier @prefer if it is one and has
+ * room, else on the first tier by priority that has.  {0} if no tier has
+ * room.
  *
  * With no tier asked for, the slots this CPU holds come first, whichever
  * tier they are on: the cache was filled from the first tier by priority
@@ -968,17 +906,17 @@ static int vswap_tier_types(int *types, int prefer)
  * VSWAP_TIER_CACHE more slots of a tier after one of higher priority was
  * swapon'd or got room again; its next refill takes the order anew.
  */
-static swp_entry_t vswap_tier_alloc(swp_entry_t entry, int prefer)
+static swp_entry_t vswap_tier_alloc(int prefer)
 {
 	/* not zeroed at each writeout: only the @n filled in are read */
 	int types[MAX_SWAPFILES] __uninitialized, n, i;
 	swp_entry_t phys = {};
 
-	if (prefer < 0 && vswap_tier_cache_alloc(entry, -1, &phys))
+	if (prefer < 0 && vswap_tier_cache_alloc(-1, &phys))
 		return phys;
 	n = vswap_tier_types(types, prefer);
 	for (i = 0; i < n; i++)
-		if (vswap_tier_cache_alloc(entry, types[i], &phys))
+		if (vswap_tier_cache_alloc(types[i], &phys))
 			return phys;
 	return (swp_entry_t){};
 }
@@ -1005,14 +943,14 @@ static bool vswap_tier_alloc_folio(struct folio *folio, int prefer)
 
 	n = vswap_tier_types(types, prefer);
 	for (t = 0; t < n; t++) {
-		if (vswap_tier_alloc_on(entry, types[t], nr, true, phys)) {
+		if (vswap_tier_alloc_on(types[t], nr, true, phys)) {
 			for (i = 0; i < nr; i++)
 				vswap_set(swp_entry_nth(entry, i),
 					  vswap_phys_desc(swp_entry_nth(phys[0], i)));
 			return true;
 		}
 		for (done = 0; done < nr; done += got) {
-			got = vswap_tier_alloc_on(swp_entry_nth(entry, done), types[t],
+			got = vswap_tier_alloc_on(types[t],
 						  min(nr - done, VSWAP_SCATTER_BATCH),
 						  false, phys);
 			if (!got)
@@ -1066,12 +1004,12 @@ static bool vswap_folio_on_tier(struct folio *folio, int prefer)
  * between the virtual slots their pages held - some 600 instructions a
  * slot, about a third of what a tier-backed page costs more than stock's.
  *
- * A freed tier slot leaves the reverse map at once (a swapoff of the tier
- * does not move it) and waits in its CPU's batch, still counted in the
+ * A freed tier slot, which no descriptor names any more (a swapoff of the
+ * tier does not move it), waits in its CPU's batch, still counted in the
  * tier's nr_backing: a swapoff of the tier flushes every CPU's batch
  * before and while it waits for nr_backing to reach zero
- * (vswap_unuse_tier()), and nr_backing keeps the tier's swap_map and
- * reverse map until the batch is flushed.  swap_free_slots() gives a
+ * (vswap_unuse_tier()), and nr_backing keeps the tier's swap_map until
+ * the batch is flushed.  swap_free_slots() gives a
  * batch back under the tier's lock, each slot straight from count 1 to
  * free.  A batch holds one tier's slots; a slot of another tier flushes
  * it first.  As stock's cache of freed slots, a batch makes its slots
@@ -1133,8 +1071,8 @@ static noinline void vswap_tier_frees_flush_cpu(int cpu, int type)
 }
 
 /*
- * Tier slots of tier @type (-1: any) that the CPUs hold outside the
- * reverse map: cached to hand out (*@cached) and freed, waiting in
+ * Tier slots of tier @type (-1: any) that the CPUs hold and no
+ * descriptor names: cached to hand out (*@cached) and freed, waiting in
  * batches (*@freed); either may be NULL.  Returns both together.  A
  * snapshot read without the locks, for reports.
  */
@@ -1162,11 +1100,11 @@ static long vswap_tier_held(int type, long *cached, long *freed)
 }
 
 /*
- * Give tier slot @phys back; no sleeping, no virtual si->lock held.  It
- * leaves the reverse map now and the tier's swap_map with its CPU's next
- * batch; nr_backing counts it until then, which keeps the tier's swap_map
- * and reverse map.  A tier running low frees it at once, as stock frees
- * a slot directly while its swap slot caches are off.
+ * Give tier slot @phys back; no sleeping, no virtual si->lock held.  No
+ * descriptor names it any more; it leaves the tier's swap_map with its
+ * CPU's next batch, and nr_backing counts it until then, which keeps the
+ * tier's swap_map.  A tier running low frees it at once, as stock frees a
+ * slot directly while its swap slot caches are off.
  */
 static void vswap_tier_free(swp_entry_t phys)
 {
@@ -1174,11 +1112,7 @@ static void vswap_tier_free(swp_entry_t phys)
 	int type = swp_type(phys), cpu;
 	unsigned long flags;
 	bool done;
-	u32 *slot;
 
-	slot = vswap_rmap_slot(phys, false);
-	if (!WARN_ON_ONCE(!slot))
-		WRITE_ONCE(*slot, 0);
 	count_vm_event(VSWAP_TIER_FREE);
 	if (unlikely(vswap_tier_cache_low(swp_swap_info(phys)))) {
 		vswap_tier_cache_free(type, &phys, 1);
@@ -1323,7 +1257,7 @@ static int vswap_move_finish(struct folio *folio, swp_entry_t entry,
 	writable = !folio_test_dirty(folio) && !folio_test_large(folio) &&
 		   vswap_move_may_write(folio, tier);
 	if (tier >= 0 && writable) {
-		if (vswap_tier_alloc_on(entry, tier, 1, false, &phys)) {
+		if (vswap_tier_alloc_on(tier, 1, false, &phys)) {
 			struct writeback_control wbc = {
 				.sync_mode = WB_SYNC_NONE,
 				.nr_to_write = 1,
@@ -1362,7 +1296,7 @@ unlock:
  * for another task's swap-in.
  *
  * Returns 1 when the entry was moved, 0 when there was nothing to move
- * (stale rmap or request), -EAGAIN when someone else owns the slot right
+ * (a stale scan or request), -EAGAIN when someone else owns the slot right
  * now, -ENOMEM when no folio could be allocated or charged (memory.max),
  * -EIO when the tier copy cannot be read.
  */
@@ -1443,10 +1377,47 @@ static long vswap_move_batch(struct vswap_move_slot *batch, int n, bool *full)
 	return moved;
 }
 
-/* Tier swapoff: move the virtual slot @voff tier slot @phys backs */
-static int vswap_move_off_tier(swp_entry_t phys, u32 voff)
+/* A virtual slot and the tier slot behind it, as vswap_tier_scan() saw them */
+struct vswap_backed {
+	swp_entry_t entry;		/* the virtual slot */
+	swp_entry_t phys;		/* its tier slot */
+};
+
+/*
+ * The virtual slots of virtual cluster @c that tier @type backs, into @out
+ * (SWAPFILE_CLUSTER entries); returns how many.  No reverse map points
+ * from a tier slot to its virtual slot: a swapoff of the tier, or a move
+ * off it, reads the descriptor tables of the populated clusters instead,
+ * each under its cluster lock, which a retiring cluster takes before it
+ * gives its table up (as vswap_desc_peek()).  What it finds may be stale
+ * by the time the caller acts on it: vswap_move_finish() checks the
+ * descriptor again, under the folio lock.  @vsi is the virtual device,
+ * referenced, which keeps vswap.tables.
+ */
+static int vswap_tier_scan(struct swap_info_struct *vsi, int type,
+			   unsigned long c, struct vswap_backed *out)
 {
-	return vswap_move(swp_entry(READ_ONCE(vswap_type), voff), phys, -1, 0);
+	struct swap_cluster_info *ci = vsi->cluster_info + c;
+	atomic_long_t *table;
+	unsigned long desc;
+	int i, n = 0;
+
+	/* most clusters of the virtual space have no table */
+	if (!READ_ONCE(vswap.tables[c]))
+		return 0;
+	spin_lock(&ci->lock);
+	table = READ_ONCE(vswap.tables[c]);
+	for (i = 0; table && i < SWAPFILE_CLUSTER; i++) {
+		desc = atomic_long_read(table + i);
+		if (vswap_tag(desc) != VSWAP_PHYS ||
+		    swp_type(vswap_desc_phys(desc)) != type)
+			continue;
+		out[n].entry = swp_entry(vsi->type, c * SWAPFILE_CLUSTER + i);
+		out[n].phys = vswap_desc_phys(desc);
+		n++;
+	}
+	spin_unlock(&ci->lock);
+	return n;
 }
 
 /* A move that a policy asked for, done by the move worker */
@@ -1705,16 +1676,6 @@ int vswap_queue_move(swp_entry_t entry, swp_entry_t from, int tier,
 	return 0;
 }
 
-/*
- * swap_ext's proactive move: move up to @nr pages of @root and the cgroups
- * below it off tier @from to tier @to (-1: into memory, dirty, for reclaim
- * to place again).  The reverse map of @from is walked in slot order, once;
- * pages are read VSWAP_MOVE_BATCH at a time and written together; a full
- * @to ends the walk, the pages not moved staying on @from.  Process
- * context.  Returns the number of pages moved, or -ENOMEM (nothing moved:
- * a cgroup at memory.max), -ENOSPC (@to was full), -EINTR (a fatal
- * signal), -EINVAL (@from is not a tier now).
- */
 /* Is the cgroup @id names in @root's subtree? */
 static bool vswap_memcg_in(unsigned short id, struct mem_cgroup *root)
 {
@@ -1732,53 +1693,62 @@ static bool vswap_memcg_in(unsigned short id, struct mem_cgroup *root)
 #endif
 }
 
+/*
+ * swap_ext's proactive move: move up to @nr pages of @root and the cgroups
+ * below it off tier @from to tier @to (-1: into memory, dirty, for reclaim
+ * to place again).  The descriptor tables are read once, in virtual slot
+ * order (vswap_tier_scan()); pages are read VSWAP_MOVE_BATCH at a time and
+ * written together; a full @to ends the walk, the pages not moved staying
+ * on @from.  Process context.  Returns the number of pages moved, or
+ * -ENOMEM (nothing moved: a cgroup at memory.max, or no memory for the
+ * walk), -ENOSPC (@to was full), -EINTR (a fatal signal), -EINVAL (@from
+ * is not a tier now).
+ */
 long vswap_move_memcg(struct mem_cgroup *root, int from, int to,
 		      unsigned long nr)
 {
 	struct vswap_move_slot *batch;
 	struct swap_info_struct *si, *vsi;
-	struct vswap_tier *tier;
-	unsigned long c, i;
+	struct vswap_backed *found;
 	bool full = false;
 	long moved = 0;
-	int n = 0, err = 0;
+	int n = 0, err = 0, cnt, i;
+	unsigned long c;
 
 	might_sleep();
 	if (!vswap_is_tier(from))
 		return -EINVAL;
 	batch = kmalloc_array(VSWAP_MOVE_BATCH, sizeof(*batch), GFP_KERNEL);
-	if (!batch)
-		return -ENOMEM;
-	/* keeps the tier, and its reverse map, from swapoff's end */
+	found = kmalloc_array(SWAPFILE_CLUSTER, sizeof(*found), GFP_KERNEL);
+	if (!batch || !found) {
+		err = -ENOMEM;
+		goto free;
+	}
+	/* keeps the tier from swapoff's end */
 	si = get_swap_device(swp_entry(from, 1));
 	if (!si) {
-		kfree(batch);
-		return -EINVAL;
+		err = -EINVAL;
+		goto free;
 	}
 	vsi = vswap_get_device();
 	if (!vsi)
 		goto out;
-	tier = &vswap_tiers[from];
-	for (c = 0; c < tier->nr_chunks && !err && !full; c++) {
-		u32 **rmap = READ_ONCE(tier->rmap);
-		u32 *chunk = rmap ? READ_ONCE(rmap[c]) : NULL;
-
-		for (i = 0; chunk && i < SWAPFILE_CLUSTER && !err && !full; i++) {
-			u32 voff = READ_ONCE(chunk[i]);
+	for (c = 0; c < vswap.nr_clusters && !err && !full; c++) {
+		cnt = vswap_tier_scan(vsi, from, c, found);
+		for (i = 0; i < cnt && !err && !full; i++) {
 			struct vswap_move_slot *slot = &batch[n];
 			swp_entry_t phys;
 
 			if (moved + n >= nr)
 				break;
-			if (!voff || voff >= vsi->max)
-				continue;
-			slot->entry = swp_entry(vsi->type, voff);
+			slot->entry = found[i].entry;
 			slot->memcg_id = vswap_entry_memcg_id(slot->entry, &phys);
-			if (!slot->memcg_id || !phys.val)
+			/* freed, or moved, since the scan */
+			if (!slot->memcg_id || phys.val != found[i].phys.val)
 				continue;
 			if (!vswap_memcg_in(slot->memcg_id, root))
 				continue;
-			slot->phys = swp_entry(from, c * SWAPFILE_CLUSTER + i);
+			slot->phys = phys;
 			slot->tier = to;
 			slot->tier_only = true;
 			slot->folio = vswap_move_start(vsi, slot->entry, &err);
@@ -1802,10 +1772,11 @@ long vswap_move_memcg(struct mem_cgroup *root, int from, int to,
 	moved += vswap_move_batch(batch, n, &full);
 	if (full)
 		err = -ENOSPC;
+	put_swap_device(vsi);
 out:
-	if (vsi)
-		put_swap_device(vsi);
 	put_swap_device(si);
+free:
+	kfree(found);
 	kfree(batch);
 	return moved ?: err;
 }
@@ -1818,9 +1789,11 @@ out:
  * SWP_WRITEOK and took the tier off swap_active_head: no new tier slot is
  * handed out (swap_alloc_slots() tests SWP_WRITEOK under si->lock), and one
  * being handed out is already in nr_backing.  Move everything that backs
- * virtual slots off it by the reverse map.  What is left afterwards was
- * swapped to the tier directly (before vswap was enabled) and goes through
- * the page-table walk as usual.
+ * virtual slots off it, found in the descriptor tables (vswap_tier_scan()),
+ * until nr_backing says none is left: a slot mid-writeout is counted before
+ * its descriptor names it, and is found by the next pass.  What is left
+ * afterwards was swapped to the tier directly (before vswap was enabled)
+ * and goes through the page-table walk as usual.
  *
  * As stock try_to_unuse(): -EINTR on a signal, -ENOMEM when a page cannot
  * be brought in (a cgroup at memory.max), and swapoff_file() puts the tier
@@ -1830,33 +1803,41 @@ out:
 int vswap_unuse_tier(struct swap_info_struct *si)
 {
 	struct vswap_tier *tier = &vswap_tiers[si->type];
-	unsigned long c, i, progress = jiffies;
+	unsigned long c, progress = jiffies;
+	struct swap_info_struct *vsi;
+	struct vswap_backed *found;
+	int err = 0, n, i;
 	long left, before;
-	swp_entry_t phys;
-	int err;
 
 	/* SWP_WRITEOK is clear: no slot of this tier enters a cache again */
 	vswap_tier_cache_drain(si->type);
+	/* a swapoff with nothing to move here does not fail for a buffer */
+	if (atomic_long_read(&tier->nr_backing) <= 0)
+		return 0;
+	found = kmalloc_array(SWAPFILE_CLUSTER, sizeof(*found), GFP_KERNEL);
+	if (!found)
+		return -ENOMEM;
 	while ((before = atomic_long_read(&tier->nr_backing)) > 0) {
-		u32 **rmap = READ_ONCE(tier->rmap);
-
-		for (c = 0; rmap && c < tier->nr_chunks; c++) {
-			u32 *chunk = READ_ONCE(rmap[c]);
-
-			for (i = 0; chunk && i < SWAPFILE_CLUSTER; i++) {
-				u32 voff = READ_ONCE(chunk[i]);
-
-				if (!voff)
-					continue;
-				if (signal_pending(current))
-					return -EINTR;
-				phys = swp_entry(si->type, c * SWAPFILE_CLUSTER + i);
-				err = vswap_move_off_tier(phys, voff);
-				if (err < 0 && err != -EAGAIN)
-					return err;
+		/* none while vswap is being disabled, which frees every slot */
+		vsi = vswap_get_device();
+		for (c = 0; vsi && c < vswap.nr_clusters && !err; c++) {
+			n = vswap_tier_scan(vsi, si->type, c, found);
+			for (i = 0; i < n && !err; i++) {
+				if (signal_pending(current)) {
+					err = -EINTR;
+					break;
+				}
+				err = vswap_move(found[i].entry, found[i].phys, -1, 0);
+				if (err == -EAGAIN || err > 0)
+					err = 0;
 				cond_resched();
 			}
+			cond_resched();
 		}
+		if (vsi)
+			put_swap_device(vsi);
+		if (err)
+			goto out;
 		/* slots freed meanwhile wait in batches: give them back */
 		vswap_tier_cache_drain(si->type);
 		left = atomic_long_read(&tier->nr_backing);
@@ -1864,14 +1845,20 @@ int vswap_unuse_tier(struct swap_info_struct *si)
 			break;
 		if (left < before)
 			progress = jiffies;
-		else if (time_after(jiffies, progress + VSWAP_UNUSE_STALL))
-			return -EBUSY;
+		else if (time_after(jiffies, progress + VSWAP_UNUSE_STALL)) {
+			err = -EBUSY;
+			break;
+		}
 		/* a slot mid-writeout, mid-allocation or mid-free: let it finish */
 		schedule_timeout_interruptible(1);
-		if (signal_pending(current))
-			return -EINTR;
+		if (signal_pending(current)) {
+			err = -EINTR;
+			break;
+		}
 	}
-	return 0;
+out:
+	kfree(found);
+	return err;
 }
 
 /*
@@ -1888,17 +1875,11 @@ void vswap_tier_reinsert(struct swap_info_struct *si)
 void vswap_tier_swapoff(struct swap_info_struct *si)
 {
 	struct vswap_tier *tier = &vswap_tiers[si->type];
-	unsigned long c;
 
 	vswap_tiers_sync_update(true);
-	if (!tier->rmap)
-		return;
 	WARN_ON_ONCE(atomic_long_read(&tier->nr_backing));
-	for (c = 0; c < tier->nr_chunks; c++)
-		kfree(tier->rmap[c]);
-	kvfree(tier->rmap);
-	tier->rmap = NULL;
-	tier->nr_chunks = 0;
+	/* no device reference is left: the type's next swapon starts anew */
+	WRITE_ONCE(tier->ready, 0);
 }
 
 /* ---------------------------------------------------------------------
@@ -2500,7 +2481,7 @@ tier:
 			goto keep;
 	} else if (vswap_tag(old) != VSWAP_PHYS ||
 		   (prefer >= 0 && swp_type(vswap_desc_phys(old)) != prefer)) {
-		phys = vswap_tier_alloc(entry, prefer);
+		phys = vswap_tier_alloc(prefer);
 		if (!phys.val)
 			goto keep;
 		vswap_set(entry, vswap_phys_desc(phys));
@@ -3006,7 +2987,7 @@ int vswap_wb_prepare_on(swp_entry_t entry, swp_entry_t *phys, int tier)
 	 */
 	if (pm_suspended_storage())
 		return -ENOSPC;
-	*phys = vswap_tier_alloc(entry, tier);
+	*phys = vswap_tier_alloc(tier);
 	return phys->val ? 0 : -ENOSPC;
 }
 
@@ -3425,22 +3406,7 @@ static ssize_t size_store(struct kobject *kobj, struct kobj_attribute *attr,
 	return err ? err : count;
 }
 
-/* Memory of @tier's reverse map; the caller holds a device reference */
-static unsigned long vswap_rmap_bytes(struct vswap_tier *tier)
-{
-	u32 **rmap = READ_ONCE(tier->rmap);
-	unsigned long c, bytes;
-
-	if (!rmap)
-		return 0;
-	bytes = tier->nr_chunks * sizeof(*rmap);
-	for (c = 0; c < tier->nr_chunks; c++)
-		if (READ_ONCE(rmap[c]))
-			bytes += SWAPFILE_CLUSTER * sizeof(u32);
-	return bytes;
-}
-
-/* One line per tier: type, priority, slots, in use, backing, rmap bytes */
+/* One line per tier: type, priority, slots, in use, backing, device */
 static ssize_t tiers_show(struct kobject *kobj, struct kobj_attribute *attr,
 			  char *buf)
 {
@@ -3450,20 +3416,18 @@ static ssize_t tiers_show(struct kobject *kobj, struct kobj_attribute *attr,
 	path = kmalloc(PATH_MAX, GFP_KERNEL);
 	if (!path)
 		return -ENOMEM;
-	len = sysfs_emit(buf, "type\tprio\tslots\tinuse\tbacking\trmap_bytes\tname\n");
+	len = sysfs_emit(buf, "type\tprio\tslots\tinuse\tbacking\tname\n");
 	n = swap_tier_types(types, ARRAY_SIZE(types));
 	for (i = 0; i < n; i++) {
 		struct swap_info_struct *si = get_swap_device(swp_entry(types[i], 1));
-		struct vswap_tier *tier = &vswap_tiers[types[i]];
 
 		if (!si)
 			continue;
 		name = file_path(si->swap_file, path, PATH_MAX);
-		len += sysfs_emit_at(buf, len, "%d\t%d\t%u\t%u\t%ld\t%lu\t%s\n",
+		len += sysfs_emit_at(buf, len, "%d\t%d\t%u\t%u\t%ld\t%s\n",
 				     si->type, si->prio, si->pages,
 				     READ_ONCE(si->inuse_pages),
 				     vswap_tier_backing(types[i]),
-				     vswap_rmap_bytes(tier),
 				     IS_ERR(name) ? "?" : name);
 		put_swap_device(si);
 	}

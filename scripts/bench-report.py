@@ -383,8 +383,8 @@ if bps:
               f'swap_cgroup that stock spends on the disk slot of the same page; '
               f'8 B of it is the descriptor, the rest whole pages mapped for '
               f'partly used clusters.  Not met for pages on a tier: they keep '
-              f'their tier slot\'s 3 B and add 4 B of reverse map, 15 B beyond '
-              f'stock by design.')
+              f'their tier slot\'s 3 B beside the virtual slot\'s 11 B, '
+              f'11 B beyond stock.')
 if st:
     md.append(f'- 0 static metadata: not met, {sb:.0f} bytes at 0 % use '
               f'({sb / sl:.3f} B per virtual slot).')

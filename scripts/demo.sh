@@ -123,7 +123,7 @@ sample() {
 				$1 == "vswap_folio" { f = $2 } END { print z + 0, p + 0, f + 0 }' \
 				"$top/$c/memory.stat")"
 		done
-		line+=" $(awk 'NR > 1 { b[$7] = $5 } END { print b["/dev/'$fast'"] + 0, b["/dev/'$slow'"] + 0 }' \
+		line+=" $(awk 'NR > 1 { b[$6] = $5 } END { print b["/dev/'$fast'"] + 0, b["/dev/'$slow'"] + 0 }' \
 			/sys/kernel/mm/vswap/tiers)"
 		echo "$line" >>"$dat"
 		set -- $line

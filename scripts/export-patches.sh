@@ -89,7 +89,7 @@ Route allocation to vswap while it is on, release backends at the
 places that already invalidate zswap entries (moved out of si->lock in
 __try_to_reclaim_swap(), since releasing a tier slot takes the tier's
 locks), retire emptied virtual clusters, skip unmapped parts of the
-sparse swap_map, move tier data by the reverse map at swapoff, keep
+sparse swap_map, move tier data off a tier at its swapoff, keep
 readahead within a cluster, name the device in /proc/swaps, keep the
 virtual device off the allocation lists (the stock allocator would hand
 out its slots before vswap knows they are virtual, and after), and split

@@ -228,15 +228,17 @@ static void exp_machine(void)
 		int n = 0, k;
 
 		while (n < (int)ARRAY_SIZE(t) && fgets(line, sizeof(line), f)) {
-			unsigned long long rmap;
-
 			if (header) {
 				header = false;
 				continue;
 			}
-			if (sscanf(line, "%d %d %llu %llu %llu %llu %255s", &t[n].type,
+			/* kernels before December 2026: rmap bytes first */
+			if (sscanf(line, "%d %d %llu %llu %llu %*u %255s", &t[n].type,
 				   &t[n].prio, &t[n].slots, &t[n].used, &t[n].backing,
-				   &rmap, t[n].dev) == 7)
+				   t[n].dev) == 6 ||
+			    sscanf(line, "%d %d %llu %llu %llu %255s", &t[n].type,
+				   &t[n].prio, &t[n].slots, &t[n].used, &t[n].backing,
+				   t[n].dev) == 6)
 				n++;
 		}
 		fclose(f);

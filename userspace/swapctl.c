@@ -1793,7 +1793,7 @@ static int cmd_tiers(int argc, char **argv)
 		       "USED", "BACKING", "DEVICE");
 	}
 	while (fgets(line, sizeof(line), f)) {
-		unsigned long long tslots, tused, backing, rmap;
+		unsigned long long tslots, tused, backing;
 		char dev[256];
 		int type, prio;
 
@@ -1801,8 +1801,11 @@ static int cmd_tiers(int argc, char **argv)
 			header = false;
 			continue;
 		}
-		if (sscanf(line, "%d %d %llu %llu %llu %llu %255s", &type, &prio,
-			   &tslots, &tused, &backing, &rmap, dev) != 7)
+		/* kernels before December 2026: rmap bytes before the device */
+		if (sscanf(line, "%d %d %llu %llu %llu %*u %255s", &type, &prio,
+			   &tslots, &tused, &backing, dev) != 6 &&
+		    sscanf(line, "%d %d %llu %llu %llu %255s", &type, &prio,
+			   &tslots, &tused, &backing, dev) != 6)
 			continue;
 		if (json) {
 			jw_open('{');
@@ -1811,7 +1814,6 @@ static int cmd_tiers(int argc, char **argv)
 			jw_kv_u64("slots", tslots);
 			jw_kv_u64("used", tused);
 			jw_kv_u64("backing", backing);
-			jw_kv_u64("rmap_bytes", rmap);
 			jw_kv_str("device", dev);
 			jw_close('}');
 		} else {

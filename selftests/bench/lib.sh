@@ -35,7 +35,7 @@ sample() {
 }
 
 run() {
-	local name=$1 fill=$2 extra="${*:3}" out w0 s0 w1 s1 po0 po1 wb0 wb1 sys0 sys1 peak rmap
+	local name=$1 fill=$2 extra="${*:3}" out w0 s0 w1 s1 po0 po1 wb0 wb1 sys0 sys1 peak
 	[ -d "$cg" ] && echo 1 >"$cg/cgroup.kill"
 	rmdir "$cg" 2>/dev/null
 	mkdir "$cg" || die "mkdir $cg"
@@ -58,10 +58,8 @@ run() {
 	po1=$(vm pswpout); wb1=$(vm zswpwb); wb1=${wb1:-0}
 	peak="0 0"
 	[ -r /tmp/bench.peak ] && peak=$(cat /tmp/bench.peak)
-	rmap=0
-	[ -r $vs/tiers ] && rmap=$(awk 'NR > 1 {s += $6} END {print s + 0}' $vs/tiers)
 	set -- $peak
-	echo "RESULT scenario=$name $extra $(echo "$out" | grep -o 'write_s=[0-9.]* verify_s=[0-9.]*') pswpout=$((po1 - po0)) zswpwb=$((wb1 - wb0)) writes=$((w1 - w0)) sectors=$((s1 - s0)) sys_us=${sys1:-0} meta_bytes=$1 meta_slots=$2 rmap_bytes=$rmap"
+	echo "RESULT scenario=$name $extra $(echo "$out" | grep -o 'write_s=[0-9.]* verify_s=[0-9.]*') pswpout=$((po1 - po0)) zswpwb=$((wb1 - wb0)) writes=$((w1 - w0)) sectors=$((s1 - s0)) sys_us=${sys1:-0} meta_bytes=$1 meta_slots=$2"
 }
 
 bench_setup() {

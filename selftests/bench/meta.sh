@@ -15,11 +15,11 @@
 # While memverify holds its pages (every byte is checked afterwards), the
 # growth of the caches swap bookkeeping allocates from (zswap_entry,
 # radix_tree_node: zswap's trees and the swap cache), vswap's mapped
-# descriptor tables, swap_map and swap_cgroup pages (dynamic_bytes) and the
-# tiers' reverse map (rmap_bytes), over the pages swapped out.  A device's
+# descriptor tables, swap_map and swap_cgroup pages (dynamic_bytes), over
+# the pages swapped out (a tier slot has no reverse map).  A device's
 # own swap_map and swap_cgroup (3 bytes a slot, at swapon) are the same on
 # both kernels and listed apart as static.  One line per case:
-#   META case=zswap pages=N zswap_entry=B xa_nodes=B vswap=B rmap=B per_page=B
+#   META case=zswap pages=N zswap_entry=B xa_nodes=B vswap=B per_page=B
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cp "$top/build/selftests/memverify" /tmp/memverify || exit 1
@@ -32,7 +32,6 @@ die() { echo "meta: $*" >&2; exit 1; }
 # bytes of slab cache $1 in use: active objects times object size
 slab() { awk -v c="$1" '$1 == c { print $2 * $4; f = 1 } END { if (!f) print 0 }' /proc/slabinfo; }
 vstat() { [ -r $vs/stat ] && awk -v k="$1" '$1 == k { print $2 }' $vs/stat || echo 0; }
-rmap() { [ -r $vs/tiers ] && awk 'NR > 1 { s += $6 } END { print s + 0 }' $vs/tiers || echo 0; }
 swapped() { awk '$1 == "SwapTotal:" { t = $2 } $1 == "SwapFree:" { f = $2 } END { print (t - f) / 4 }' /proc/meminfo; }
 
 echo +memory >/sys/fs/cgroup/cgroup.subtree_control
@@ -54,13 +53,13 @@ one() {
 	sync; echo 3 >/proc/sys/vm/drop_caches
 	# vswap gives emptied map pages back a second after their last use
 	sleep 3
-	z0=$(slab zswap_entry); x0=$(slab radix_tree_node); v0=$(vstat dynamic_bytes); r0=$(rmap)
+	z0=$(slab zswap_entry); x0=$(slab radix_tree_node); v0=$(vstat dynamic_bytes)
 	sh -c "echo \$\$ >$cg/cgroup.procs; exec $mv -s 64 -p 1 -f $fill -H" >/tmp/meta.out 2>&1 &
 	pid=$!
 	for _ in $(seq 600); do grep -q holding /tmp/meta.out && break; sleep 0.1; done
 	grep -q holding /tmp/meta.out || die "memverify did not hold: $(cat /tmp/meta.out)"
 	sleep 1
-	z1=$(slab zswap_entry); x1=$(slab radix_tree_node); v1=$(vstat dynamic_bytes); r1=$(rmap)
+	z1=$(slab zswap_entry); x1=$(slab radix_tree_node); v1=$(vstat dynamic_bytes)
 	if [ "$case" = zswap ]; then
 		pages=$(awk '$1 == "zswapped" { print $2 / 4096 }' $cg/memory.stat)
 	else
@@ -72,8 +71,8 @@ one() {
 	wait $pid || die "memverify failed: $(cat /tmp/meta.out)"
 	rmdir $cg
 	echo "META case=$case pages=$pages zswap_entry=$((z1 - z0)) xa_nodes=$((x1 - x0))" \
-		"vswap=$((v1 - v0)) rmap=$((r1 - r0)) swap_pages=$sw" \
-		"per_page=$(awk -v p="$pages" -v b=$((z1 - z0 + x1 - x0 + v1 - v0 + r1 - r0)) \
+		"vswap=$((v1 - v0)) swap_pages=$sw" \
+		"per_page=$(awk -v p="$pages" -v b=$((z1 - z0 + x1 - x0 + v1 - v0)) \
 			'BEGIN { printf "%.1f", p ? b / p : 0 }')"
 	echo "# vswap: $st"
 }

@@ -234,18 +234,17 @@ int vst_tiers(struct vst_tier *t, int max)
 	if (!line || strncmp(line, "type", 4))
 		return -EINVAL;
 	while ((line = strtok_r(NULL, "\n", &save)) && n < max) {
-		unsigned long long slots, inuse, backing, rmap;
+		unsigned long long slots, inuse, backing;
 		struct vst_tier *x = &t[n];
 
-		if (sscanf(line, "%d\t%d\t%llu\t%llu\t%llu\t%llu\t%63s", &x->type,
-			   &x->prio, &slots, &inuse, &backing, &rmap, x->name) != 7) {
+		if (sscanf(line, "%d\t%d\t%llu\t%llu\t%llu\t%63s", &x->type,
+			   &x->prio, &slots, &inuse, &backing, x->name) != 6) {
 			st_log("tiers: cannot parse '%s'", line);
 			return -EINVAL;
 		}
 		x->slots = slots;
 		x->inuse = inuse;
 		x->backing = backing;
-		x->rmap_bytes = rmap;
 		n++;
 	}
 	return n;

@@ -135,7 +135,7 @@ int vst_wait_released(const struct vst_env *env, unsigned int ms,
 /* One line of /sys/kernel/mm/vswap/tiers */
 struct vst_tier {
 	int type, prio;
-	uint64_t slots, inuse, backing, rmap_bytes;
+	uint64_t slots, inuse, backing;
 	char name[64];
 };
 
