@@ -15,11 +15,12 @@
 # While memverify holds its pages (every byte is checked afterwards), the
 # growth of the caches swap bookkeeping allocates from (zswap_entry,
 # radix_tree_node: zswap's trees and the swap cache), vswap's mapped
-# descriptor tables, swap_map and swap_cgroup pages (dynamic_bytes), over
-# the pages swapped out (a tier slot has no reverse map).  A device's
+# descriptor tables, swap_map and swap_cgroup pages (dynamic_bytes, all of
+# it while the workload holds: no other page is swapped), over the pages
+# swapped out (a tier slot has no reverse map).  A device's
 # own swap_map and swap_cgroup (3 bytes a slot, at swapon) are the same on
 # both kernels and listed apart as static.  One line per case:
-#   META case=zswap pages=N zswap_entry=B xa_nodes=B vswap=B per_page=B
+#   META case=zswap pages=N zswap_entry=B xa_nodes=B vswap=B vswap_before=B per_page=B
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cp "$top/build/selftests/memverify" /tmp/memverify || exit 1
@@ -41,7 +42,7 @@ mkswap /dev/vda >/dev/null || die "mkswap"
 [ -r /proc/slabinfo ] || die "no /proc/slabinfo"
 
 one() {
-	local case=$1 fill=$2 z0 x0 v0 r0 z1 x1 v1 r1 pages pid st sw
+	local case=$1 fill=$2 z0 x0 v0 z1 x1 v1 pages pid st sw
 	swapoff -a 2>/dev/null
 	echo "$3" >/sys/module/zswap/parameters/enabled
 	if [ "$case" = tier ] || [ ! -d $vs ]; then
@@ -70,9 +71,12 @@ one() {
 	kill -USR1 $pid 2>/dev/null
 	wait $pid || die "memverify failed: $(cat /tmp/meta.out)"
 	rmdir $cg
+	# vswap's figure is all it has mapped while the workload holds its
+	# pages, the only ones swapped: the growth alone would leave out
+	# the spare tables and map pages an earlier case left behind
 	echo "META case=$case pages=$pages zswap_entry=$((z1 - z0)) xa_nodes=$((x1 - x0))" \
-		"vswap=$((v1 - v0)) swap_pages=$sw" \
-		"per_page=$(awk -v p="$pages" -v b=$((z1 - z0 + x1 - x0 + v1 - v0)) \
+		"vswap=$v1 vswap_before=$v0 swap_pages=$sw" \
+		"per_page=$(awk -v p="$pages" -v b=$((z1 - z0 + x1 - x0 + v1)) \
 			'BEGIN { printf "%.1f", p ? b / p : 0 }')"
 	echo "# vswap: $st"
 }
