@@ -223,8 +223,7 @@ static void exp_machine(void)
 
 	f = fopen(VSWAP_SYSFS "/tiers", "r");
 	if (f) {
-		struct { int type, prio; unsigned long long slots, used, backing;
-			 char dev[256]; } t[32];
+		struct tier_line t[32];
 		int n = 0, k;
 
 		while (n < (int)ARRAY_SIZE(t) && fgets(line, sizeof(line), f)) {
@@ -232,13 +231,7 @@ static void exp_machine(void)
 				header = false;
 				continue;
 			}
-			/* kernels before December 2026: rmap bytes first */
-			if (sscanf(line, "%d %d %llu %llu %llu %*u %255s", &t[n].type,
-				   &t[n].prio, &t[n].slots, &t[n].used, &t[n].backing,
-				   t[n].dev) == 6 ||
-			    sscanf(line, "%d %d %llu %llu %llu %255s", &t[n].type,
-				   &t[n].prio, &t[n].slots, &t[n].used, &t[n].backing,
-				   t[n].dev) == 6)
+			if (tier_line_parse(line, &t[n]))
 				n++;
 		}
 		fclose(f);

@@ -259,6 +259,19 @@ int read_keys(const char *path, const char *const *keys,
 	return found;
 }
 
+/*
+ * Kernels before December 2026 had a column of the tiers' reverse-map
+ * bytes before the device: read both layouts (a device path never
+ * parses as a number).
+ */
+bool tier_line_parse(const char *line, struct tier_line *t)
+{
+	return sscanf(line, "%d %d %llu %llu %llu %*u %255s", &t->type,
+		      &t->prio, &t->slots, &t->used, &t->backing, t->dev) == 6 ||
+	       sscanf(line, "%d %d %llu %llu %llu %255s", &t->type,
+		      &t->prio, &t->slots, &t->used, &t->backing, t->dev) == 6;
+}
+
 /* @bytes for humans: 0, 12K, 3.4M, 1.2G */
 static const char *human(unsigned long long bytes, char *buf, size_t len)
 {
@@ -1793,34 +1806,28 @@ static int cmd_tiers(int argc, char **argv)
 		       "USED", "BACKING", "DEVICE");
 	}
 	while (fgets(line, sizeof(line), f)) {
-		unsigned long long tslots, tused, backing;
-		char dev[256];
-		int type, prio;
+		struct tier_line t;
 
 		if (header) {	/* the column names */
 			header = false;
 			continue;
 		}
-		/* kernels before December 2026: rmap bytes before the device */
-		if (sscanf(line, "%d %d %llu %llu %llu %*u %255s", &type, &prio,
-			   &tslots, &tused, &backing, dev) != 6 &&
-		    sscanf(line, "%d %d %llu %llu %llu %255s", &type, &prio,
-			   &tslots, &tused, &backing, dev) != 6)
+		if (!tier_line_parse(line, &t))
 			continue;
 		if (json) {
 			jw_open('{');
-			jw_kv_s64("type", type);
-			jw_kv_s64("prio", prio);
-			jw_kv_u64("slots", tslots);
-			jw_kv_u64("used", tused);
-			jw_kv_u64("backing", backing);
-			jw_kv_str("device", dev);
+			jw_kv_s64("type", t.type);
+			jw_kv_s64("prio", t.prio);
+			jw_kv_u64("slots", t.slots);
+			jw_kv_u64("used", t.used);
+			jw_kv_u64("backing", t.backing);
+			jw_kv_str("device", t.dev);
 			jw_close('}');
 		} else {
-			printf("%-4d %-5d %7s %7s %7s  %s\n", type, prio,
-			       human(tslots * 4096, b[0], sizeof(b[0])),
-			       human(tused * 4096, b[1], sizeof(b[1])),
-			       human(backing * 4096, b[2], sizeof(b[2])), dev);
+			printf("%-4d %-5d %7s %7s %7s  %s\n", t.type, t.prio,
+			       human(t.slots * 4096, b[0], sizeof(b[0])),
+			       human(t.used * 4096, b[1], sizeof(b[1])),
+			       human(t.backing * 4096, b[2], sizeof(b[2])), t.dev);
 		}
 	}
 	fclose(f);

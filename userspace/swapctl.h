@@ -72,6 +72,15 @@ bool read_u64_in(const char *dir, const char *name, unsigned long long *v);
 int read_keys(const char *path, const char *const *keys,
 	      unsigned long long *vals, size_t n);
 
+/* One line of VSWAP_SYSFS/tiers */
+struct tier_line {
+	int type, prio;
+	unsigned long long slots, used, backing;
+	char dev[256];
+};
+/* Parse a line of the tiers file, header excluded: whether it was one */
+bool tier_line_parse(const char *line, struct tier_line *t);
+
 /* Cgroups: @arg as a path; a path as the name users see ("/", "/a/b") */
 void cgroup_path(const char *arg, char *path, size_t len);
 const char *cgroup_name(const char *path);
