@@ -2091,14 +2091,14 @@ __bpf_kfunc s64 bpf_swap_ext_writeback(u64 cgroup_id, u32 nr, u64 min_age_ns,
  * go in virtual slot order (about the order they were swapped out in:
  * vswap's descriptor tables are read once); they are read 32 at a time
  * and written together, so that pages getting neighbouring slots on @to
- * go out in one request.  A page being read back by its owner is skipped; the reads are
- * charged to the page's cgroup and fail rather than reclaim hard.  Returns
- * the number moved, -EINVAL for a tier or @nr out of range or @from equal
- * to @to, -ENOENT, -EPERM, -EBUSY as bpf_swap_ext_writeback(), -ENOMEM
- * when nothing could be read in (the cgroup at memory.max, or no memory
- * for the walk's buffers), -ENOSPC when
- * @to was full before anything moved (a full @to ends the call: the pages
- * stay where they are).
+ * go out in one request.  A page being read back by its owner is skipped;
+ * the reads are charged to the page's cgroup and fail rather than reclaim
+ * hard.  Returns the number moved, -EINVAL for a tier or @nr out of range
+ * or @from equal to @to, -ENOENT, -EPERM, -EBUSY as
+ * bpf_swap_ext_writeback(), -ENOMEM when nothing could be read in (the
+ * cgroup at memory.max, or no memory for the walk's buffers), -ENOSPC
+ * when @to was full before anything moved (a full @to ends the call: the
+ * pages stay where they are).
  */
 __bpf_kfunc s64 bpf_swap_ext_move(u64 cgroup_id, s32 from, s32 to, u32 nr)
 {

@@ -594,7 +594,10 @@ static int vswap_tier_alloc_on(int type, int nr, bool run, swp_entry_t *phys)
 	if (got == nr) {
 		count_vm_events(VSWAP_TIER_ALLOC, nr);
 	} else {
-		/* a run is all or nothing; swap_range_free() gives nr_swap_pages back */
+		/*
+		 * Only scattered slots come partly (a run is all or
+		 * nothing); swap_range_free() gives nr_swap_pages back.
+		 */
 		for (i = 0; i < got; i++)
 			swap_free_nr(phys[i], 1);
 		atomic_long_sub(got, &tier->nr_backing);
@@ -714,9 +717,9 @@ static void vswap_sort_slots(swp_entry_t *slots, int n)
 
 /*
  * Give back @n slots of tier @type that nr_backing counts and no
- * descriptor names (cached, or freed and batched): in the tier's swap_map and
- * counters, then in nr_backing, which kept a swapoff of the tier waiting
- * for them.  No lock held (swap_free_slots() takes the tier's).  Sorts
+ * descriptor names (cached, or freed and batched): in the tier's swap_map
+ * and counters, then in nr_backing, which kept a swapoff of the tier
+ * waiting for them.  No lock held (swap_free_slots() takes the tier's).  Sorts
  * @slots.
  */
 static void vswap_tier_cache_free(int type, swp_entry_t *slots, int n)
@@ -1843,9 +1846,9 @@ int vswap_unuse_tier(struct swap_info_struct *si)
 		left = atomic_long_read(&tier->nr_backing);
 		if (left <= 0)
 			break;
-		if (left < before)
+		if (left < before) {
 			progress = jiffies;
-		else if (time_after(jiffies, progress + VSWAP_UNUSE_STALL)) {
+		} else if (time_after(jiffies, progress + VSWAP_UNUSE_STALL)) {
 			err = -EBUSY;
 			break;
 		}
