@@ -1885,6 +1885,50 @@ void vswap_tier_swapoff(struct swap_info_struct *si)
 	WRITE_ONCE(tier->ready, 0);
 }
 
+/*
+ * The swap_cgroup map of a device being swapon'd.  Stock swapon allocates
+ * 2 bytes a slot for it (a page per 2048 slots) to record the cgroup each
+ * entry is charged to.  While vswap is on, a tier's slots are never
+ * charged: the virtual slot they back carries the charge, and only vswap
+ * takes tier slots.  So the tier gets the map's pointer array alone, which
+ * reads as no cgroup everywhere, and the pages come when stock entries
+ * could: vswap_disable() populates every map before it lets the stock
+ * allocator go to the devices.  (With no stock entry on the tier, no
+ * stock readahead puts its slots in the swap cache either, and so cgroup
+ * v1's mem_cgroup_swapout() has no folio of them to record.)
+ * vswap_ctl_lock orders the two: a swapon that saw vswap on has its map
+ * in place before the disable looks.  A populated map stays until the
+ * device's swapoff: the stock entries it took may outlive vswap's return.
+ */
+int vswap_cgroup_swapon(int type, unsigned long max_pages)
+{
+	int err;
+
+	mutex_lock(&vswap_ctl_lock);
+	if (vswap.si)
+		err = swap_cgroup_swapon_lazy(type, max_pages);
+	else
+		err = swap_cgroup_swapon(type, max_pages);
+	mutex_unlock(&vswap_ctl_lock);
+	return err;
+}
+
+/* Every swap device but the virtual one gets its whole swap_cgroup map */
+static int vswap_cgroup_populate_tiers(void)
+{
+	int type, err;
+
+	lockdep_assert_held(&vswap_ctl_lock);
+	for (type = 0; type < MAX_SWAPFILES; type++) {
+		if (type == vswap.si->type)
+			continue;
+		err = swap_cgroup_populate_all(type);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 /* ---------------------------------------------------------------------
  * The sparse virtual device: clusters, descriptor tables, swap_map pages
  */
@@ -3317,6 +3361,13 @@ static int vswap_disable(void)
 	lockdep_assert_held(&vswap_ctl_lock);
 	if (!vswap.si)
 		return 0;
+
+	/* the stock entries the tiers take from now on are charged */
+	err = vswap_cgroup_populate_tiers();
+	if (err) {
+		pr_warn("cannot disable: no memory for the tiers' swap_cgroup maps\n");
+		return err;
+	}
 
 	/* what SwapTotal loses when zswap stops counting as a backend */
 	extra = vswap_total_pages() - READ_ONCE(__total_swap_pages);

@@ -9,6 +9,7 @@
 
 #include <linux/swap.h>
 #include <linux/jump_label.h>
+#include <linux/swap_cgroup.h>
 #include <linux/swapops.h>
 
 struct bio;
@@ -70,6 +71,7 @@ void vswap_free_map(struct swap_info_struct *si, unsigned char *swap_map);
 int vswap_unuse_tier(struct swap_info_struct *si);
 void vswap_tier_swapoff(struct swap_info_struct *si);
 void vswap_tier_reinsert(struct swap_info_struct *si);
+int vswap_cgroup_swapon(int type, unsigned long max_pages);
 
 /* page_io.c: where the data goes and comes from */
 int vswap_writepage(struct folio *folio, struct writeback_control *wbc);
@@ -259,6 +261,11 @@ static inline int vswap_unuse_tier(struct swap_info_struct *si)
 
 static inline void vswap_tier_swapoff(struct swap_info_struct *si)
 {
+}
+
+static inline int vswap_cgroup_swapon(int type, unsigned long max_pages)
+{
+	return swap_cgroup_swapon(type, max_pages);
 }
 
 static inline void vswap_tier_reinsert(struct swap_info_struct *si)
