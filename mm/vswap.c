@@ -60,7 +60,8 @@
  * Locking: the virtual si->lock protects the unpopulated list and the table
  * pool; vswap.grow_lock serialises activations, which sleep, with the work
  * that gives swap_map and swap_cgroup pages back; vswap_ctl_lock
- * serialises enable, disable and resizing.  Releasing a tier slot takes the
+ * serialises enable, disable and resizing; vswap_cgroup_lock orders a
+ * swapon's choice of swap_cgroup map against the maps' population.  Releasing a tier slot takes the
  * tier's locks, so it is never done under the virtual si->lock.
  */
 
@@ -1895,38 +1896,53 @@ void vswap_tier_swapoff(struct swap_info_struct *si)
  * could: vswap_disable() populates every map before it lets the stock
  * allocator go to the devices.  (With no stock entry on the tier, no
  * stock readahead puts its slots in the swap cache either, and so cgroup
- * v1's mem_cgroup_swapout() has no folio of them to record.)
- * vswap_ctl_lock orders the two: a swapon that saw vswap on has its map
- * in place before the disable looks.  A populated map stays until the
- * device's swapoff: the stock entries it took may outlive vswap's return.
+ * v1's mem_cgroup_swapout() has no folio of them to record.)  A populated
+ * map stays until the device's swapoff: the stock entries it took may
+ * outlive vswap's return.
  */
+
+/* Orders a swapon's choice of map against vswap_disable()'s population */
+static DEFINE_MUTEX(vswap_cgroup_lock);
+/* Swapon gives no map pages: vswap_cgroup_lock; set once vswap_on is */
+static bool vswap_cgroup_lazy;
+
 int vswap_cgroup_swapon(int type, unsigned long max_pages)
 {
 	int err;
 
-	mutex_lock(&vswap_ctl_lock);
-	if (vswap.si)
+	mutex_lock(&vswap_cgroup_lock);
+	if (vswap_cgroup_lazy)
 		err = swap_cgroup_swapon_lazy(type, max_pages);
 	else
 		err = swap_cgroup_swapon(type, max_pages);
-	mutex_unlock(&vswap_ctl_lock);
+	mutex_unlock(&vswap_cgroup_lock);
 	return err;
 }
 
-/* Every swap device but the virtual one gets its whole swap_cgroup map */
+/* New devices get map pages again, and every device but ours has them */
 static int vswap_cgroup_populate_tiers(void)
 {
-	int type, err;
+	int type, err = 0;
 
 	lockdep_assert_held(&vswap_ctl_lock);
-	for (type = 0; type < MAX_SWAPFILES; type++) {
-		if (type == vswap.si->type)
-			continue;
-		err = swap_cgroup_populate_all(type);
-		if (err)
-			return err;
+	mutex_lock(&vswap_cgroup_lock);
+	vswap_cgroup_lazy = false;
+	for (type = 0; type < MAX_SWAPFILES && !err; type++) {
+		if (type != vswap.si->type)
+			err = swap_cgroup_populate_all(type);
 	}
-	return 0;
+	if (err)
+		vswap_cgroup_lazy = true;
+	mutex_unlock(&vswap_cgroup_lock);
+	return err;
+}
+
+/* vswap_on is set: stock entries stay off the devices swapon'd from now */
+static void vswap_cgroup_set_lazy(void)
+{
+	mutex_lock(&vswap_cgroup_lock);
+	vswap_cgroup_lazy = true;
+	mutex_unlock(&vswap_cgroup_lock);
 }
 
 /* ---------------------------------------------------------------------
@@ -3339,6 +3355,7 @@ static int vswap_enable(void)
 	disable_swap_slots_cache_lock();
 	static_branch_enable(&vswap_on);
 	reenable_swap_slots_cache_unlock();
+	vswap_cgroup_set_lazy();
 	return 0;
 
 free:
@@ -3362,19 +3379,22 @@ static int vswap_disable(void)
 	if (!vswap.si)
 		return 0;
 
-	/* the stock entries the tiers take from now on are charged */
-	err = vswap_cgroup_populate_tiers();
-	if (err) {
-		pr_warn("cannot disable: no memory for the tiers' swap_cgroup maps\n");
-		return err;
-	}
-
-	/* what SwapTotal loses when zswap stops counting as a backend */
+	/*
+	 * What SwapTotal loses when zswap stops counting as a backend: a
+	 * check, as stock's swapoff makes, which takes nothing for good.
+	 */
 	extra = vswap_total_pages() - READ_ONCE(__total_swap_pages);
 	if (extra > 0) {
 		if (security_vm_enough_memory_mm(current->mm, extra))
 			return -ENOMEM;
 		vm_unacct_memory(extra);
+	}
+
+	/* the stock entries the devices take from now on are charged */
+	err = vswap_cgroup_populate_tiers();
+	if (err) {
+		pr_warn("cannot disable: no memory for the swap devices' swap_cgroup maps\n");
+		return err;
 	}
 
 	disable_swap_slots_cache_lock();
@@ -3388,6 +3408,7 @@ static int vswap_disable(void)
 		disable_swap_slots_cache_lock();
 		static_branch_enable(&vswap_on);
 		reenable_swap_slots_cache_unlock();
+		vswap_cgroup_set_lazy();
 		pr_warn("cannot disable: %d\n", err);
 		return err;
 	}

@@ -263,13 +263,13 @@ static inline void vswap_tier_swapoff(struct swap_info_struct *si)
 {
 }
 
+static inline void vswap_tier_reinsert(struct swap_info_struct *si)
+{
+}
+
 static inline int vswap_cgroup_swapon(int type, unsigned long max_pages)
 {
 	return swap_cgroup_swapon(type, max_pages);
-}
-
-static inline void vswap_tier_reinsert(struct swap_info_struct *si)
-{
 }
 
 static inline int vswap_writepage(struct folio *folio,

@@ -18,8 +18,9 @@
 # descriptor tables, swap_map and swap_cgroup pages (dynamic_bytes, all of
 # it while the workload holds: no other page is swapped), over the pages
 # swapped out (a tier slot has no reverse map).  A device's
-# own swap_map and swap_cgroup (3 bytes a slot, at swapon) are the same on
-# both kernels and listed apart as static.  One line per case:
+# own swap_map and swap_cgroup (3 bytes a slot, at swapon; a tier swapped
+# on while vswap is on has no swap_cgroup pages, 1 byte a slot) are
+# allocated for every slot and listed apart as static.  One line per case:
 #   META case=zswap pages=N zswap_entry=B xa_nodes=B vswap=B vswap_before=B per_page=B
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
