@@ -29,7 +29,9 @@
  *
  * It fails on a bad byte, a workload killed by anything but the OOM
  * killer, a kernel splat in the log, an operation that does not end within
- * STRESS_HANG_S (a monitor thread watches them), a run whose cgroup neither
+ * STRESS_HANG_S (a monitor thread watches them), a group whose swap
+ * charges (memory.swap.current) do not come back under 1 MiB within
+ * STRESS_UNCHARGE_S of its last run, a run whose cgroup neither
  * faults nor runs for STRESS_HANG_S or that runs for STRESS_RUN_S (each
  * times the runner's -T), and - outside - on the guest's death.  A policy ejected, an operation
  * refused (EBUSY, ENOMEM...), an OOM kill of a workload that no longer
@@ -65,13 +67,15 @@
 #include "lib/sx.h"
 #include "lib/vst.h"
 
-#define STRESS_GROUPS		3
+#define STRESS_GROUPS		3	/* stress_uncharged() logs 3 */
 #define STRESS_CHILDREN		4	/* children a group may have */
 #define STRESS_SECONDS		120	/* make check's run */
 #define STRESS_HANG_S		300	/* an operation, or a run without progress */
 #define STRESS_RUN_S		1800	/* a run, at most */
 #define STRESS_DRAIN_S		1800	/* the last runs, after the operations */
 #define STRESS_TIERS		2
+#define STRESS_UNCHARGE_S	30	/* swap charges back after the last run */
+#define STRESS_SWAP_LINGER	(1 << 20) /* bytes a group may keep charged */
 
 enum stress_op {
 	OP_ATTACH, OP_DETACH, OP_UNPIN, OP_MKDIR, OP_RMDIR, OP_EJECT,
@@ -793,6 +797,49 @@ static void stress_calm(void)
 	op_end();
 }
 
+/*
+ * Nothing runs any more: every group's swap charges must come back (a
+ * charge recorded where its uncharge cannot find it would stay).  Swap
+ * cache folios of exited runs keep their slots until reclaimed: reclaim
+ * asks for them.  0, or -1 when a group stays charged.
+ */
+static int stress_uncharged(void)
+{
+	double until = st_now() + STRESS_UNCHARGE_S * scale;
+	uint64_t cur[STRESS_GROUPS] = {};
+	char path[300];
+	bool charged;
+	int i;
+
+	for (;;) {
+		charged = false;
+		for (i = 0; i < STRESS_GROUPS; i++) {
+			if (st_cg_u64(S.g[i].cg, "memory.swap.current", &cur[i]))
+				cur[i] = 0;	/* no swap accounting here */
+			if (cur[i] > STRESS_SWAP_LINGER) {
+				charged = true;
+				/* EAGAIN when less was there: not logged */
+				snprintf(path, sizeof(path), "%s/memory.reclaim",
+					 S.g[i].cg);
+				vst_try_write(path, "64M");
+			}
+		}
+		if (!charged) {
+			st_log("swap charges after the last runs: %lu, %lu, %lu kB",
+			       cur[0] / 1024, cur[1] / 1024, cur[2] / 1024);
+			return 0;
+		}
+		if (st_now() > until)
+			break;
+		usleep(500000);
+	}
+	for (i = 0; i < STRESS_GROUPS; i++)
+		if (cur[i] > STRESS_SWAP_LINGER)
+			st_log("%s: memory.swap.current %lu kB %u s after its last run",
+			       S.g[i].cg, cur[i] / 1024, STRESS_UNCHARGE_S * scale);
+	return -1;
+}
+
 static enum st_status stress_run(void *arg)
 {
 	const char *secs = getenv("STRESS_SECONDS");
@@ -852,6 +899,8 @@ static enum st_status stress_run(void *arg)
 			kill(S.g[i].p.pid, SIGKILL);
 			vst_reap(&S.g[i].p);
 		}
+	if (!failed && stress_uncharged())
+		failed = true;
 	stress_kmsg();
 
 	for (i = 0; i < NR_STRESS_OPS; i++) {
