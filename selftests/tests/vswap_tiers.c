@@ -63,15 +63,20 @@
  *                       a loop meanwhile; every byte verifies.
  * vswap_tier_cgroup_map: a 32 GiB tier (a loop device over a sparse file
  *                       of the guest's tmpfs) swapped on while vswap is on
- *                       costs MemFree under CGMAP_ON_MAX bytes a slot (2.1
- *                       measured: no swap_cgroup map pages; 4.1 with
+ *                       costs under CGMAP_ON_MAX bytes of free memory a
+ *                       slot (1.2 measured: no swap_cgroup map pages; 3.2 with
  *                       them, as stock allocates); disabling vswap populates
- *                       the map (MemFree drops by CGMAP_OFF_MIN bytes a
+ *                       the map (free memory drops by CGMAP_OFF_MIN bytes a
  *                       slot at least), and with vswap off a workload
  *                       swapping to vda, also swapped on while vswap was
  *                       on, is charged and uncharged: memory.swap.current
  *                       holds its pages and comes back to nothing, no
- *                       warning, every byte verified.
+ *                       warning, every byte verified.  Last, the same
+ *                       swapon with vswap off costs CGMAP_OFF_MIN bytes a
+ *                       slot more than with it on.  Free memory is MemFree
+ *                       and the per-CPU free lists, which MemFree leaves
+ *                       out (with MemFree alone a swapon's cost moved by
+ *                       1-3 B a slot with what the lists held).
  * vswap_io_error:       the tier is a dm-flakey device over /dev/vda that
  *                       fails writes (error_writes) one second in three:
  *                       the kernel logs "Write-error on swap-device", the
@@ -81,6 +86,7 @@
 #include <errno.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -871,18 +877,35 @@ REGISTER_ST_TEST(vswap_read_order_deferred);
 
 #define CGMAP_GIB	32ULL	/* the loop tier's size */
 #define CGMAP_FILE	"/tmp/vswap_cgmap.img"
-/* MemFree per slot at swapon: 2.1 measured, 4.1 with the map's pages */
-#define CGMAP_ON_MAX	3.0
-/* MemFree per slot at disable: the map's 2 bytes */
+/* free memory per slot at swapon: 1.2 measured, 3.2 with the map's pages */
+#define CGMAP_ON_MAX	2.2
+/* per slot at disable, and vswap off against on: the map's 2 bytes */
 #define CGMAP_OFF_MIN	1.5
 
 static char cgmap_loop[64];	/* the loop device, "" when there is none */
 
+/*
+ * Free memory in bytes: MemFree and the pages on the per-CPU free lists
+ * (/proc/zoneinfo's pagesets), which MemFree leaves out - a swapoff just
+ * before fills them, and the next swapon takes its pages from there.
+ */
 static long long cgmap_memfree(void)
 {
+	unsigned long long pcp = 0, n;
+	char line[256];
 	uint64_t kb;
+	FILE *f;
 
-	return st_read_key("/proc/meminfo", "MemFree:", &kb) ? -1 : (long long)kb * 1024;
+	f = fopen("/proc/zoneinfo", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, " count: %llu", &n) == 1)
+			pcp += n;
+	fclose(f);
+	if (st_read_key("/proc/meminfo", "MemFree:", &kb))
+		return -1;
+	return (long long)(kb * 1024 + pcp * VST_PAGE);
 }
 
 static enum st_status cgmap_setup(void **ctxp)
@@ -943,9 +966,9 @@ static enum st_status cgmap_run(void *arg)
 	ST_FAIL_IF(swapon(cgmap_loop, SWAP_FLAG_PREFER | (1 << SWAP_FLAG_PRIO_SHIFT)),
 		   "swapon %s: %s", cgmap_loop, strerror(errno));
 	f1 = cgmap_memfree();
-	ST_FAIL_IF(f0 < 0 || f1 < 0, "cannot read MemFree");
+	ST_FAIL_IF(f0 < 0 || f1 < 0, "cannot read the free memory");
 	on = (double)(f0 - f1) / slots;
-	st_log("swapon of %llu GiB (%lu slots) with vswap on: MemFree -%lld kB, %.2f B a slot",
+	st_log("swapon of %llu GiB (%lu slots) with vswap on: free memory -%lld kB, %.2f B a slot",
 	       CGMAP_GIB, slots, (f0 - f1) / 1024, on);
 	ST_FAIL_IF(on > CGMAP_ON_MAX,
 		   "the tier's swapon took %.2f B a slot, want <= %.1f (no swap_cgroup pages)",
@@ -955,7 +978,7 @@ static enum st_status cgmap_run(void *arg)
 	ST_FAIL_IF(st_write(VSWAP_DIR "/enabled", "0"), "cannot disable vswap");
 	f2 = cgmap_memfree();
 	off = (double)(f1 - f2) / slots;
-	st_log("vswap disabled: MemFree -%lld kB, %.2f B a slot of the loop tier",
+	st_log("vswap disabled: free memory -%lld kB, %.2f B a slot of the loop tier",
 	       (f1 - f2) / 1024, off);
 	ST_FAIL_IF(off < CGMAP_OFF_MIN,
 		   "disabling vswap took %.2f B a slot of the loop tier, want >= %.1f (its swap_cgroup map)",
@@ -984,6 +1007,22 @@ static enum st_status cgmap_run(void *arg)
 	ST_FAIL_IF(cur > VST_LINGER_PAGES * VST_PAGE,
 		   "memory.swap.current %lu kB after the workload exited: charges not uncharged",
 		   cur / 1024);
+
+	/* the same swapon with vswap off, as stock: the map's pages too */
+	ST_FAIL_IF(swapoff(cgmap_loop), "swapoff %s: %s", cgmap_loop, strerror(errno));
+	ST_FAIL_IF(st_cmd(NULL, 0, "mkswap -f %s >/dev/null 2>&1", cgmap_loop),
+		   "mkswap %s failed", cgmap_loop);
+	sleep(1);
+	f0 = cgmap_memfree();
+	ST_FAIL_IF(swapon(cgmap_loop, SWAP_FLAG_PREFER | (1 << SWAP_FLAG_PRIO_SHIFT)),
+		   "swapon %s: %s", cgmap_loop, strerror(errno));
+	f1 = cgmap_memfree();
+	off = (double)(f0 - f1) / slots;
+	st_log("swapon with vswap off: free memory -%lld kB, %.2f B a slot, %.2f more",
+	       (f0 - f1) / 1024, off, off - on);
+	ST_FAIL_IF(off - on < CGMAP_OFF_MIN,
+		   "swapon with vswap off took %.2f B a slot, %.2f more than with it on, want >= %.1f",
+		   off, off - on, CGMAP_OFF_MIN);
 	ST_FAIL_IF(st_write(VSWAP_DIR "/enabled", "1"), "cannot enable vswap again");
 	return ST_PASS;
 }
