@@ -24,6 +24,14 @@
  *                       after it stopped being (it was: a GPF in
  *                       filemap_get_entry()), and every byte verifies.
  * lifecycle_vswap_toggle_zswap: the same with zswap on.
+ * lifecycle_swapon_toggle: a child swaps a second disk on and off back to
+ *                       back while vswap is disabled and enabled and a
+ *                       workload swaps (zswap on, vda as tier): a disk
+ *                       swapped on while vswap is on has no swap_cgroup
+ *                       pages until a disable gives it them, so a swapon
+ *                       racing a disable must not leave one without them
+ *                       when stock entries come.  Every byte verifies, no
+ *                       warning, and memory.swap.current comes back.
  * lifecycle_promote_foreign: a policy on cgroup A whose swapin() asks
  *                       bpf_swap_ext_promote() for entries near its own
  *                       while cgroup B (no policy) swaps beside it: entries
@@ -53,11 +61,13 @@
  *                       between.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 #include <sys/swap.h>
+#include <sys/wait.h>
 
 #include "runner.h"
 #include "lib/st.h"
@@ -313,6 +323,123 @@ static struct st_test lifecycle_vswap_toggle_zswap = {
 	.timeout = 900,
 };
 REGISTER_ST_TEST(lifecycle_vswap_toggle_zswap);
+
+/* ---------------------------------------------------------------------
+ * lifecycle_swapon_toggle
+ */
+
+#define SWAPON_TOGGLE_S	30	/* how long swapon/swapoff and toggles go on */
+
+static char swapon_toggle_dev[32];	/* the disk swapped on and off */
+
+static enum st_status swapon_toggle_setup(void **ctx)
+{
+	enum st_status st;
+	const char *dev;
+
+	st = vst_setup(ctx, "lifecycle_swapon_toggle", VST_ZSWAP, 1, LIMIT_MIB, HIGH_MIB);
+	if (st != ST_PASS)
+		return st;
+	dev = st_disk(1);
+	if (!dev) {
+		vst_cleanup(*ctx);
+		return st_skip("needs a second disk");
+	}
+	snprintf(swapon_toggle_dev, sizeof(swapon_toggle_dev), "%s", dev);
+	return ST_PASS;
+}
+
+/* The child: @dev swapped on and off until @end; exits with the swapons */
+static void __attribute__((noreturn)) swapon_toggle_child(const char *dev, double end)
+{
+	unsigned int on = 0;
+
+	while (st_now() < end) {
+		if (!swapon(dev, SWAP_FLAG_PREFER | (5 << SWAP_FLAG_PRIO_SHIFT)))
+			on++;
+		usleep(20000);
+		swapoff(dev);
+	}
+	_exit(on > 250 ? 250 : on);
+}
+
+static enum st_status swapon_toggle_run(void *arg)
+{
+	struct vst_env *env = arg;
+	struct lc_work w = { .cg = env->cg, .args = "-s 48 -p 4 -f mixed" };
+	const char *dev = swapon_toggle_dev;
+	unsigned int off = 0, on = 0, refused = 0, i;
+	uint64_t cur = 0, limit;
+	int status = 0;
+	double end;
+	pid_t pid;
+
+	ST_FAIL_IF(st_cmd(NULL, 0, "mkswap -f %s >/dev/null 2>&1", dev), "mkswap %s failed", dev);
+	ST_FAIL_IF(lc_work_start(&w), "cannot start memverify");
+	ST_FAIL_IF(lc_work_poll(&w, 1000), "data lost");
+	end = st_now() + SWAPON_TOGGLE_S;
+	pid = fork();
+	ST_FAIL_IF(pid < 0, "fork: %s", strerror(errno));
+	if (!pid)
+		swapon_toggle_child(dev, end);
+	/* a swapon's choice of swap_cgroup map against the disable's maps */
+	while (st_now() < end) {
+		bool was_on = st_vswap_enabled();
+
+		if (lc_work_poll(&w, 50)) {
+			kill(pid, SIGKILL);
+			waitpid(pid, NULL, 0);
+			ST_FAIL_IF(true, "data lost");
+		}
+		if (vst_try_write(VSWAP_DIR "/enabled", was_on ? "0" : "1")) {
+			refused++;
+			continue;
+		}
+		if (was_on)
+			off++;
+		else
+			on++;
+	}
+	waitpid(pid, &status, 0);
+	swapoff(dev);
+	if (!st_vswap_enabled())
+		ST_FAIL_IF(st_write(VSWAP_DIR "/enabled", "1"), "cannot enable vswap");
+	status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	ST_FAIL_IF(status <= 0, "%s was never swapped on (%d)", dev, status);
+	ST_FAIL_IF(lc_work_finish(&w), "memverify failed: data lost");
+	st_log("%d%s swapons of %s; %u disables, %u enables, %u refused; %u memverify runs verified",
+	       status, status == 250 ? "+" : "", dev, off, on, refused, w.runs);
+	ST_FAIL_IF(!off, "vswap was never disabled");
+	/*
+	 * Every charge comes back: none was recorded where its uncharge
+	 * misses.  Freed slots waiting in the per-CPU caches stay charged
+	 * until their batch goes back.
+	 */
+	limit = (VST_LINGER_PAGES + vst_slot_cache_lag()) * VST_PAGE;
+	for (i = 0; i < 60; i++) {
+		ST_CHECK(!st_cg_u64(env->cg, "memory.swap.current", &cur));
+		if (cur <= limit)
+			break;
+		st_cg_write(env->cg, "memory.reclaim", "64M");
+		usleep(500000);
+	}
+	st_log("memory.swap.current %lu kB after the last run (allowed %lu kB)",
+	       cur / 1024, limit / 1024);
+	ST_FAIL_IF(cur > limit,
+		   "memory.swap.current %lu kB after the last run: charges not uncharged",
+		   cur / 1024);
+	return ST_PASS;
+}
+
+static struct st_test lifecycle_swapon_toggle = {
+	.name = "lifecycle_swapon_toggle",
+	.description = "a disk swapped on and off while vswap is disabled and enabled under load: charges come back, nothing lost",
+	.setup = swapon_toggle_setup,
+	.run = swapon_toggle_run,
+	.cleanup = vst_cleanup,
+	.timeout = 900,
+};
+REGISTER_ST_TEST(lifecycle_swapon_toggle);
 
 /* ---------------------------------------------------------------------
  * lifecycle_promote_foreign
