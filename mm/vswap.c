@@ -61,8 +61,9 @@
  * pool; vswap.grow_lock serialises activations, which sleep, with the work
  * that gives swap_map and swap_cgroup pages back; vswap_ctl_lock
  * serialises enable, disable and resizing; vswap_cgroup_lock orders a
- * swapon's choice of swap_cgroup map against the maps' population.  Releasing a tier slot takes the
- * tier's locks, so it is never done under the virtual si->lock.
+ * swapon's choice of swap_cgroup map against the maps' population.
+ * Releasing a tier slot takes the tier's locks, so it is never done under
+ * the virtual si->lock.
  */
 
 #define pr_fmt(fmt) "vswap: " fmt
