@@ -374,6 +374,35 @@ int vst_wait_released(const struct vst_env *env, unsigned int ms,
 	}
 }
 
+uint64_t vst_swap_linger(void)
+{
+	return (VST_LINGER_PAGES + vst_slot_cache_lag()) * VST_PAGE;
+}
+
+int vst_wait_uncharged(const char *cg, unsigned int ms, bool reclaim,
+		       uint64_t *cur)
+{
+	uint64_t limit = vst_swap_linger();
+	unsigned int waited;
+	char path[PATH_MAX];
+	int err;
+
+	snprintf(path, sizeof(path), "%s/memory.reclaim", cg);
+	for (waited = 0;; waited += SAMPLE_MS) {
+		err = st_cg_u64(cg, "memory.swap.current", cur);
+		if (err)
+			return err;
+		if (*cur <= limit)
+			return 0;
+		if (waited >= ms)
+			return -ETIMEDOUT;
+		/* EAGAIN when less was there: not logged */
+		if (reclaim)
+			vst_try_write(path, "64M");
+		usleep(SAMPLE_MS * 1000);
+	}
+}
+
 int vst_proc_swaps(const char *dev, char *type, size_t len,
 		   uint64_t *size_kib, uint64_t *used_kib)
 {

@@ -132,6 +132,24 @@ uint64_t vst_leftover(const struct vst_env *env, const struct vst_gauges *g);
 int vst_wait_released(const struct vst_env *env, unsigned int ms,
 		      struct vst_gauges *g);
 
+/*
+ * Bytes of swap charge a cgroup may keep once nothing of it runs: freed
+ * slots wait in the per-CPU slot caches, still charged, until their batch
+ * goes back (vst_slot_cache_lag()), and swap cache folios whose I/O was in
+ * flight at exit keep theirs (VST_LINGER_PAGES).
+ */
+uint64_t vst_swap_linger(void);
+
+/*
+ * Wait up to @ms until @cg's memory.swap.current is at most
+ * vst_swap_linger(): a charge recorded where its uncharge cannot find it
+ * would stay.  With @reclaim, memory.reclaim is asked each round for the
+ * swap cache folios of exited processes, which keep their slots until
+ * reclaimed.  0, -ETIMEDOUT, or the read's error; @cur gets the last value.
+ */
+int vst_wait_uncharged(const char *cg, unsigned int ms, bool reclaim,
+		       uint64_t *cur);
+
 /* One line of /sys/kernel/mm/vswap/tiers */
 struct vst_tier {
 	int type, prio;

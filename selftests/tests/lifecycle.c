@@ -368,9 +368,9 @@ static enum st_status swapon_toggle_run(void *arg)
 	struct vst_env *env = arg;
 	struct lc_work w = { .cg = env->cg, .args = "-s 48 -p 4 -f mixed" };
 	const char *dev = swapon_toggle_dev;
-	unsigned int off = 0, on = 0, refused = 0, i;
-	uint64_t cur = 0, limit;
-	int status = 0;
+	unsigned int off = 0, on = 0, refused = 0;
+	int status = 0, err;
+	uint64_t cur = 0;
 	double end;
 	pid_t pid;
 
@@ -410,24 +410,12 @@ static enum st_status swapon_toggle_run(void *arg)
 	st_log("%d%s swapons of %s; %u disables, %u enables, %u refused; %u memverify runs verified",
 	       status, status == 250 ? "+" : "", dev, off, on, refused, w.runs);
 	ST_FAIL_IF(!off, "vswap was never disabled");
-	/*
-	 * Every charge comes back: none was recorded where its uncharge
-	 * misses.  Freed slots waiting in the per-CPU caches stay charged
-	 * until their batch goes back.
-	 */
-	limit = (VST_LINGER_PAGES + vst_slot_cache_lag()) * VST_PAGE;
-	for (i = 0; i < 60; i++) {
-		ST_CHECK(!st_cg_u64(env->cg, "memory.swap.current", &cur));
-		if (cur <= limit)
-			break;
-		st_cg_write(env->cg, "memory.reclaim", "64M");
-		usleep(500000);
-	}
+	/* every charge comes back: none was recorded where its uncharge misses */
+	err = vst_wait_uncharged(env->cg, 30000, true, &cur);
 	st_log("memory.swap.current %lu kB after the last run (allowed %lu kB)",
-	       cur / 1024, limit / 1024);
-	ST_FAIL_IF(cur > limit,
-		   "memory.swap.current %lu kB after the last run: charges not uncharged",
-		   cur / 1024);
+	       cur / 1024, vst_swap_linger() / 1024);
+	ST_FAIL_IF(err, "memory.swap.current %lu kB after the last run: charges not uncharged (%s)",
+		   cur / 1024, strerror(-err));
 	return ST_PASS;
 }
 

@@ -68,7 +68,7 @@
 #include "lib/sx.h"
 #include "lib/vst.h"
 
-#define STRESS_GROUPS		3	/* stress_uncharged() logs 3 */
+#define STRESS_GROUPS		3
 #define STRESS_CHILDREN		4	/* children a group may have */
 #define STRESS_SECONDS		120	/* make check's run */
 #define STRESS_HANG_S		300	/* an operation, or a run without progress */
@@ -805,42 +805,30 @@ static void stress_calm(void)
  */
 static int stress_uncharged(void)
 {
-	double until = st_now() + STRESS_UNCHARGE_S * scale;
-	/* freed slots in the per-CPU caches stay charged till they go back */
-	uint64_t limit = (VST_LINGER_PAGES + vst_slot_cache_lag()) * VST_PAGE;
-	uint64_t cur[STRESS_GROUPS] = {};
-	char path[300];
-	bool charged;
-	int i;
+	double until = st_now() + STRESS_UNCHARGE_S * scale, left;
+	char line[256];
+	int i, len = 0, ret = 0;
+	uint64_t cur;
 
-	for (;;) {
-		charged = false;
-		for (i = 0; i < STRESS_GROUPS; i++) {
-			if (st_cg_u64(S.g[i].cg, "memory.swap.current", &cur[i]))
-				cur[i] = 0;	/* no swap accounting here */
-			if (cur[i] > limit) {
-				charged = true;
-				/* EAGAIN when less was there: not logged */
-				snprintf(path, sizeof(path), "%s/memory.reclaim",
-					 S.g[i].cg);
-				vst_try_write(path, "64M");
-			}
-		}
-		if (!charged) {
-			st_log("swap charges after the last runs: %lu, %lu, %lu kB",
-			       cur[0] / 1024, cur[1] / 1024, cur[2] / 1024);
-			return 0;
-		}
-		if (st_now() > until)
+	for (i = 0; i < STRESS_GROUPS; i++) {
+		left = until - st_now();
+		switch (vst_wait_uncharged(S.g[i].cg, left > 0 ? left * 1000 : 0, true, &cur)) {
+		case 0:
 			break;
-		usleep(500000);
-	}
-	for (i = 0; i < STRESS_GROUPS; i++)
-		if (cur[i] > limit)
+		case -ETIMEDOUT:
 			st_log("%s: memory.swap.current %lu kB %u s after its last run (allowed %lu kB)",
-			       S.g[i].cg, cur[i] / 1024, STRESS_UNCHARGE_S * scale,
-			       limit / 1024);
-	return -1;
+			       S.g[i].cg, cur / 1024, STRESS_UNCHARGE_S * scale,
+			       vst_swap_linger() / 1024);
+			ret = -1;
+			break;
+		default:
+			cur = 0;	/* no swap accounting here */
+		}
+		len += snprintf(line + len, sizeof(line) - len, "%s%lu", i ? ", " : "",
+				cur / 1024);
+	}
+	st_log("swap charges after the last runs: %s kB", line);
+	return ret;
 }
 
 static enum st_status stress_run(void *arg)

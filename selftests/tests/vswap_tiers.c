@@ -948,12 +948,12 @@ static void cgmap_cleanup(void *arg)
 static enum st_status cgmap_run(void *arg)
 {
 	struct vst_env *env = arg;
-	uint64_t slots = CGMAP_GIB << 18, peak = 0, cur = 0, now, limit;
+	uint64_t slots = CGMAP_GIB << 18, peak = 0, cur = 0;
 	long long f0, f1, f2;
 	double on, off;
 	struct vst_argv av;
 	struct vst_proc p;
-	int status;
+	int status, err;
 
 	ST_FAIL_IF(!st_vswap_enabled(), "vswap is not on");
 	ST_FAIL_IF(st_cmd(NULL, 0, "mkswap -f %s >/dev/null 2>&1", cgmap_loop),
@@ -993,22 +993,15 @@ static enum st_status cgmap_run(void *arg)
 	kill(p.pid, SIGUSR1);
 	status = vst_reap(&p);
 	ST_FAIL_IF(status, "memverify failed (%d): data lost", status);
-	/* freed slots in the per-CPU caches stay charged until they go back */
-	limit = (VST_LINGER_PAGES + vst_slot_cache_lag()) * VST_PAGE;
-	for (now = 0; now < 50; now++) {
-		ST_CHECK(!st_cg_u64(env->cg, "memory.swap.current", &cur));
-		if (cur <= limit)
-			break;
-		usleep(100000);
-	}
+	err = vst_wait_uncharged(env->cg, 5000, false, &cur);
 	st_log("memory.swap.current %lu kB while it held, %lu kB after it exited",
 	       peak / 1024, cur / 1024);
 	ST_FAIL_IF(peak < MIN_OUT_PAGES * VST_PAGE / 2,
 		   "memory.swap.current %lu kB while it held, want >= %llu kB",
 		   peak / 1024, MIN_OUT_PAGES * VST_PAGE / 2 / 1024);
-	ST_FAIL_IF(cur > limit,
-		   "memory.swap.current %lu kB after the workload exited: charges not uncharged",
-		   cur / 1024);
+	ST_FAIL_IF(err,
+		   "memory.swap.current %lu kB after the workload exited: charges not uncharged (%s)",
+		   cur / 1024, strerror(-err));
 
 	/* the same swapon with vswap off, as stock: the map's pages too */
 	ST_FAIL_IF(swapoff(cgmap_loop), "swapoff %s: %s", cgmap_loop, strerror(errno));
