@@ -908,6 +908,30 @@ static long long cgmap_memfree(void)
 	return (long long)(kb * 1024 + pcp * VST_PAGE);
 }
 
+/*
+ * Swap on the loop tier afresh; @cost gets the free memory its swapon(2)
+ * took, in bytes a slot.  0 or a negative errno.  No fork between the two
+ * reads.
+ */
+static int cgmap_swapon_cost(uint64_t slots, double *cost)
+{
+	long long f0, f1;
+
+	if (st_cmd(NULL, 0, "mkswap -f %s >/dev/null 2>&1", cgmap_loop))
+		return -EIO;
+	sync();
+	st_write("/proc/sys/vm/drop_caches", "3");
+	sleep(1);
+	f0 = cgmap_memfree();
+	if (swapon(cgmap_loop, SWAP_FLAG_PREFER | (1 << SWAP_FLAG_PRIO_SHIFT)))
+		return -errno;
+	f1 = cgmap_memfree();
+	if (f0 < 0 || f1 < 0)
+		return -EIO;
+	*cost = (double)(f0 - f1) / slots;
+	return 0;
+}
+
 static enum st_status cgmap_setup(void **ctxp)
 {
 	enum st_status st;
@@ -949,34 +973,26 @@ static enum st_status cgmap_run(void *arg)
 {
 	struct vst_env *env = arg;
 	uint64_t slots = CGMAP_GIB << 18, peak = 0, cur = 0;
-	long long f0, f1, f2;
+	long long f1, f2;
 	double on, off;
 	struct vst_argv av;
 	struct vst_proc p;
 	int status, err;
 
 	ST_FAIL_IF(!st_vswap_enabled(), "vswap is not on");
-	ST_FAIL_IF(st_cmd(NULL, 0, "mkswap -f %s >/dev/null 2>&1", cgmap_loop),
-		   "mkswap %s failed", cgmap_loop);
-	sync();
-	st_write("/proc/sys/vm/drop_caches", "3");
-	sleep(1);
-	/* swapon(2) itself: no fork between the two reads */
-	f0 = cgmap_memfree();
-	ST_FAIL_IF(swapon(cgmap_loop, SWAP_FLAG_PREFER | (1 << SWAP_FLAG_PRIO_SHIFT)),
-		   "swapon %s: %s", cgmap_loop, strerror(errno));
-	f1 = cgmap_memfree();
-	ST_FAIL_IF(f0 < 0 || f1 < 0, "cannot read the free memory");
-	on = (double)(f0 - f1) / slots;
-	st_log("swapon of %llu GiB (%lu slots) with vswap on: free memory -%lld kB, %.2f B a slot",
-	       CGMAP_GIB, slots, (f0 - f1) / 1024, on);
+	err = cgmap_swapon_cost(slots, &on);
+	ST_FAIL_IF(err, "swapon %s: %s", cgmap_loop, strerror(-err));
+	st_log("swapon of %llu GiB (%lu slots) with vswap on: free memory -%.0f kB, %.2f B a slot",
+	       CGMAP_GIB, slots, on * slots / 1024, on);
 	ST_FAIL_IF(on > CGMAP_ON_MAX,
 		   "the tier's swapon took %.2f B a slot, want <= %.1f (no swap_cgroup pages)",
 		   on, CGMAP_ON_MAX);
 
 	/* the stock allocator may take the tiers' slots from now on */
+	f1 = cgmap_memfree();
 	ST_FAIL_IF(st_write(VSWAP_DIR "/enabled", "0"), "cannot disable vswap");
 	f2 = cgmap_memfree();
+	ST_FAIL_IF(f1 < 0 || f2 < 0, "cannot read the free memory");
 	off = (double)(f1 - f2) / slots;
 	st_log("vswap disabled: free memory -%lld kB, %.2f B a slot of the loop tier",
 	       (f1 - f2) / 1024, off);
@@ -1005,16 +1021,10 @@ static enum st_status cgmap_run(void *arg)
 
 	/* the same swapon with vswap off, as stock: the map's pages too */
 	ST_FAIL_IF(swapoff(cgmap_loop), "swapoff %s: %s", cgmap_loop, strerror(errno));
-	ST_FAIL_IF(st_cmd(NULL, 0, "mkswap -f %s >/dev/null 2>&1", cgmap_loop),
-		   "mkswap %s failed", cgmap_loop);
-	sleep(1);
-	f0 = cgmap_memfree();
-	ST_FAIL_IF(swapon(cgmap_loop, SWAP_FLAG_PREFER | (1 << SWAP_FLAG_PRIO_SHIFT)),
-		   "swapon %s: %s", cgmap_loop, strerror(errno));
-	f1 = cgmap_memfree();
-	off = (double)(f0 - f1) / slots;
-	st_log("swapon with vswap off: free memory -%lld kB, %.2f B a slot, %.2f more",
-	       (f0 - f1) / 1024, off, off - on);
+	err = cgmap_swapon_cost(slots, &off);
+	ST_FAIL_IF(err, "swapon %s: %s", cgmap_loop, strerror(-err));
+	st_log("swapon with vswap off: free memory -%.0f kB, %.2f B a slot, %.2f more",
+	       off * slots / 1024, off, off - on);
 	ST_FAIL_IF(off - on < CGMAP_OFF_MIN,
 		   "swapon with vswap off took %.2f B a slot, %.2f more than with it on, want >= %.1f",
 		   off, off - on, CGMAP_OFF_MIN);
