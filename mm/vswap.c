@@ -20,18 +20,19 @@
  *   zswap: the descriptor is zswap's index, it holds the zswap entry),
  *   PHYS (on a tier slot: type and offset) and FOLIO (kept in the dirty
  *   swap cache folio by a writeout with nowhere to go, or by a move off a
- *   tier).
+ *   tier).  Its top 16 bits hold the id of the memory cgroup the slot is
+ *   charged to: virtual slots have no swap_cgroup map.
  *
  * - No cost for virtual space that is not in use.  Descriptors live in one
  *   page per cluster, allocated when the allocator first needs the cluster
  *   and freed when the cluster empties.  The device's swap_map is a sparse
- *   vmalloc area whose pages are mapped, like the swap_cgroup pages, when a
- *   cluster in them is first used, and given back once all 8 clusters a
- *   swap_map page covers have emptied.  A reader of a stale entry may still
- *   look at its swap count without holding the slot (do_swap_page(),
- *   readahead), so a swap_map page is never unmapped: one read-only page of
- *   SWAP_MAP_BAD bytes is mapped wherever no swap_map page is, and the
- *   switch between the two is a single PTE store.
+ *   vmalloc area whose pages are mapped when a cluster in them is first
+ *   used, and given back once all 8 clusters a swap_map page covers have
+ *   emptied.  A reader of a stale entry may still look at its swap count
+ *   without holding the slot (do_swap_page(), readahead), so a swap_map
+ *   page is never unmapped: one read-only page of SWAP_MAP_BAD bytes is
+ *   mapped wherever no swap_map page is, and the switch between the two is
+ *   a single PTE store.
  *
  * - Tiers: every swapon'd device is a tier, chosen by priority.  A tier slot
  *   is allocated only when data must go to a tier - writeout of a page zswap
@@ -41,25 +42,27 @@
  *   tables (vswap_tier_scan()).
  *
  * Ownership, instead of a lock.  Only the owner of a virtual entry reads or
- * writes its descriptor: whoever holds its swap cache folio locked (writeout,
- * swap-in, zswap writeback, tier swapoff), or whoever frees it once its swap
- * count and SWAP_HAS_CACHE are gone.  A descriptor table is freed only when
+ * writes its descriptor's backend: whoever holds its swap cache folio locked
+ * (writeout, swap-in, zswap writeback, tier swapoff), or whoever frees it
+ * once its swap count and SWAP_HAS_CACHE are gone.  (The cgroup id is read
+ * by anyone holding a reference to the slot, and cgroup v1's charge moving
+ * writes it: see vswap_cgroup_record().)  A descriptor table is freed only when
  * its cluster's count is zero, under si->lock and the cluster lock, so an
  * owner always finds its table.
  *
  * Cluster life.  Clusters start "unpopulated": off every allocator list.
  * When the allocator has no free cluster left, vswap_get_pages() activates
- * one (map page, descriptor table, swap_cgroup page) and puts it on the free
+ * one (map page, descriptor table) and puts it on the free
  * list.  A cluster that empties is retired: its table goes to a small pool
  * or is freed, its swap_map bytes become SWAP_MAP_BAD so that a stale
  * per-cpu allocation hint finds nothing free in it (the trick discard uses),
  * and it goes back on the unpopulated list.  A second later a work item
- * frees the swap_map and swap_cgroup pages of every 4096 slots whose
- * clusters are all unpopulated.
+ * frees the swap_map page of every 4096 slots whose clusters are all
+ * unpopulated.
  *
  * Locking: the virtual si->lock protects the unpopulated list and the table
  * pool; vswap.grow_lock serialises activations, which sleep, with the work
- * that gives swap_map and swap_cgroup pages back; vswap_ctl_lock
+ * that gives swap_map pages back; vswap_ctl_lock
  * serialises enable, disable and resizing; vswap_cgroup_lock orders a
  * swapon's choice of swap_cgroup map against the maps' population.
  * Releasing a tier slot takes the tier's locks, so it is never done under
@@ -119,6 +122,18 @@ enum vswap_tag {
 #define VSWAP_PHYS_TYPE_SHIFT	3
 #define VSWAP_PHYS_OFF_SHIFT	8
 
+/*
+ * The memory cgroup id a slot is charged to lives in the descriptor's top
+ * 16 bits, in place of a swap_cgroup map: bits 48-63 of every descriptor,
+ * whatever its tag.  The backend's part, below, has 45 bits above the tag:
+ * a tier slot's offset has 40 of them (4 PiB of 4 KiB pages), a zswap
+ * entry's address is kept as its offset in the linear map (8-aligned, as
+ * slab objects are), which must be below 256 TiB.
+ */
+#define VSWAP_ID_SHIFT		48
+#define VSWAP_ID_MASK		(~0UL << VSWAP_ID_SHIFT)
+#define VSWAP_PHYS_OFF_MAX	(1UL << (VSWAP_ID_SHIFT - VSWAP_PHYS_OFF_SHIFT))
+
 /* Spare descriptor tables kept instead of freed, to absorb churn */
 #define VSWAP_POOL		16
 
@@ -157,7 +172,6 @@ static struct vswap {
 	int pool_nr;			/* tables in pool[]: si->lock */
 	struct mutex grow_lock;		/* one cluster activation at a time */
 	atomic_long_t nr_tables;	/* clusters holding a table */
-	atomic_long_t nr_cgroup_pages;	/* swap_cgroup pages populated */
 	atomic_long_t nr_released;	/* swap_map pages given back */
 	atomic_long_t nr_activated;	/* clusters activated, ever */
 	atomic_long_t nr_table_allocs;	/* tables allocated, not from the pool */
@@ -199,7 +213,22 @@ static inline swp_entry_t vswap_desc_phys(unsigned long desc)
 {
 	return swp_entry((desc >> VSWAP_PHYS_TYPE_SHIFT) &
 			 ((1UL << MAX_SWAPFILES_SHIFT) - 1),
-			 desc >> VSWAP_PHYS_OFF_SHIFT);
+			 (desc & ~VSWAP_ID_MASK) >> VSWAP_PHYS_OFF_SHIFT);
+}
+
+/* The cgroup id in a descriptor as stored */
+static inline unsigned short vswap_desc_id(unsigned long raw)
+{
+	return raw >> VSWAP_ID_SHIFT;
+}
+
+/*
+ * A descriptor's backend, without the cgroup id: what every reader but
+ * the cgroup record compares and decodes.
+ */
+static inline unsigned long vswap_load(atomic_long_t *desc)
+{
+	return atomic_long_read(desc) & ~VSWAP_ID_MASK;
 }
 
 /* The descriptor of an entry its caller owns */
@@ -390,29 +419,28 @@ static void vswap_stat_direct(struct mem_cgroup *memcg, unsigned long old,
 }
 
 /*
- * Move @entry from @old's backend counter to @new's, for the cgroup it is
- * charged to.  On cgroup v2 the swap cgroup record lives from the charge
- * before the first write to the uncharge after the last release, so
- * increments and decrements meet the same cgroup, and the charge keeps
- * that cgroup alive while it is counted.  (cgroup v1 records the charge
+ * Move a slot from @old's backend counter to @new's, for cgroup @id, the
+ * one its descriptor says it is charged to.  On cgroup v2 the id lives
+ * from the charge before the first write to the uncharge after the last
+ * release, so increments and decrements meet the same cgroup, and the
+ * charge keeps that cgroup alive while it is counted.  (cgroup v1 records the charge
  * only at mem_cgroup_swapout(), after the first write, and clears it at
  * swap-in: there a cgroup's figures are not kept; vswap's per-cgroup
  * figures are cgroup v2's.)  The global figures all go to one node: a
  * slot has no node.
  */
-static void vswap_count(swp_entry_t entry, unsigned long old, unsigned long new)
+static void vswap_count(unsigned short id, unsigned long old,
+			unsigned long new)
 {
 	struct vswap_stat_pcp *c;
 	struct mem_cgroup *memcg;
 	bool full = false, arm = false;
 	unsigned long flags;
-	unsigned short id;
 
 	if ((!vswap_counted(old) && !vswap_counted(new)) ||
 	    vswap_tag(old) == vswap_tag(new))
 		return;
 	/* the charge holds the id, so it names one cgroup until the uncharge */
-	id = lookup_swap_cgroup_id(entry);
 	local_lock_irqsave(&vswap_stat_pcp.lock, flags);
 	c = this_cpu_ptr(&vswap_stat_pcp);
 	if (unlikely(!c->held || !vswap_stat_holds(c->memcg, id))) {
@@ -456,21 +484,28 @@ static inline unsigned char vswap_map_count(unsigned char ent)
 }
 
 /*
- * Point @entry's descriptor at @new and give up the tier slot the old one
- * held; returns the old descriptor.  A zswap entry is not ours to drop
- * here: zswap lets it go itself on load, writeback and a failed or
- * replacing store, and the free paths invalidate it before calling
- * vswap_release(); the one case left, a page rewritten as zeroes, is
- * handled in vswap_writepage().
+ * Point @entry's descriptor at backend @new, keeping its cgroup id, and
+ * give up the tier slot the old one held; returns the old backend.  The
+ * owner alone changes the backend, but cgroup v1's charge moving may
+ * change the id meanwhile (vswap_cgroup_cmpxchg()): hence the loop.  A
+ * zswap entry is not ours to drop here: zswap lets it go itself on load,
+ * writeback and a failed or replacing store, and the free paths invalidate
+ * it before calling vswap_release(); the one case left, a page rewritten
+ * as zeroes, is handled in vswap_writepage().
  */
 static __always_inline unsigned long
 vswap_xchg(swp_entry_t entry, unsigned long new)
 {
-	unsigned long old = atomic_long_xchg(vswap_desc(entry), new);
+	atomic_long_t *desc = vswap_desc(entry);
+	unsigned long raw = atomic_long_read(desc), old;
 
-	if (old == new)
-		return old;
-	vswap_count(entry, old, new);
+	do {
+		old = raw & ~VSWAP_ID_MASK;
+		if (old == new)
+			return old;
+	} while (!atomic_long_try_cmpxchg(desc, &raw,
+					  new | (raw & VSWAP_ID_MASK)));
+	vswap_count(vswap_desc_id(raw), old, new);
 	if (vswap_tag(old) == VSWAP_PHYS)
 		vswap_tier_free(vswap_desc_phys(old));
 	return old;
@@ -495,7 +530,7 @@ static void vswap_set_folio(struct folio *folio, unsigned long new)
 
 	for (i = 0; i < nr; i++) {
 		entry = swp_entry_nth(folio->swap, i);
-		if (vswap_tag(atomic_long_read(vswap_desc(entry))) == VSWAP_ZSWAP)
+		if (vswap_tag(vswap_load(vswap_desc(entry))) == VSWAP_ZSWAP)
 			zswap_invalidate(entry);
 		vswap_set(entry, new);
 	}
@@ -523,7 +558,8 @@ static void vswap_tier_prepare(struct swap_info_struct *si)
 /*
  * Is swap type @type a tier now: swapon'd and writable, neither the virtual
  * device nor a swap file over a network filesystem (SWP_FS_OPS, whose I/O
- * path would take the virtual device's file)?  Any value, no log line.
+ * path would take the virtual device's file), and with offsets that fit a
+ * descriptor (4 PiB of 4 KiB pages)?  Any value, no log line.
  */
 bool vswap_is_tier(int type)
 {
@@ -536,7 +572,8 @@ bool vswap_is_tier(int type)
 	if (!si)
 		return false;
 	flags = READ_ONCE(si->flags);
-	return (flags & SWP_WRITEOK) && !(flags & (SWP_VIRTUAL | SWP_FS_OPS));
+	return (flags & SWP_WRITEOK) && !(flags & (SWP_VIRTUAL | SWP_FS_OPS)) &&
+	       READ_ONCE(si->max) <= VSWAP_PHYS_OFF_MAX;
 }
 
 /*
@@ -986,7 +1023,7 @@ static bool vswap_folio_on_tier(struct folio *folio, int prefer)
 	int type = prefer;
 
 	for (i = 0; i < nr; i++) {
-		desc = atomic_long_read(vswap_desc(swp_entry_nth(folio->swap, i)));
+		desc = vswap_load(vswap_desc(swp_entry_nth(folio->swap, i)));
 		if (vswap_tag(desc) != VSWAP_PHYS)
 			return false;
 		if (type < 0)
@@ -1235,7 +1272,7 @@ static int vswap_move_finish(struct folio *folio, swp_entry_t entry,
 			     swp_entry_t from, int tier, unsigned short memcg_id,
 			     bool tier_only)
 {
-	unsigned long desc;
+	unsigned long raw, desc;
 	swp_entry_t phys;
 	bool writable;
 	int ret = 0;
@@ -1246,11 +1283,12 @@ static int vswap_move_finish(struct folio *folio, swp_entry_t entry,
 	if (!folio_test_swapcache(folio) ||
 	    entry.val - folio->swap.val >= folio_nr_pages(folio))
 		goto unlock;
-	desc = atomic_long_read(vswap_desc(entry));
+	raw = atomic_long_read(vswap_desc(entry));
+	desc = raw & ~VSWAP_ID_MASK;
 	if (vswap_tag(desc) != VSWAP_PHYS ||
 	    (from.val && desc != vswap_phys_desc(from)) ||
 	    (tier >= 0 && swp_type(vswap_desc_phys(desc)) == tier) ||
-	    (memcg_id && lookup_swap_cgroup_id(entry) != memcg_id))
+	    (memcg_id && vswap_desc_id(raw) != memcg_id))
 		goto unlock;
 	if (!folio_test_uptodate(folio)) {
 		/* the tier copy is unreadable: do not retry it forever */
@@ -1413,7 +1451,7 @@ static int vswap_tier_scan(struct swap_info_struct *vsi, int type,
 	spin_lock(&ci->lock);
 	table = READ_ONCE(vswap.tables[c]);
 	for (i = 0; table && i < SWAPFILE_CLUSTER; i++) {
-		desc = atomic_long_read(table + i);
+		desc = vswap_load(table + i);
 		if (vswap_tag(desc) != VSWAP_PHYS ||
 		    swp_type(vswap_desc_phys(desc)) != type)
 			continue;
@@ -1593,8 +1631,8 @@ static bool vswap_in_swap_cache(swp_entry_t entry)
  * allocated or freed); a slot only a folio in the swap cache holds is
  * live.  *@phys is the tier slot behind it, {0} when it has none.  No log
  * line.  It takes the slot's cluster lock, which keeps the cluster
- * populated, and with it the slot's swap_cgroup page, while we look: not
- * to be called with a swap cluster lock held.
+ * populated, and with it the slot's descriptor, while we look: not to be
+ * called with a swap cluster lock held.
  */
 unsigned short vswap_entry_memcg_id(swp_entry_t entry, swp_entry_t *phys)
 {
@@ -1603,7 +1641,7 @@ unsigned short vswap_entry_memcg_id(swp_entry_t entry, swp_entry_t *phys)
 	struct swap_cluster_info *ci;
 	atomic_long_t *table;
 	unsigned short id = 0;
-	unsigned long desc;
+	unsigned long raw, desc;
 	unsigned char count;
 	bool live;
 
@@ -1632,9 +1670,10 @@ unsigned short vswap_entry_memcg_id(swp_entry_t entry, swp_entry_t *phys)
 	if (!live && count == SWAP_HAS_CACHE)
 		live = vswap_in_swap_cache(entry);
 	if (table && live) {
-		id = lookup_swap_cgroup_id(entry);
+		raw = atomic_long_read(table + off % SWAPFILE_CLUSTER);
+		id = vswap_desc_id(raw);
 		/* only a tier copy moves; a zswap one would just be read in */
-		desc = atomic_long_read(table + off % SWAPFILE_CLUSTER);
+		desc = raw & ~VSWAP_ID_MASK;
 		if (vswap_tag(desc) == VSWAP_PHYS)
 			*phys = vswap_desc_phys(desc);
 	}
@@ -2025,12 +2064,11 @@ static int vswap_map_populate(unsigned long off)
 	return 0;
 }
 
-/* Give cluster @ci what its slots need: map page, table, swap_cgroup page */
+/* Give cluster @ci what its slots need: map page and descriptor table */
 static int vswap_cluster_populate(struct swap_info_struct *si,
 				  struct swap_cluster_info *ci, void **tablep)
 {
 	unsigned long off = (ci - si->cluster_info) * SWAPFILE_CLUSTER;
-	int err;
 
 	if (!*tablep) {
 		*tablep = (void *)get_zeroed_page(VSWAP_GFP);
@@ -2038,14 +2076,7 @@ static int vswap_cluster_populate(struct swap_info_struct *si,
 			return -ENOMEM;
 		atomic_long_inc(&vswap.nr_table_allocs);
 	}
-	err = vswap_map_populate(off);
-	if (err)
-		return err;
-	err = swap_cgroup_populate(si->type, off, SWAPFILE_CLUSTER, VSWAP_GFP);
-	if (err < 0)
-		return err;
-	atomic_long_add(err, &vswap.nr_cgroup_pages);
-	return 0;
+	return vswap_map_populate(off);
 }
 
 /*
@@ -2122,21 +2153,21 @@ void vswap_retire_cluster(struct swap_info_struct *si,
 		int i;
 
 		/*
-		 * Every slot let its backend go before its count reached
-		 * zero.  If one did not, the table is reused: leak what it
-		 * names rather than hand it to the slot's next user.
+		 * Every slot let its backend go, and was uncharged, before
+		 * its count reached zero.  If one was not, the table is
+		 * reused: leak what it names rather than hand it, or its
+		 * charge, to the slot's next user.
 		 */
 		for (i = 0; i < SWAPFILE_CLUSTER; i++) {
-			unsigned long desc = atomic_long_read(&table[i]);
+			unsigned long raw = atomic_long_read(&table[i]);
 
-			if (unlikely(desc)) {
+			if (unlikely(raw)) {
 				WARN_ONCE(1, "vswap: slot %lx retired with %lx\n",
-					  idx * SWAPFILE_CLUSTER + i, desc);
+					  idx * SWAPFILE_CLUSTER + i, raw);
 				atomic_long_set(&table[i], 0);
 				/* the backend's counters, the figures too */
-				vswap_count(swp_entry(si->type,
-						      idx * SWAPFILE_CLUSTER + i),
-					    desc, VSWAP_NONE);
+				vswap_count(vswap_desc_id(raw),
+					    raw & ~VSWAP_ID_MASK, VSWAP_NONE);
 			}
 		}
 	}
@@ -2161,8 +2192,7 @@ void vswap_retire_cluster(struct swap_info_struct *si,
 /*
  * Are all clusters sharing swap_map page @pg unpopulated?  Under grow_lock
  * none can be activated; taking si->lock waits out a retirement still in
- * progress: swap_entry_range_free() uncharges the swap_cgroup entries after
- * free_cluster() retired their cluster, under the same si->lock.
+ * progress.
  */
 static bool vswap_map_idle(struct swap_info_struct *si, unsigned long pg)
 {
@@ -2180,15 +2210,14 @@ static bool vswap_map_idle(struct swap_info_struct *si, unsigned long pg)
 
 /*
  * Give back swap_map page @pg, every swap count continuation page still
- * chained to it (stock frees those at swapoff), and the swap_cgroup pages
- * of its slots.  Every slot there is free and its cluster unpopulated:
- * nothing but a stale reader of SWAP_MAP_BAD looks at them.
+ * chained to it (stock frees those at swapoff).  Every slot there is free
+ * and its cluster unpopulated: nothing but a stale reader of SWAP_MAP_BAD
+ * looks at them.
  */
 static void vswap_map_release(struct swap_info_struct *si, unsigned long pg)
 {
 	struct page *page = vmalloc_to_page((void *)vswap_map_addr(pg));
 	struct page *cont, *next;
-	int freed;
 
 	vswap_map_switch(pg, vswap.bad_page, PAGE_KERNEL_RO);
 	clear_bit(pg, vswap.map_mapped);
@@ -2203,9 +2232,6 @@ static void vswap_map_release(struct swap_info_struct *si, unsigned long pg)
 	}
 	spin_unlock(&si->cont_lock);
 	__free_page(page);
-
-	freed = swap_cgroup_depopulate(si->type, pg * PAGE_SIZE, PAGE_SIZE);
-	atomic_long_sub(freed, &vswap.nr_cgroup_pages);
 	atomic_long_inc(&vswap.nr_released);
 }
 
@@ -2229,8 +2255,8 @@ static void vswap_release_fn(struct work_struct *work)
  * first activated in (retired ones are reused first after that): the
  * clusters of one swap_map page, 4096 slots, at the start of each swap
  * cache address space in turn, then the next 4096 slots of each, and so
- * on.  Clusters activated one after another share swap_map and
- * swap_cgroup pages, as in index order, and while fewer than 4096 slots of
+ * on.  Clusters activated one after another share swap_map pages, as in
+ * index order, and while fewer than 4096 slots of
  * each address space are in use, the swap cache's xarrays index below
  * 4096, two levels deep, rather than filling one address space's 16384
  * slots, three levels deep, and one xa_lock, first.  A stock device's
@@ -2337,7 +2363,6 @@ static void vswap_free_all(void)
 	bitmap_free(vswap.map_idle);
 	vswap.map_idle = NULL;
 	atomic_long_set(&vswap.nr_tables, 0);
-	atomic_long_set(&vswap.nr_cgroup_pages, 0);
 	atomic_long_set(&vswap.nr_released, 0);
 	atomic_long_set(&vswap.nr_activated, 0);
 	atomic_long_set(&vswap.nr_table_allocs, 0);
@@ -2498,7 +2523,7 @@ static __always_inline void vswap_count_zero(struct folio *folio,
 int vswap_writepage(struct folio *folio, struct writeback_control *wbc)
 {
 	swp_entry_t entry = folio->swap;
-	unsigned long old = atomic_long_read(vswap_desc(entry));
+	unsigned long old = vswap_load(vswap_desc(entry));
 	long nr = folio_nr_pages(folio);
 	struct swap_ext_place pl = {};
 	swp_entry_t phys;
@@ -2650,7 +2675,8 @@ static void vswap_desc_peek(struct swap_info_struct *si, swp_entry_t entry,
 	spin_lock(&ci->lock);
 	table = READ_ONCE(vswap.tables[off / SWAPFILE_CLUSTER]);
 	for (i = 0; i < nr; i++)
-		desc[i] = table ? atomic_long_read(table + off % SWAPFILE_CLUSTER + i) : 0;
+		desc[i] = table ?
+			  vswap_load(table + off % SWAPFILE_CLUSTER + i) : 0;
 	spin_unlock(&ci->lock);
 }
 
@@ -2673,7 +2699,7 @@ bool __vswap_synchronous(struct swap_info_struct *si, swp_entry_t entry)
 /* Is owned virtual @entry read from a synchronous tier? */
 bool __vswap_read_synchronous(swp_entry_t entry)
 {
-	unsigned long desc = atomic_long_read(vswap_desc(entry));
+	unsigned long desc = vswap_load(vswap_desc(entry));
 
 	return vswap_tag(desc) == VSWAP_PHYS && vswap_desc_synchronous(desc);
 }
@@ -2727,7 +2753,7 @@ int vswap_zeromap_batch(swp_entry_t entry, int max_nr, bool *is_zeromap)
 	int nr = 1;
 
 	if (max_nr == 1)
-		first = atomic_long_read(vswap_desc(entry));
+		first = vswap_load(vswap_desc(entry));
 	else
 		nr = vswap_desc_batch(entry, max_nr, &first);
 	if (is_zeromap)
@@ -2752,7 +2778,7 @@ static void vswap_read_pages(struct folio *folio)
 
 	for (i = 0; i < nr; i++) {
 		entry = swp_entry_nth(folio->swap, i);
-		desc = atomic_long_read(vswap_desc(entry));
+		desc = vswap_load(vswap_desc(entry));
 		switch (vswap_tag(desc)) {
 		case VSWAP_ZERO:
 			folio_zero_range(folio, i * PAGE_SIZE, PAGE_SIZE);
@@ -2789,7 +2815,7 @@ out:
 bool vswap_read_folio(struct folio *folio, struct swap_info_struct **sisp)
 {
 	swp_entry_t entry = folio->swap;
-	unsigned long desc = atomic_long_read(vswap_desc(entry));
+	unsigned long desc = vswap_load(vswap_desc(entry));
 	long nr = folio_nr_pages(folio);
 
 	/* do_swap_page()'s bypass: one read for all, if one read can */
@@ -2831,7 +2857,7 @@ bool vswap_read_folio(struct folio *folio, struct swap_info_struct **sisp)
 /* The tier slot holding @entry, for the bio of its folio's I/O */
 swp_entry_t __vswap_io_entry(swp_entry_t entry)
 {
-	unsigned long desc = atomic_long_read(vswap_desc(entry));
+	unsigned long desc = vswap_load(vswap_desc(entry));
 
 	VM_WARN_ON_ONCE(vswap_tag(desc) != VSWAP_PHYS);
 	return vswap_desc_phys(desc);
@@ -3063,36 +3089,124 @@ void vswap_wb_cancel(swp_entry_t phys)
 }
 
 /* ---------------------------------------------------------------------
+ * Memory cgroup ids
+ *
+ * A swap_cgroup map would cost every virtual slot two more bytes; the
+ * descriptor has room for the id above its backend, so swap_cgroup.c
+ * hands virtual entries to these three.  Their callers hold the slots:
+ * the charge and the uncharge own them (a locked swap cache folio, or the
+ * last reference going: swap_entry_range_free() uncharges before the
+ * cluster can retire), a lookup comes with a reference (a page table entry
+ * under its lock, a locked folio), so the table is there.  cgroup v1's
+ * charge moving changes the id of a slot it does not own: so every write
+ * of a descriptor, of either part, keeps the other part as it finds it.
+ */
+
+static atomic_long_t *vswap_cgroup_desc(swp_entry_t entry)
+{
+	pgoff_t off = swp_offset(entry);
+	atomic_long_t *table;
+
+	if (WARN_ON_ONCE(off >= vswap.nr_slots))
+		return NULL;
+	table = READ_ONCE(vswap.tables[off / SWAPFILE_CLUSTER]);
+	if (WARN_ON_ONCE(!table))
+		return NULL;
+	return table + off % SWAPFILE_CLUSTER;
+}
+
+/* swap_cgroup_record(): @id for @nr slots from @entry; returns the old id */
+unsigned short vswap_cgroup_record(swp_entry_t entry, unsigned short id,
+				   unsigned int nr)
+{
+	unsigned long raw, want = (unsigned long)id << VSWAP_ID_SHIFT;
+	unsigned short old = 0;
+	atomic_long_t *desc;
+	unsigned int i;
+
+	for (i = 0; i < nr; i++) {
+		desc = vswap_cgroup_desc(swp_entry_nth(entry, i));
+		if (!desc)
+			continue;
+		raw = atomic_long_read(desc);
+		while (!atomic_long_try_cmpxchg(desc, &raw,
+						(raw & ~VSWAP_ID_MASK) | want))
+			;
+		/* a range is charged to, and uncharged from, one cgroup */
+		if (!i)
+			old = vswap_desc_id(raw);
+		else
+			VM_WARN_ON_ONCE(vswap_desc_id(raw) != old);
+	}
+	return old;
+}
+
+/* swap_cgroup_cmpxchg(): @new if the id is @old; returns @old, or 0 */
+unsigned short vswap_cgroup_cmpxchg(swp_entry_t entry, unsigned short old,
+				    unsigned short new)
+{
+	atomic_long_t *desc = vswap_cgroup_desc(entry);
+	unsigned long raw;
+
+	if (!desc)
+		return 0;
+	raw = atomic_long_read(desc);
+	do {
+		if (vswap_desc_id(raw) != old)
+			return 0;
+	} while (!atomic_long_try_cmpxchg(desc, &raw,
+					  (raw & ~VSWAP_ID_MASK) |
+					  (unsigned long)new << VSWAP_ID_SHIFT));
+	return old;
+}
+
+/* lookup_swap_cgroup_id() */
+unsigned short vswap_cgroup_id(swp_entry_t entry)
+{
+	atomic_long_t *desc = vswap_cgroup_desc(entry);
+
+	return desc ? vswap_desc_id(atomic_long_read(desc)) : 0;
+}
+
+/* ---------------------------------------------------------------------
  * zswap's index for virtual entries
  *
  * A virtual slot in zswap has a ZSWAP descriptor that holds the zswap
- * entry's address (slab objects are 8-byte aligned, the tag fits below
- * it): zswap's store, load, invalidate and writeback find the entry there
- * and keep no xarray for virtual slots.  The callers own the slot (see the
- * top of this file), so a plain exchange would do; erase and writeback
- * compare and exchange all the same, and leave a descriptor that is not
- * the one they expect as it is.
+ * entry's offset in the linear map (slab objects are 8-byte aligned, the
+ * tag fits below it; the cgroup id above): zswap's store, load,
+ * invalidate and writeback find the entry there and keep no xarray for
+ * virtual slots.  The callers own the slot (see the top of this file), so
+ * only the cgroup id can change under them; erase and writeback leave a
+ * descriptor that is not the one they expect as it is.
  */
 
 static inline unsigned long vswap_zswap_desc(void *zentry)
 {
-	VM_WARN_ON_ONCE((unsigned long)zentry & VSWAP_TAG_MASK);
-	return (unsigned long)zentry | VSWAP_ZSWAP;
+	unsigned long off = (unsigned long)zentry - PAGE_OFFSET;
+
+	VM_WARN_ON_ONCE(off & (VSWAP_TAG_MASK | VSWAP_ID_MASK));
+	return off | VSWAP_ZSWAP;
 }
 
 static inline void *vswap_desc_zswap(unsigned long desc)
 {
 	return vswap_tag(desc) == VSWAP_ZSWAP ?
-	       (void *)(desc & ~VSWAP_TAG_MASK) : NULL;
+	       (void *)(PAGE_OFFSET + (desc & ~(VSWAP_TAG_MASK | VSWAP_ID_MASK))) :
+	       NULL;
 }
 
 /*
  * zswap stored @entry's folio as @zentry: the descriptor points at it now,
  * and a tier slot the entry had is given back.  Returns the zswap entry it
- * replaces (a stale copy from an earlier writeout), for zswap to free.
+ * replaces (a stale copy from an earlier writeout), for zswap to free, or
+ * an xarray error if @zentry is beyond the 256 TiB of linear map that a
+ * descriptor can name (possible only on 5-level page tables): zswap then
+ * rejects the store and drops the stale copy, as after a failed xa_store().
  */
 void *vswap_zswap_store(swp_entry_t entry, void *zentry)
 {
+	if (unlikely(((unsigned long)zentry - PAGE_OFFSET) & VSWAP_ID_MASK))
+		return XA_ERROR(-ENOMEM);
 	return vswap_desc_zswap(vswap_xchg(entry, vswap_zswap_desc(zentry)));
 }
 
@@ -3107,20 +3221,21 @@ void *vswap_zswap_store(swp_entry_t entry, void *zentry)
 void *vswap_zswap_erase(swp_entry_t entry)
 {
 	atomic_long_t *desc = vswap_desc(entry);
-	unsigned long old = atomic_long_read(desc);
+	unsigned long raw = atomic_long_read(desc);
 
 	do {
-		if (vswap_tag(old) != VSWAP_ZSWAP)
+		if (vswap_tag(raw) != VSWAP_ZSWAP)
 			return NULL;
-	} while (!atomic_long_try_cmpxchg(desc, &old, VSWAP_NONE));
-	vswap_count(entry, old, VSWAP_NONE);
-	return vswap_desc_zswap(old);
+	} while (!atomic_long_try_cmpxchg(desc, &raw,
+					  VSWAP_NONE | (raw & VSWAP_ID_MASK)));
+	vswap_count(vswap_desc_id(raw), raw & ~VSWAP_ID_MASK, VSWAP_NONE);
+	return vswap_desc_zswap(raw);
 }
 
 /* @entry's zswap entry, left where it is; NULL if it is not in zswap */
 void *vswap_zswap_load(swp_entry_t entry)
 {
-	return vswap_desc_zswap(atomic_long_read(vswap_desc(entry)));
+	return vswap_desc_zswap(vswap_load(vswap_desc(entry)));
 }
 
 /*
@@ -3130,14 +3245,19 @@ void *vswap_zswap_load(swp_entry_t entry)
  */
 bool vswap_zswap_writeback(swp_entry_t entry, void *zentry, swp_entry_t phys)
 {
+	atomic_long_t *desc = vswap_desc(entry);
 	unsigned long old = vswap_zswap_desc(zentry);
 	unsigned long new = vswap_phys_desc(phys);
+	unsigned long raw = atomic_long_read(desc);
 
 	if (WARN_ON_ONCE(!phys.val))
 		return false;
-	if (!atomic_long_try_cmpxchg(vswap_desc(entry), &old, new))
-		return false;
-	vswap_count(entry, old, new);
+	do {
+		if ((raw & ~VSWAP_ID_MASK) != old)
+			return false;
+	} while (!atomic_long_try_cmpxchg(desc, &raw,
+					  new | (raw & VSWAP_ID_MASK)));
+	vswap_count(vswap_desc_id(raw), old, new);
 	return true;
 }
 
@@ -3532,19 +3652,18 @@ static ssize_t stat_show(struct kobject *kobj, struct kobj_attribute *attr,
 	nr_map_pages = bitmap_weight(vswap.map_mapped, nr_pages);
 	used = READ_ONCE(vswap.si->inuse_pages);
 	/*
-	 * cluster_info, table pointers, swap_cgroup pointers, mapped and
-	 * idle bits, the PTE pages of the swap_map area and its bad page,
-	 * and a swap cache address_space and zswap tree per 64M
+	 * cluster_info, table pointers, mapped and idle bits, the PTE pages
+	 * of the swap_map area and its bad page, and a swap cache
+	 * address_space and zswap tree per 64M
 	 */
 	st = nr_clusters * sizeof(struct swap_cluster_info) +
 	     nr_clusters * sizeof(*vswap.tables) +
-	     DIV_ROUND_UP(vswap.nr_slots, PAGE_SIZE / sizeof(u16)) * sizeof(void *) +
 	     2 * BITS_TO_LONGS(nr_pages) * sizeof(long) +
 	     DIV_ROUND_UP(nr_pages, PTRS_PER_PTE) * PAGE_SIZE + PAGE_SIZE +
 	     DIV_ROUND_UP(vswap.nr_slots, SWAP_ADDRESS_SPACE_PAGES) *
 	     (sizeof(struct address_space) + sizeof(struct xarray));
 	dyn = (atomic_long_read(&vswap.nr_tables) + vswap.pool_nr +
-	       nr_map_pages + atomic_long_read(&vswap.nr_cgroup_pages)) * PAGE_SIZE;
+	       nr_map_pages) * PAGE_SIZE;
 	len = sysfs_emit(buf, "enabled 1\n");
 	len += sysfs_emit_at(buf, len, "slots %lu\n", vswap.nr_slots);
 	len += sysfs_emit_at(buf, len, "slots_used %lu\n", used);
@@ -3555,8 +3674,6 @@ static ssize_t stat_show(struct kobject *kobj, struct kobj_attribute *attr,
 			     atomic_long_read(&vswap.nr_tables));
 	len += sysfs_emit_at(buf, len, "tables_pooled %d\n", vswap.pool_nr);
 	len += sysfs_emit_at(buf, len, "map_pages %lu\n", nr_map_pages);
-	len += sysfs_emit_at(buf, len, "cgroup_pages %ld\n",
-			     atomic_long_read(&vswap.nr_cgroup_pages));
 	len += sysfs_emit_at(buf, len, "map_pages_released %ld\n",
 			     atomic_long_read(&vswap.nr_released));
 	len += sysfs_emit_at(buf, len, "clusters_activated %ld\n",

@@ -98,6 +98,13 @@ void *vswap_zswap_erase(swp_entry_t entry);
 void *vswap_zswap_load(swp_entry_t entry);
 bool vswap_zswap_writeback(swp_entry_t entry, void *zentry, swp_entry_t phys);
 
+/* swap_cgroup.c: the descriptor of a virtual entry holds its cgroup id */
+unsigned short vswap_cgroup_record(swp_entry_t entry, unsigned short id,
+				   unsigned int nr);
+unsigned short vswap_cgroup_cmpxchg(swp_entry_t entry, unsigned short old,
+				    unsigned short new);
+unsigned short vswap_cgroup_id(swp_entry_t entry);
+
 /* swap_ext.c: what policies see and move */
 int vswap_nr_tiers(void);
 int vswap_tier_info(unsigned int idx, struct swap_ext_tier *t);
@@ -354,6 +361,25 @@ static inline bool vswap_zswap_writeback(swp_entry_t entry, void *zentry,
 					 swp_entry_t phys)
 {
 	return false;
+}
+
+static inline unsigned short vswap_cgroup_record(swp_entry_t entry,
+						 unsigned short id,
+						 unsigned int nr)
+{
+	return 0;
+}
+
+static inline unsigned short vswap_cgroup_cmpxchg(swp_entry_t entry,
+						  unsigned short old,
+						  unsigned short new)
+{
+	return 0;
+}
+
+static inline unsigned short vswap_cgroup_id(swp_entry_t entry)
+{
+	return 0;
 }
 
 #endif /* CONFIG_VSWAP */

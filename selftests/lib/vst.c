@@ -265,7 +265,7 @@ void vst_sample(const struct vst_env *env, struct vst_gauges *g)
 	buf_key(buf, "slots_used", &g->slots_used);
 	buf_key(buf, "clusters_populated", &g->clusters);
 	buf_key(buf, "map_pages", &g->map_pages);
-	buf_key(buf, "cgroup_pages", &g->cgroup_pages);
+	buf_key(buf, "dynamic_bytes", &g->dyn_bytes);
 	if (env->cg[0]) {
 		snprintf(path, sizeof(path), "%s/memory.stat", env->cg);
 		slurp(path, buf, sizeof(buf));
@@ -308,7 +308,7 @@ void vst_gauges_max(struct vst_gauges *max, const struct vst_gauges *g)
 	max->slots_used = MAX(max->slots_used, g->slots_used);
 	max->clusters = MAX(max->clusters, g->clusters);
 	max->map_pages = MAX(max->map_pages, g->map_pages);
-	max->cgroup_pages = MAX(max->cgroup_pages, g->cgroup_pages);
+	max->dyn_bytes = MAX(max->dyn_bytes, g->dyn_bytes);
 	max->cg_zero = MAX(max->cg_zero, g->cg_zero);
 	max->cg_zswap = MAX(max->cg_zswap, g->cg_zswap);
 	max->cg_phys = MAX(max->cg_phys, g->cg_phys);
@@ -326,11 +326,11 @@ void vst_gauges_max(struct vst_gauges *max, const struct vst_gauges *g)
 void vst_gauges_log(const char *what, const struct vst_gauges *g)
 {
 	st_log("%s: vswap zero %lu zswap %lu phys %lu folio %lu slots_used %lu "
-	       "clusters %lu map_pages %lu cgroup_pages %lu; "
+	       "clusters %lu map_pages %lu dynamic_bytes %lu; "
 	       "cgroup vswap_zero %lu vswap_zswap %lu vswap_phys %lu vswap_folio %lu "
 	       "swap.current %lu zswap.current %lu; tiers backing/inuse %lu/%lu %lu/%lu",
 	       what, g->zero, g->zswap, g->phys, g->folio, g->slots_used,
-	       g->clusters, g->map_pages, g->cgroup_pages,
+	       g->clusters, g->map_pages, g->dyn_bytes,
 	       g->cg_zero, g->cg_zswap, g->cg_phys, g->cg_folio, g->cg_swap,
 	       g->cg_zswap_bytes, g->backing[0], g->inuse[0], g->backing[1],
 	       g->inuse[1]);

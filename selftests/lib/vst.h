@@ -93,8 +93,8 @@ void vst_events_log(const char *what, const struct vst_events *d);
 struct vst_gauges {
 	/* /sys/kernel/mm/vswap/stat, pages */
 	uint64_t zero, zswap, phys, folio, slots_used;
-	/* its metadata: populated clusters, swap_map and swap_cgroup pages */
-	uint64_t clusters, map_pages, cgroup_pages;
+	/* its metadata: populated clusters, swap_map pages, dynamic_bytes */
+	uint64_t clusters, map_pages, dyn_bytes;
 	/* the cgroup's memory.stat (bytes) and swap files */
 	uint64_t cg_zero, cg_zswap, cg_phys, cg_folio;
 	uint64_t cg_swap, cg_zswap_bytes;
