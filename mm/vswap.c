@@ -80,6 +80,7 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/init.h>
+#include <linux/kasan.h>
 #include <linux/ioprio.h>
 #include <linux/kobject.h>
 #include <linux/llist.h>
@@ -1989,12 +1990,22 @@ static void vswap_cgroup_set_lazy(void)
  * The sparse virtual device: clusters, descriptor tables, swap_map pages
  */
 
+static void vswap_table_free_rcu(struct rcu_head *head)
+{
+	__free_page(container_of(head, struct page, rcu_head));
+}
+
+/*
+ * Keep a retired table in the pool, or free it.  A cgroup id lookup may
+ * read a table without holding a slot of it (vswap_cgroup_id()): the free
+ * waits for a grace period.
+ */
 static void vswap_table_put(void *table)
 {
 	if (vswap.pool_nr < VSWAP_POOL)
 		vswap.pool[vswap.pool_nr++] = table;
 	else
-		free_page((unsigned long)table);
+		call_rcu(&virt_to_page(table)->rcu_head, vswap_table_free_rcu);
 }
 
 static unsigned long vswap_map_addr(unsigned long pg)
@@ -3093,23 +3104,26 @@ void vswap_wb_cancel(swp_entry_t phys)
  *
  * A swap_cgroup map would cost every virtual slot two more bytes; the
  * descriptor has room for the id above its backend, so swap_cgroup.c
- * hands virtual entries to these three.  Their callers hold the slots:
- * the charge and the uncharge own them (a locked swap cache folio, or the
- * last reference going: swap_entry_range_free() uncharges before the
- * cluster can retire), a lookup comes with a reference (a page table entry
- * under its lock, a locked folio), so the table is there.  cgroup v1's
- * charge moving changes the id of a slot it does not own: so every write
- * of a descriptor, of either part, keeps the other part as it finds it.
+ * hands virtual entries to these three.  A charge and an uncharge own
+ * their slots (a locked swap cache folio, or the last reference going:
+ * swap_entry_range_free() uncharges before the cluster can retire), and so
+ * does cgroup v1's charge moving (a page table entry under its lock), so
+ * their table is there.  Lookups mostly do too, but not all: see
+ * vswap_cgroup_id().  The charge moving changes the id of a slot it does
+ * not own: so every write of a descriptor, of either part, keeps the other
+ * part as it finds it.
  */
 
 static atomic_long_t *vswap_cgroup_desc(swp_entry_t entry)
 {
+	atomic_long_t **tables = READ_ONCE(vswap.tables);
 	pgoff_t off = swp_offset(entry);
 	atomic_long_t *table;
 
-	if (WARN_ON_ONCE(off >= vswap.nr_slots))
+	/* a slot held keeps the space, its cluster and its table */
+	if (WARN_ON_ONCE(!tables || off >= vswap.nr_slots))
 		return NULL;
-	table = READ_ONCE(vswap.tables[off / SWAPFILE_CLUSTER]);
+	table = READ_ONCE(tables[off / SWAPFILE_CLUSTER]);
 	if (WARN_ON_ONCE(!table))
 		return NULL;
 	return table + off % SWAPFILE_CLUSTER;
@@ -3160,12 +3174,62 @@ unsigned short vswap_cgroup_cmpxchg(swp_entry_t entry, unsigned short old,
 	return old;
 }
 
-/* lookup_swap_cgroup_id() */
+/*
+ * Debug only (debugfs vswap/cgroup_id_delay_ms and cgroup_id_delay_pid,
+ * default 0): a lookup by task cgroup_id_delay_pid waits this long before
+ * it reads the table pointer, and again before the descriptor, so that the
+ * slot and its cluster can go meanwhile (selftest sync_tier_cgroup_id_race).
+ */
+static u32 vswap_cgroup_id_delay_ms;
+static u32 vswap_cgroup_id_delay_pid;
+/* lookups that found their slot's cluster retired: they read 0 */
+static atomic_t vswap_cgroup_id_stale;
+
+/* The debug delay of this lookup, in ms */
+static u32 vswap_cgroup_id_delay(void)
+{
+	if (!IS_ENABLED(CONFIG_DEBUG_FS) ||
+	    likely(!READ_ONCE(vswap_cgroup_id_delay_ms)) ||
+	    READ_ONCE(vswap_cgroup_id_delay_pid) != current->pid)
+		return 0;
+	return READ_ONCE(vswap_cgroup_id_delay_ms);
+}
+
+/*
+ * lookup_swap_cgroup_id().  Most callers hold the slot (a page table entry
+ * under its lock, a locked swap cache folio), but do_swap_page() charges
+ * the folio of a swap cache bypass before swapcache_prepare(), holding
+ * only the device: the slot may be freed meanwhile and its cluster
+ * retired.  So the table is read under RCU (a retired table is freed after
+ * a grace period, vswap_table_put()), a missing one reads as 0, and one
+ * reused from the pool reads as another slot's id: a charge that
+ * swapcache_prepare() or pte_same() then throws away, as it throws away
+ * the id that stock's map holds for a slot's next owner.
+ */
 unsigned short vswap_cgroup_id(swp_entry_t entry)
 {
-	atomic_long_t *desc = vswap_cgroup_desc(entry);
+	atomic_long_t **tables = READ_ONCE(vswap.tables);
+	u32 delay = vswap_cgroup_id_delay();
+	pgoff_t off = swp_offset(entry);
+	atomic_long_t *table;
+	unsigned short id = 0;
 
-	return desc ? vswap_desc_id(atomic_long_read(desc)) : 0;
+	/* the device is held: the space and its table array are there */
+	if (WARN_ON_ONCE(!tables || off >= vswap.nr_slots))
+		return 0;
+	if (delay)
+		mdelay(delay);
+	rcu_read_lock();
+	table = READ_ONCE(tables[off / SWAPFILE_CLUSTER]);
+	if (table) {
+		if (delay)
+			mdelay(delay);
+		id = vswap_desc_id(atomic_long_read(table + off % SWAPFILE_CLUSTER));
+	} else {
+		atomic_inc(&vswap_cgroup_id_stale);
+	}
+	rcu_read_unlock();
+	return id;
 }
 
 /* ---------------------------------------------------------------------
@@ -3180,9 +3244,15 @@ unsigned short vswap_cgroup_id(swp_entry_t entry)
  * descriptor that is not the one they expect as it is.
  */
 
+/* @zentry's offset in the linear map, without a KASAN tag in its top byte */
+static inline unsigned long vswap_zswap_off(void *zentry)
+{
+	return (unsigned long)kasan_reset_tag(zentry) - PAGE_OFFSET;
+}
+
 static inline unsigned long vswap_zswap_desc(void *zentry)
 {
-	unsigned long off = (unsigned long)zentry - PAGE_OFFSET;
+	unsigned long off = vswap_zswap_off(zentry);
 
 	VM_WARN_ON_ONCE(off & (VSWAP_TAG_MASK | VSWAP_ID_MASK));
 	return off | VSWAP_ZSWAP;
@@ -3200,12 +3270,12 @@ static inline void *vswap_desc_zswap(unsigned long desc)
  * and a tier slot the entry had is given back.  Returns the zswap entry it
  * replaces (a stale copy from an earlier writeout), for zswap to free, or
  * an xarray error if @zentry is beyond the 256 TiB of linear map that a
- * descriptor can name (possible only on 5-level page tables): zswap then
+ * descriptor can name (possible only with 52-bit addresses): zswap then
  * rejects the store and drops the stale copy, as after a failed xa_store().
  */
 void *vswap_zswap_store(swp_entry_t entry, void *zentry)
 {
-	if (unlikely(((unsigned long)zentry - PAGE_OFFSET) & VSWAP_ID_MASK))
+	if (unlikely(vswap_zswap_off(zentry) & VSWAP_ID_MASK))
 		return XA_ERROR(-ENOMEM);
 	return vswap_desc_zswap(vswap_xchg(entry, vswap_zswap_desc(zentry)));
 }
@@ -3786,6 +3856,12 @@ static int __init vswap_init(void)
 		debugfs_create_u32("read_plug_sleep", 0600, dir, &vswap_read_plug_sleep);
 		debugfs_create_u32("tiers_sync_delay_ms", 0600, dir,
 				   &vswap_tiers_sync_delay_ms);
+		debugfs_create_u32("cgroup_id_delay_ms", 0600, dir,
+				   &vswap_cgroup_id_delay_ms);
+		debugfs_create_u32("cgroup_id_delay_pid", 0600, dir,
+				   &vswap_cgroup_id_delay_pid);
+		debugfs_create_atomic_t("cgroup_id_stale", 0400, dir,
+					&vswap_cgroup_id_stale);
 	}
 	if (!vswap_boot_enabled)
 		return 0;

@@ -15,7 +15,7 @@
 # While memverify holds its pages (every byte is checked afterwards), the
 # growth of the caches swap bookkeeping allocates from (zswap_entry,
 # radix_tree_node: zswap's trees and the swap cache), vswap's mapped
-# descriptor tables, swap_map and swap_cgroup pages (dynamic_bytes, all of
+# descriptor tables and swap_map pages (dynamic_bytes, all of
 # it while the workload holds: no other page is swapped), over the pages
 # swapped out (a tier slot has no reverse map).  A device's
 # own swap_map and swap_cgroup (3 bytes a slot, at swapon; a tier swapped

@@ -36,13 +36,29 @@
  *                   recomputed the hints without zram: the failed swapoff
  *                   puts zram back, and its pages must come back without
  *                   readahead again.
+ * sync_tier_cgroup_id_race: (ours) a fault that bypasses the swap cache
+ *                   charges its folio to the cgroup in the slot's
+ *                   descriptor before it holds the slot.  Held there by
+ *                   the debug knobs cgroup_id_delay_ms/_pid, it races an
+ *                   MADV_DONTNEED of the whole region, which frees every
+ *                   slot and retires their clusters and tables: the
+ *                   lookup must find no table (cgroup_id_stale counts it)
+ *                   or a table that is still memory, never warn or read
+ *                   freed memory (KASAN on the debug kernel), and the
+ *                   fault must read the page's bytes or zeroes.  Whether
+ *                   the page's cluster empties in the window depends on
+ *                   where the slots freed last wait (the per-CPU caches
+ *                   of freed slots keep their clusters): SKIP when no
+ *                   round saw it.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <sys/swap.h>
 #include <sys/wait.h>
 
@@ -520,3 +536,179 @@ static struct st_test sync_tier_hint_reinsert = {
 	.timeout = 600,
 };
 REGISTER_ST_TEST(sync_tier_hint_reinsert);
+
+/* ---------------------------------------------------------------------
+ * sync_tier_cgroup_id_race
+ */
+
+#define CGID_DELAY		"/sys/kernel/debug/vswap/cgroup_id_delay_ms"
+#define CGID_PID		"/sys/kernel/debug/vswap/cgroup_id_delay_pid"
+#define CGID_STALE		"/sys/kernel/debug/vswap/cgroup_id_stale"
+#define CGID_MIB		32	/* the region, 16 clusters of slots */
+#define CGID_ROUNDS		4
+#define CGID_DELAY_MS		500	/* twice per lookup */
+
+struct cgid_race {
+	unsigned char *p;
+	size_t len;
+	volatile int go;	/* the fault is about to begin */
+	int err;		/* madvise()'s errno, 0: none */
+	double zap_s;		/* how long madvise() took */
+};
+
+static void *cgid_zap(void *arg)
+{
+	struct cgid_race *r = arg;
+
+	while (!r->go)
+		;
+	/* let the fault reach its lookup and wait there */
+	usleep(20 * 1000);
+	r->zap_s = st_now();
+	/*
+	 * Halves: the slots freed last wait in the per-CPU caches of freed
+	 * slots (64 a CPU), and keep their clusters populated; the second
+	 * half's push the first half's out.
+	 */
+	if (madvise(r->p, r->len / 2, MADV_DONTNEED) ||
+	    madvise(r->p + r->len / 2, r->len / 2, MADV_DONTNEED))
+		r->err = errno;
+	r->zap_s = st_now() - r->zap_s;
+	return NULL;
+}
+
+/* Swap Anon of this process is at least @kb kB? */
+static bool cgid_swapped(uint64_t kb)
+{
+	uint64_t swap = 0;
+
+	return !st_read_key("/proc/self/smaps_rollup", "Swap:", &swap) && swap >= kb;
+}
+
+/*
+ * In cgroup @cg: fill a region, reclaim it to zram, then fault a page of
+ * its first quarter in while another thread drops the whole region.  Exit status 0 when
+ * every byte read was the page's or zero, 2 when the region would not
+ * swap out, 1 on a wrong byte or a failed call.
+ */
+static int cgid_child(const char *cg)
+{
+	size_t len = CGID_MIB * MiB, i, pg = VST_PAGE, mid = len / 4;
+	struct cgid_race r = { .len = len };
+	unsigned int round, tries;
+	unsigned char want, got;
+	uint64_t ra, cl0 = 0, cl1 = 0;
+	pthread_t t;
+	double t0;
+
+	if (st_cg_write(cg, "cgroup.procs", "%d", getpid()))
+		return 1;
+	/* this thread's lookups wait, the zapping thread's do not */
+	if (st_write(CGID_PID, "%d", (int)gettid()))
+		return 1;
+	for (round = 0; round < CGID_ROUNDS; round++) {
+		r.p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (r.p == MAP_FAILED)
+			return 1;
+		madvise(r.p, len, MADV_NOHUGEPAGE);
+		for (i = 0; i < len; i++)
+			r.p[i] = (unsigned char)(i / pg * 7 + round) | 1;
+		for (tries = 0; tries < 8 && !cgid_swapped(len / KiB * 3 / 4); tries++)
+			st_cg_write(cg, "memory.reclaim", "%zu", len);
+		if (!cgid_swapped(len / KiB * 3 / 4)) {
+			st_log("round %u: the region did not swap out", round);
+			return 2;
+		}
+		r.go = 0;
+		r.err = 0;
+		if (pthread_create(&t, NULL, cgid_zap, &r))
+			return 1;
+		st_vswap_stat("clusters_populated", &cl0);
+		ra = st_vmstat("swap_ra");
+		t0 = st_now();
+		r.go = 1;
+		got = *(volatile unsigned char *)(r.p + mid);
+		t0 = st_now() - t0;
+		ra = st_vmstat("swap_ra") - ra;
+		pthread_join(t, NULL);
+		want = (unsigned char)(mid / pg * 7 + round) | 1;
+		st_vswap_stat("clusters_populated", &cl1);
+		/* a fault that bypassed the swap cache does no readahead */
+		st_log("round %u: MADV_DONTNEED %.0f ms, the fault %.0f ms read %#x, swap_ra %lu, clusters populated %lu -> %lu",
+		       round, r.zap_s * 1000, t0 * 1000, got, ra, cl0, cl1);
+		if (r.err) {
+			st_log("round %u: madvise: %s", round, strerror(r.err));
+			return 1;
+		}
+		if (got != want && got) {
+			st_log("round %u: the fault read %#x, want %#x or 0", round, got, want);
+			return 1;
+		}
+		for (i = 0; i < len; i++) {
+			if (r.p[i]) {
+				st_log("round %u: byte %zu is %#x after MADV_DONTNEED",
+				       round, i, r.p[i]);
+				return 1;
+			}
+		}
+		munmap(r.p, len);
+	}
+	return 0;
+}
+
+static enum st_status cgid_setup(void **ctx)
+{
+	if (!st_vswap_available())
+		return st_skip("the descriptor's cgroup id is vswap's");
+	if (access(CGID_DELAY, W_OK))
+		return st_skip("no " CGID_DELAY " (CONFIG_DEBUG_FS)");
+	return sync_setup(ctx, "sync_tier_cgroup_id_race", 64, false, 0);
+}
+
+static void cgid_cleanup(void *arg)
+{
+	st_write(CGID_DELAY, "0");
+	st_write(CGID_PID, "0");
+	sync_cleanup(arg);
+}
+
+static enum st_status cgid_run(void *arg)
+{
+	struct sync_ctx *ctx = arg;
+	uint64_t stale0 = 0, stale1 = 0;
+	int status;
+	pid_t pid;
+
+	ST_CHECK(!st_read_u64(CGID_STALE, &stale0));
+	ST_FAIL_IF(st_write(CGID_DELAY, "%u", CGID_DELAY_MS), "cannot set %s", CGID_DELAY);
+	fflush(stdout);
+	pid = fork();
+	ST_FAIL_IF(pid < 0, "fork: %s", strerror(errno));
+	if (!pid)
+		_exit(cgid_child(ctx->env.cg));
+	ST_FAIL_IF(waitpid(pid, &status, 0) != pid, "waitpid: %s", strerror(errno));
+	st_write(CGID_DELAY, "0");
+	st_write(CGID_PID, "0");
+	ST_CHECK(!st_read_u64(CGID_STALE, &stale1));
+	st_log("%u rounds: %lu lookups found their cluster retired",
+	       CGID_ROUNDS, stale1 - stale0);
+	ST_FAIL_IF(!WIFEXITED(status) || WEXITSTATUS(status) == 1,
+		   "the racing fault read a wrong byte, or a call failed (status %#x)", status);
+	if (WEXITSTATUS(status) == 2)
+		return st_skip("the region did not swap out to zram");
+	if (stale1 == stale0)
+		return st_skip("no lookup found its cluster retired (a slow host): "
+			       "the race was not exercised");
+	return ST_PASS;
+}
+
+static struct st_test sync_tier_cgroup_id_race = {
+	.name = "sync_tier_cgroup_id_race",
+	.description = "a bypassing fault's cgroup lookup survives its slot's cluster going",
+	.setup = cgid_setup,
+	.run = cgid_run,
+	.cleanup = cgid_cleanup,
+	.timeout = 300,
+};
+REGISTER_ST_TEST(sync_tier_cgroup_id_race);
