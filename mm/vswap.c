@@ -45,16 +45,16 @@
  * writes its descriptor's backend: whoever holds its swap cache folio locked
  * (writeout, swap-in, zswap writeback, tier swapoff), or whoever frees it
  * once its swap count and SWAP_HAS_CACHE are gone.  (The cgroup id is read
- * by anyone holding a reference to the slot, and cgroup v1's charge moving
- * writes it: see vswap_cgroup_record().)  A descriptor table is freed only when
- * its cluster's count is zero, under si->lock and the cluster lock, so an
- * owner always finds its table.
+ * by others too, and written by cgroup v1's charge moving: see "Memory
+ * cgroup ids".)  A descriptor table is freed only when its cluster's count
+ * is zero, under si->lock and the cluster lock, so an owner always finds
+ * its table; the free waits for an RCU grace period, for the id's readers.
  *
  * Cluster life.  Clusters start "unpopulated": off every allocator list.
  * When the allocator has no free cluster left, vswap_get_pages() activates
- * one (map page, descriptor table) and puts it on the free
- * list.  A cluster that empties is retired: its table goes to a small pool
- * or is freed, its swap_map bytes become SWAP_MAP_BAD so that a stale
+ * one (map page, descriptor table) and puts it on the free list.  A
+ * cluster that empties is retired: its table goes to a small pool or is
+ * freed, its swap_map bytes become SWAP_MAP_BAD so that a stale
  * per-cpu allocation hint finds nothing free in it (the trick discard uses),
  * and it goes back on the unpopulated list.  A second later a work item
  * frees the swap_map page of every 4096 slots whose clusters are all
@@ -62,9 +62,9 @@
  *
  * Locking: the virtual si->lock protects the unpopulated list and the table
  * pool; vswap.grow_lock serialises activations, which sleep, with the work
- * that gives swap_map pages back; vswap_ctl_lock
- * serialises enable, disable and resizing; vswap_cgroup_lock orders a
- * swapon's choice of swap_cgroup map against the maps' population.
+ * that gives swap_map pages back; vswap_ctl_lock serialises enable,
+ * disable and resizing; vswap_cgroup_lock orders a swapon's choice of
+ * swap_cgroup map against the maps' population.
  * Releasing a tier slot takes the tier's locks, so it is never done under
  * the virtual si->lock.
  */
@@ -80,8 +80,8 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/init.h>
-#include <linux/kasan.h>
 #include <linux/ioprio.h>
+#include <linux/kasan.h>
 #include <linux/kobject.h>
 #include <linux/llist.h>
 #include <linux/local_lock.h>
@@ -424,10 +424,10 @@ static void vswap_stat_direct(struct mem_cgroup *memcg, unsigned long old,
  * one its descriptor says it is charged to.  On cgroup v2 the id lives
  * from the charge before the first write to the uncharge after the last
  * release, so increments and decrements meet the same cgroup, and the
- * charge keeps that cgroup alive while it is counted.  (cgroup v1 records the charge
- * only at mem_cgroup_swapout(), after the first write, and clears it at
- * swap-in: there a cgroup's figures are not kept; vswap's per-cgroup
- * figures are cgroup v2's.)  The global figures all go to one node: a
+ * charge keeps that cgroup alive while it is counted.  (cgroup v1 records
+ * the charge only at mem_cgroup_swapout(), after the first write, and
+ * clears it at swap-in: there a cgroup's figures are not kept; vswap's
+ * per-cgroup figures are cgroup v2's.)  The global figures all go to one node: a
  * slot has no node.
  */
 static void vswap_count(unsigned short id, unsigned long old,

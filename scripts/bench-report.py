@@ -190,7 +190,7 @@ for sc, be in order:
     mb, ms_ = med(o, 'meta_bytes'), med(o, 'meta_slots')
     md.append(f'| {sc} | {be} | {f(mb)} | {f(ms_)} | {f(ratio(mb, ms_))} | '
               f'{f(med(s, "slab_kib"))} / {f(med(o, "slab_kib"))} |')
-md += ['', 'vswap bytes: descriptor tables, swap_map and swap_cgroup pages of '
+md += ['', 'vswap bytes: descriptor tables and swap_map pages of '
        'the virtual device mapped at the sampled peak (page-granular), from '
        '/sys/kernel/mm/vswap/stat dynamic_bytes; Slab growth: peak Slab in '
        '/proc/meminfo over its value before the run, both kernels.', '']
@@ -377,14 +377,16 @@ if bps:
     b = statistics.median(bps)
     beyond = b - 3
     md.append(f'- <= 8 B of metadata per used slot beyond stock: '
-              f'{"met" if beyond <= 8 else "not met"} for pages in zswap or '
-              f'zero-filled, {f(beyond, 2)} B: {f(b)} B per virtual slot in use '
-              f'(median over the scenarios) less the 3 B of swap_map and '
-              f'swap_cgroup that stock spends on the disk slot of the same page; '
-              f'8 B of it is the descriptor, the rest whole pages mapped for '
-              f'partly used clusters.  Not met for pages on a tier: they keep '
-              f'their tier slot\'s 3 B beside the virtual slot\'s 11 B, '
-              f'11 B beyond stock.')
+              f'{"met" if beyond + 1 <= 8 else "not met"}: {f(b)} B per '
+              f'virtual slot in use (median over the scenarios: the 8 B '
+              f'descriptor, which holds the cgroup id, the swap_map byte and '
+              f'whole pages mapped for partly used clusters).  Against the 3 B '
+              f'of swap_map and swap_cgroup that stock spends on the disk slot '
+              f'of the same page, a page in zswap or zero-filled costs '
+              f'{f(beyond, 2)} B more (and zswap keeps no xarray slot for it), '
+              f'a page on a tier {f(beyond + 1, 2)} B more (its tier slot\'s '
+              f'swap_map byte too: a tier swapped on while vswap is on has no '
+              f'swap_cgroup pages).')
 if st:
     md.append(f'- 0 static metadata: not met, {sb:.0f} bytes at 0 % use '
               f'({sb / sl:.3f} B per virtual slot).')
