@@ -45,11 +45,10 @@
  *                   lookup must find no table (cgroup_id_stale counts it)
  *                   or a table that is still memory, never warn or read
  *                   freed memory (KASAN on the debug kernel), and the
- *                   fault must read the page's bytes or zeroes.  Whether
- *                   the page's cluster empties in the window depends on
- *                   where the slots freed last wait (the per-CPU caches
- *                   of freed slots keep their clusters): SKIP when no
- *                   round saw it.
+ *                   fault must read the page's bytes or zeroes.  zram is
+ *                   sized so that the per-CPU slot caches are off (they
+ *                   would keep slots, and so clusters, past the zap);
+ *                   SKIP when no round saw a cluster go.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -657,13 +656,36 @@ static int cgid_child(const char *cg)
 	return 0;
 }
 
+/*
+ * zram a little larger than the region: once the region is out, fewer
+ * than 128 slots a CPU are free and the per-CPU slot caches drain and stay
+ * off (swap_slots.c, check_cache_active()), so that the zap frees every
+ * slot at once and the clusters it empties retire then
+ */
+#define CGID_ZRAM_KIB		(CGID_MIB * 1024 + 512)
+
 static enum st_status cgid_setup(void **ctx)
 {
+	int flags = SWAP_FLAG_PREFER | ((20 << SWAP_FLAG_PRIO_SHIFT) & SWAP_FLAG_PRIO_MASK);
+	enum st_status st;
+
 	if (!st_vswap_available())
 		return st_skip("the descriptor's cgroup id is vswap's");
 	if (access(CGID_DELAY, W_OK))
 		return st_skip("no " CGID_DELAY " (CONFIG_DEBUG_FS)");
-	return sync_setup(ctx, "sync_tier_cgroup_id_race", 64, false, 0);
+	st = sync_setup(ctx, "sync_tier_cgroup_id_race", 64, false, 0);
+	if (st != ST_PASS)
+		return st;
+	if (swapoff(ZRAM) || st_write(ZRAM_SYS "/reset", "1") ||
+	    st_write(ZRAM_SYS "/disksize", "%uK", CGID_ZRAM_KIB) ||
+	    st_cmd(NULL, 0, "mkswap -f " ZRAM " >/dev/null 2>&1") ||
+	    swapon(ZRAM, flags)) {
+		st_log("cannot swapon a %u KiB zram device: %s", CGID_ZRAM_KIB,
+		       strerror(errno));
+		sync_cleanup(*ctx);
+		return ST_FAIL;
+	}
+	return ST_PASS;
 }
 
 static void cgid_cleanup(void *arg)
