@@ -2133,7 +2133,8 @@ static int vswap_activate_cluster(struct swap_info_struct *si)
 	idx = ci - si->cluster_info;
 	spin_lock(&ci->lock);
 	VM_WARN_ON_ONCE(ci->count || ci->flags);
-	WRITE_ONCE(vswap.tables[idx], table);
+	/* a lockless id lookup (vswap_cgroup_id()) finds it zeroed */
+	smp_store_release(&vswap.tables[idx], table);
 	memset(si->swap_map + idx * SWAPFILE_CLUSTER, 0, SWAPFILE_CLUSTER);
 	list_add_tail(&ci->list, &si->free_clusters);
 	ci->flags = CLUSTER_FLAG_FREE;
