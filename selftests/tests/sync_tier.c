@@ -67,7 +67,7 @@
 
 #define ZRAM		"/dev/zram0"
 #define ZRAM_SYS	"/sys/block/zram0"
-#define ZRAM_MIB	256
+#define ZRAM_KIB	(256 * 1024)	/* unless a test asks for another size */
 #define THP_DIR		VST_THP_DIR
 
 struct sync_ctx {
@@ -98,11 +98,11 @@ static void sync_cleanup(void *arg)
 }
 
 /*
- * zram as the first tier (priority 20), zswap off, @nr_disks disk tiers
- * behind it, a cgroup with memory.max @max_mib
+ * zram of @zram_kib as the first tier (priority 20), zswap off, @nr_disks
+ * disk tiers behind it, a cgroup with memory.max @max_mib
  */
-static enum st_status sync_setup(void **ctxp, const char *name, unsigned int max_mib,
-				 bool thp, int nr_disks)
+static enum st_status sync_setup_zram(void **ctxp, const char *name, unsigned int max_mib,
+				      bool thp, int nr_disks, unsigned int zram_kib)
 {
 	int flags = SWAP_FLAG_PREFER | ((20 << SWAP_FLAG_PRIO_SHIFT) & SWAP_FLAG_PRIO_MASK);
 	struct sync_ctx *ctx;
@@ -122,10 +122,10 @@ static enum st_status sync_setup(void **ctxp, const char *name, unsigned int max
 	}
 	*ctxp = ctx;
 	st_write(ZRAM_SYS "/reset", "1");
-	if (st_write(ZRAM_SYS "/disksize", "%uM", ZRAM_MIB) ||
+	if (st_write(ZRAM_SYS "/disksize", "%uK", zram_kib) ||
 	    st_cmd(NULL, 0, "mkswap -f " ZRAM " >/dev/null 2>&1") ||
 	    swapon(ZRAM, flags)) {
-		st_log("cannot swapon a %u MiB zram device: %s", ZRAM_MIB, strerror(errno));
+		st_log("cannot swapon a %u KiB zram device: %s", zram_kib, strerror(errno));
 		sync_cleanup(ctx);
 		return ST_FAIL;
 	}
@@ -137,6 +137,12 @@ static enum st_status sync_setup(void **ctxp, const char *name, unsigned int max
 		return ST_FAIL;
 	}
 	return ST_PASS;
+}
+
+static enum st_status sync_setup(void **ctxp, const char *name, unsigned int max_mib,
+				 bool thp, int nr_disks)
+{
+	return sync_setup_zram(ctxp, name, max_mib, thp, nr_disks, ZRAM_KIB);
 }
 
 /* /proc/vmstat figures a swap-in moves */
@@ -564,13 +570,7 @@ static void *cgid_zap(void *arg)
 	/* let the fault reach its lookup and wait there */
 	usleep(20 * 1000);
 	r->zap_s = st_now();
-	/*
-	 * Halves: the slots freed last wait in the per-CPU caches of freed
-	 * slots (64 a CPU), and keep their clusters populated; the second
-	 * half's push the first half's out.
-	 */
-	if (madvise(r->p, r->len / 2, MADV_DONTNEED) ||
-	    madvise(r->p + r->len / 2, r->len / 2, MADV_DONTNEED))
+	if (madvise(r->p, r->len, MADV_DONTNEED))
 		r->err = errno;
 	r->zap_s = st_now() - r->zap_s;
 	return NULL;
@@ -586,9 +586,9 @@ static bool cgid_swapped(uint64_t kb)
 
 /*
  * In cgroup @cg: fill a region, reclaim it to zram, then fault a page of
- * its first quarter in while another thread drops the whole region.  Exit status 0 when
- * every byte read was the page's or zero, 2 when the region would not
- * swap out, 1 on a wrong byte or a failed call.
+ * its first quarter in while another thread drops the whole region.  Exit
+ * status 0 when every byte read was the page's or zero, 2 when the region
+ * would not swap out, 1 on a wrong byte or a failed call.
  */
 static int cgid_child(const char *cg)
 {
@@ -666,26 +666,11 @@ static int cgid_child(const char *cg)
 
 static enum st_status cgid_setup(void **ctx)
 {
-	int flags = SWAP_FLAG_PREFER | ((20 << SWAP_FLAG_PRIO_SHIFT) & SWAP_FLAG_PRIO_MASK);
-	enum st_status st;
-
 	if (!st_vswap_available())
 		return st_skip("the descriptor's cgroup id is vswap's");
 	if (access(CGID_DELAY, W_OK))
 		return st_skip("no " CGID_DELAY " (CONFIG_DEBUG_FS)");
-	st = sync_setup(ctx, "sync_tier_cgroup_id_race", 64, false, 0);
-	if (st != ST_PASS)
-		return st;
-	if (swapoff(ZRAM) || st_write(ZRAM_SYS "/reset", "1") ||
-	    st_write(ZRAM_SYS "/disksize", "%uK", CGID_ZRAM_KIB) ||
-	    st_cmd(NULL, 0, "mkswap -f " ZRAM " >/dev/null 2>&1") ||
-	    swapon(ZRAM, flags)) {
-		st_log("cannot swapon a %u KiB zram device: %s", CGID_ZRAM_KIB,
-		       strerror(errno));
-		sync_cleanup(*ctx);
-		return ST_FAIL;
-	}
-	return ST_PASS;
+	return sync_setup_zram(ctx, "sync_tier_cgroup_id_race", 64, false, 0, CGID_ZRAM_KIB);
 }
 
 static void cgid_cleanup(void *arg)
