@@ -203,6 +203,29 @@ static inline enum vswap_tag vswap_tag(unsigned long desc)
 	return desc & VSWAP_TAG_MASK;
 }
 
+/*
+ * A descriptor's backend, without the cgroup id: what every reader but
+ * the cgroup record compares and decodes.
+ */
+static inline unsigned long vswap_desc_backend(unsigned long raw)
+{
+	return raw & ~VSWAP_ID_MASK;
+}
+
+/* A descriptor with backend @backend and the cgroup id of @raw */
+static inline unsigned long vswap_desc_keep_id(unsigned long backend,
+					       unsigned long raw)
+{
+	return backend | (raw & VSWAP_ID_MASK);
+}
+
+/* A descriptor with the backend of @raw and cgroup id @id */
+static inline unsigned long vswap_desc_set_id(unsigned long raw,
+					      unsigned short id)
+{
+	return vswap_desc_backend(raw) | (unsigned long)id << VSWAP_ID_SHIFT;
+}
+
 static inline unsigned long vswap_phys_desc(swp_entry_t phys)
 {
 	return (swp_offset(phys) << VSWAP_PHYS_OFF_SHIFT) |
@@ -214,7 +237,7 @@ static inline swp_entry_t vswap_desc_phys(unsigned long desc)
 {
 	return swp_entry((desc >> VSWAP_PHYS_TYPE_SHIFT) &
 			 ((1UL << MAX_SWAPFILES_SHIFT) - 1),
-			 (desc & ~VSWAP_ID_MASK) >> VSWAP_PHYS_OFF_SHIFT);
+			 vswap_desc_backend(desc) >> VSWAP_PHYS_OFF_SHIFT);
 }
 
 /* The cgroup id in a descriptor as stored */
@@ -223,13 +246,10 @@ static inline unsigned short vswap_desc_id(unsigned long raw)
 	return raw >> VSWAP_ID_SHIFT;
 }
 
-/*
- * A descriptor's backend, without the cgroup id: what every reader but
- * the cgroup record compares and decodes.
- */
+/* The backend @desc holds now */
 static inline unsigned long vswap_load(atomic_long_t *desc)
 {
-	return atomic_long_read(desc) & ~VSWAP_ID_MASK;
+	return vswap_desc_backend(atomic_long_read(desc));
 }
 
 /* The descriptor of an entry its caller owns */
@@ -501,11 +521,11 @@ vswap_xchg(swp_entry_t entry, unsigned long new)
 	unsigned long raw = atomic_long_read(desc), old;
 
 	do {
-		old = raw & ~VSWAP_ID_MASK;
+		old = vswap_desc_backend(raw);
 		if (old == new)
 			return old;
 	} while (!atomic_long_try_cmpxchg(desc, &raw,
-					  new | (raw & VSWAP_ID_MASK)));
+					  vswap_desc_keep_id(new, raw)));
 	vswap_count(vswap_desc_id(raw), old, new);
 	if (vswap_tag(old) == VSWAP_PHYS)
 		vswap_tier_free(vswap_desc_phys(old));
@@ -1285,7 +1305,7 @@ static int vswap_move_finish(struct folio *folio, swp_entry_t entry,
 	    entry.val - folio->swap.val >= folio_nr_pages(folio))
 		goto unlock;
 	raw = atomic_long_read(vswap_desc(entry));
-	desc = raw & ~VSWAP_ID_MASK;
+	desc = vswap_desc_backend(raw);
 	if (vswap_tag(desc) != VSWAP_PHYS ||
 	    (from.val && desc != vswap_phys_desc(from)) ||
 	    (tier >= 0 && swp_type(vswap_desc_phys(desc)) == tier) ||
@@ -1674,7 +1694,7 @@ unsigned short vswap_entry_memcg_id(swp_entry_t entry, swp_entry_t *phys)
 		raw = atomic_long_read(table + off % SWAPFILE_CLUSTER);
 		id = vswap_desc_id(raw);
 		/* only a tier copy moves; a zswap one would just be read in */
-		desc = raw & ~VSWAP_ID_MASK;
+		desc = vswap_desc_backend(raw);
 		if (vswap_tag(desc) == VSWAP_PHYS)
 			*phys = vswap_desc_phys(desc);
 	}
@@ -2179,7 +2199,7 @@ void vswap_retire_cluster(struct swap_info_struct *si,
 				atomic_long_set(&table[i], 0);
 				/* the backend's counters, the figures too */
 				vswap_count(vswap_desc_id(raw),
-					    raw & ~VSWAP_ID_MASK, VSWAP_NONE);
+					    vswap_desc_backend(raw), VSWAP_NONE);
 			}
 		}
 	}
@@ -3134,7 +3154,7 @@ static atomic_long_t *vswap_cgroup_desc(swp_entry_t entry)
 unsigned short vswap_cgroup_record(swp_entry_t entry, unsigned short id,
 				   unsigned int nr)
 {
-	unsigned long raw, want = (unsigned long)id << VSWAP_ID_SHIFT;
+	unsigned long raw;
 	unsigned short old = 0;
 	atomic_long_t *desc;
 	unsigned int i;
@@ -3145,7 +3165,7 @@ unsigned short vswap_cgroup_record(swp_entry_t entry, unsigned short id,
 			continue;
 		raw = atomic_long_read(desc);
 		while (!atomic_long_try_cmpxchg(desc, &raw,
-						(raw & ~VSWAP_ID_MASK) | want))
+						vswap_desc_set_id(raw, id)))
 			;
 		/* a range is charged to, and uncharged from, one cgroup */
 		if (!i)
@@ -3170,8 +3190,7 @@ unsigned short vswap_cgroup_cmpxchg(swp_entry_t entry, unsigned short old,
 		if (vswap_desc_id(raw) != old)
 			return 0;
 	} while (!atomic_long_try_cmpxchg(desc, &raw,
-					  (raw & ~VSWAP_ID_MASK) |
-					  (unsigned long)new << VSWAP_ID_SHIFT));
+					  vswap_desc_set_id(raw, new)));
 	return old;
 }
 
@@ -3298,8 +3317,8 @@ void *vswap_zswap_erase(swp_entry_t entry)
 		if (vswap_tag(raw) != VSWAP_ZSWAP)
 			return NULL;
 	} while (!atomic_long_try_cmpxchg(desc, &raw,
-					  VSWAP_NONE | (raw & VSWAP_ID_MASK)));
-	vswap_count(vswap_desc_id(raw), raw & ~VSWAP_ID_MASK, VSWAP_NONE);
+					  vswap_desc_keep_id(VSWAP_NONE, raw)));
+	vswap_count(vswap_desc_id(raw), vswap_desc_backend(raw), VSWAP_NONE);
 	return vswap_desc_zswap(raw);
 }
 
@@ -3324,10 +3343,10 @@ bool vswap_zswap_writeback(swp_entry_t entry, void *zentry, swp_entry_t phys)
 	if (WARN_ON_ONCE(!phys.val))
 		return false;
 	do {
-		if ((raw & ~VSWAP_ID_MASK) != old)
+		if (vswap_desc_backend(raw) != old)
 			return false;
 	} while (!atomic_long_try_cmpxchg(desc, &raw,
-					  new | (raw & VSWAP_ID_MASK)));
+					  vswap_desc_keep_id(new, raw)));
 	vswap_count(vswap_desc_id(raw), old, new);
 	return true;
 }
