@@ -162,7 +162,7 @@ static struct vswap {
 	struct file *file;		/* its private anon inode file */
 	unsigned long nr_slots;		/* size of the virtual space */
 	unsigned long nr_clusters;	/* nr_slots / SWAPFILE_CLUSTER */
-	atomic_long_t **tables;		/* descriptor table per cluster */
+	atomic_long_t __rcu **tables;	/* descriptor table per cluster */
 	struct vm_struct *map_area;	/* the sparse swap_map */
 	struct page *bad_page;		/* SWAP_MAP_BAD, mapped read-only */
 	unsigned long *map_mapped;	/* swap_map pages mapped, bit per page */
@@ -252,11 +252,26 @@ static inline unsigned long vswap_load(atomic_long_t *desc)
 	return vswap_desc_backend(atomic_long_read(desc));
 }
 
+/*
+ * Cluster @c's descriptor table in @tables, or NULL, for a reader that
+ * owns a slot of the cluster or holds its lock.  A table is published by
+ * vswap_activate_cluster() and given up by vswap_retire_cluster(), both
+ * under the cluster lock, the latter only once no slot of the cluster is
+ * in use; it is freed after an RCU grace period, for the one reader that
+ * has neither, vswap_cgroup_id(), which uses rcu_dereference().  Raw: what
+ * keeps the table is a slot's ownership, which lockdep cannot see.
+ */
+static inline atomic_long_t *vswap_table(atomic_long_t __rcu **tables,
+					 unsigned long c)
+{
+	return rcu_dereference_raw(tables[c]);
+}
+
 /* The descriptor of an entry its caller owns */
 static atomic_long_t *vswap_desc(swp_entry_t entry)
 {
 	pgoff_t off = swp_offset(entry);
-	atomic_long_t *table = READ_ONCE(vswap.tables[off / SWAPFILE_CLUSTER]);
+	atomic_long_t *table = vswap_table(vswap.tables, off / SWAPFILE_CLUSTER);
 
 	VM_WARN_ON_ONCE(!table);
 	return table + off % SWAPFILE_CLUSTER;
@@ -1467,10 +1482,10 @@ static int vswap_tier_scan(struct swap_info_struct *vsi, int type,
 	int i, n = 0;
 
 	/* most clusters of the virtual space have no table */
-	if (!READ_ONCE(vswap.tables[c]))
+	if (!rcu_access_pointer(vswap.tables[c]))
 		return 0;
 	spin_lock(&ci->lock);
-	table = READ_ONCE(vswap.tables[c]);
+	table = vswap_table(vswap.tables, c);
 	for (i = 0; table && i < SWAPFILE_CLUSTER; i++) {
 		desc = vswap_load(table + i);
 		if (vswap_tag(desc) != VSWAP_PHYS ||
@@ -1680,7 +1695,7 @@ unsigned short vswap_entry_memcg_id(swp_entry_t entry, swp_entry_t *phys)
 		goto out;
 	ci = si->cluster_info + off / SWAPFILE_CLUSTER;
 	spin_lock(&ci->lock);
-	table = READ_ONCE(vswap.tables[off / SWAPFILE_CLUSTER]);
+	table = vswap_table(vswap.tables, off / SWAPFILE_CLUSTER);
 	/*
 	 * SWAP_MAP_SHMEM (0xbf) and COUNT_CONTINUED counts are live too, and
 	 * so is a slot only a swap cache folio holds: a page read back and
@@ -2154,7 +2169,7 @@ static int vswap_activate_cluster(struct swap_info_struct *si)
 	spin_lock(&ci->lock);
 	VM_WARN_ON_ONCE(ci->count || ci->flags);
 	/* a lockless id lookup (vswap_cgroup_id()) finds it zeroed */
-	smp_store_release(&vswap.tables[idx], table);
+	rcu_assign_pointer(vswap.tables[idx], table);
 	memset(si->swap_map + idx * SWAPFILE_CLUSTER, 0, SWAPFILE_CLUSTER);
 	list_add_tail(&ci->list, &si->free_clusters);
 	ci->flags = CLUSTER_FLAG_FREE;
@@ -2180,7 +2195,8 @@ void vswap_retire_cluster(struct swap_info_struct *si,
 	lockdep_assert_held(&si->lock);
 	lockdep_assert_held(&ci->lock);
 
-	table = xchg(&vswap.tables[idx], NULL);
+	table = rcu_replace_pointer(vswap.tables[idx], NULL,
+				    lockdep_is_held(&ci->lock));
 	if (table) {
 		int i;
 
@@ -2235,7 +2251,7 @@ static bool vswap_map_idle(struct swap_info_struct *si, unsigned long pg)
 	lockdep_assert_held(&vswap.grow_lock);
 	spin_lock(&si->lock);
 	for (; idle && c < end; c++)
-		idle = !vswap.tables[c];
+		idle = !rcu_access_pointer(vswap.tables[c]);
 	spin_unlock(&si->lock);
 	return idle;
 }
@@ -2342,7 +2358,7 @@ int vswap_setup_clusters(struct swap_info_struct *si,
 			free_page((unsigned long)table);
 		return err;
 	}
-	vswap.tables[0] = table;
+	RCU_INIT_POINTER(vswap.tables[0], table);
 	atomic_long_inc(&vswap.nr_tables);
 	memset(swap_map, 0, SWAPFILE_CLUSTER);
 	swap_map[0] = SWAP_MAP_BAD;
@@ -2383,9 +2399,10 @@ static void vswap_free_all(void)
 	if (vswap.bad_page)
 		__free_page(vswap.bad_page);
 	vswap.bad_page = NULL;
+	/* the device is gone: no reader is left */
 	for (c = 0; vswap.tables && c < vswap.nr_clusters; c++)
-		if (vswap.tables[c])
-			free_page((unsigned long)vswap.tables[c]);
+		free_page((unsigned long)
+			  rcu_dereference_protected(vswap.tables[c], true));
 	while (vswap.pool_nr)
 		free_page((unsigned long)vswap.pool[--vswap.pool_nr]);
 	kvfree(vswap.tables);
@@ -2705,7 +2722,7 @@ static void vswap_desc_peek(struct swap_info_struct *si, swp_entry_t entry,
 
 	VM_WARN_ON_ONCE(off % SWAPFILE_CLUSTER + nr > SWAPFILE_CLUSTER);
 	spin_lock(&ci->lock);
-	table = READ_ONCE(vswap.tables[off / SWAPFILE_CLUSTER]);
+	table = vswap_table(vswap.tables, off / SWAPFILE_CLUSTER);
 	for (i = 0; i < nr; i++)
 		desc[i] = table ?
 			  vswap_load(table + off % SWAPFILE_CLUSTER + i) : 0;
@@ -3137,14 +3154,14 @@ void vswap_wb_cancel(swp_entry_t phys)
 
 static atomic_long_t *vswap_cgroup_desc(swp_entry_t entry)
 {
-	atomic_long_t **tables = READ_ONCE(vswap.tables);
+	atomic_long_t __rcu **tables = READ_ONCE(vswap.tables);
 	pgoff_t off = swp_offset(entry);
 	atomic_long_t *table;
 
 	/* a slot held keeps the space, its cluster and its table */
 	if (WARN_ON_ONCE(!tables || off >= vswap.nr_slots))
 		return NULL;
-	table = READ_ONCE(tables[off / SWAPFILE_CLUSTER]);
+	table = vswap_table(tables, off / SWAPFILE_CLUSTER);
 	if (WARN_ON_ONCE(!table))
 		return NULL;
 	return table + off % SWAPFILE_CLUSTER;
@@ -3228,7 +3245,7 @@ static u32 vswap_cgroup_id_delay(void)
  */
 unsigned short vswap_cgroup_id(swp_entry_t entry)
 {
-	atomic_long_t **tables = READ_ONCE(vswap.tables);
+	atomic_long_t __rcu **tables = READ_ONCE(vswap.tables);
 	u32 delay = vswap_cgroup_id_delay();
 	pgoff_t off = swp_offset(entry);
 	atomic_long_t *table;
@@ -3240,7 +3257,7 @@ unsigned short vswap_cgroup_id(swp_entry_t entry)
 	if (delay)
 		mdelay(delay);
 	rcu_read_lock();
-	table = READ_ONCE(tables[off / SWAPFILE_CLUSTER]);
+	table = rcu_dereference(tables[off / SWAPFILE_CLUSTER]);
 	if (table) {
 		if (delay)
 			mdelay(delay);
