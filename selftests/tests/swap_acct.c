@@ -14,6 +14,16 @@
  *                      held swapped out: SwapTotal - SwapFree, the Used
  *                      column of /proc/swaps and memory.swap.current agree,
  *                      and once the workload exits SwapFree is SwapTotal.
+ * swap_acct_interleaved: every other page of 16 MiB charged to cgroup B,
+ *                      the rest to A, paged out from one CPU so that their
+ *                      slots alternate (checked in /proc/self/pagemap),
+ *                      then written to in slot order, which frees the slots
+ *                      in that order: each cgroup's memory.swap.current
+ *                      holds its half while out and drops to nothing with
+ *                      the pages back in memory, every byte reads back,
+ *                      and no page counter goes below zero.  (A batch of
+ *                      freed slots is freed in runs, which must not cross
+ *                      cgroups.)
  * swap_acct_swap_full: on a 128 MiB swap area, 144 MiB through a 32 MiB
  *                      cgroup fills it beyond half; read back with no
  *                      limit, swap-ins free their slots until half is left
@@ -37,6 +47,7 @@
  *                      96 MiB of compressible pages are held in it.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -263,6 +274,239 @@ static struct st_test swap_acct_used = {
 	.timeout = 300,
 };
 REGISTER_ST_TEST(swap_acct_used);
+
+/* ---------------------------------------------------------------------
+ * swap_acct_interleaved
+ */
+
+#define IL_PAGES	4096	/* 16 MiB, every other page charged to B */
+#define IL_PAGE		4096UL
+
+struct il_ctx {
+	char a[256], b[256];
+};
+
+static enum st_status il_setup(void **ctxp)
+{
+	struct il_ctx *ctx;
+
+	if (!st_disk(0))
+		return st_skip("needs a virtio disk (run with DISKS>=1)");
+	ctx = calloc(1, sizeof(*ctx));
+	if (!ctx)
+		return ST_FAIL;
+	*ctxp = ctx;
+	if (st_cg_create("swap_acct_il_a", ctx->a, sizeof(ctx->a)) ||
+	    st_cg_create("swap_acct_il_b", ctx->b, sizeof(ctx->b)))
+		return ST_FAIL;
+	return ST_PASS;
+}
+
+/* The byte @j of page @i */
+static unsigned char il_byte(size_t i, size_t j)
+{
+	return (unsigned char)((i * 2654435761UL + j * 40503UL) >> 7) | 1;
+}
+
+/* Page @i's swap slot, as type << 50 | offset; 0 if it is in memory */
+static uint64_t il_slot(int pagemap, const char *base, size_t i)
+{
+	uint64_t pme;
+
+	if (pread(pagemap, &pme, sizeof(pme),
+		  ((uintptr_t)base / IL_PAGE + i) * sizeof(pme)) != sizeof(pme))
+		return 0;
+	if (!(pme & (1ULL << 62)))
+		return 0;
+	/* bits 0-4 the type, 5-54 the offset */
+	return (pme & 0x1f) << 50 | (pme & ((1ULL << 55) - 1)) >> 5;
+}
+
+struct il_page {
+	uint64_t slot;
+	size_t idx;
+};
+
+static int il_cmp(const void *x, const void *y)
+{
+	const struct il_page *p = x, *q = y;
+
+	return p->slot < q->slot ? -1 : p->slot > q->slot;
+}
+
+/* A line to the parent, and its answer; false if the parent went away */
+static bool il_say(int out, int in, const char *fmt, ...)
+{
+	char line[128];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	return write(out, line, n + 1) == n + 1 && read(in, line, 1) == 1;
+}
+
+/*
+ * The child: every other page charged to B, the rest to A, all paged out
+ * from one CPU, so that the slots alternate between the two cgroups; then
+ * written to in slot order, so that the slots are freed in that order and
+ * the batches of freed slots hold runs of consecutive slots of both.
+ * Exit status: 0, 1 on a setup error, 2 if a byte read back was wrong.
+ */
+static int il_child(const struct il_ctx *ctx, int out, int in)
+{
+	static struct il_page pages[IL_PAGES];
+	size_t i, j, n = 0, alt = 0, bad = 0;
+	int pagemap, round;
+	char *base;
+
+	if (vst_pin_cpu(0) || st_cg_write(ctx->a, "cgroup.procs", "%d", getpid()))
+		return 1;
+	base = mmap(NULL, IL_PAGES * IL_PAGE, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (base == MAP_FAILED)
+		return 1;
+	madvise(base, IL_PAGES * IL_PAGE, MADV_NOHUGEPAGE);
+	for (i = 0; i < IL_PAGES; i += 2)
+		for (j = 0; j < IL_PAGE; j++)
+			base[i * IL_PAGE + j] = il_byte(i, j);
+	if (st_cg_write(ctx->b, "cgroup.procs", "%d", getpid()))
+		return 1;
+	for (i = 1; i < IL_PAGES; i += 2)
+		for (j = 0; j < IL_PAGE; j++)
+			base[i * IL_PAGE + j] = il_byte(i, j);
+
+	pagemap = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	if (pagemap < 0)
+		return 1;
+	for (round = 0; round < 3; round++) {
+		madvise(base, IL_PAGES * IL_PAGE, MADV_PAGEOUT);
+		for (i = 0, n = 0; i < IL_PAGES; i++)
+			n += !!il_slot(pagemap, base, i);
+		if (n >= IL_PAGES * 9 / 10)
+			break;
+	}
+	for (i = 0, n = 0; i < IL_PAGES; i++) {
+		pages[n].slot = il_slot(pagemap, base, i);
+		pages[n].idx = i;
+		n += !!pages[n].slot;
+	}
+	qsort(pages, n, sizeof(pages[0]), il_cmp);
+	for (i = 1; i < n; i++)
+		alt += pages[i].slot == pages[i - 1].slot + 1 &&
+		       (pages[i].idx ^ pages[i - 1].idx) & 1;
+	if (!il_say(out, in, "out %zu alternating %zu", n, alt))
+		return 1;
+
+	/* write faults free each slot as its page comes back */
+	for (i = 0; i < n; i++) {
+		char *page = base + pages[i].idx * IL_PAGE;
+
+		__atomic_fetch_add(page, 0, __ATOMIC_RELAXED);
+	}
+	for (i = 0; i < IL_PAGES; i++)
+		for (j = 0; j < IL_PAGE; j++)
+			bad += (unsigned char)base[i * IL_PAGE + j] != il_byte(i, j);
+	if (!il_say(out, in, "bad %zu", bad))
+		return 1;
+	return bad ? 2 : 0;
+}
+
+/* Wait for the child's line into @line; false if it exited instead */
+static bool il_hear(int in, char *line, size_t len)
+{
+	size_t n = 0;
+
+	while (n < len - 1 && read(in, line + n, 1) == 1)
+		if (!line[n++])
+			return true;
+	return false;
+}
+
+static enum st_status il_run(void *arg)
+{
+	const struct il_ctx *ctx = arg;
+	uint64_t cur_a = 0, cur_b = 0, out = 0, alt = 0, bad = 0;
+	int up[2], down[2], status, kmsg;
+	const char *fail = NULL;
+	char line[128];
+	pid_t pid;
+
+	if (st_zswap_available())
+		ST_CHECK(!st_zswap_set("enabled", "N"));
+	ST_CHECK(!st_swapon(st_disk(0), -1));
+	ST_CHECK(!pipe(up) && !pipe(down));
+	kmsg = vst_kmsg_open();
+	pid = fork();
+	ST_CHECK(pid >= 0);
+	if (!pid) {
+		close(up[0]);
+		close(down[1]);
+		_exit(il_child(ctx, up[1], down[0]));
+	}
+	close(up[1]);
+	close(down[0]);
+
+	if (!il_hear(up[0], line, sizeof(line)) ||
+	    sscanf(line, "out %lu alternating %lu", &out, &alt) != 2) {
+		fail = "the child did not page out";
+		goto reap;
+	}
+	st_cg_u64(ctx->a, "memory.swap.current", &cur_a);
+	st_cg_u64(ctx->b, "memory.swap.current", &cur_b);
+	st_log("out: %lu pages, %lu slots after one of the other cgroup; memory.swap.current A %lu kB, B %lu kB",
+	       out, alt, cur_a / 1024, cur_b / 1024);
+	if (out < IL_PAGES * 9 / 10 || alt < out / 4) {
+		fail = "the pages did not go out in alternating slots";
+		goto reap;
+	}
+	/* each cgroup holds its half, give or take what the slot caches hold */
+	if (llabs((long long)cur_a - (long long)cur_b) > (long long)(out * IL_PAGE / 8) ||
+	    cur_a + cur_b < out * IL_PAGE) {
+		fail = "each cgroup is not charged for its own pages";
+		goto reap;
+	}
+	if (write(down[1], "g", 1) != 1 || !il_hear(up[0], line, sizeof(line)) ||
+	    sscanf(line, "bad %lu", &bad) != 1) {
+		fail = "the child did not read its pages back";
+		goto reap;
+	}
+	/* the pages are back in memory and their slots freed: no charge left */
+	if (vst_wait_uncharged(ctx->a, 5000, false, &cur_a) ||
+	    vst_wait_uncharged(ctx->b, 5000, false, &cur_b))
+		fail = "a cgroup is still charged for swap with its pages in memory";
+	if (write(down[1], "g", 1) != 1 && !fail)
+		fail = "the child went away";
+	st_log("read back: %lu bytes wrong; memory.swap.current A %lu kB, B %lu kB",
+	       bad, cur_a / 1024, cur_b / 1024);
+reap:
+	close(down[1]);
+	close(up[0]);
+	waitpid(pid, &status, 0);
+	ST_FAIL_IF(fail, "%s", fail);
+	ST_FAIL_IF(!WIFEXITED(status) || WEXITSTATUS(status),
+		   "child status %#x: %s", status,
+		   WIFEXITED(status) && WEXITSTATUS(status) == 2 ? "data corrupted" : "failed");
+	ST_FAIL_IF(vst_kmsg_count(kmsg, "page_counter underflow"),
+		   "a page counter went below zero");
+	close(kmsg);
+	/* and once it exited */
+	ST_FAIL_IF(vst_wait_uncharged(ctx->a, 5000, false, &cur_a) ||
+		   vst_wait_uncharged(ctx->b, 5000, false, &cur_b),
+		   "charged after exit: A %lu kB, B %lu kB", cur_a / 1024, cur_b / 1024);
+	return ST_PASS;
+}
+
+static struct st_test swap_acct_interleaved = {
+	.name = "swap_acct_interleaved",
+	.description = "two cgroups' pages in alternating slots, freed in slot order, uncharge each its own",
+	.setup = il_setup,
+	.run = il_run,
+	.cleanup = free,
+	.timeout = 180,
+};
+REGISTER_ST_TEST(swap_acct_interleaved);
 
 /* ---------------------------------------------------------------------
  * swap_acct_swap_full
