@@ -21,6 +21,9 @@
 #                    counts in every other figure
 #   PROFILE_PERIOD   ns of guest time between samples (default 250000);
 #                    fewer give finer profiles and cost more
+#   PROFILE_GRAPH    "sym ...": also write, per scenario and kernel, the
+#                    call chains of the samples in these kernel symbols to
+#                    OUT/profile/KERNEL-ROUND-SCENARIO.graph (perf report -g)
 #   BENCH_SCENARIOS  only these scenarios (selftests/bench/suite.sh)
 #   BENCH_POLICIES   only these policies (none, noop, a shipped one, ...)
 #   BENCH_THROTTLE   where the slow tier is throttled to 16 MB/s and 2000
@@ -81,6 +84,7 @@ raw=$out/raw.txt
 rm -rf "$out/profile"
 guest_env="export BENCH_SCENARIOS=$(printf %q "${BENCH_SCENARIOS:-}") BENCH_PROFILE=$profile"
 guest_env+=" BENCH_PROFILE_PERIOD=$period"
+guest_env+=" BENCH_PROFILE_GRAPH=$(printf %q "${PROFILE_GRAPH:-}")"
 guest_env+=" BENCH_POLICIES=$(printf %q "${BENCH_POLICIES:-}")"
 guest_env+=" BENCH_WEB_RECLAIM_KIB=$(printf %q "${BENCH_WEB_RECLAIM_KIB:-}")"
 guest_env+=" BENCH_HEADROOM=$(printf %q "${BENCH_HEADROOM:-}")"
@@ -117,7 +121,8 @@ for r in $(seq 1 "$rounds"); do
 		grep -E '^(RESULT|STATIC)' "$log" | sed "s/^\([A-Z]*\)/\1 kernel=$flavor round=$r/" >>"$raw"
 		if [ "$profile" = 1 ]; then
 			mkdir -p "$out/profile"
-			for p in "$top/build/vm/$vmrun/out"/profile-*.txt; do
+			for p in "$top/build/vm/$vmrun/out"/profile-*.txt \
+				 "$top/build/vm/$vmrun/out"/profile-*.graph; do
 				[ -f "$p" ] && cp "$p" "$out/profile/$flavor-$r-${p##*/profile-}"
 			done
 		fi

@@ -250,6 +250,8 @@ detach_all() {
 # $SWAPEXT_OUT/profile-NAME.wl.txt: what the workload cgroups' cpu.stat
 # counts where memverify is all they run (an interrupt counts for the task
 # it interrupts).  (perf's --all-cgroups would need CONFIG_CGROUP_PERF.)
+# BENCH_PROFILE_GRAPH="sym ...": the call chains of those symbols' samples
+# to $SWAPEXT_OUT/profile-NAME.graph too.
 profiler=
 profile_start() {
 	[ "${BENCH_PROFILE:-0}" = 1 ] || return 0
@@ -274,6 +276,11 @@ profile_stop() {
 		--sort comm,sym 2>/dev/null |
 		awk '$1 ~ /%$/ && $3 == "memverify" && $4 == "[k]" { print $2, $5 }' \
 		>"${SWAPEXT_OUT:-/tmp}/profile-$1.wl.txt"
+	# BENCH_PROFILE_GRAPH="sym ...": the call chains of these symbols' samples
+	[ -z "${BENCH_PROFILE_GRAPH:-}" ] ||
+		perf report -i /tmp/bench.perf --stdio --no-children -n -g graph,0.5,caller \
+			--symbols "$(echo "$BENCH_PROFILE_GRAPH" | tr -s ' ' ,)" 2>/dev/null \
+			>"${SWAPEXT_OUT:-/tmp}/profile-$1.graph"
 	rm -f /tmp/bench.perf
 }
 
