@@ -14,12 +14,13 @@
  *                      held swapped out: SwapTotal - SwapFree, the Used
  *                      column of /proc/swaps and memory.swap.current agree,
  *                      and once the workload exits SwapFree is SwapTotal.
- * swap_acct_interleaved: every other page of 16 MiB charged to cgroup B,
+ * swap_acct_interleaved: 16 MiB, every other 8 pages charged to cgroup B,
  *                      the rest to A, paged out from one CPU so that their
- *                      slots alternate (checked in /proc/self/pagemap),
- *                      then written to in slot order, which frees the slots
- *                      in that order: each cgroup's memory.swap.current
- *                      holds its half while out and drops to nothing with
+ *                      slots alternate in runs of 8 (checked in
+ *                      /proc/self/pagemap), then written to in slot order,
+ *                      which frees the slots in that order: each cgroup's
+ *                      memory.swap.current holds its half while out and
+ *                      drops to at most 1 MiB (what slot caches hold) with
  *                      the pages back in memory, every byte reads back,
  *                      and no page counter goes below zero.  (A batch of
  *                      freed slots is freed in runs, which must not cross
@@ -279,8 +280,11 @@ REGISTER_ST_TEST(swap_acct_used);
  * swap_acct_interleaved
  */
 
-#define IL_PAGES	4096	/* 16 MiB, every other page charged to B */
+#define IL_PAGES	4096	/* 16 MiB, half charged to A, half to B */
+#define IL_GROUP	8	/* pages in a row charged to one cgroup */
 #define IL_PAGE		4096UL
+/* what the two CPUs' slot caches may hold charged, whatever the CPU count */
+#define IL_LAG		(1024 * 1024ULL)
 
 struct il_ctx {
 	char a[256], b[256];
@@ -300,6 +304,12 @@ static enum st_status il_setup(void **ctxp)
 	    st_cg_create("swap_acct_il_b", ctx->b, sizeof(ctx->b)))
 		return ST_FAIL;
 	return ST_PASS;
+}
+
+/* Is page @i charged to B? */
+static bool il_in_b(size_t i)
+{
+	return (i / IL_GROUP) & 1;
 }
 
 /* The byte @j of page @i */
@@ -348,16 +358,17 @@ static bool il_say(int out, int in, const char *fmt, ...)
 }
 
 /*
- * The child: every other page charged to B, the rest to A, all paged out
- * from one CPU, so that the slots alternate between the two cgroups; then
- * written to in slot order, so that the slots are freed in that order and
- * the batches of freed slots hold runs of consecutive slots of both.
+ * The child: every other IL_GROUP pages charged to B, the rest to A, all
+ * paged out from one CPU, so that the slots alternate between the two
+ * cgroups every IL_GROUP slots; then written to in slot order, so that the
+ * slots are freed in that order and the batches of freed slots hold runs
+ * of consecutive slots of both.
  * Exit status: 0, 1 on a setup error, 2 if a byte read back was wrong.
  */
 static int il_child(const struct il_ctx *ctx, int out, int in)
 {
 	static struct il_page pages[IL_PAGES];
-	size_t i, j, n = 0, alt = 0, bad = 0;
+	size_t i, j, n = 0, alt = 0, same = 0, bad = 0;
 	int pagemap, round;
 	char *base;
 
@@ -368,13 +379,13 @@ static int il_child(const struct il_ctx *ctx, int out, int in)
 	if (base == MAP_FAILED)
 		return 1;
 	madvise(base, IL_PAGES * IL_PAGE, MADV_NOHUGEPAGE);
-	for (i = 0; i < IL_PAGES; i += 2)
-		for (j = 0; j < IL_PAGE; j++)
+	for (i = 0; i < IL_PAGES; i++)
+		for (j = 0; !il_in_b(i) && j < IL_PAGE; j++)
 			base[i * IL_PAGE + j] = il_byte(i, j);
 	if (st_cg_write(ctx->b, "cgroup.procs", "%d", getpid()))
 		return 1;
-	for (i = 1; i < IL_PAGES; i += 2)
-		for (j = 0; j < IL_PAGE; j++)
+	for (i = 0; i < IL_PAGES; i++)
+		for (j = 0; il_in_b(i) && j < IL_PAGE; j++)
 			base[i * IL_PAGE + j] = il_byte(i, j);
 
 	pagemap = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
@@ -393,10 +404,15 @@ static int il_child(const struct il_ctx *ctx, int out, int in)
 		n += !!pages[n].slot;
 	}
 	qsort(pages, n, sizeof(pages[0]), il_cmp);
-	for (i = 1; i < n; i++)
-		alt += pages[i].slot == pages[i - 1].slot + 1 &&
-		       (pages[i].idx ^ pages[i - 1].idx) & 1;
-	if (!il_say(out, in, "out %zu alternating %zu", n, alt))
+	for (i = 1; i < n; i++) {
+		if (pages[i].slot != pages[i - 1].slot + 1)
+			continue;
+		if (il_in_b(pages[i].idx) != il_in_b(pages[i - 1].idx))
+			alt++;
+		else
+			same++;
+	}
+	if (!il_say(out, in, "out %zu other %zu same %zu", n, alt, same))
 		return 1;
 
 	/* write faults free each slot as its page comes back */
@@ -413,6 +429,21 @@ static int il_child(const struct il_ctx *ctx, int out, int in)
 	return bad ? 2 : 0;
 }
 
+/* Wait up to 5 s until @cg holds at most IL_LAG of swap; false if not */
+static bool il_uncharged(const char *cg, uint64_t *cur)
+{
+	int i;
+
+	for (i = 0; i < 50; i++) {
+		if (st_cg_u64(cg, "memory.swap.current", cur))
+			return false;
+		if (*cur <= IL_LAG)
+			return true;
+		usleep(100 * 1000);
+	}
+	return false;
+}
+
 /* Wait for the child's line into @line; false if it exited instead */
 static bool il_hear(int in, char *line, size_t len)
 {
@@ -427,7 +458,8 @@ static bool il_hear(int in, char *line, size_t len)
 static enum st_status il_run(void *arg)
 {
 	const struct il_ctx *ctx = arg;
-	uint64_t cur_a = 0, cur_b = 0, out = 0, alt = 0, bad = 0;
+	uint64_t cur_a = 0, cur_b = 0, out = 0, alt = 0, same = 0, bad = 0;
+	void (*pipe_was)(int);
 	int up[2], down[2], status, kmsg;
 	const char *fail = NULL;
 	char line[128];
@@ -438,6 +470,9 @@ static enum st_status il_run(void *arg)
 	ST_CHECK(!st_swapon(st_disk(0), -1));
 	ST_CHECK(!pipe(up) && !pipe(down));
 	kmsg = vst_kmsg_open();
+	ST_CHECK(kmsg >= 0);
+	/* a child gone early is its exit status, not the runner's SIGPIPE */
+	pipe_was = signal(SIGPIPE, SIG_IGN);
 	pid = fork();
 	ST_CHECK(pid >= 0);
 	if (!pid) {
@@ -449,16 +484,16 @@ static enum st_status il_run(void *arg)
 	close(down[0]);
 
 	if (!il_hear(up[0], line, sizeof(line)) ||
-	    sscanf(line, "out %lu alternating %lu", &out, &alt) != 2) {
+	    sscanf(line, "out %lu other %lu same %lu", &out, &alt, &same) != 3) {
 		fail = "the child did not page out";
 		goto reap;
 	}
 	st_cg_u64(ctx->a, "memory.swap.current", &cur_a);
 	st_cg_u64(ctx->b, "memory.swap.current", &cur_b);
-	st_log("out: %lu pages, %lu slots after one of the other cgroup; memory.swap.current A %lu kB, B %lu kB",
-	       out, alt, cur_a / 1024, cur_b / 1024);
-	if (out < IL_PAGES * 9 / 10 || alt < out / 4) {
-		fail = "the pages did not go out in alternating slots";
+	st_log("out: %lu pages; of the slots that follow another, %lu follow one of the other cgroup, %lu of the same; memory.swap.current A %lu kB, B %lu kB",
+	       out, alt, same, cur_a / 1024, cur_b / 1024);
+	if (out < IL_PAGES * 9 / 10 || alt < out / IL_GROUP / 2 || same < out / 2) {
+		fail = "the pages did not go out in runs of slots alternating between the cgroups";
 		goto reap;
 	}
 	/* each cgroup holds its half, give or take what the slot caches hold */
@@ -473,8 +508,7 @@ static enum st_status il_run(void *arg)
 		goto reap;
 	}
 	/* the pages are back in memory and their slots freed: no charge left */
-	if (vst_wait_uncharged(ctx->a, 5000, false, &cur_a) ||
-	    vst_wait_uncharged(ctx->b, 5000, false, &cur_b))
+	if (!il_uncharged(ctx->a, &cur_a) || !il_uncharged(ctx->b, &cur_b))
 		fail = "a cgroup is still charged for swap with its pages in memory";
 	if (write(down[1], "g", 1) != 1 && !fail)
 		fail = "the child went away";
@@ -484,6 +518,7 @@ reap:
 	close(down[1]);
 	close(up[0]);
 	waitpid(pid, &status, 0);
+	signal(SIGPIPE, pipe_was);
 	ST_FAIL_IF(fail, "%s", fail);
 	ST_FAIL_IF(!WIFEXITED(status) || WEXITSTATUS(status),
 		   "child status %#x: %s", status,
@@ -492,8 +527,7 @@ reap:
 		   "a page counter went below zero");
 	close(kmsg);
 	/* and once it exited */
-	ST_FAIL_IF(vst_wait_uncharged(ctx->a, 5000, false, &cur_a) ||
-		   vst_wait_uncharged(ctx->b, 5000, false, &cur_b),
+	ST_FAIL_IF(!il_uncharged(ctx->a, &cur_a) || !il_uncharged(ctx->b, &cur_b),
 		   "charged after exit: A %lu kB, B %lu kB", cur_a / 1024, cur_b / 1024);
 	return ST_PASS;
 }
