@@ -3216,6 +3216,10 @@ unsigned short vswap_cgroup_cmpxchg(swp_entry_t entry, unsigned short old,
  * default 0): a lookup by task cgroup_id_delay_pid waits this long before
  * it reads the table pointer, and again before the descriptor, so that the
  * slot and its cluster can go meanwhile (selftest sync_tier_cgroup_id_race).
+ * Never with interrupts off: swapcache_free_entries() looks up each slot
+ * of a batch of freed ones under the slot cache's lock, where the race
+ * the knob is for cannot happen and a delay per slot would hold
+ * interrupts off for seconds.
  */
 static u32 vswap_cgroup_id_delay_ms;
 static u32 vswap_cgroup_id_delay_pid;
@@ -3227,7 +3231,8 @@ static u32 vswap_cgroup_id_delay(void)
 {
 	if (!IS_ENABLED(CONFIG_DEBUG_FS) ||
 	    likely(!READ_ONCE(vswap_cgroup_id_delay_ms)) ||
-	    READ_ONCE(vswap_cgroup_id_delay_pid) != current->pid)
+	    READ_ONCE(vswap_cgroup_id_delay_pid) != current->pid ||
+	    irqs_disabled())
 		return 0;
 	return READ_ONCE(vswap_cgroup_id_delay_ms);
 }
