@@ -460,21 +460,30 @@ static enum st_status il_run(void *arg)
 	const struct il_ctx *ctx = arg;
 	uint64_t cur_a = 0, cur_b = 0, out = 0, alt = 0, same = 0, bad = 0;
 	void (*pipe_was)(int);
-	int up[2], down[2], status, kmsg;
+	int up[2], down[2], status = 0, kmsg;
 	const char *fail = NULL;
+	unsigned int underflows;
 	char line[128];
 	pid_t pid;
 
 	if (st_zswap_available())
 		ST_CHECK(!st_zswap_set("enabled", "N"));
 	ST_CHECK(!st_swapon(st_disk(0), -1));
-	ST_CHECK(!pipe(up) && !pipe(down));
 	kmsg = vst_kmsg_open();
 	ST_CHECK(kmsg >= 0);
+	if (pipe(up)) {
+		close(kmsg);
+		ST_FAIL_IF(1, "pipe: %s", strerror(errno));
+	}
+	if (pipe(down)) {
+		close(up[0]);
+		close(up[1]);
+		close(kmsg);
+		ST_FAIL_IF(1, "pipe: %s", strerror(errno));
+	}
 	/* a child gone early is its exit status, not the runner's SIGPIPE */
 	pipe_was = signal(SIGPIPE, SIG_IGN);
 	pid = fork();
-	ST_CHECK(pid >= 0);
 	if (!pid) {
 		close(up[0]);
 		close(down[1]);
@@ -482,6 +491,10 @@ static enum st_status il_run(void *arg)
 	}
 	close(up[1]);
 	close(down[0]);
+	if (pid < 0) {
+		fail = "fork failed";
+		goto reap;
+	}
 
 	if (!il_hear(up[0], line, sizeof(line)) ||
 	    sscanf(line, "out %lu other %lu same %lu", &out, &alt, &same) != 3) {
@@ -517,15 +530,16 @@ static enum st_status il_run(void *arg)
 reap:
 	close(down[1]);
 	close(up[0]);
-	waitpid(pid, &status, 0);
+	if (pid > 0)
+		waitpid(pid, &status, 0);
 	signal(SIGPIPE, pipe_was);
+	underflows = vst_kmsg_count(kmsg, "page_counter underflow");
+	close(kmsg);
 	ST_FAIL_IF(fail, "%s", fail);
 	ST_FAIL_IF(!WIFEXITED(status) || WEXITSTATUS(status),
 		   "child status %#x: %s", status,
 		   WIFEXITED(status) && WEXITSTATUS(status) == 2 ? "data corrupted" : "failed");
-	ST_FAIL_IF(vst_kmsg_count(kmsg, "page_counter underflow"),
-		   "a page counter went below zero");
-	close(kmsg);
+	ST_FAIL_IF(underflows, "a page counter went below zero");
 	/* and once it exited */
 	ST_FAIL_IF(!il_uncharged(ctx->a, &cur_a) || !il_uncharged(ctx->b, &cur_b),
 		   "charged after exit: A %lu kB, B %lu kB", cur_a / 1024, cur_b / 1024);
