@@ -24,6 +24,13 @@
 #   PROFILE_GRAPH    "sym ...": also write, per scenario and kernel, the
 #                    call chains of the samples in these kernel symbols to
 #                    OUT/profile/KERNEL-ROUND-SCENARIO.graph (perf report -g)
+#   EXACT            1: also count every instruction the guest runs while
+#                    each scenario's workloads run, by kernel symbol, with a
+#                    QEMU TCG plugin (selftests/bench/tbcount.c, built here):
+#                    exact where PROFILE samples, the whole guest, nothing
+#                    run in it; OUT/exact.md has both kernels side by side.
+#                    Needs each kernel's System.map: OURS_MAP, STOCK_MAP
+#                    (default: make's, beside make's bzImages)
 #   BENCH_SCENARIOS  only these scenarios (selftests/bench/suite.sh)
 #   BENCH_POLICIES   only these policies (none, noop, a shipped one, ...)
 #   BENCH_THROTTLE   where the slow tier is throttled to 16 MB/s and 2000
@@ -67,6 +74,9 @@ mode=wall
 rounds=${ROUNDS:-5}
 ours=${OURS_KERNEL:-$top/build/obj/vswap/arch/x86/boot/bzImage}
 stock=${STOCK_KERNEL:-$top/build/stock/obj/stock/arch/x86/boot/bzImage}
+exact=${EXACT:-0}
+ours_map=${OURS_MAP:-$top/build/obj/vswap/System.map}
+stock_map=${STOCK_MAP:-$top/build/stock/obj/stock/System.map}
 cpus_default=$([ $mode = icount ] && echo 1 || echo 2)
 cpus=${CPUS:-$cpus_default}
 throttle_default=$([ $mode = icount ] && echo guest || echo host)
@@ -81,9 +91,21 @@ esac
 mkdir -p "$out"
 raw=$out/raw.txt
 : >"$raw"
-rm -rf "$out/profile"
+rm -rf "$out/profile" "$out/exact"
+if [ "$exact" = 1 ]; then
+	# the plugin's inline counts are not atomic: one vCPU
+	[ "$cpus" = 1 ] || { echo "bench: EXACT=1 needs CPUS=1" >&2; exit 2; }
+	for m in "$ours_map" "$stock_map"; do
+		[ -f "$m" ] || { echo "bench: $m missing (OURS_MAP, STOCK_MAP)" >&2; exit 2; }
+	done
+	cc -O2 -Wall -shared -fPIC -o "$top/build/tbcount.so" \
+		"$top/selftests/bench/tbcount.c" || exit 1
+	mkdir -p "$out/exact"
+	cp "$ours_map" "$out/exact/vswap.map"
+	cp "$stock_map" "$out/exact/stock.map"
+fi
 guest_env="export BENCH_SCENARIOS=$(printf %q "${BENCH_SCENARIOS:-}") BENCH_PROFILE=$profile"
-guest_env+=" BENCH_PROFILE_PERIOD=$period"
+guest_env+=" BENCH_PROFILE_PERIOD=$period BENCH_EXACT=$exact"
 guest_env+=" BENCH_PROFILE_GRAPH=$(printf %q "${PROFILE_GRAPH:-}")"
 guest_env+=" BENCH_POLICIES=$(printf %q "${BENCH_POLICIES:-}")"
 guest_env+=" BENCH_WEB_RECLAIM_KIB=$(printf %q "${BENCH_WEB_RECLAIM_KIB:-}")"
@@ -109,7 +131,14 @@ for r in $(seq 1 "$rounds"); do
 		# the VM's run directory is OUT's own: benches with other OUTs
 		# may run at once (ICOUNT's figures do not depend on host load)
 		vmrun=bench-$(basename "$out")-$flavor
-		if ! KERNEL=$k FLAVOR=$vmrun VM_INIT=$top/build/vm-init DISKS=3 \
+		plugin=
+		if [ "$exact" = 1 ]; then
+			rm -rf "$out/exact/$flavor-$r"
+			mkdir -p "$out/exact/$flavor-$r"
+			plugin="$top/build/tbcount.so,out=$out/exact/$flavor-$r/tb"
+			plugin+=",toggle=$(awk '$3 == "__x64_sys_syncfs" { print $1 }' "$out/exact/$flavor.map")"
+		fi
+		if ! QEMU_PLUGIN=$plugin KERNEL=$k FLAVOR=$vmrun VM_INIT=$top/build/vm-init DISKS=3 \
 			ICOUNT=$icount CPUS=$cpus SWAPEXT_VM_ENV="$guest_env" \
 			DISK_SIZE="1G 48M 1G" \
 			DISK_OPTS="$disk_opts" \
@@ -118,6 +147,7 @@ for r in $(seq 1 "$rounds"); do
 			echo "bench: $flavor round $r failed, see $log" >&2
 			exit 1
 		fi
+		[ "$exact" = 1 ] && grep '^EXACT ' "$log" >"$out/exact/$flavor-$r/marks"
 		grep -E '^(RESULT|STATIC)' "$log" | sed "s/^\([A-Z]*\)/\1 kernel=$flavor round=$r/" >>"$raw"
 		if [ "$profile" = 1 ]; then
 			mkdir -p "$out/profile"
@@ -131,6 +161,10 @@ done
 echo "bench: $rounds rounds in $(( ($(date +%s) - start) / 60 )) min"
 
 python3 "$top/scripts/bench-report.py" "$raw" "$out" "$rounds" "$mode" "$throttle" "${BENCH_HIGH:-1}" "$cpus"
+if [ "$exact" = 1 ]; then
+	python3 "$top/scripts/exact-report.py" "$out/exact" "$rounds" >"$out/exact.md"
+	echo "bench: instruction counts in $out/exact.md"
+fi
 if [ "$profile" = 1 ]; then
 	python3 "$top/scripts/bench-profile.py" "$out/profile" "$mode" "$period" >"$out/profile.md"
 	echo "bench: profiles in $out/profile.md"

@@ -44,6 +44,8 @@
 #               to its next timer, and without the periodic tick one wait
 #               for the host (a 9p read, a disk request) could cost it
 #               seconds of guest time; with it, at most a tick.
+#   QEMU_PLUGIN QEMU's -plugin argument, a TCG plugin and its arguments
+#               (e.g. scripts/exact.sh's instruction counter)
 
 set -uo pipefail
 
@@ -109,7 +111,7 @@ boot() {
 	# --foreground: no process group of timeout's own; a ^C or a CI
 	# cancel is handled by our trap, which kills QEMU by its pid file.
 	timeout --foreground -k 10 "$tmo" $qemu -M q35 -accel "$accel" -cpu max \
-		"${icount[@]}" -pidfile "$run/qemu.pid" \
+		"${icount[@]}" ${QEMU_PLUGIN:+-plugin "$QEMU_PLUGIN"} -pidfile "$run/qemu.pid" \
 		-smp "$CPUS" -m "$MEM" -nodefaults -no-reboot -display none \
 		-kernel "$KERNEL" -append "$append" \
 		-chardev "file,id=con,path=$run/console.log" -serial chardev:con \

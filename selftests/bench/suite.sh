@@ -284,6 +284,15 @@ profile_stop() {
 	rm -f /tmp/bench.perf
 }
 
+# exact_mark NAME (BENCH_EXACT=1): syncfs(2), whose entry makes QEMU's
+# tbcount plugin (scripts/bench.sh EXACT=1) write the instructions counted
+# so far: called as a scenario's workloads start and once they are done
+exact_mark() {
+	[ "${BENCH_EXACT:-0}" = 1 ] || return 0
+	sync -f /tmp
+	echo "EXACT $1"
+}
+
 # vswap's cluster churn (ours): activations, tables allocated, swap_map
 # pages released, cumulative; nothing on stock
 vswap_churn() {
@@ -389,6 +398,7 @@ measure() {
 	fi
 	# bash's own clock: date(1) would be read from 9p at each end (see
 	# in_cgroup()), and under ICOUNT=1 the guest waits on the host for it
+	exact_mark "$scenario-$backend-$policy"
 	t0=$EPOCHREALTIME
 	for spec in "$@"; do
 		local c=${spec%%:*} args=${spec#*:}
@@ -404,6 +414,7 @@ measure() {
 		wait "${pids[$i]}" || die "$scenario/$backend/$policy: ${names[$i]%-*} failed: $(cat /tmp/bench-${names[$i]}.out)"
 	done
 	t1=$EPOCHREALTIME
+	exact_mark "$scenario-$backend-$policy"
 	if [ -n "$rp" ]; then
 		kill $rp 2>/dev/null
 		wait $rp 2>/dev/null
