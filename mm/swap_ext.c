@@ -163,8 +163,8 @@ struct swap_ext_attach {
 static DEFINE_MUTEX(swap_ext_mutex);
 /* Policies with at least one link: swap_ext_mutex */
 static LIST_HEAD(swap_ext_policies);
-/* Some cgroup has a policy: the hot paths look */
-static DEFINE_STATIC_KEY_FALSE(swap_ext_enabled);
+/* Some cgroup has a policy: the hot paths look (include/linux/swap_ext.h) */
+DEFINE_STATIC_KEY_FALSE(swap_ext_enabled);
 /* The policy whose non-sleepable op this CPU runs, or NULL */
 static DEFINE_PER_CPU(struct swap_ext_policy *, swap_ext_running);
 /* The policy whose sleepable op runs, and its task: swap_ext_mutex */
@@ -846,7 +846,7 @@ static s32 swap_ext_check_place(struct swap_ext_policy *p, int op, s32 v,
  * policy up answers instead.  A nested call (an op caused reclaim) asks
  * nobody: the built-in policy decides.
  */
-s32 swap_ext_place(struct folio *folio, struct swap_ext_place *pl)
+s32 __swap_ext_place(struct folio *folio, struct swap_ext_place *pl)
 {
 	static const enum vm_event_item events[SWAP_EXT_NR_VERDICTS] = {
 		[SWAP_EXT_ZSWAP]	= SWAP_EXT_PLACE_ZSWAP,
@@ -857,11 +857,6 @@ s32 swap_ext_place(struct folio *folio, struct swap_ext_place *pl)
 	struct swap_ext_attach *at;
 	s32 v = SWAP_EXT_DEFAULT;
 	bool asked = false;
-
-	pl->verdict = SWAP_EXT_DEFAULT;
-	pl->args.cgroup_id = 0;
-	if (!static_branch_unlikely(&swap_ext_enabled))
-		return v;
 
 	rcu_read_lock();
 	for_each_swap_ext_policy(at, memcg) {
@@ -966,7 +961,7 @@ void swap_ext_compress_refused(struct folio *folio, struct swap_ext_place *pl,
 	swap_ext_compressed(folio, pl, max_t(unsigned int, len, PAGE_SIZE));
 }
 
-s32 swap_ext_swapin(struct folio *folio, int tier)
+s32 __swap_ext_swapin(struct folio *folio, int tier)
 {
 	struct mem_cgroup *memcg = folio_memcg(folio);
 	struct swap_ext_swapin_args args = {
@@ -976,9 +971,6 @@ s32 swap_ext_swapin(struct folio *folio, int tier)
 	struct swap_ext_attach *at;
 	s32 v = SWAP_EXT_DEFAULT;
 	bool asked = false;
-
-	if (!static_branch_unlikely(&swap_ext_enabled))
-		return v;
 
 	rcu_read_lock();
 	args.cgroup_id = swap_ext_cgroup_id(memcg);

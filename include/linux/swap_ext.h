@@ -14,6 +14,7 @@
 #ifndef _LINUX_SWAP_EXT_H
 #define _LINUX_SWAP_EXT_H
 
+#include <linux/jump_label.h>
 #include <linux/types.h>
 
 struct folio;
@@ -345,13 +346,29 @@ struct swap_ext_wb {
 
 #ifdef CONFIG_SWAP_EXT
 
+/* Some cgroup has a policy: else place() and swapin() ask nobody */
+DECLARE_STATIC_KEY_FALSE(swap_ext_enabled);
+
+s32 __swap_ext_place(struct folio *folio, struct swap_ext_place *p);
+s32 __swap_ext_swapin(struct folio *folio, int tier);
+
 /*
  * What vswap and zswap ask.  Each returns a verdict that has been checked:
  * place() one of DEFAULT, ZSWAP, TIER (p->args.tier a tier) or KEEP;
  * compressed() true to keep the entry in zswap, else p->verdict says
  * TIER or KEEP; swapin() DEFAULT or DROP.  writeback() leaves @args valid.
+ * place() and swapin() run at every swap-out and tier read: with no
+ * policy anywhere they cost a patched jump.
  */
-s32 swap_ext_place(struct folio *folio, struct swap_ext_place *p);
+static inline s32 swap_ext_place(struct folio *folio, struct swap_ext_place *p)
+{
+	p->verdict = SWAP_EXT_DEFAULT;
+	p->args.cgroup_id = 0;
+	if (!static_branch_unlikely(&swap_ext_enabled))
+		return SWAP_EXT_DEFAULT;
+	return __swap_ext_place(folio, p);
+}
+
 bool swap_ext_compressed(struct folio *folio, struct swap_ext_place *p,
 			 unsigned int len);
 /*
@@ -360,7 +377,13 @@ bool swap_ext_compressed(struct folio *folio, struct swap_ext_place *p,
  */
 void swap_ext_compress_refused(struct folio *folio, struct swap_ext_place *p,
 			       unsigned int len);
-s32 swap_ext_swapin(struct folio *folio, int tier);
+static inline s32 swap_ext_swapin(struct folio *folio, int tier)
+{
+	if (!static_branch_unlikely(&swap_ext_enabled))
+		return SWAP_EXT_DEFAULT;
+	return __swap_ext_swapin(folio, tier);
+}
+
 void swap_ext_writeback(struct mem_cgroup *memcg, struct swap_ext_wb *wb);
 /*
  * zswap wrote back @written of the entries writeback() left in @wb, and
