@@ -67,6 +67,7 @@
 #include <linux/memcontrol.h>
 #include <linux/mm.h>
 #include <linux/percpu.h>
+#include <linux/seq_buf.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/suspend.h>
@@ -788,17 +789,42 @@ static void swap_ext_leave(struct swap_ext_policy *p, enum swap_ext_op op)
 }
 
 /*
- * Count @item for @memcg's memory.stat and /proc/vmstat: the calls of each
- * op (a call that some policy of the chain answered or deferred) and the
- * verdicts that change what happens to a page.
+ * Count @nr of @item for @memcg's memory.stat and /proc/vmstat: the calls
+ * of each op (a call that some policy of the chain answered or deferred),
+ * the verdicts that change what happens to a page and the pages a policy's
+ * requests moved.  memory.stat shows a cgroup's events with its
+ * descendants', so each is counted up the tree now rather than summed at
+ * memcg's rstat flushes (include/linux/swap_ext.h).
  */
-static void swap_ext_count(struct mem_cgroup *memcg, enum vm_event_item item)
+static void swap_ext_count_many(struct mem_cgroup *memcg,
+				enum vm_event_item item, unsigned long nr)
 {
-	count_vm_event(item);
+	count_vm_events(item, nr);
 	if (!memcg)
 		memcg = root_mem_cgroup;
-	if (memcg)
-		count_memcg_events(memcg, item, 1);
+	for (; memcg; memcg = parent_mem_cgroup(memcg))
+		this_cpu_add(mem_cgroup_swap_ext_events(memcg)[item - SWAP_EXT_PLACE],
+			     nr);
+}
+
+static void swap_ext_count(struct mem_cgroup *memcg, enum vm_event_item item)
+{
+	swap_ext_count_many(memcg, item, 1);
+}
+
+/* memory.stat: @memcg's events, its descendants' with them */
+void swap_ext_memcg_stat(struct mem_cgroup *memcg, struct seq_buf *s)
+{
+	unsigned long __percpu *events = mem_cgroup_swap_ext_events(memcg);
+	unsigned long sum;
+	int i, cpu;
+
+	for (i = 0; i < SWAP_EXT_NR_EVENTS; i++) {
+		sum = 0;
+		for_each_possible_cpu(cpu)
+			sum += per_cpu_ptr(events, cpu)[i];
+		seq_buf_printf(s, "%s %lu\n", vm_event_name(SWAP_EXT_PLACE + i), sum);
+	}
 }
 
 static u64 swap_ext_cgroup_id(struct mem_cgroup *memcg)
@@ -900,16 +926,14 @@ s32 __swap_ext_place(struct folio *folio, struct swap_ext_place *pl)
 	return v;
 }
 
-bool swap_ext_compressed(struct folio *folio, struct swap_ext_place *pl,
-			 unsigned int len)
+bool __swap_ext_compressed(struct folio *folio, struct swap_ext_place *pl,
+			   unsigned int len)
 {
 	struct mem_cgroup *memcg;
 	struct swap_ext_attach *at;
 	s32 v = SWAP_EXT_DEFAULT, tier;
 	bool asked = false;
 
-	if (!pl || !pl->args.cgroup_id)
-		return true;
 	tier = pl->args.tier;
 
 	rcu_read_lock();
@@ -1030,16 +1054,12 @@ static bool swap_ext_wb_starved(struct swap_ext_policy *p, u64 cgid, bool idle)
  * SWAP_EXT_WB_APPLY; each starts from the built-in choice.  @wb says
  * whose answer it was, for swap_ext_writeback_done().
  */
-void swap_ext_writeback(struct mem_cgroup *memcg, struct swap_ext_wb *wb)
+void __swap_ext_writeback(struct mem_cgroup *memcg, struct swap_ext_wb *wb)
 {
 	struct swap_ext_wb_args *args = &wb->args, builtin;
 	struct swap_ext_attach *at;
 	bool forced = false, asked = false, answered = false;
 	s32 ret;
-
-	wb->answered_by = 0;
-	if (!static_branch_unlikely(&swap_ext_enabled))
-		return;
 
 	args->cgroup_id = swap_ext_cgroup_id(memcg);
 #ifdef CONFIG_ZSWAP	/* only zswap asks; memcg->zswap_max is zswap's */
@@ -1111,9 +1131,9 @@ void swap_ext_writeback(struct mem_cgroup *memcg, struct swap_ext_wb *wb)
  * batch that tried nothing (no entry, or none old enough) counts neither
  * way.
  */
-void swap_ext_writeback_done(struct mem_cgroup *memcg,
-			     const struct swap_ext_wb *wb,
-			     unsigned long written, unsigned long full)
+void __swap_ext_writeback_done(struct mem_cgroup *memcg,
+			       const struct swap_ext_wb *wb,
+			       unsigned long written, unsigned long full)
 {
 	unsigned long tmo = msecs_to_jiffies(READ_ONCE(swap_ext_watchdog_ms));
 	const struct swap_ext_wb_args *args = &wb->args;
@@ -1125,8 +1145,7 @@ void swap_ext_writeback_done(struct mem_cgroup *memcg,
 	 * Only a policy's answer counts.  While hibernation writes its image,
 	 * vswap refuses writeback: not the policy's doing.
 	 */
-	if (!static_branch_unlikely(&swap_ext_enabled) || !wb->answered_by ||
-	    (!written && !full) || pm_suspended_storage())
+	if ((!written && !full) || pm_suspended_storage())
 		return;
 
 	/* the policy that answered, if it still decides for @memcg */
@@ -1965,10 +1984,8 @@ static struct mem_cgroup *swap_ext_proactive_begin(u64 cgroup_id,
 static void swap_ext_proactive_end(struct mem_cgroup *memcg, void *pinned,
 				   enum vm_event_item item, s64 done)
 {
-	if (done > 0) {
-		count_vm_events(item, done);
-		count_memcg_events(memcg, item, done);
-	}
+	if (done > 0)
+		swap_ext_count_many(memcg, item, done);
 	css_put(&memcg->css);
 	if (pinned)
 		bpf_struct_ops_put(pinned);

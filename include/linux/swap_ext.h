@@ -19,6 +19,7 @@
 
 struct folio;
 struct mem_cgroup;
+struct seq_buf;
 struct seq_file;
 
 #define SWAP_EXT_NAME_LEN	32
@@ -369,8 +370,19 @@ static inline s32 swap_ext_place(struct folio *folio, struct swap_ext_place *p)
 	return __swap_ext_place(folio, p);
 }
 
-bool swap_ext_compressed(struct folio *folio, struct swap_ext_place *p,
-			 unsigned int len);
+bool __swap_ext_compressed(struct folio *folio, struct swap_ext_place *p,
+			   unsigned int len);
+
+/* Only a folio place() asked about (a policy decides for it) asks again */
+static inline bool swap_ext_compressed(struct folio *folio,
+				       struct swap_ext_place *p,
+				       unsigned int len)
+{
+	if (!p || !p->args.cgroup_id)
+		return true;
+	return __swap_ext_compressed(folio, p, len);
+}
+
 /*
  * zswap refused @folio, which does not compress (@len bytes, or 0 when
  * unknown): compressed() may still send it to a tier or keep it
@@ -384,19 +396,46 @@ static inline s32 swap_ext_swapin(struct folio *folio, int tier)
 	return __swap_ext_swapin(folio, tier);
 }
 
-void swap_ext_writeback(struct mem_cgroup *memcg, struct swap_ext_wb *wb);
+void __swap_ext_writeback(struct mem_cgroup *memcg, struct swap_ext_wb *wb);
+void __swap_ext_writeback_done(struct mem_cgroup *memcg,
+			       const struct swap_ext_wb *wb,
+			       unsigned long written, unsigned long full);
+
+static inline void swap_ext_writeback(struct mem_cgroup *memcg,
+				      struct swap_ext_wb *wb)
+{
+	wb->answered_by = 0;
+	if (static_branch_unlikely(&swap_ext_enabled))
+		__swap_ext_writeback(memcg, wb);
+}
+
 /*
  * zswap wrote back @written of the entries writeback() left in @wb, and
- * found no tier slot for @full of them
+ * found no tier slot for @full of them: only a policy's answer counts
  */
-void swap_ext_writeback_done(struct mem_cgroup *memcg,
-			     const struct swap_ext_wb *wb,
-			     unsigned long written, unsigned long full);
+static inline void swap_ext_writeback_done(struct mem_cgroup *memcg,
+					   const struct swap_ext_wb *wb,
+					   unsigned long written,
+					   unsigned long full)
+{
+	if (static_branch_unlikely(&swap_ext_enabled) && wb->answered_by)
+		__swap_ext_writeback_done(memcg, wb, written, full);
+}
 
 /* memcg life and its memory.swap.policy file */
 void swap_ext_memcg_online(struct mem_cgroup *memcg);
 void swap_ext_memcg_offline(struct mem_cgroup *memcg);
 int swap_ext_policy_show(struct seq_file *m, void *v);
+
+/*
+ * The cgroup's swap_ext events (vm events SWAP_EXT_PLACE on), in an array
+ * per CPU of memcg's own, counted in the cgroup and its ancestors at the
+ * event: memcg's rstat flushes never look at them.  mm/memcontrol.c
+ * holds them, prints them in memory.stat with swap_ext_memcg_stat().
+ */
+#define SWAP_EXT_NR_EVENTS	(SWAP_EXT_PROACTIVE_RECLAIM - SWAP_EXT_PLACE + 1)
+unsigned long __percpu *mem_cgroup_swap_ext_events(struct mem_cgroup *memcg);
+void swap_ext_memcg_stat(struct mem_cgroup *memcg, struct seq_buf *s);
 
 #else /* !CONFIG_SWAP_EXT */
 
@@ -441,6 +480,11 @@ static inline void swap_ext_memcg_online(struct mem_cgroup *memcg)
 }
 
 static inline void swap_ext_memcg_offline(struct mem_cgroup *memcg)
+{
+}
+
+static inline void swap_ext_memcg_stat(struct mem_cgroup *memcg,
+				       struct seq_buf *s)
 {
 }
 
