@@ -91,6 +91,7 @@
 #include <linux/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/security.h>
+#include <linux/seq_buf.h>
 #include <linux/slab.h>
 #include <linux/swap.h>
 #include <linux/swap_cgroup.h>
@@ -345,17 +346,34 @@ static void vswap_stat_work_fn(struct work_struct *work);
 /* Has every CPU holding a cgroup drain itself: armed by a CPU's first pin */
 static DECLARE_DELAYED_WORK(vswap_stat_work, vswap_stat_work_fn);
 
+/*
+ * Add @nr to figure @item, the global one (a node stat: a slot has no
+ * node, all go to one) and those of @memcg (NULL: none) and its ancestors.
+ * The cgroups' are not memcg statistics, whose every item costs each
+ * rstat flush of each cgroup on each CPU a loop iteration, and zswap's
+ * shrinker flushes at each count: an array per CPU of memcg's own holds
+ * them (include/linux/vswap.h), read with no flush.
+ */
+static void vswap_stat_add(struct mem_cgroup *memcg, enum node_stat_item item,
+			   long nr)
+{
+	mod_node_page_state(NODE_DATA(first_memory_node), item, nr);
+#ifdef CONFIG_MEMCG
+	for (; memcg; memcg = parent_mem_cgroup(memcg))
+		this_cpu_add(mem_cgroup_vswap_pages(memcg)[item - NR_VSWAP_ZERO],
+			     nr);
+#endif
+}
+
 /* Pass @c's sums on to its cgroup's and the global counters; @c->lock */
 static void vswap_stat_flush(struct vswap_stat_pcp *c)
 {
-	struct lruvec *lruvec;
 	int i;
 
-	lruvec = mem_cgroup_lruvec(c->memcg, NODE_DATA(first_memory_node));
 	for (i = 0; i < ARRAY_SIZE(c->sum); i++) {
 		if (!c->sum[i])
 			continue;
-		mod_lruvec_state(lruvec, vswap_stat_item[i], c->sum[i]);
+		vswap_stat_add(c->memcg, vswap_stat_item[i], c->sum[i]);
 		c->sum[i] = 0;
 	}
 }
@@ -445,13 +463,10 @@ static bool vswap_stat_holds(struct mem_cgroup *memcg, unsigned short id)
 static void vswap_stat_direct(struct mem_cgroup *memcg, unsigned long old,
 			      unsigned long new)
 {
-	struct lruvec *lruvec;
-
-	lruvec = mem_cgroup_lruvec(memcg, NODE_DATA(first_memory_node));
 	if (vswap_counted(old))
-		mod_lruvec_state(lruvec, vswap_stat_item[vswap_tag(old)], -1);
+		vswap_stat_add(memcg, vswap_stat_item[vswap_tag(old)], -1);
 	if (vswap_counted(new))
-		mod_lruvec_state(lruvec, vswap_stat_item[vswap_tag(new)], 1);
+		vswap_stat_add(memcg, vswap_stat_item[vswap_tag(new)], 1);
 }
 
 /*
@@ -3501,6 +3516,41 @@ int vswap_tier_info(unsigned int idx, struct swap_ext_tier *t)
 	return 0;
 }
 
+/*
+ * Figure @item of @memcg and its descendants, in pages: the sums the CPUs
+ * passed on (vswap_stat_add()).  One CPU's may pass a slot's decrement on
+ * before another passes its increment: a figure below zero is zero.
+ */
+static long vswap_memcg_figure(struct mem_cgroup *memcg,
+			       enum node_stat_item item)
+{
+	long sum = 0;
+#ifdef CONFIG_MEMCG
+	long __percpu *pages = mem_cgroup_vswap_pages(memcg);
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += per_cpu_ptr(pages, cpu)[item - NR_VSWAP_ZERO];
+#endif
+	return max(sum, 0L);
+}
+
+/* memory.stat: @memcg's figures, with its descendants', in bytes */
+void vswap_memcg_stat(struct mem_cgroup *memcg, struct seq_buf *s)
+{
+	static const char *const names[VSWAP_NR_FIGURES] = {
+		[NR_VSWAP_ZERO - NR_VSWAP_ZERO]		= "vswap_zero",
+		[NR_VSWAP_ZSWAP - NR_VSWAP_ZERO]	= "vswap_zswap",
+		[NR_VSWAP_PHYS - NR_VSWAP_ZERO]		= "vswap_phys",
+		[NR_VSWAP_FOLIO - NR_VSWAP_ZERO]	= "vswap_folio",
+	};
+	int i;
+
+	for (i = 0; i < VSWAP_NR_FIGURES; i++)
+		seq_buf_printf(s, "%s %lu\n", names[i],
+			       vswap_memcg_figure(memcg, NR_VSWAP_ZERO + i) * PAGE_SIZE);
+}
+
 /* Virtual slots of @memcg and its descendants held by @backend */
 long vswap_memcg_pages(struct mem_cgroup *memcg, unsigned int backend)
 {
@@ -3513,7 +3563,7 @@ long vswap_memcg_pages(struct mem_cgroup *memcg, unsigned int backend)
 
 	if (backend >= SWAP_EXT_NR_BACKENDS)
 		return -EINVAL;
-	return memcg_page_state(memcg, vswap_stat_item[tags[backend]]);
+	return vswap_memcg_figure(memcg, vswap_stat_item[tags[backend]]);
 }
 
 /* ---------------------------------------------------------------------

@@ -19,6 +19,7 @@ struct swap_info_struct;
 struct swap_cluster_info;
 struct swap_ext_tier;
 struct mem_cgroup;
+struct seq_buf;
 
 #ifdef CONFIG_VSWAP
 
@@ -190,7 +191,23 @@ static inline bool vswap_submit_read(struct folio *folio, struct bio *bio)
 	return true;
 }
 
+/*
+ * memcontrol.c: a cgroup's virtual slots by backend (the node stat items
+ * NR_VSWAP_ZERO to NR_VSWAP_FOLIO), in an array per CPU in memcg's per-CPU
+ * statistics, counted in the cgroup and each ancestor as vswap passes its
+ * sums on: memcg's rstat flushes never look at them.  memory.stat prints
+ * them with vswap_memcg_stat(), after swapcached.
+ */
+#define VSWAP_NR_FIGURES	(NR_VSWAP_FOLIO - NR_VSWAP_ZERO + 1)
+long __percpu *mem_cgroup_vswap_pages(struct mem_cgroup *memcg);
+void vswap_memcg_stat(struct mem_cgroup *memcg, struct seq_buf *s);
+
 #else /* !CONFIG_VSWAP */
+
+static inline void vswap_memcg_stat(struct mem_cgroup *memcg,
+				    struct seq_buf *s)
+{
+}
 
 static inline bool vswap_active(void)
 {
