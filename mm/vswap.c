@@ -73,6 +73,7 @@
 
 #include <linux/anon_inodes.h>
 #include <linux/bio.h>
+#include <linux/blk-mq.h>
 #include <linux/blkdev.h>
 #include <linux/cpuhotplug.h>
 #include <linux/debugfs.h>
@@ -2970,7 +2971,8 @@ void __vswap_bio_scatter(struct bio *bio, struct folio *folio)
  * merges nothing later: read in virtual order, such a window costs a
  * request a page.  So tier reads submitted under a plug are held on a plug
  * callback and submitted, sorted by device and sector, when the plug is
- * flushed.
+ * flushed; those that continue the plug's last request go at once, and
+ * merge there (vswap_read_goes_now()).
  *
  * Ownership: a vswap_read_plug is allocated by blk_check_plugged() and
  * owned by the plug until the plug calls vswap_read_unplug(), which either
@@ -3071,15 +3073,44 @@ static void vswap_read_unplug(struct blk_plug_cb *cb, bool from_schedule)
 	kfree(rp);
 }
 
+/*
+ * May @bio, a tier read under @plug, go at once rather than be held?  Yes
+ * when it continues the request the plug added last, where the plug merges
+ * it as it merges a stock device's readahead, and when it is the plug's
+ * first and no read is held yet: a window read in sector order then costs
+ * no more than stock's.  A read off that run is held, and those after it
+ * too unless they continue the run again.  blk-mq queues only: a bio-based
+ * device's plug has no requests to look at, and its reads are all held.
+ */
+static bool vswap_read_goes_now(struct blk_plug *plug, struct bio *bio)
+{
+	struct request_queue *q = bdev_get_queue(bio->bi_bdev);
+	struct blk_plug_cb *cb;
+	struct request *rq;
+
+	if (!queue_is_mq(q))
+		return false;
+	if (!rq_list_empty(&plug->mq_list)) {
+		rq = plug->mq_list.tail;
+		return rq->q == q &&
+		       blk_rq_pos(rq) + blk_rq_sectors(rq) == bio->bi_iter.bi_sector;
+	}
+	list_for_each_entry(cb, &plug->cb_list, list)
+		if (cb->callback == vswap_read_unplug)
+			return false;
+	return true;
+}
+
 /* submit_bio() of @bio, a read of a virtual folio from its tier slot */
 void __vswap_submit_read(struct bio *bio)
 {
+	struct blk_plug *plug = current->plug;
 	struct blk_plug_cb *cb;
 	struct vswap_read_plug *rp;
 	struct bio **pos;
 
-	cb = vswap_read_wq ? blk_check_plugged(vswap_read_unplug, NULL,
-						sizeof(*rp)) : NULL;
+	cb = vswap_read_wq && plug && !vswap_read_goes_now(plug, bio) ?
+	     blk_check_plugged(vswap_read_unplug, NULL, sizeof(*rp)) : NULL;
 	if (!cb) {
 		submit_bio(bio);
 		return;
