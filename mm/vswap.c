@@ -460,19 +460,18 @@ static bool vswap_stat_holds(struct mem_cgroup *memcg, unsigned short id)
 #endif
 }
 
-/* Count one move at once, in @memcg (under RCU) */
-static void vswap_stat_direct(struct mem_cgroup *memcg, unsigned long old,
-			      unsigned long new)
+/* Count @n moves from backend @from to @to (-1: none) at once, in @memcg */
+static void vswap_stat_direct(struct mem_cgroup *memcg, int from, int to, int n)
 {
-	if (vswap_counted(old))
-		vswap_stat_add(memcg, vswap_stat_item[vswap_tag(old)], -1);
-	if (vswap_counted(new))
-		vswap_stat_add(memcg, vswap_stat_item[vswap_tag(new)], 1);
+	if (from >= 0)
+		vswap_stat_add(memcg, vswap_stat_item[from], -n);
+	if (to >= 0)
+		vswap_stat_add(memcg, vswap_stat_item[to], n);
 }
 
 /*
- * Move a slot from @old's backend counter to @new's, for cgroup @id, the
- * one its descriptor says it is charged to.  On cgroup v2 the id lives
+ * Move @n slots from backend counter @from to @to (tags, -1: none), for
+ * cgroup @id, the one their descriptors say they are charged to.  On cgroup v2 the id lives
  * from the charge before the first write to the uncharge after the last
  * release, so increments and decrements meet the same cgroup, and the
  * charge keeps that cgroup alive while it is counted.  (cgroup v1 records
@@ -481,17 +480,13 @@ static void vswap_stat_direct(struct mem_cgroup *memcg, unsigned long old,
  * per-cgroup figures are cgroup v2's.)  The global figures all go to one node: a
  * slot has no node.
  */
-static void vswap_count(unsigned short id, unsigned long old,
-			unsigned long new)
+static void vswap_count_n(unsigned short id, int from, int to, int n)
 {
 	struct vswap_stat_pcp *c;
 	struct mem_cgroup *memcg;
 	bool full = false, arm = false;
 	unsigned long flags;
 
-	if ((!vswap_counted(old) && !vswap_counted(new)) ||
-	    vswap_tag(old) == vswap_tag(new))
-		return;
 	/* the charge holds the id, so it names one cgroup until the uncharge */
 	local_lock_irqsave(&vswap_stat_pcp.lock, flags);
 	c = this_cpu_ptr(&vswap_stat_pcp);
@@ -505,7 +500,7 @@ static void vswap_count(unsigned short id, unsigned long old,
 		 * charge is there; if it did, the move is counted at once.
 		 */
 		if (unlikely(!mem_cgroup_tryget(memcg))) {
-			vswap_stat_direct(memcg, old, new);
+			vswap_stat_direct(memcg, from, to, n);
 			rcu_read_unlock();
 			goto unlock;
 		}
@@ -514,10 +509,14 @@ static void vswap_count(unsigned short id, unsigned long old,
 		WRITE_ONCE(c->held, true);
 		arm = true;
 	}
-	if (vswap_counted(old))
-		full |= abs(--c->sum[vswap_tag(old)]) >= VSWAP_STAT_BATCH;
-	if (vswap_counted(new))
-		full |= abs(++c->sum[vswap_tag(new)]) >= VSWAP_STAT_BATCH;
+	if (from >= 0) {
+		c->sum[from] -= n;
+		full |= abs(c->sum[from]) >= VSWAP_STAT_BATCH;
+	}
+	if (to >= 0) {
+		c->sum[to] += n;
+		full |= abs(c->sum[to]) >= VSWAP_STAT_BATCH;
+	}
 	if (unlikely(full))
 		vswap_stat_flush(c);
 unlock:
@@ -525,6 +524,17 @@ unlock:
 	if (arm)
 		queue_delayed_work(system_unbound_wq, &vswap_stat_work,
 				   VSWAP_STAT_DELAY);
+}
+
+/* Move a slot from @old's backend counter to @new's: vswap_count_n() */
+static void vswap_count(unsigned short id, unsigned long old,
+			unsigned long new)
+{
+	if ((!vswap_counted(old) && !vswap_counted(new)) ||
+	    vswap_tag(old) == vswap_tag(new))
+		return;
+	vswap_count_n(id, vswap_counted(old) ? vswap_tag(old) : -1,
+		      vswap_counted(new) ? vswap_tag(new) : -1, 1);
 }
 
 static void vswap_tier_free(swp_entry_t phys);
@@ -2495,13 +2505,140 @@ out:
 	return n;
 }
 
-/* The last reference to virtual entries is gone: release their backends */
+/*
+ * Releasing backends a run of slots at a time.
+ *
+ * A slot whose last reference is gone has its descriptor set to NONE and
+ * its backend let go.  Slots are mostly freed in runs: a CPU's batch of
+ * freed slots (swapcache_free_entries()) holds them in about the order
+ * they were taken, and exit and munmap free the runs of a page table.  So
+ * a run's descriptors, in one table, are exchanged in one pass, each
+ * cgroup's backend figures move once for the run (vswap_count_n()), and
+ * the tier slots behind the run are gathered and given back together:
+ * through their tier's swap_map at once when there are
+ * VSWAP_RELEASE_DIRECT or more, else through the CPU's batch of freed
+ * tier slots (vswap_tier_free()).  No sleeping; no virtual si->lock held.
+ */
+
+/* Gathered tier slots from this many on go back at once */
+#define VSWAP_RELEASE_DIRECT	8
+
+struct vswap_release {
+	int nr;
+	swp_entry_t tier[VSWAP_TIER_CACHE];	/* gathered tier slots */
+};
+
+/* Give back the tier slots gathered in @rel */
+static void vswap_release_tier(struct vswap_release *rel)
+{
+	int i, j, type;
+
+	if (rel->nr < VSWAP_RELEASE_DIRECT) {
+		for (i = 0; i < rel->nr; i++)
+			vswap_tier_free(rel->tier[i]);
+		rel->nr = 0;
+		return;
+	}
+	/* by tier, then offset: the type is in an entry's top bits */
+	vswap_sort_slots(rel->tier, rel->nr);
+	for (i = 0; i < rel->nr; i = j) {
+		type = swp_type(rel->tier[i]);
+		for (j = i + 1; j < rel->nr && swp_type(rel->tier[j]) == type; j++)
+			;
+		count_vm_events(VSWAP_TIER_FREE, j - i);
+		vswap_tier_cache_free(type, rel->tier + i, j - i);
+	}
+	rel->nr = 0;
+}
+
+/*
+ * Release the backends of the @nr slots from @entry on, all of one
+ * cluster, whose last references are gone; tier slots go to @rel
+ */
+static void vswap_release_run(swp_entry_t entry, int nr,
+			      struct vswap_release *rel)
+{
+	atomic_long_t *desc = vswap_desc(entry);
+	int moves[ARRAY_SIZE(vswap_stat_item)] = {};
+	unsigned long raw, old;
+	unsigned short id = 0;
+	bool counted = false;
+	int i, t;
+
+	for (i = 0; i < nr; i++) {
+		raw = atomic_long_read(desc + i);
+		do {
+			old = vswap_desc_backend(raw);
+			if (old == VSWAP_NONE)
+				break;
+		} while (!atomic_long_try_cmpxchg(desc + i, &raw,
+						  vswap_desc_keep_id(VSWAP_NONE, raw)));
+		if (old == VSWAP_NONE)
+			continue;
+		if (vswap_counted(old)) {
+			/* a run is mostly one cgroup's: count it once per cgroup */
+			if (counted && vswap_desc_id(raw) != id) {
+				for (t = 0; t < ARRAY_SIZE(moves); t++)
+					if (moves[t])
+						vswap_count_n(id, t, -1, moves[t]);
+				memset(moves, 0, sizeof(moves));
+			}
+			id = vswap_desc_id(raw);
+			counted = true;
+			moves[vswap_tag(old)]++;
+		}
+		if (vswap_tag(old) == VSWAP_PHYS) {
+			if (rel->nr == ARRAY_SIZE(rel->tier))
+				vswap_release_tier(rel);
+			rel->tier[rel->nr++] = vswap_desc_phys(old);
+		}
+	}
+	for (t = 0; counted && t < ARRAY_SIZE(moves); t++)
+		if (moves[t])
+			vswap_count_n(id, t, -1, moves[t]);
+}
+
+/* The last references to @nr virtual entries from @entry on are gone */
 void __vswap_release(swp_entry_t entry, int nr)
 {
-	int i;
+	struct vswap_release rel __uninitialized;	/* rel.nr says what is */
+	int n;
 
-	for (i = 0; i < nr; i++, entry.val++)
-		vswap_set(entry, VSWAP_NONE);
+	rel.nr = 0;
+	while (nr > 0) {
+		n = min_t(int, nr, SWAPFILE_CLUSTER -
+				   swp_offset(entry) % SWAPFILE_CLUSTER);
+		vswap_release_run(entry, n, &rel);
+		entry.val += n;
+		nr -= n;
+	}
+	if (rel.nr)
+		vswap_release_tier(&rel);
+}
+
+/*
+ * swapcache_free_entries(): the last references to a batch of @n freed
+ * slots are gone; release the virtual ones' backends, a run of
+ * consecutive slots of one cluster at a time.  Under the batch's
+ * spinlock, interrupts off.
+ */
+void __vswap_release_entries(swp_entry_t *entries, int n)
+{
+	struct vswap_release rel __uninitialized;	/* rel.nr says what is */
+	int i, nr;
+
+	rel.nr = 0;
+	for (i = 0; i < n; i += nr) {
+		nr = 1;
+		if (!swp_entry_is_virtual(entries[i]))
+			continue;
+		while (i + nr < n && entries[i + nr].val == entries[i].val + nr &&
+		       (swp_offset(entries[i]) + nr) % SWAPFILE_CLUSTER)
+			nr++;
+		vswap_release_run(entries[i], nr, &rel);
+	}
+	if (rel.nr)
+		vswap_release_tier(&rel);
 }
 
 /*

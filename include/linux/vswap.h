@@ -62,6 +62,7 @@ bool vswap_swaps_line(unsigned long *size_kb, unsigned long *used_kb);
 /* swapfile.c: allocation, free, cluster life, swapoff */
 int vswap_get_pages(int n_goal, swp_entry_t entries[], int order);
 void __vswap_release(swp_entry_t entry, int nr);
+void __vswap_release_entries(swp_entry_t *entries, int n);
 int vswap_setup_clusters(struct swap_info_struct *si,
 			 struct swap_cluster_info *cluster_info,
 			 unsigned char *swap_map);
@@ -123,6 +124,17 @@ static inline void vswap_release(swp_entry_t entry, int nr)
 {
 	if (swp_entry_is_virtual(entry))
 		__vswap_release(entry, nr);
+}
+
+/*
+ * swapcache_free_entries(): release what backs the virtual ones of a batch
+ * of @n freed slots.  Not while vswap_active() alone: the virtual device's
+ * swapoff frees its last batches after vswap_on went off.
+ */
+static inline void vswap_release_entries(swp_entry_t *entries, int n)
+{
+	if (READ_ONCE(vswap_type) < MAX_SWAPFILES)
+		__vswap_release_entries(entries, n);
 }
 
 /* The slot I/O for @entry goes to: a tier slot for a virtual entry */
@@ -247,6 +259,10 @@ static inline int vswap_get_pages(int n_goal, swp_entry_t entries[],
 }
 
 static inline void vswap_release(swp_entry_t entry, int nr)
+{
+}
+
+static inline void vswap_release_entries(swp_entry_t *entries, int n)
 {
 }
 

@@ -336,6 +336,12 @@ void vst_gauges_log(const char *what, const struct vst_gauges *g)
 	       g->inuse[1]);
 }
 
+uint64_t vst_freed_lag(void)
+{
+	/* stock's cache of freed slots, 64 a CPU */
+	return 64ULL * sysconf(_SC_NPROCESSORS_CONF);
+}
+
 uint64_t vst_slot_cache_lag(void)
 {
 	/*
@@ -347,16 +353,18 @@ uint64_t vst_slot_cache_lag(void)
 
 uint64_t vst_leftover(const struct vst_env *env, const struct vst_gauges *g)
 {
-	uint64_t pages, lag = vst_slot_cache_lag();
+	uint64_t pages, backing = 0, lag = vst_slot_cache_lag();
+	uint64_t freed = vst_freed_lag();
 	int i;
 
 	pages = (g->cg_zero + g->cg_zswap + g->cg_phys) / VST_PAGE;
+	pages = pages > freed ? pages - freed : 0;
 	for (i = 0; i < env->nr_tiers; i++) {
-		pages += g->backing[i];
+		backing += g->backing[i];
 		if (g->inuse[i] > lag)
 			pages += g->inuse[i] - lag;
 	}
-	return pages;
+	return pages + (backing > freed ? backing - freed : 0);
 }
 
 int vst_wait_released(const struct vst_env *env, unsigned int ms,

@@ -120,8 +120,17 @@ void vst_gauges_log(const char *what, const struct vst_gauges *g);
 uint64_t vst_slot_cache_lag(void);
 
 /*
- * Pages still held in @g: the cgroup's virtual slots (zero, zswap, phys),
- * the slots the tiers back, and tier slots in use past the slot cache lag.
+ * Slots freed that wait in the per-CPU slot caches keep, until their
+ * batch goes back, their swap charge (as on stock) and on ours their
+ * backend too: a backend figure and a tier slot each (vswap releases a
+ * batch's backends with it, patch 0030).
+ */
+uint64_t vst_freed_lag(void);
+
+/*
+ * Pages still held in @g: the cgroup's virtual slots (zero, zswap, phys)
+ * and the slots the tiers back, each past the freed slots' lag, and tier
+ * slots in use past the slot cache lag.
  */
 uint64_t vst_leftover(const struct vst_env *env, const struct vst_gauges *g);
 

@@ -656,22 +656,41 @@ static uint64_t count_global(const struct vst_gauges *g)
 }
 
 /*
- * Wait for the test cgroup's backend figures to be 0 and vswap/stat's to
- * be back to @base at most: 0, or -1 once COUNT_WAIT_MS went by
+ * Wait until the test cgroup's backend figures count no slot that is not
+ * charged, and vswap/stat's are back to @base but for the slots freed that
+ * wait in the CPUs' slot caches: 0, or -1 once COUNT_WAIT_MS went by.  A
+ * freed slot keeps its backend until its batch goes back, as it keeps its
+ * swap charge.
  */
-static int count_wait_zero(const struct vst_env *env, uint64_t base,
-			   struct vst_gauges *g)
+static int count_wait_charged(const struct vst_env *env, uint64_t base,
+			      struct vst_gauges *g)
 {
 	unsigned int waited;
 
 	for (waited = 0;; waited += 100) {
 		count_sample(env, g);
-		if (!count_cg(g) && count_global(g) <= base)
+		if (count_cg(g) <= g->cg_swap &&
+		    count_global(g) <= base + vst_freed_lag())
 			return 0;
 		if (waited >= COUNT_WAIT_MS)
 			return -1;
 		usleep(100 * 1000);
 	}
+}
+
+/*
+ * Have the slot caches' batches gone back, so that nothing of cgroup b
+ * (@live[1]) is counted any more and the test cgroup @env counts c's
+ * (@live[2]) alone?  The last sample in @g (b's), @gc (c's), @ge (@env's).
+ */
+static bool count_drained(const struct vst_env *env, const struct vst_env *live,
+			  struct vst_gauges *g, struct vst_gauges *gc,
+			  struct vst_gauges *ge)
+{
+	count_sample(&live[1], g);
+	count_sample(&live[2], gc);
+	count_sample(env, ge);
+	return !count_cg(g) && count_cg(ge) == count_cg(gc);
 }
 
 /*
@@ -792,7 +811,7 @@ static enum st_status counters_run(void *arg)
 	struct vst_env child[3];		/* a, b, c below the test's cgroup */
 	char out[256];
 	uint64_t sum, base, dying = 0;
-	struct vst_gauges g;
+	struct vst_gauges g, gc = {}, ge = {};
 	struct vst_proc p[2];
 	struct vst_argv av;
 	int i, round, ncpu, cpu, status[2];
@@ -848,15 +867,16 @@ static enum st_status counters_run(void *arg)
 	for (i = 0; i < 2; i++)
 		ST_FAIL_IF(status[i], "%s: memverify status %d: data lost, corrupted or OOM",
 			   fill[i], status[i]);
-	ST_FAIL_IF(count_wait_zero(env, base, &g),
-		   "%u ms after both exited: memory.stat's backends %lu kB, vswap/stat's %lu pages (%lu before)",
-		   COUNT_WAIT_MS, count_cg(&g) / 1024, count_global(&g), base);
+	ST_FAIL_IF(count_wait_charged(env, base, &g),
+		   "%u ms after both exited: memory.stat's backends %lu kB, memory.swap.current %lu kB, vswap/stat's %lu pages (%lu before)",
+		   COUNT_WAIT_MS, count_cg(&g) / 1024, g.cg_swap / 1024, count_global(&g), base);
 	/*
 	 * Page cache charged to the removed cgroup holds it, and so do its
 	 * last freed slots while they wait in a CPU's swap slots cache (as
-	 * on stock): drop the one, and push the other out with a zero-page
-	 * workload in c, on each CPU in turn, until nothing holds it or the
-	 * rounds are over.
+	 * on stock), backends and all: drop the one, and push the other out
+	 * with a zero-page workload in c, on each CPU in turn, until nothing
+	 * holds it, b's figures are 0 and the test cgroup's are c's alone,
+	 * or the rounds are over.
 	 */
 	ST_CHECK(!sched_getaffinity(0, sizeof(cpus), &cpus));
 	ncpu = CPU_COUNT(&cpus);
@@ -866,8 +886,8 @@ static enum st_status counters_run(void *arg)
 		for (i = 0; i < 20; i++) {
 			ST_CHECK(!st_cg_key(env->cg, "cgroup.stat", "nr_dying_descendants",
 					    &dying));
-			if (!dying) {
-				st_log("the removed cgroup was freed after %d round(s) of swapping beside it",
+			if (!dying && count_drained(env, child, &g, &gc, &ge)) {
+				st_log("the removed cgroup was freed and the figures drained after %d round(s) of swapping beside it",
 				       round);
 				return ST_PASS;
 			}
@@ -884,8 +904,10 @@ static enum st_status counters_run(void *arg)
 		status[0] = vst_reap(&p[0]);
 		ST_FAIL_IF(status[0], "zero, in c: memverify status %d", status[0]);
 	}
-	ST_FAIL_IF(1, "the removed cgroup is still held after %d rounds of swapping beside it",
+	ST_FAIL_IF(dying, "the removed cgroup is still held after %d rounds of swapping beside it",
 		   round);
+	ST_FAIL_IF(1, "after %d rounds of swapping beside them, b's figures %lu kB, the test cgroup's %lu kB, c's %lu kB",
+		   round, count_cg(&g) / 1024, count_cg(&ge) / 1024, count_cg(&gc) / 1024);
 }
 
 static struct st_test vswap_counters = {
