@@ -3229,8 +3229,10 @@ static bool vswap_read_goes_now(struct blk_plug *plug, struct bio *bio)
 		return false;
 	if (!rq_list_empty(&plug->mq_list)) {
 		rq = plug->mq_list.tail;
+		/* a request's sectors are the disk's, a bio's its partition's */
 		return rq->q == q &&
-		       blk_rq_pos(rq) + blk_rq_sectors(rq) == bio->bi_iter.bi_sector;
+		       blk_rq_pos(rq) + blk_rq_sectors(rq) ==
+		       bio->bi_iter.bi_sector + get_start_sect(bio->bi_bdev);
 	}
 	list_for_each_entry(cb, &plug->cb_list, list)
 		if (cb->callback == vswap_read_unplug)
