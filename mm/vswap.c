@@ -471,14 +471,14 @@ static void vswap_stat_direct(struct mem_cgroup *memcg, int from, int to, int n)
 
 /*
  * Move @n slots from backend counter @from to @to (tags, -1: none), for
- * cgroup @id, the one their descriptors say they are charged to.  On cgroup v2 the id lives
- * from the charge before the first write to the uncharge after the last
- * release, so increments and decrements meet the same cgroup, and the
- * charge keeps that cgroup alive while it is counted.  (cgroup v1 records
- * the charge only at mem_cgroup_swapout(), after the first write, and
- * clears it at swap-in: there a cgroup's figures are not kept; vswap's
- * per-cgroup figures are cgroup v2's.)  The global figures all go to one node: a
- * slot has no node.
+ * cgroup @id, the one their descriptors say they are charged to.  On
+ * cgroup v2 the id lives from the charge before the first write to the
+ * uncharge after the last release, so increments and decrements meet the
+ * same cgroup, and the charge keeps that cgroup alive while it is
+ * counted.  (cgroup v1 records the charge only at mem_cgroup_swapout(),
+ * after the first write, and clears it at swap-in: there a cgroup's
+ * figures are not kept; vswap's per-cgroup figures are cgroup v2's.)  The
+ * global figures all go to one node: a slot has no node.
  */
 static void vswap_count_n(unsigned short id, int from, int to, int n)
 {
@@ -2551,6 +2551,18 @@ static void vswap_release_tier(struct vswap_release *rel)
 	rel->nr = 0;
 }
 
+/* Count the slots @moves[tag] of cgroup @id released, and zero @moves */
+static void vswap_uncount(unsigned short id, int *moves)
+{
+	int t;
+
+	for (t = 0; t < ARRAY_SIZE(vswap_stat_item); t++) {
+		if (moves[t])
+			vswap_count_n(id, t, -1, moves[t]);
+		moves[t] = 0;
+	}
+}
+
 /*
  * Release the backends of the @nr slots from @entry on, all of one
  * cluster, whose last references are gone; tier slots go to @rel
@@ -2563,7 +2575,7 @@ static void vswap_release_run(swp_entry_t entry, int nr,
 	unsigned long raw, old;
 	unsigned short id = 0;
 	bool counted = false;
-	int i, t;
+	int i;
 
 	for (i = 0; i < nr; i++) {
 		raw = atomic_long_read(desc + i);
@@ -2577,12 +2589,8 @@ static void vswap_release_run(swp_entry_t entry, int nr,
 			continue;
 		if (vswap_counted(old)) {
 			/* a run is mostly one cgroup's: count it once per cgroup */
-			if (counted && vswap_desc_id(raw) != id) {
-				for (t = 0; t < ARRAY_SIZE(moves); t++)
-					if (moves[t])
-						vswap_count_n(id, t, -1, moves[t]);
-				memset(moves, 0, sizeof(moves));
-			}
+			if (counted && vswap_desc_id(raw) != id)
+				vswap_uncount(id, moves);
 			id = vswap_desc_id(raw);
 			counted = true;
 			moves[vswap_tag(old)]++;
@@ -2593,9 +2601,8 @@ static void vswap_release_run(swp_entry_t entry, int nr,
 			rel->tier[rel->nr++] = vswap_desc_phys(old);
 		}
 	}
-	for (t = 0; counted && t < ARRAY_SIZE(moves); t++)
-		if (moves[t])
-			vswap_count_n(id, t, -1, moves[t]);
+	if (counted)
+		vswap_uncount(id, moves);
 }
 
 /* The last references to @nr virtual entries from @entry on are gone */

@@ -45,7 +45,8 @@
 #               for the host (a 9p read, a disk request) could cost it
 #               seconds of guest time; with it, at most a tick.
 #   QEMU_PLUGIN QEMU's -plugin argument, a TCG plugin and its arguments
-#               (e.g. scripts/exact.sh's instruction counter)
+#               (e.g. selftests/bench/tbcount.c, the instruction counter of
+#               scripts/bench.sh EXACT=1)
 
 set -uo pipefail
 

@@ -348,7 +348,7 @@ uint64_t vst_slot_cache_lag(void)
 	 * stock's cache of freed slots, and vswap's of tier slots to hand
 	 * out and of freed tier slots
 	 */
-	return (64ULL + 32 + 32) * sysconf(_SC_NPROCESSORS_CONF);
+	return vst_freed_lag() + (32ULL + 32) * sysconf(_SC_NPROCESSORS_CONF);
 }
 
 uint64_t vst_leftover(const struct vst_env *env, const struct vst_gauges *g)
