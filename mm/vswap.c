@@ -3369,7 +3369,11 @@ unsigned short vswap_cgroup_record(swp_entry_t entry, unsigned short id,
 	unsigned int i;
 
 	for (i = 0; i < nr; i++) {
-		desc = vswap_cgroup_desc(swp_entry_nth(entry, i));
+		/* a cluster's descriptors are one table */
+		if (!i || !((swp_offset(entry) + i) % SWAPFILE_CLUSTER))
+			desc = vswap_cgroup_desc(swp_entry_nth(entry, i));
+		else if (desc)
+			desc++;
 		if (!desc)
 			continue;
 		raw = atomic_long_read(desc);
@@ -3418,32 +3422,14 @@ static u32 vswap_cgroup_id_delay_pid;
 /* lookups that found their slot's cluster retired: they read 0 */
 static atomic_t vswap_cgroup_id_stale;
 
-/* The debug delay of this lookup, in ms */
-static u32 vswap_cgroup_id_delay(void)
-{
-	if (!IS_ENABLED(CONFIG_DEBUG_FS) ||
-	    likely(!READ_ONCE(vswap_cgroup_id_delay_ms)) ||
-	    READ_ONCE(vswap_cgroup_id_delay_pid) != current->pid ||
-	    irqs_disabled())
-		return 0;
-	return READ_ONCE(vswap_cgroup_id_delay_ms);
-}
-
 /*
- * lookup_swap_cgroup_id().  Most callers hold the slot (a page table entry
- * under its lock, a locked swap cache folio), but do_swap_page() charges
- * the folio of a swap cache bypass before swapcache_prepare(), holding
- * only the device: the slot may be freed meanwhile and its cluster
- * retired.  So the table is read under RCU (a retired table is freed after
- * a grace period, vswap_table_put()), a missing one reads as 0, and one
- * reused from the pool reads as another slot's id: a charge that
- * swapcache_prepare() or pte_same() then throws away, as it throws away
- * the id that stock's map holds for a slot's next owner.
+ * The lookup of vswap_cgroup_id(), waiting @delay ms (a constant 0 but in
+ * vswap_cgroup_id_delayed()) before each of its two reads
  */
-unsigned short vswap_cgroup_id(swp_entry_t entry)
+static __always_inline unsigned short __vswap_cgroup_id(swp_entry_t entry,
+							u32 delay)
 {
 	atomic_long_t __rcu **tables = READ_ONCE(vswap.tables);
-	u32 delay = vswap_cgroup_id_delay();
 	pgoff_t off = swp_offset(entry);
 	atomic_long_t *table;
 	unsigned short id = 0;
@@ -3464,6 +3450,58 @@ unsigned short vswap_cgroup_id(swp_entry_t entry)
 	}
 	rcu_read_unlock();
 	return id;
+}
+
+/* The lookup of the task the debug knob names, out of the common path */
+static noinline unsigned short vswap_cgroup_id_delayed(swp_entry_t entry)
+{
+	u32 delay = READ_ONCE(vswap_cgroup_id_delay_ms);
+
+	if (READ_ONCE(vswap_cgroup_id_delay_pid) != current->pid ||
+	    irqs_disabled())
+		delay = 0;
+	return __vswap_cgroup_id(entry, delay);
+}
+
+/*
+ * lookup_swap_cgroup_id().  Most callers hold the slot (a page table entry
+ * under its lock, a locked swap cache folio), but do_swap_page() charges
+ * the folio of a swap cache bypass before swapcache_prepare(), holding
+ * only the device: the slot may be freed meanwhile and its cluster
+ * retired.  So the table is read under RCU (a retired table is freed after
+ * a grace period, vswap_table_put()), a missing one reads as 0, and one
+ * reused from the pool reads as another slot's id: a charge that
+ * swapcache_prepare() or pte_same() then throws away, as it throws away
+ * the id that stock's map holds for a slot's next owner.
+ */
+unsigned short vswap_cgroup_id(swp_entry_t entry)
+{
+	if (IS_ENABLED(CONFIG_DEBUG_FS) &&
+	    unlikely(READ_ONCE(vswap_cgroup_id_delay_ms)))
+		return vswap_cgroup_id_delayed(entry);
+	return __vswap_cgroup_id(entry, 0);
+}
+
+/*
+ * How many of the @nr slots from @entry, up to the end of its cluster,
+ * have @entry's cgroup id (at least one): the runs that
+ * swapcache_free_entries() uncharges at once, read from one table.  The
+ * caller owns the slots.
+ */
+int vswap_cgroup_run(swp_entry_t entry, int nr)
+{
+	atomic_long_t *desc = vswap_cgroup_desc(entry);
+	unsigned short id;
+	int i;
+
+	if (!desc)
+		return 1;
+	nr = min_t(int, nr, SWAPFILE_CLUSTER - swp_offset(entry) % SWAPFILE_CLUSTER);
+	id = vswap_desc_id(atomic_long_read(desc));
+	for (i = 1; i < nr; i++)
+		if (vswap_desc_id(atomic_long_read(desc + i)) != id)
+			break;
+	return i;
 }
 
 /* ---------------------------------------------------------------------

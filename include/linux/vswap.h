@@ -106,6 +106,7 @@ unsigned short vswap_cgroup_record(swp_entry_t entry, unsigned short id,
 unsigned short vswap_cgroup_cmpxchg(swp_entry_t entry, unsigned short old,
 				    unsigned short new);
 unsigned short vswap_cgroup_id(swp_entry_t entry);
+int vswap_cgroup_run(swp_entry_t entry, int nr);
 
 /* swap_ext.c: what policies see and move */
 int vswap_nr_tiers(void);
@@ -413,6 +414,11 @@ static inline unsigned short vswap_cgroup_cmpxchg(swp_entry_t entry,
 static inline unsigned short vswap_cgroup_id(swp_entry_t entry)
 {
 	return 0;
+}
+
+static inline int vswap_cgroup_run(swp_entry_t entry, int nr)
+{
+	return nr;
 }
 
 #endif /* CONFIG_VSWAP */
