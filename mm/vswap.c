@@ -469,28 +469,36 @@ static void vswap_stat_direct(struct mem_cgroup *memcg, int from, int to, int n)
 		vswap_stat_add(memcg, vswap_stat_item[to], n);
 }
 
-/*
- * Move @n slots from backend counter @from to @to (tags, -1: none), for
- * cgroup @id, the one their descriptors say they are charged to.  On
- * cgroup v2 the id lives from the charge before the first write to the
- * uncharge after the last release, so increments and decrements meet the
- * same cgroup, and the charge keeps that cgroup alive while it is
- * counted.  (cgroup v1 records the charge only at mem_cgroup_swapout(),
- * after the first write, and clears it at swap-in: there a cgroup's
- * figures are not kept; vswap's per-cgroup figures are cgroup v2's.)  The
- * global figures all go to one node: a slot has no node.
- */
-static void vswap_count_n(unsigned short id, int from, int to, int n)
+/* Add @d to this CPU's sum @i (-1: none); is it now a batch away from 0? */
+static inline bool vswap_stat_sum(struct vswap_stat_pcp *c, int i, int d)
 {
-	struct vswap_stat_pcp *c;
+	if (i < 0)
+		return false;
+	c->sum[i] += d;
+	return abs(c->sum[i]) >= VSWAP_STAT_BATCH;
+}
+
+/* Would adding @d to this CPU's sum @i (-1: none) leave it short of a batch? */
+static inline bool vswap_stat_fits(struct vswap_stat_pcp *c, int i, int d)
+{
+	return i < 0 || abs(c->sum[i] + d) < VSWAP_STAT_BATCH;
+}
+
+/*
+ * vswap_count_n() when the move does not simply go into the sums: this
+ * CPU holds another cgroup's, or none, or a sum reaches its batch.  Under
+ * the CPU's lock.  Returns whether the CPU pinned a cgroup, whose drain
+ * the caller then arms.
+ */
+static noinline bool vswap_count_other(struct vswap_stat_pcp *c,
+				       unsigned short id, int from, int to,
+				       int n)
+{
 	struct mem_cgroup *memcg;
-	bool full = false, arm = false;
-	unsigned long flags;
+	bool arm = false, full;
 
 	/* the charge holds the id, so it names one cgroup until the uncharge */
-	local_lock_irqsave(&vswap_stat_pcp.lock, flags);
-	c = this_cpu_ptr(&vswap_stat_pcp);
-	if (unlikely(!c->held || !vswap_stat_holds(c->memcg, id))) {
+	if (!c->held || !vswap_stat_holds(c->memcg, id)) {
 		if (c->held)
 			vswap_stat_unpin(c);
 		rcu_read_lock();
@@ -502,26 +510,50 @@ static void vswap_count_n(unsigned short id, int from, int to, int n)
 		if (unlikely(!mem_cgroup_tryget(memcg))) {
 			vswap_stat_direct(memcg, from, to, n);
 			rcu_read_unlock();
-			goto unlock;
+			return false;
 		}
 		rcu_read_unlock();
 		c->memcg = memcg;
 		WRITE_ONCE(c->held, true);
 		arm = true;
 	}
-	if (from >= 0) {
-		c->sum[from] -= n;
-		full |= abs(c->sum[from]) >= VSWAP_STAT_BATCH;
-	}
-	if (to >= 0) {
-		c->sum[to] += n;
-		full |= abs(c->sum[to]) >= VSWAP_STAT_BATCH;
-	}
-	if (unlikely(full))
+	full = vswap_stat_sum(c, from, -n);
+	full |= vswap_stat_sum(c, to, n);
+	if (full)
 		vswap_stat_flush(c);
-unlock:
+	return arm;
+}
+
+/*
+ * Move @n slots from backend counter @from to @to (tags, -1: none), for
+ * cgroup @id, the one their descriptors say they are charged to.  On
+ * cgroup v2 the id lives from the charge before the first write to the
+ * uncharge after the last release, so increments and decrements meet the
+ * same cgroup, and the charge keeps that cgroup alive while it is
+ * counted.  (cgroup v1 records the charge only at mem_cgroup_swapout(),
+ * after the first write, and clears it at swap-in: there a cgroup's
+ * figures are not kept; vswap's per-cgroup figures are cgroup v2's.)  The
+ * global figures all go to one node: a slot has no node.  Inline: most
+ * moves only add to the sums of the cgroup this CPU holds.
+ */
+static __always_inline void vswap_count_n(unsigned short id, int from,
+					  int to, int n)
+{
+	struct vswap_stat_pcp *c;
+	unsigned long flags;
+	bool arm = false;
+
+	local_lock_irqsave(&vswap_stat_pcp.lock, flags);
+	c = this_cpu_ptr(&vswap_stat_pcp);
+	if (likely(c->held && vswap_stat_holds(c->memcg, id) &&
+		   vswap_stat_fits(c, from, -n) && vswap_stat_fits(c, to, n))) {
+		vswap_stat_sum(c, from, -n);
+		vswap_stat_sum(c, to, n);
+	} else {
+		arm = vswap_count_other(c, id, from, to, n);
+	}
 	local_unlock_irqrestore(&vswap_stat_pcp.lock, flags);
-	if (arm)
+	if (unlikely(arm))
 		queue_delayed_work(system_unbound_wq, &vswap_stat_work,
 				   VSWAP_STAT_DELAY);
 }
