@@ -831,20 +831,28 @@ static swp_entry_t vswap_tier_cache_pop(struct vswap_tier_cache *tc, int type)
 }
 
 /*
- * Sort @n slots of one tier by offset, for swap_free_slots() to free runs
- * of them at once.  A batch is mostly in order already: pages leave in
- * about the order their slots were handed out, which is slot order.
+ * Sort @n tier slots by tier and offset, for swap_free_slots() to free
+ * runs of them at once.  A batch is mostly in order already: pages leave
+ * in about the order their slots were handed out, which is slot order.
+ * When they leave in random order (pages touched at random) sorting finds
+ * no runs to free together: after 2 * @n moves the sort stops, leaving
+ * the slots partly sorted, which swap_free_slots() takes as well.
  */
 static void vswap_sort_slots(swp_entry_t *slots, int n)
 {
+	int i, j, budget = 2 * n;
 	swp_entry_t x;
-	int i, j;
 
 	for (i = 1; i < n; i++) {
 		x = slots[i];
-		for (j = i; j > 0 && slots[j - 1].val > x.val; j--)
+		for (j = i; j > 0 && slots[j - 1].val > x.val; j--) {
+			if (!budget--)
+				break;
 			slots[j] = slots[j - 1];
+		}
 		slots[j] = x;
+		if (budget < 0)
+			return;
 	}
 }
 
@@ -852,8 +860,8 @@ static void vswap_sort_slots(swp_entry_t *slots, int n)
  * Give back @n slots of tier @type that nr_backing counts and no
  * descriptor names (cached, or freed and batched): in the tier's swap_map
  * and counters, then in nr_backing, which kept a swapoff of the tier
- * waiting for them.  No lock held (swap_free_slots() takes the tier's).  Sorts
- * @slots.
+ * waiting for them.  No lock held (swap_free_slots() takes the tier's).
+ * Slots in offset order free a run at a time (vswap_sort_slots()).
  */
 static void vswap_tier_cache_free(int type, swp_entry_t *slots, int n)
 {
@@ -861,7 +869,6 @@ static void vswap_tier_cache_free(int type, swp_entry_t *slots, int n)
 
 	if (WARN_ON_ONCE(!si))
 		return;
-	vswap_sort_slots(slots, n);
 	swap_free_slots(si, slots, n);
 	atomic_long_sub(n, &vswap_tiers[type].nr_backing);
 	put_swap_device(si);
@@ -1202,8 +1209,10 @@ static noinline void vswap_tier_frees_flush_cpu(int cpu, int type)
 	if (tf->nr && (type < 0 || tf->type == type))
 		n = vswap_tier_frees_take(tf, slots, &t);
 	spin_unlock_irqrestore(&tf->lock, flags);
-	if (n)
+	if (n) {
+		vswap_sort_slots(slots, n);
 		vswap_tier_cache_free(t, slots, n);
+	}
 }
 
 /*
