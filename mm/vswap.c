@@ -3453,10 +3453,9 @@ unsigned short vswap_cgroup_cmpxchg(swp_entry_t entry, unsigned short old,
  * default 0): a lookup by task cgroup_id_delay_pid waits this long before
  * it reads the table pointer, and again before the descriptor, so that the
  * slot and its cluster can go meanwhile (selftest sync_tier_cgroup_id_race).
- * Never with interrupts off: swapcache_free_entries() looks up each slot
- * of a batch of freed ones under the slot cache's lock, where the race
- * the knob is for cannot happen and a delay per slot would hold
- * interrupts off for seconds.
+ * Never with interrupts off: a lookup there holds off what would free
+ * the slot meanwhile, so the race the knob is for cannot happen, and a
+ * delay per slot of a batch would hold interrupts off for seconds.
  */
 static u32 vswap_cgroup_id_delay_ms;
 static u32 vswap_cgroup_id_delay_pid;
