@@ -2857,6 +2857,12 @@ static bool vswap_tiers_sync;
  */
 bool vswap_tier_sync __read_mostly;
 /*
+ * Is some tier asynchronous (not SWP_SYNCHRONOUS_IO)?  If not, no virtual
+ * page is worth reading ahead, and swap readahead reads no window around a
+ * virtual entry (swap_ra_window()).
+ */
+bool vswap_tier_async __read_mostly;
+/*
  * Serialises the hints' updates: each computes them from the tiers of the
  * moment, and one computed before a swapon or swapoff must not be
  * published after one computed since.
@@ -2888,6 +2894,7 @@ static void vswap_tiers_sync_update(bool swapoff)
 		msleep(delay);
 	WRITE_ONCE(vswap_tiers_sync, n > 0 && nr_sync == n);
 	WRITE_ONCE(vswap_tier_sync, nr_sync > 0);
+	WRITE_ONCE(vswap_tier_async, nr_sync < n);
 	mutex_unlock(&vswap_tiers_sync_lock);
 }
 
@@ -3140,6 +3147,89 @@ void __vswap_bio_scatter(struct bio *bio, struct folio *folio)
 		next = sector;
 		start = i;
 	}
+}
+
+/* ---------------------------------------------------------------------
+ * Swap readahead: the neighbours on a disk
+ *
+ * A fault reads a window of neighbouring slots with its own (by cluster
+ * or by VMA), in the hope that they are wanted soon: a neighbour on a disk
+ * costs a request merged with the fault's, where it would cost a request
+ * and a wait of its own later.  A page in zswap or all zeroes saves no I/O
+ * and no fault (a page read ahead is still faulted on, only found in the
+ * swap cache): reading it ahead decompresses (or clears) a page in the
+ * fault and takes it out of zswap (6.12 loads exclusively), and if it is
+ * not used before reclaim finds it, it is compressed again.  Stock reads
+ * ahead every neighbour.
+ *
+ * vswap reads ahead only the virtual neighbours on an asynchronous tier
+ * (swap_ra_worth()).  The window is stock's, around every fault, its size
+ * grown by readahead hits: a fault on a page in zswap still reads the
+ * disk's pages beside it.  Without an asynchronous tier no neighbour can
+ * be worth it, and no window is read (swap_ra_window()).  linux-mm
+ * discussed both ("mm: bypass swap readahead for zswap", 2026-06: the
+ * bypass for zswap's faults, and a test per slot for mixed backends).
+ * Stock entries are read as stock reads them.
+ */
+
+/* Read every neighbour, as stock does: sysfs vswap/readahead "all" */
+static bool vswap_ra_all;
+/* Faults on virtual pages that read no window: no asynchronous tier */
+static DEFINE_PER_CPU(unsigned long, vswap_ra_windows_skipped);
+/* Virtual neighbours in zswap or all zeroes that a window left unread */
+static DEFINE_PER_CPU(unsigned long, vswap_ra_skipped);
+
+/* Read a window around a faulting virtual entry? */
+bool __vswap_ra_window(void)
+{
+	if (READ_ONCE(vswap_ra_all) || READ_ONCE(vswap_tier_async))
+		return true;
+	this_cpu_inc(vswap_ra_windows_skipped);
+	return false;
+}
+
+/*
+ * Read virtual @entry, a neighbour of a faulting entry, ahead?  Yes on an
+ * asynchronous tier; in zswap or zero, no, and counted; free, in the swap
+ * cache or on a synchronous tier (whose faults bypass the swap cache), no.
+ * The descriptor is peeked without owning the entry: a hint, as
+ * readahead's window is.  The fault holds a reference on its own device,
+ * which need not be @entry's (VMA readahead): take one, which fails once
+ * a swapoff of the virtual device has begun.
+ */
+bool __vswap_ra_worth(swp_entry_t entry)
+{
+	struct swap_info_struct *si;
+	unsigned long desc;
+
+	if (READ_ONCE(vswap_ra_all))
+		return true;
+	si = get_swap_device(entry);
+	if (!si)
+		return false;
+	vswap_desc_peek(si, entry, 1, &desc);
+	put_swap_device(si);
+	switch (vswap_tag(desc)) {
+	case VSWAP_PHYS:
+		return !(READ_ONCE(swp_swap_info(vswap_desc_phys(desc))->flags) &
+			 SWP_SYNCHRONOUS_IO);
+	case VSWAP_ZSWAP:
+	case VSWAP_ZERO:
+		this_cpu_inc(vswap_ra_skipped);
+		return false;
+	default:
+		return false;
+	}
+}
+
+static unsigned long vswap_ra_sum(unsigned long __percpu *counter)
+{
+	unsigned long sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += *per_cpu_ptr(counter, cpu);
+	return sum;
 }
 
 /* ---------------------------------------------------------------------
@@ -4019,6 +4109,25 @@ static ssize_t size_store(struct kobject *kobj, struct kobj_attribute *attr,
 	return err ? err : count;
 }
 
+static ssize_t readahead_show(struct kobject *kobj,
+			      struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%s\n", READ_ONCE(vswap_ra_all) ? "all" : "tiers");
+}
+
+static ssize_t readahead_store(struct kobject *kobj,
+			       struct kobj_attribute *attr,
+			       const char *buf, size_t count)
+{
+	if (sysfs_streq(buf, "all"))
+		WRITE_ONCE(vswap_ra_all, true);
+	else if (sysfs_streq(buf, "tiers"))
+		WRITE_ONCE(vswap_ra_all, false);
+	else
+		return -EINVAL;
+	return count;
+}
+
 /* One line per tier: type, priority, slots, in use, backing, device */
 static ssize_t tiers_show(struct kobject *kobj, struct kobj_attribute *attr,
 			  char *buf)
@@ -4118,6 +4227,10 @@ static ssize_t stat_show(struct kobject *kobj, struct kobj_attribute *attr,
 			     atomic_long_read(&vswap_reads_sorted));
 	len += sysfs_emit_at(buf, len, "read_plugs_deferred %ld\n",
 			     atomic_long_read(&vswap_read_plugs_deferred));
+	len += sysfs_emit_at(buf, len, "ra_windows_skipped %lu\n",
+			     vswap_ra_sum(&vswap_ra_windows_skipped));
+	len += sysfs_emit_at(buf, len, "ra_skipped %lu\n",
+			     vswap_ra_sum(&vswap_ra_skipped));
 	len += sysfs_emit_at(buf, len, "moves_pending %d\n",
 			     atomic_read(&vswap_moves_pending));
 	len += sysfs_emit_at(buf, len, "moves_done %ld\n",
@@ -4130,12 +4243,14 @@ static ssize_t stat_show(struct kobject *kobj, struct kobj_attribute *attr,
 
 static struct kobj_attribute enabled_attr = __ATTR_RW(enabled);
 static struct kobj_attribute size_attr = __ATTR_RW(size);
+static struct kobj_attribute readahead_attr = __ATTR_RW(readahead);
 static struct kobj_attribute tiers_attr = __ATTR_RO(tiers);
 static struct kobj_attribute stat_attr = __ATTR_RO(stat);
 
 static struct attribute *vswap_attrs[] = {
 	&enabled_attr.attr,
 	&size_attr.attr,
+	&readahead_attr.attr,
 	&tiers_attr.attr,
 	&stat_attr.attr,
 	NULL,

@@ -87,6 +87,8 @@ void __vswap_submit_read(struct bio *bio);
 extern bool vswap_tier_sync;
 bool __vswap_synchronous(struct swap_info_struct *si, swp_entry_t entry);
 bool __vswap_read_synchronous(swp_entry_t entry);
+bool __vswap_ra_window(void);
+bool __vswap_ra_worth(swp_entry_t entry);
 int vswap_zeromap_batch(swp_entry_t entry, int max_nr, bool *is_zeromap);
 
 /* zswap.c: writeback to a tier (@tier: swap type first tried, or -1) */
@@ -179,6 +181,23 @@ static inline bool swap_read_synchronous(struct swap_info_struct *si,
 		       (READ_ONCE(vswap_tier_sync) &&
 			__vswap_read_synchronous(folio->swap));
 	return si->flags & SWP_SYNCHRONOUS_IO;
+}
+
+/*
+ * Swap readahead (mm/vswap.c): stock reads every neighbour in a window
+ * around every faulting entry.  Of a virtual entry's neighbours, only the
+ * virtual ones an asynchronous tier holds are read ahead, where readahead
+ * saves I/O (swap_ra_worth()); with no such tier, no window is read
+ * (swap_ra_window()).
+ */
+static inline bool swap_ra_window(swp_entry_t entry)
+{
+	return !swp_entry_is_virtual(entry) || __vswap_ra_window();
+}
+
+static inline bool swap_ra_worth(swp_entry_t entry)
+{
+	return !swp_entry_is_virtual(entry) || __vswap_ra_worth(entry);
 }
 
 /*
@@ -350,6 +369,16 @@ static inline bool swap_read_synchronous(struct swap_info_struct *si,
 					 struct folio *folio)
 {
 	return si->flags & SWP_SYNCHRONOUS_IO;
+}
+
+static inline bool swap_ra_window(swp_entry_t entry)
+{
+	return true;
+}
+
+static inline bool swap_ra_worth(swp_entry_t entry)
+{
+	return true;
 }
 
 static inline int vswap_zeromap_batch(swp_entry_t entry, int max_nr,

@@ -61,6 +61,22 @@
  *                       (read_plugs_deferred); two tiers, the first swapped
  *                       off (its pages move to the second) and on again in
  *                       a loop meanwhile; every byte verifies.
+ * vswap_readahead_hdd: one rotational tier behind zswap (so cluster
+ *                       readahead); 64 MiB of varied pages through a 32 MiB
+ *                       cgroup, read back in order, twice: with readahead
+ *                       "tiers" (the default) every page read ahead came
+ *                       from the tier (swap_ra <= pswpin, and > 0), zswap's
+ *                       neighbours were left unread (ra_skipped) and every
+ *                       fault read a window; with "all" nothing is skipped
+ *                       and zswap's pages are read ahead too (swap_ra >
+ *                       pswpin), as on stock.  A bad value is refused.
+ *                       Every byte verifies.
+ * vswap_readahead_ssd:  the same with a non-rotational tier (VMA
+ *                       readahead).
+ * vswap_readahead_zswap: zswap and no tier, compressible pages: with
+ *                       "tiers" no fault reads a window (swap_ra 0,
+ *                       ra_windows_skipped counts the faults), with "all"
+ *                       they do, as on stock.
  * vswap_tier_cgroup_map: a 32 GiB tier (a loop device over a sparse file
  *                       of the guest's tmpfs) swapped on while vswap is on
  *                       costs under CGMAP_ON_MAX bytes of free memory a
@@ -870,6 +886,193 @@ static struct st_test vswap_read_order_deferred = {
 	.timeout = 300,
 };
 REGISTER_ST_TEST(vswap_read_order_deferred);
+
+/* ---------------------------------------------------------------------
+ * vswap_readahead_hdd, vswap_readahead_ssd
+ */
+
+#define VSWAP_READAHEAD	"/sys/kernel/mm/vswap/readahead"
+
+/* What one run of the workload read, and how */
+struct ra_counts {
+	int status;		/* memverify's exit status */
+	uint64_t ra;		/* swap_ra: pages read ahead */
+	uint64_t ra_hit;	/* swap_ra_hit: of them, faulted on */
+	uint64_t pswpin;	/* pages read from the tier */
+	uint64_t zswpin;	/* pages loaded from zswap */
+	uint64_t zswpout;	/* pages stored in zswap */
+	uint64_t windows;	/* vswap/stat ra_windows_skipped */
+	uint64_t skipped;	/* vswap/stat ra_skipped */
+	uint64_t reqs;		/* read requests the tier completed */
+};
+
+static enum st_status ra_measure(struct vst_env *env, const char *mode,
+				 const char *fill, struct ra_counts *c)
+{
+	uint64_t ra0, hit0, sk0, sk1, w0, w1, s0, r0, s1, r1;
+	struct vst_result r;
+	struct vst_argv av;
+	char buf[16];
+
+	ST_CHECK(!st_write(VSWAP_READAHEAD, "%s", mode));
+	ST_CHECK(st_read(VSWAP_READAHEAD, buf, sizeof(buf)) > 0);
+	ST_FAIL_IF(strncmp(buf, mode, strlen(mode)), "readahead reads '%s' after '%s' was written",
+		   buf, mode);
+	ST_CHECK(!st_vswap_stat("ra_skipped", &sk0));
+	ST_CHECK(!st_vswap_stat("ra_windows_skipped", &w0));
+	s0 = r0 = s1 = r1 = 0;
+	if (env->nr_tiers)
+		ST_CHECK(!st_blk_reads(env->tier[0], &s0, &r0));
+	ra0 = st_vmstat("swap_ra");
+	hit0 = st_vmstat("swap_ra_hit");
+	c->status = vst_run_measured(env, vst_argv(&av, "memverify", "-s %u -p %u -f %s",
+						   WORK_MIB, PASSES, fill), &r, NULL);
+	c->ra = st_vmstat("swap_ra") - ra0;
+	c->ra_hit = st_vmstat("swap_ra_hit") - hit0;
+	ST_CHECK(!st_vswap_stat("ra_skipped", &sk1));
+	ST_CHECK(!st_vswap_stat("ra_windows_skipped", &w1));
+	if (env->nr_tiers) {
+		ST_CHECK(!st_blk_settle(env->tier[0], 5000));
+		ST_CHECK(!st_blk_reads(env->tier[0], &s1, &r1));
+	}
+	c->skipped = sk1 - sk0;
+	c->windows = w1 - w0;
+	c->reqs = r1 - r0;
+	c->pswpin = r.d.v[VST_PSWPIN];
+	c->zswpin = r.d.v[VST_ZSWPIN];
+	c->zswpout = r.d.v[VST_ZSWPOUT];
+	st_log("readahead %s: swap_ra %lu (hit %lu), ra_windows_skipped %lu, ra_skipped %lu, pswpin %lu in %lu requests, zswpin %lu, zswpout %lu",
+	       mode, c->ra, c->ra_hit, c->windows, c->skipped, c->pswpin, c->reqs,
+	       c->zswpin, c->zswpout);
+	return ST_PASS;
+}
+
+static enum st_status ra_hdd_setup(void **ctx)
+{
+	return vst_setup(ctx, "vswap_readahead_hdd", VST_ZSWAP | VST_HDD, 1,
+			 LIMIT_MIB, HIGH_MIB);
+}
+
+static enum st_status ra_ssd_setup(void **ctx)
+{
+	return vst_setup(ctx, "vswap_readahead_ssd", VST_ZSWAP | VST_SSD, 1,
+			 LIMIT_MIB, HIGH_MIB);
+}
+
+static enum st_status ra_zswap_setup(void **ctx)
+{
+	return vst_setup(ctx, "vswap_readahead_zswap", VST_ZSWAP, 0, LIMIT_MIB,
+			 HIGH_MIB);
+}
+
+/* Bad input is refused and changes nothing; the default is "tiers" */
+static enum st_status ra_knob_check(void)
+{
+	char buf[16];
+	int err;
+
+	ST_CHECK(st_read(VSWAP_READAHEAD, buf, sizeof(buf)) > 0);
+	ST_FAIL_IF(strncmp(buf, "tiers", 5), "readahead defaults to '%s', want tiers", buf);
+	err = vst_try_write(VSWAP_READAHEAD, "some");
+	ST_FAIL_IF(err != -EINVAL, "writing 'some' to readahead: %d, want -EINVAL", err);
+	ST_CHECK(st_read(VSWAP_READAHEAD, buf, sizeof(buf)) > 0);
+	ST_FAIL_IF(strncmp(buf, "tiers", 5), "readahead reads '%s' after a refused write", buf);
+	return ST_PASS;
+}
+
+/* A tier behind zswap: "tiers" reads only the tier's neighbours */
+static enum st_status ra_tier_run(void *arg)
+{
+	struct vst_env *env = arg;
+	struct ra_counts t, a;
+
+	if (ra_knob_check() != ST_PASS ||
+	    ra_measure(env, "tiers", "varied", &t) != ST_PASS ||
+	    ra_measure(env, "all", "varied", &a) != ST_PASS)
+		return ST_FAIL;
+
+	ST_FAIL_IF(t.status || a.status, "memverify failed (%d, %d): data lost or corrupted",
+		   t.status, a.status);
+	ST_FAIL_IF(t.pswpin < MIN_OUT_PAGES / 4 || t.zswpin < MIN_OUT_PAGES / 4,
+		   "pswpin %lu, zswpin %lu: want >= %llu of each for neighbours on both",
+		   t.pswpin, t.zswpin, MIN_OUT_PAGES / 4);
+	/* tiers: windows around every fault, of the tier's pages only */
+	ST_FAIL_IF(!t.ra, "tiers: nothing read ahead: the tier's neighbours must still be");
+	ST_FAIL_IF(t.ra > t.pswpin, "tiers: %lu pages read ahead, only %lu read from the tier",
+		   t.ra, t.pswpin);
+	ST_FAIL_IF(t.skipped < MIN_OUT_PAGES / 8,
+		   "tiers: %lu neighbours in zswap left unread, want >= %llu",
+		   t.skipped, MIN_OUT_PAGES / 8);
+	ST_FAIL_IF(t.windows, "tiers: %lu faults read no window with a disk tier", t.windows);
+	/* all: as stock, zswap's neighbours too */
+	ST_FAIL_IF(a.skipped || a.windows, "all: %lu windows, %lu neighbours skipped",
+		   a.windows, a.skipped);
+	ST_FAIL_IF(a.ra <= a.pswpin,
+		   "all: %lu pages read ahead, %lu read from the tier: no zswap neighbour read ahead",
+		   a.ra, a.pswpin);
+	return ST_PASS;
+}
+
+/* zswap alone: "tiers" reads no window at all */
+static enum st_status ra_zswap_run(void *arg)
+{
+	struct vst_env *env = arg;
+	struct ra_counts t, a;
+
+	if (ra_knob_check() != ST_PASS ||
+	    ra_measure(env, "tiers", "compressible", &t) != ST_PASS ||
+	    ra_measure(env, "all", "compressible", &a) != ST_PASS)
+		return ST_FAIL;
+
+	ST_FAIL_IF(t.status || a.status, "memverify failed (%d, %d): data lost or corrupted",
+		   t.status, a.status);
+	ST_FAIL_IF(t.zswpin < MIN_OUT_PAGES, "zswpin %lu, want >= %llu", t.zswpin,
+		   MIN_OUT_PAGES);
+	ST_FAIL_IF(t.ra, "tiers: %lu pages read ahead with no tier", t.ra);
+	ST_FAIL_IF(t.windows < MIN_OUT_PAGES / 2,
+		   "tiers: %lu faults on zswap read no window, want >= %llu", t.windows,
+		   MIN_OUT_PAGES / 2);
+	ST_FAIL_IF(a.windows || a.skipped, "all: %lu windows, %lu neighbours skipped",
+		   a.windows, a.skipped);
+	ST_FAIL_IF(!a.ra, "all: nothing read ahead from zswap, as stock would");
+	return ST_PASS;
+}
+
+static void ra_cleanup(void *arg)
+{
+	vst_try_write(VSWAP_READAHEAD, "tiers");
+	vst_cleanup(arg);
+}
+
+static struct st_test vswap_readahead_hdd = {
+	.name = "vswap_readahead_hdd",
+	.description = "cluster readahead reads a rotational tier's neighbours, not zswap's; 'all' reads both, as stock",
+	.setup = ra_hdd_setup,
+	.run = ra_tier_run,
+	.cleanup = ra_cleanup,
+	.timeout = 400,
+};
+REGISTER_ST_TEST(vswap_readahead_hdd);
+
+static struct st_test vswap_readahead_ssd = {
+	.name = "vswap_readahead_ssd",
+	.description = "VMA readahead reads a tier's neighbours, not zswap's; 'all' reads both, as stock",
+	.setup = ra_ssd_setup,
+	.run = ra_tier_run,
+	.cleanup = ra_cleanup,
+	.timeout = 400,
+};
+REGISTER_ST_TEST(vswap_readahead_ssd);
+
+static struct st_test vswap_readahead_zswap = {
+	.name = "vswap_readahead_zswap",
+	.description = "with zswap and no tier, swap-ins read no readahead window; 'all' reads one, as stock",
+	.setup = ra_zswap_setup,
+	.run = ra_zswap_run,
+	.cleanup = ra_cleanup,
+	.timeout = 400,
+};
+REGISTER_ST_TEST(vswap_readahead_zswap);
 
 /* ---------------------------------------------------------------------
  * vswap_tier_cgroup_map
