@@ -87,6 +87,13 @@ void __vswap_submit_read(struct bio *bio);
 extern bool vswap_tier_sync;
 bool __vswap_synchronous(struct swap_info_struct *si, swp_entry_t entry);
 bool __vswap_read_synchronous(swp_entry_t entry);
+/* How swap readahead reads around virtual entries: sysfs vswap/readahead */
+enum vswap_ra_mode {
+	VSWAP_RA_ALL,	/* as stock: every neighbour, around every fault */
+	VSWAP_RA_DISK,	/* as stock if a tier is asynchronous, else no window */
+	VSWAP_RA_TIERS,	/* only neighbours on an asynchronous tier */
+};
+extern int vswap_ra_mode;
 bool __vswap_ra_window(void);
 bool __vswap_ra_worth(swp_entry_t entry);
 int vswap_zeromap_batch(swp_entry_t entry, int max_nr, bool *is_zeromap);
@@ -185,10 +192,10 @@ static inline bool swap_read_synchronous(struct swap_info_struct *si,
 
 /*
  * Swap readahead (mm/vswap.c): stock reads every neighbour in a window
- * around every faulting entry.  Of a virtual entry's neighbours, only the
- * virtual ones an asynchronous tier holds are read ahead, where readahead
- * saves I/O (swap_ra_worth()); with no such tier, no window is read
- * (swap_ra_window()).
+ * around every faulting entry.  Around a virtual entry, vswap reads no
+ * window unless some tier is asynchronous, where readahead saves I/O
+ * (swap_ra_window()); readahead "tiers" reads of the window's virtual
+ * neighbours only those on such a tier (swap_ra_worth()).
  */
 static inline bool swap_ra_window(swp_entry_t entry)
 {
@@ -197,7 +204,8 @@ static inline bool swap_ra_window(swp_entry_t entry)
 
 static inline bool swap_ra_worth(swp_entry_t entry)
 {
-	return !swp_entry_is_virtual(entry) || __vswap_ra_worth(entry);
+	return READ_ONCE(vswap_ra_mode) != VSWAP_RA_TIERS ||
+	       !swp_entry_is_virtual(entry) || __vswap_ra_worth(entry);
 }
 
 /*

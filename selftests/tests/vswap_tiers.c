@@ -64,17 +64,16 @@
  * vswap_readahead_hdd: one rotational tier behind zswap (so cluster
  *                       readahead); 64 MiB of varied pages through a 32 MiB
  *                       cgroup, read back in order, twice: with readahead
- *                       "tiers" (the default) every page read ahead came
- *                       from the tier (swap_ra <= pswpin, and > 0), zswap's
- *                       neighbours were left unread (ra_skipped) and every
- *                       fault read a window; with "all" nothing is skipped
- *                       and zswap's pages are read ahead too (swap_ra >
- *                       pswpin), as on stock.  A bad value is refused.
- *                       Every byte verifies.
+ *                       "tiers" every page read ahead came from the tier
+ *                       (swap_ra <= pswpin, and > 0) and zswap's neighbours
+ *                       were left unread (ra_skipped); with "disk" (the
+ *                       default) nothing is skipped and zswap's pages are
+ *                       read ahead too (swap_ra > pswpin), as on stock.  A
+ *                       bad value is refused.  Every byte verifies.
  * vswap_readahead_ssd:  the same with a non-rotational tier (VMA
  *                       readahead).
  * vswap_readahead_zswap: zswap and no tier, compressible pages: with
- *                       "tiers" no fault reads a window (swap_ra 0,
+ *                       "disk" no fault reads a window (swap_ra 0,
  *                       ra_windows_skipped counts the faults), with "all"
  *                       they do, as on stock.
  * vswap_tier_cgroup_map: a 32 GiB tier (a loop device over a sparse file
@@ -965,22 +964,25 @@ static enum st_status ra_zswap_setup(void **ctx)
 			 HIGH_MIB);
 }
 
-/* Bad input is refused and changes nothing; the default is "tiers" */
+/* Bad input is refused and changes nothing; the default is "disk" */
 static enum st_status ra_knob_check(void)
 {
 	char buf[16];
 	int err;
 
 	ST_CHECK(st_read(VSWAP_READAHEAD, buf, sizeof(buf)) > 0);
-	ST_FAIL_IF(strncmp(buf, "tiers", 5), "readahead defaults to '%s', want tiers", buf);
+	ST_FAIL_IF(strncmp(buf, "disk", 4), "readahead defaults to '%s', want disk", buf);
 	err = vst_try_write(VSWAP_READAHEAD, "some");
 	ST_FAIL_IF(err != -EINVAL, "writing 'some' to readahead: %d, want -EINVAL", err);
 	ST_CHECK(st_read(VSWAP_READAHEAD, buf, sizeof(buf)) > 0);
-	ST_FAIL_IF(strncmp(buf, "tiers", 5), "readahead reads '%s' after a refused write", buf);
+	ST_FAIL_IF(strncmp(buf, "disk", 4), "readahead reads '%s' after a refused write", buf);
 	return ST_PASS;
 }
 
-/* A tier behind zswap: "tiers" reads only the tier's neighbours */
+/*
+ * A tier behind zswap: "disk" reads as stock, "tiers" only the tier's
+ * neighbours
+ */
 static enum st_status ra_tier_run(void *arg)
 {
 	struct vst_env *env = arg;
@@ -988,7 +990,7 @@ static enum st_status ra_tier_run(void *arg)
 
 	if (ra_knob_check() != ST_PASS ||
 	    ra_measure(env, "tiers", "varied", &t) != ST_PASS ||
-	    ra_measure(env, "all", "varied", &a) != ST_PASS)
+	    ra_measure(env, "disk", "varied", &a) != ST_PASS)
 		return ST_FAIL;
 
 	ST_FAIL_IF(t.status || a.status, "memverify failed (%d, %d): data lost or corrupted",
@@ -1004,23 +1006,23 @@ static enum st_status ra_tier_run(void *arg)
 		   "tiers: %lu neighbours in zswap left unread, want >= %llu",
 		   t.skipped, MIN_OUT_PAGES / 8);
 	ST_FAIL_IF(t.windows, "tiers: %lu faults read no window with a disk tier", t.windows);
-	/* all: as stock, zswap's neighbours too */
-	ST_FAIL_IF(a.skipped || a.windows, "all: %lu windows, %lu neighbours skipped",
+	/* disk, with a disk tier: as stock, zswap's neighbours too */
+	ST_FAIL_IF(a.skipped || a.windows, "disk: %lu windows, %lu neighbours skipped",
 		   a.windows, a.skipped);
 	ST_FAIL_IF(a.ra <= a.pswpin,
-		   "all: %lu pages read ahead, %lu read from the tier: no zswap neighbour read ahead",
+		   "disk: %lu pages read ahead, %lu read from the tier: no zswap neighbour read ahead",
 		   a.ra, a.pswpin);
 	return ST_PASS;
 }
 
-/* zswap alone: "tiers" reads no window at all */
+/* zswap alone: "disk" reads no window at all, "all" does as stock */
 static enum st_status ra_zswap_run(void *arg)
 {
 	struct vst_env *env = arg;
 	struct ra_counts t, a;
 
 	if (ra_knob_check() != ST_PASS ||
-	    ra_measure(env, "tiers", "compressible", &t) != ST_PASS ||
+	    ra_measure(env, "disk", "compressible", &t) != ST_PASS ||
 	    ra_measure(env, "all", "compressible", &a) != ST_PASS)
 		return ST_FAIL;
 
@@ -1028,9 +1030,9 @@ static enum st_status ra_zswap_run(void *arg)
 		   t.status, a.status);
 	ST_FAIL_IF(t.zswpin < MIN_OUT_PAGES, "zswpin %lu, want >= %llu", t.zswpin,
 		   MIN_OUT_PAGES);
-	ST_FAIL_IF(t.ra, "tiers: %lu pages read ahead with no tier", t.ra);
+	ST_FAIL_IF(t.ra, "disk: %lu pages read ahead with no tier", t.ra);
 	ST_FAIL_IF(t.windows < MIN_OUT_PAGES / 2,
-		   "tiers: %lu faults on zswap read no window, want >= %llu", t.windows,
+		   "disk: %lu faults on zswap read no window, want >= %llu", t.windows,
 		   MIN_OUT_PAGES / 2);
 	ST_FAIL_IF(a.windows || a.skipped, "all: %lu windows, %lu neighbours skipped",
 		   a.windows, a.skipped);
@@ -1040,13 +1042,13 @@ static enum st_status ra_zswap_run(void *arg)
 
 static void ra_cleanup(void *arg)
 {
-	vst_try_write(VSWAP_READAHEAD, "tiers");
+	vst_try_write(VSWAP_READAHEAD, "disk");
 	vst_cleanup(arg);
 }
 
 static struct st_test vswap_readahead_hdd = {
 	.name = "vswap_readahead_hdd",
-	.description = "cluster readahead reads a rotational tier's neighbours, not zswap's; 'all' reads both, as stock",
+	.description = "cluster readahead behind zswap reads as stock; 'tiers' reads a rotational tier's neighbours, not zswap's",
 	.setup = ra_hdd_setup,
 	.run = ra_tier_run,
 	.cleanup = ra_cleanup,
@@ -1056,7 +1058,7 @@ REGISTER_ST_TEST(vswap_readahead_hdd);
 
 static struct st_test vswap_readahead_ssd = {
 	.name = "vswap_readahead_ssd",
-	.description = "VMA readahead reads a tier's neighbours, not zswap's; 'all' reads both, as stock",
+	.description = "VMA readahead behind zswap reads as stock; 'tiers' reads a tier's neighbours, not zswap's",
 	.setup = ra_ssd_setup,
 	.run = ra_tier_run,
 	.cleanup = ra_cleanup,
