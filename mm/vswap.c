@@ -2861,7 +2861,7 @@ bool vswap_tier_sync __read_mostly;
  * page is worth reading ahead, and swap readahead reads no window around a
  * virtual entry (swap_ra_window()).
  */
-bool vswap_tier_async __read_mostly;
+static bool vswap_tier_async __read_mostly;
 /*
  * Serialises the hints' updates: each computes them from the tiers of the
  * moment, and one computed before a swapon or swapoff must not be
@@ -3198,8 +3198,11 @@ bool __vswap_ra_window(void)
  * free, in the swap cache or on a synchronous tier (whose faults bypass
  * the swap cache), no.  The descriptor is peeked without owning the entry:
  * a hint, as readahead's window is.  The fault holds a reference on its
- * own device, which need not be @entry's (VMA readahead): take one, which
- * fails once a swapoff of the virtual device has begun.
+ * own device, which need not be @entry's (VMA readahead, with stock
+ * entries beside virtual ones while vswap is disabled): take one, and
+ * check that the type is still the virtual device's, which a swapon may
+ * have reused since @entry was read.  A reference taken during the
+ * virtual device's swapoff keeps its tables until the swapoff ends.
  */
 bool __vswap_ra_worth(swp_entry_t entry)
 {
@@ -3209,6 +3212,10 @@ bool __vswap_ra_worth(swp_entry_t entry)
 	si = get_swap_device(entry);
 	if (!si)
 		return false;
+	if (!(si->flags & SWP_VIRTUAL)) {
+		put_swap_device(si);
+		return false;
+	}
 	vswap_desc_peek(si, entry, 1, &desc);
 	put_swap_device(si);
 	switch (vswap_tag(desc)) {
@@ -3230,7 +3237,7 @@ static unsigned long vswap_ra_sum(unsigned long __percpu *counter)
 	int cpu;
 
 	for_each_possible_cpu(cpu)
-		sum += *per_cpu_ptr(counter, cpu);
+		sum += data_race(*per_cpu_ptr(counter, cpu));
 	return sum;
 }
 
@@ -4286,6 +4293,20 @@ static int __init vswap_size_setup(char *s)
 	return 1;
 }
 __setup("vswap_size=", vswap_size_setup);
+
+/* vswap_readahead=all|disk|tiers: swap readahead's mode (default disk) */
+static int __init vswap_readahead_setup(char *s)
+{
+	int mode = match_string(vswap_ra_modes, ARRAY_SIZE(vswap_ra_modes), s);
+
+	if (mode < 0) {
+		pr_warn("vswap_readahead=%s: not all, disk or tiers\n", s);
+		return 1;
+	}
+	vswap_ra_mode = mode;
+	return 1;
+}
+__setup("vswap_readahead=", vswap_readahead_setup);
 
 static int __init vswap_init(void)
 {

@@ -891,6 +891,12 @@ REGISTER_ST_TEST(vswap_read_order_deferred);
  */
 
 #define VSWAP_READAHEAD	"/sys/kernel/mm/vswap/readahead"
+/*
+ * Faults that may read no window with a disk tier behind zswap: vswap
+ * learns that a tier is asynchronous when it takes its first page, and
+ * pages swapped out and in before that (zero pages, zswap's) read none.
+ */
+#define RA_EARLY_FAULTS	64
 
 /* What one run of the workload read, and how */
 struct ra_counts {
@@ -964,12 +970,16 @@ static enum st_status ra_zswap_setup(void **ctx)
 			 HIGH_MIB);
 }
 
+/* The mode before the test, put back by ra_cleanup() */
+static char ra_mode_saved[16];
+
 /* Bad input is refused and changes nothing; the default is "disk" */
 static enum st_status ra_knob_check(void)
 {
 	char buf[16];
 	int err;
 
+	ST_CHECK(st_read(VSWAP_READAHEAD, ra_mode_saved, sizeof(ra_mode_saved)) > 0);
 	ST_CHECK(st_read(VSWAP_READAHEAD, buf, sizeof(buf)) > 0);
 	ST_FAIL_IF(strncmp(buf, "disk", 4), "readahead defaults to '%s', want disk", buf);
 	err = vst_try_write(VSWAP_READAHEAD, "some");
@@ -1005,7 +1015,10 @@ static enum st_status ra_tier_run(void *arg)
 	ST_FAIL_IF(t.skipped < MIN_OUT_PAGES / 8,
 		   "tiers: %lu neighbours in zswap left unread, want >= %llu",
 		   t.skipped, MIN_OUT_PAGES / 8);
-	ST_FAIL_IF(t.windows, "tiers: %lu faults read no window with a disk tier", t.windows);
+	/* only faults before the tier took its first page read no window */
+	ST_FAIL_IF(t.windows > RA_EARLY_FAULTS,
+		   "tiers: %lu faults read no window with a disk tier, want <= %u",
+		   t.windows, RA_EARLY_FAULTS);
 	/* disk, with a disk tier: as stock, zswap's neighbours too */
 	ST_FAIL_IF(a.skipped || a.windows, "disk: %lu windows, %lu neighbours skipped",
 		   a.windows, a.skipped);
@@ -1042,7 +1055,8 @@ static enum st_status ra_zswap_run(void *arg)
 
 static void ra_cleanup(void *arg)
 {
-	vst_try_write(VSWAP_READAHEAD, "disk");
+	vst_try_write(VSWAP_READAHEAD, ra_mode_saved[0] ? ra_mode_saved : "disk");
+	ra_mode_saved[0] = 0;
 	vst_cleanup(arg);
 }
 
