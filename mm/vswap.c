@@ -3236,8 +3236,10 @@ static unsigned long vswap_ra_sum(unsigned long __percpu *counter)
 	unsigned long sum = 0;
 	int cpu;
 
-	for_each_possible_cpu(cpu)
+	for_each_possible_cpu(cpu) {
+		/* CPUs count on while we sum: a figure of the moment */
 		sum += data_race(*per_cpu_ptr(counter, cpu));
+	}
 	return sum;
 }
 

@@ -93,6 +93,7 @@ enum vswap_ra_mode {
 	VSWAP_RA_DISK,	/* as stock if a tier is asynchronous, else no window */
 	VSWAP_RA_TIERS,	/* only neighbours on an asynchronous tier */
 };
+
 extern int vswap_ra_mode;
 bool __vswap_ra_window(void);
 bool __vswap_ra_worth(swp_entry_t entry);
