@@ -990,6 +990,22 @@ static enum st_status ra_knob_check(void)
 }
 
 /*
+ * The knob's checks, then @fill read back in mode @m1 into @c1 and in mode
+ * @m2 into @c2, every byte verified
+ */
+static enum st_status ra_two_modes(struct vst_env *env, const char *fill,
+				   const char *m1, struct ra_counts *c1,
+				   const char *m2, struct ra_counts *c2)
+{
+	if (ra_knob_check() != ST_PASS || ra_measure(env, m1, fill, c1) != ST_PASS ||
+	    ra_measure(env, m2, fill, c2) != ST_PASS)
+		return ST_FAIL;
+	ST_FAIL_IF(c1->status || c2->status, "memverify failed (%d, %d): data lost or corrupted",
+		   c1->status, c2->status);
+	return ST_PASS;
+}
+
+/*
  * A tier behind zswap: "disk" reads as stock, "tiers" only the tier's
  * neighbours
  */
@@ -998,13 +1014,8 @@ static enum st_status ra_tier_run(void *arg)
 	struct vst_env *env = arg;
 	struct ra_counts t, a;
 
-	if (ra_knob_check() != ST_PASS ||
-	    ra_measure(env, "tiers", "varied", &t) != ST_PASS ||
-	    ra_measure(env, "disk", "varied", &a) != ST_PASS)
+	if (ra_two_modes(env, "varied", "tiers", &t, "disk", &a) != ST_PASS)
 		return ST_FAIL;
-
-	ST_FAIL_IF(t.status || a.status, "memverify failed (%d, %d): data lost or corrupted",
-		   t.status, a.status);
 	ST_FAIL_IF(t.pswpin < MIN_OUT_PAGES / 4 || t.zswpin < MIN_OUT_PAGES / 4,
 		   "pswpin %lu, zswpin %lu: want >= %llu of each for neighbours on both",
 		   t.pswpin, t.zswpin, MIN_OUT_PAGES / 4);
@@ -1034,13 +1045,8 @@ static enum st_status ra_zswap_run(void *arg)
 	struct vst_env *env = arg;
 	struct ra_counts t, a;
 
-	if (ra_knob_check() != ST_PASS ||
-	    ra_measure(env, "disk", "compressible", &t) != ST_PASS ||
-	    ra_measure(env, "all", "compressible", &a) != ST_PASS)
+	if (ra_two_modes(env, "compressible", "disk", &t, "all", &a) != ST_PASS)
 		return ST_FAIL;
-
-	ST_FAIL_IF(t.status || a.status, "memverify failed (%d, %d): data lost or corrupted",
-		   t.status, a.status);
 	ST_FAIL_IF(t.zswpin < MIN_OUT_PAGES, "zswpin %lu, want >= %llu", t.zswpin,
 		   MIN_OUT_PAGES);
 	ST_FAIL_IF(t.ra, "disk: %lu pages read ahead with no tier", t.ra);
