@@ -2898,13 +2898,19 @@ static void vswap_tiers_sync_update(bool swapoff)
 	mutex_unlock(&vswap_tiers_sync_lock);
 }
 
+/* Is the tier slot a VSWAP_PHYS @desc names on a SWP_SYNCHRONOUS_IO tier? */
+static bool vswap_phys_synchronous(unsigned long desc)
+{
+	return READ_ONCE(swp_swap_info(vswap_desc_phys(desc))->flags) &
+	       SWP_SYNCHRONOUS_IO;
+}
+
 /* Could what @desc names be read without the swap cache? */
 static bool vswap_desc_synchronous(unsigned long desc)
 {
 	switch (vswap_tag(desc)) {
 	case VSWAP_PHYS:
-		return READ_ONCE(swp_swap_info(vswap_desc_phys(desc))->flags) &
-		       SWP_SYNCHRONOUS_IO;
+		return vswap_phys_synchronous(desc);
 	case VSWAP_ZERO:
 	case VSWAP_ZSWAP:
 		return READ_ONCE(vswap_tiers_sync);
@@ -3220,8 +3226,7 @@ bool __vswap_ra_worth(swp_entry_t entry)
 	put_swap_device(si);
 	switch (vswap_tag(desc)) {
 	case VSWAP_PHYS:
-		return !(READ_ONCE(swp_swap_info(vswap_desc_phys(desc))->flags) &
-			 SWP_SYNCHRONOUS_IO);
+		return !vswap_phys_synchronous(desc);
 	case VSWAP_ZSWAP:
 	case VSWAP_ZERO:
 		this_cpu_inc(vswap_ra_skipped);

@@ -145,8 +145,6 @@ static enum st_status sync_setup(void **ctxp, const char *name, unsigned int max
 	return sync_setup_zram(ctxp, name, max_mib, thp, nr_disks, ZRAM_KIB);
 }
 
-#define VSWAP_READAHEAD	"/sys/kernel/mm/vswap/readahead"
-
 /* /proc/vmstat figures a swap-in moves */
 enum { PSWPIN, PSWPOUT, SWAP_RA, SWAP_RA_HIT, PGMAJFAULT, NR_SYNC_STATS };
 static const char *const sync_stats[NR_SYNC_STATS] = {

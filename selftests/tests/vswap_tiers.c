@@ -890,7 +890,6 @@ REGISTER_ST_TEST(vswap_read_order_deferred);
  * vswap_readahead_hdd, vswap_readahead_ssd
  */
 
-#define VSWAP_READAHEAD	"/sys/kernel/mm/vswap/readahead"
 /*
  * Faults that may read no window with a disk tier behind zswap: vswap
  * learns that a tier is asynchronous when it takes its first page, and
