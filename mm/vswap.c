@@ -3096,7 +3096,8 @@ bool vswap_read_folio(struct folio *folio, struct swap_info_struct **sisp)
 	case VSWAP_ZSWAP:
 		/*
 		 * zswap hands the data over: the dirty folio is the copy now,
-		 * and the descriptor NONE (vswap_zswap_erase())
+		 * and the descriptor NONE (vswap_zswap_erase()); a page read
+		 * ahead stays in zswap, clean (vswap_zswap_keep())
 		 */
 		if (!zswap_load(folio))
 			pr_err_ratelimited("slot %lx: not in zswap\n",
@@ -3179,6 +3180,18 @@ void __vswap_bio_scatter(struct bio *bio, struct folio *folio)
  * discussed both ("mm: bypass swap readahead for zswap", 2026-06: the
  * bypass for zswap's faults, and a test per slot for mixed backends).
  * Stock entries are read as stock reads them.
+ *
+ * What a window reads from zswap need not be compressed again, though:
+ * zswap keeps its copy of a virtual page read ahead (zswap_load(),
+ * vswap_zswap_keep(); readahead_zswap "keep", the default).  The folio is
+ * clean in the swap cache with its descriptor still ZSWAP, as a page read
+ * from a tier is clean with its descriptor PHYS: reclaim drops it unless
+ * it was written meanwhile (try_to_unmap() carries the page table's dirty
+ * bit over), and a write is stored again, replacing zswap's stale copy
+ * (vswap_writepage()).  The cost is the compressed copy while the page is
+ * in memory and clean - the two copies 6.12's exclusive loads avoid for
+ * the page a fault asked for, which still takes the data over.  zswap's
+ * writeback passes an entry whose page is in the swap cache by (-EEXIST).
  */
 
 /* How swap readahead reads around virtual entries: sysfs vswap/readahead */
@@ -3187,6 +3200,10 @@ int vswap_ra_mode __read_mostly = VSWAP_RA_DISK;
 static DEFINE_PER_CPU(unsigned long, vswap_ra_windows_skipped);
 /* Virtual neighbours in zswap or all zeroes a window left unread ("tiers") */
 static DEFINE_PER_CPU(unsigned long, vswap_ra_skipped);
+/* Does zswap keep its copy of a virtual page read ahead?  readahead_zswap */
+static bool vswap_ra_keep __read_mostly = true;
+/* Virtual pages read ahead from zswap whose zswap copy was kept */
+static DEFINE_PER_CPU(unsigned long, vswap_ra_zswap_kept);
 
 /* Read a window around a faulting virtual entry? */
 bool __vswap_ra_window(void)
@@ -3234,6 +3251,18 @@ bool __vswap_ra_worth(swp_entry_t entry)
 	default:
 		return false;
 	}
+}
+
+/*
+ * zswap_load() of a virtual page read ahead into the swap cache: keep the
+ * zswap entry?  Counted when kept.
+ */
+bool __vswap_ra_keep(void)
+{
+	if (!READ_ONCE(vswap_ra_keep))
+		return false;
+	this_cpu_inc(vswap_ra_zswap_kept);
+	return true;
 }
 
 static unsigned long vswap_ra_sum(unsigned long __percpu *counter)
@@ -4149,6 +4178,31 @@ static ssize_t readahead_store(struct kobject *kobj,
 	return count;
 }
 
+/* What zswap does with a virtual page read ahead: readahead_zswap */
+static const char * const vswap_ra_zswap_modes[] = {
+	"take",		/* hands the data over, as 6.12 does */
+	"keep",		/* keeps its copy while the page is clean */
+};
+
+static ssize_t readahead_zswap_show(struct kobject *kobj,
+				    struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%s\n",
+			  vswap_ra_zswap_modes[READ_ONCE(vswap_ra_keep)]);
+}
+
+static ssize_t readahead_zswap_store(struct kobject *kobj,
+				     struct kobj_attribute *attr,
+				     const char *buf, size_t count)
+{
+	int mode = sysfs_match_string(vswap_ra_zswap_modes, buf);
+
+	if (mode < 0)
+		return mode;
+	WRITE_ONCE(vswap_ra_keep, mode);
+	return count;
+}
+
 /* One line per tier: type, priority, slots, in use, backing, device */
 static ssize_t tiers_show(struct kobject *kobj, struct kobj_attribute *attr,
 			  char *buf)
@@ -4252,6 +4306,8 @@ static ssize_t stat_show(struct kobject *kobj, struct kobj_attribute *attr,
 			     vswap_ra_sum(&vswap_ra_windows_skipped));
 	len += sysfs_emit_at(buf, len, "ra_skipped %lu\n",
 			     vswap_ra_sum(&vswap_ra_skipped));
+	len += sysfs_emit_at(buf, len, "ra_zswap_kept %lu\n",
+			     vswap_ra_sum(&vswap_ra_zswap_kept));
 	len += sysfs_emit_at(buf, len, "moves_pending %d\n",
 			     atomic_read(&vswap_moves_pending));
 	len += sysfs_emit_at(buf, len, "moves_done %ld\n",
@@ -4265,6 +4321,7 @@ static ssize_t stat_show(struct kobject *kobj, struct kobj_attribute *attr,
 static struct kobj_attribute enabled_attr = __ATTR_RW(enabled);
 static struct kobj_attribute size_attr = __ATTR_RW(size);
 static struct kobj_attribute readahead_attr = __ATTR_RW(readahead);
+static struct kobj_attribute readahead_zswap_attr = __ATTR_RW(readahead_zswap);
 static struct kobj_attribute tiers_attr = __ATTR_RO(tiers);
 static struct kobj_attribute stat_attr = __ATTR_RO(stat);
 
@@ -4272,6 +4329,7 @@ static struct attribute *vswap_attrs[] = {
 	&enabled_attr.attr,
 	&size_attr.attr,
 	&readahead_attr.attr,
+	&readahead_zswap_attr.attr,
 	&tiers_attr.attr,
 	&stat_attr.attr,
 	NULL,
@@ -4314,6 +4372,21 @@ static int __init vswap_readahead_setup(char *s)
 	return 1;
 }
 __setup("vswap_readahead=", vswap_readahead_setup);
+
+/* vswap_readahead_zswap=keep|take: readahead_zswap (default keep) */
+static int __init vswap_readahead_zswap_setup(char *s)
+{
+	int mode = match_string(vswap_ra_zswap_modes,
+				ARRAY_SIZE(vswap_ra_zswap_modes), s);
+
+	if (mode < 0) {
+		pr_warn("vswap_readahead_zswap=%s: not keep or take\n", s);
+		return 1;
+	}
+	vswap_ra_keep = mode;
+	return 1;
+}
+__setup("vswap_readahead_zswap=", vswap_readahead_zswap_setup);
 
 static int __init vswap_init(void)
 {

@@ -97,6 +97,7 @@ enum vswap_ra_mode {
 extern int vswap_ra_mode;
 bool __vswap_ra_window(void);
 bool __vswap_ra_worth(swp_entry_t entry);
+bool __vswap_ra_keep(void);
 int vswap_zeromap_batch(swp_entry_t entry, int max_nr, bool *is_zeromap);
 
 /* zswap.c: writeback to a tier (@tier: swap type first tried, or -1) */
@@ -207,6 +208,18 @@ static inline bool swap_ra_worth(swp_entry_t entry)
 {
 	return READ_ONCE(vswap_ra_mode) != VSWAP_RA_TIERS ||
 	       !swp_entry_is_virtual(entry) || __vswap_ra_worth(entry);
+}
+
+/*
+ * zswap_load() into the swap cache: does zswap keep its copy of @folio, a
+ * virtual page that swap readahead reads (marked before its read), rather
+ * than hand the data over?  The folio stays clean, and reclaim drops it
+ * unless it was written meanwhile (sysfs vswap/readahead_zswap).
+ */
+static inline bool vswap_zswap_keep(struct folio *folio)
+{
+	return folio_test_readahead(folio) &&
+	       swp_entry_is_virtual(folio->swap) && __vswap_ra_keep();
 }
 
 /*
@@ -388,6 +401,11 @@ static inline bool swap_ra_window(swp_entry_t entry)
 static inline bool swap_ra_worth(swp_entry_t entry)
 {
 	return true;
+}
+
+static inline bool vswap_zswap_keep(struct folio *folio)
+{
+	return false;
 }
 
 static inline int vswap_zeromap_batch(swp_entry_t entry, int max_nr,

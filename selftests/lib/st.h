@@ -87,6 +87,7 @@ int st_set_rotational(const char *dev, int rot);
 /* vswap: /sys/kernel/mm/vswap */
 #define VSWAP_DIR	"/sys/kernel/mm/vswap"
 #define VSWAP_READAHEAD	VSWAP_DIR "/readahead"
+#define VSWAP_RA_ZSWAP	VSWAP_DIR "/readahead_zswap"
 #define SWAP_EXT_DIR	"/sys/kernel/mm/swap_ext"
 /* where swapctl pins policies' links and stats maps */
 #define SWAP_EXT_PIN_DIR	"/sys/fs/bpf/swap_ext"

@@ -1096,6 +1096,129 @@ static struct st_test vswap_readahead_zswap = {
 REGISTER_ST_TEST(vswap_readahead_zswap);
 
 /* ---------------------------------------------------------------------
+ * vswap_readahead_keep
+ */
+
+/* Times memverify reads every page back per pass: rounds 2.. read only */
+#define KEEP_ROUNDS	3
+/* Pages in zswap, counted exactly */
+#define ZSWAP_STORED	"/sys/kernel/debug/zswap/stored_pages"
+
+/* What one run in readahead_zswap mode @mode did */
+struct keep_counts {
+	int status;		/* memverify's exit status */
+	uint64_t kept;		/* vswap/stat ra_zswap_kept */
+	uint64_t ra;		/* swap_ra: pages read ahead */
+	uint64_t zswpin;	/* pages loaded from zswap */
+	uint64_t zswpout;	/* pages stored in zswap */
+	uint64_t left;		/* zswap's stored_pages after the run */
+	uint64_t leftover;	/* pages the cgroup still held (vst_result) */
+};
+
+/*
+ * Two generations written to varied pages, each read back KEEP_ROUNDS
+ * times, every byte verified, in mode @mode.  The second generation is
+ * written over pages read ahead in the first, whose zswap copies "keep"
+ * left in place: a copy that survived the write would be read back.
+ */
+static enum st_status keep_measure(struct vst_env *env, const char *mode,
+				   struct keep_counts *c)
+{
+	uint64_t k0, k1, ra0;
+	struct vst_result r;
+	struct vst_argv av;
+	char buf[16];
+
+	ST_CHECK(!st_write(VSWAP_RA_ZSWAP, "%s", mode));
+	ST_CHECK(st_read(VSWAP_RA_ZSWAP, buf, sizeof(buf)) > 0);
+	ST_FAIL_IF(strncmp(buf, mode, strlen(mode)),
+		   "readahead_zswap reads '%s' after '%s' was written", buf, mode);
+	ST_CHECK(!st_vswap_stat("ra_zswap_kept", &k0));
+	ra0 = st_vmstat("swap_ra");
+	c->status = vst_run_measured(env, vst_argv(&av, "memverify", "-s %u -p %u -R %u -f varied",
+						   WORK_MIB, PASSES, KEEP_ROUNDS), &r, NULL);
+	c->ra = st_vmstat("swap_ra") - ra0;
+	ST_CHECK(!st_vswap_stat("ra_zswap_kept", &k1));
+	c->kept = k1 - k0;
+	c->zswpin = r.d.v[VST_ZSWPIN];
+	c->zswpout = r.d.v[VST_ZSWPOUT];
+	/* the workload is gone: so is every copy zswap kept for it */
+	ST_CHECK(!st_read_u64(ZSWAP_STORED, &c->left));
+	c->leftover = r.leftover;
+	st_log("readahead_zswap %s: swap_ra %lu, ra_zswap_kept %lu, zswpin %lu, zswpout %lu, stored_pages after %lu",
+	       mode, c->ra, c->kept, c->zswpin, c->zswpout, c->left);
+	return ST_PASS;
+}
+
+/* The modes before the test, put back by keep_cleanup() */
+static char keep_mode_saved[16], keep_ra_saved[16];
+
+static enum st_status keep_setup(void **ctx)
+{
+	return vst_setup(ctx, "vswap_readahead_keep", VST_ZSWAP | VST_HDD, 1,
+			 LIMIT_MIB, HIGH_MIB);
+}
+
+static enum st_status keep_run(void *arg)
+{
+	struct vst_env *env = arg;
+	struct keep_counts t, k;
+	uint64_t before;
+	char buf[16];
+	int err;
+
+	ST_CHECK(st_read(VSWAP_RA_ZSWAP, keep_mode_saved, sizeof(keep_mode_saved)) > 0);
+	ST_FAIL_IF(strncmp(keep_mode_saved, "keep", 4), "readahead_zswap defaults to '%s', want keep",
+		   keep_mode_saved);
+	err = vst_try_write(VSWAP_RA_ZSWAP, "some");
+	ST_FAIL_IF(err != -EINVAL, "writing 'some' to readahead_zswap: %d, want -EINVAL", err);
+	ST_CHECK(st_read(VSWAP_RA_ZSWAP, buf, sizeof(buf)) > 0);
+	ST_FAIL_IF(strncmp(buf, "keep", 4), "readahead_zswap reads '%s' after a refused write", buf);
+	/* readahead as stock: windows read zswap's neighbours too */
+	ST_CHECK(st_read(VSWAP_READAHEAD, keep_ra_saved, sizeof(keep_ra_saved)) > 0);
+	ST_CHECK(!st_write(VSWAP_READAHEAD, "all"));
+
+	ST_CHECK(!st_read_u64(ZSWAP_STORED, &before));
+	if (keep_measure(env, "take", &t) != ST_PASS || keep_measure(env, "keep", &k) != ST_PASS)
+		return ST_FAIL;
+	ST_FAIL_IF(t.status || k.status, "memverify failed (take %d, keep %d): data lost or corrupted",
+		   t.status, k.status);
+	ST_FAIL_IF(t.kept, "take: %lu zswap copies kept", t.kept);
+	ST_FAIL_IF(k.ra < MIN_OUT_PAGES / 4 || k.kept < MIN_OUT_PAGES / 8,
+		   "keep: swap_ra %lu, ra_zswap_kept %lu: want >= %llu read ahead, >= %llu kept",
+		   k.ra, k.kept, MIN_OUT_PAGES / 4, MIN_OUT_PAGES / 8);
+	ST_FAIL_IF(k.kept > k.ra, "keep: %lu zswap copies kept of %lu pages read ahead",
+		   k.kept, k.ra);
+	/* pages read ahead and then only read are dropped, not compressed again */
+	ST_FAIL_IF(k.zswpout >= t.zswpout, "keep: %lu pages stored in zswap, take %lu: want fewer",
+		   k.zswpout, t.zswpout);
+	/* freed slots wait in the slot caches with their backends */
+	ST_FAIL_IF(t.leftover || k.leftover ||
+		   t.left > before + vst_freed_lag() || k.left > before + vst_freed_lag(),
+		   "held after the run: take %lu, keep %lu pages; zswap stored_pages %lu before, %lu after take, %lu after keep",
+		   t.leftover, k.leftover, before, t.left, k.left);
+	return ST_PASS;
+}
+
+static void keep_cleanup(void *arg)
+{
+	vst_try_write(VSWAP_RA_ZSWAP, keep_mode_saved[0] ? keep_mode_saved : "keep");
+	vst_try_write(VSWAP_READAHEAD, keep_ra_saved[0] ? keep_ra_saved : "disk");
+	keep_mode_saved[0] = keep_ra_saved[0] = 0;
+	vst_cleanup(arg);
+}
+
+static struct st_test vswap_readahead_keep = {
+	.name = "vswap_readahead_keep",
+	.description = "zswap keeps the copies of pages read ahead: pages only read are not compressed again, pages written are, every byte verified",
+	.setup = keep_setup,
+	.run = keep_run,
+	.cleanup = keep_cleanup,
+	.timeout = 600,
+};
+REGISTER_ST_TEST(vswap_readahead_keep);
+
+/* ---------------------------------------------------------------------
  * vswap_tier_cgroup_map
  */
 
