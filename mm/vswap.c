@@ -582,8 +582,8 @@ static inline unsigned char vswap_map_count(unsigned char ent)
  * give up the tier slot the old one held; returns the old backend.  The
  * owner alone changes the backend, but cgroup v1's charge moving may
  * change the id meanwhile (vswap_cgroup_cmpxchg()): hence the loop.  A
- * zswap entry is not ours to drop here: zswap lets it go itself on load,
- * writeback and a failed or replacing store, and the free paths invalidate
+ * zswap entry is not ours to drop here: zswap lets it go itself on an
+ * exclusive load, writeback and a failed or replacing store, and the free paths invalidate
  * it before calling vswap_release(); the one case left, a page rewritten
  * as zeroes, is handled in vswap_writepage().
  */
@@ -3191,7 +3191,10 @@ void __vswap_bio_scatter(struct bio *bio, struct folio *folio)
  * (vswap_writepage()).  The cost is the compressed copy while the page is
  * in memory and clean - the two copies 6.12's exclusive loads avoid for
  * the page a fault asked for, which still takes the data over.  zswap's
- * writeback passes an entry whose page is in the swap cache by (-EEXIST).
+ * writeback, which would pass such an entry by (-EEXIST: the page is
+ * warm) and so stop its shrinker, takes the copy back instead: the folio
+ * holds the data, dirty, as after an exclusive load, and the pool's
+ * memory is freed without I/O (vswap_zswap_drop_kept()).
  */
 
 /* How swap readahead reads around virtual entries: sysfs vswap/readahead */
@@ -3755,6 +3758,47 @@ void *vswap_zswap_load(swp_entry_t entry)
 	return vswap_desc_zswap(vswap_load(vswap_desc(entry)));
 }
 
+/* Kept zswap copies given up to zswap's writeback (readahead_zswap) */
+static DEFINE_PER_CPU(unsigned long, vswap_ra_zswap_dropped);
+
+/*
+ * zswap's writeback found @folio in the swap cache at virtual @entry, whose
+ * zswap copy @zentry it wants gone: if that is a copy kept beside the
+ * folio (vswap_zswap_keep()), give it up - the folio holds the data, dirty
+ * from now on, as if zswap had handed it over at the load - and return
+ * true: zswap frees @zentry, without I/O.  Under the folio's lock, taken
+ * only if free (writeback does not wait for a swap-in): the swap cache
+ * then owns @entry, and no free or writeout changes its descriptor.
+ */
+bool vswap_zswap_drop_kept(struct folio *folio, swp_entry_t entry,
+			   void *zentry)
+{
+	unsigned long old = vswap_zswap_desc(zentry), raw;
+	atomic_long_t *desc;
+	bool dropped = false;
+
+	if (!swp_entry_is_virtual(entry) || !folio_trylock(folio))
+		return false;
+	/* a folio being read is not uptodate: its load decides */
+	if (!folio_test_swapcache(folio) || folio->swap.val != entry.val ||
+	    !folio_test_uptodate(folio))
+		goto unlock;
+	desc = vswap_desc(entry);
+	raw = atomic_long_read(desc);
+	do {
+		if (vswap_desc_backend(raw) != old)
+			goto unlock;
+	} while (!atomic_long_try_cmpxchg(desc, &raw,
+					  vswap_desc_keep_id(VSWAP_NONE, raw)));
+	vswap_count(vswap_desc_id(raw), old, VSWAP_NONE);
+	folio_mark_dirty(folio);
+	this_cpu_inc(vswap_ra_zswap_dropped);
+	dropped = true;
+unlock:
+	folio_unlock(folio);
+	return dropped;
+}
+
 /*
  * zswap writeback: if @entry is still in zswap as @zentry, point it at the
  * tier slot @phys (vswap_wb_prepare_on()) its folio is about to be written
@@ -4308,6 +4352,8 @@ static ssize_t stat_show(struct kobject *kobj, struct kobj_attribute *attr,
 			     vswap_ra_sum(&vswap_ra_skipped));
 	len += sysfs_emit_at(buf, len, "ra_zswap_kept %lu\n",
 			     vswap_ra_sum(&vswap_ra_zswap_kept));
+	len += sysfs_emit_at(buf, len, "ra_zswap_dropped %lu\n",
+			     vswap_ra_sum(&vswap_ra_zswap_dropped));
 	len += sysfs_emit_at(buf, len, "moves_pending %d\n",
 			     atomic_read(&vswap_moves_pending));
 	len += sysfs_emit_at(buf, len, "moves_done %ld\n",

@@ -109,6 +109,8 @@ bool vswap_wb_possible(void);
 void *vswap_zswap_store(swp_entry_t entry, void *zentry);
 void *vswap_zswap_erase(swp_entry_t entry);
 void *vswap_zswap_load(swp_entry_t entry);
+bool vswap_zswap_drop_kept(struct folio *folio, swp_entry_t entry,
+			   void *zentry);
 bool vswap_zswap_writeback(swp_entry_t entry, void *zentry, swp_entry_t phys);
 
 /* swap_cgroup.c: the descriptor of a virtual entry holds its cgroup id */
@@ -220,6 +222,19 @@ static inline bool vswap_zswap_keep(struct folio *folio)
 {
 	return folio_test_readahead(folio) &&
 	       swp_entry_is_virtual(folio->swap) && __vswap_ra_keep();
+}
+
+/*
+ * Swap readahead, before it reads @folio, a neighbour of the faulting
+ * entry: mark a virtual one read ahead already, for zswap_load() to see.
+ * Readahead marks it again after the read, as stock does: an exclusive
+ * load dirties the folio, which clears the mark (PG_readahead is
+ * PG_reclaim).
+ */
+static inline void swap_ra_mark(struct folio *folio)
+{
+	if (swp_entry_is_virtual(folio->swap))
+		folio_set_readahead(folio);
 }
 
 /*
@@ -404,6 +419,16 @@ static inline bool swap_ra_worth(swp_entry_t entry)
 }
 
 static inline bool vswap_zswap_keep(struct folio *folio)
+{
+	return false;
+}
+
+static inline void swap_ra_mark(struct folio *folio)
+{
+}
+
+static inline bool vswap_zswap_drop_kept(struct folio *folio,
+					 swp_entry_t entry, void *zentry)
 {
 	return false;
 }

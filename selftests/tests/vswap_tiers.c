@@ -76,6 +76,19 @@
  *                       "disk" no fault reads a window (swap_ra 0,
  *                       ra_windows_skipped counts the faults), with "all"
  *                       they do, as on stock.
+ * vswap_readahead_keep: a rotational tier behind zswap, readahead "all";
+ *                       two generations of varied pages each read back three
+ *                       times, with readahead_zswap "take", then "keep":
+ *                       keep keeps zswap's copies of pages read ahead
+ *                       (ra_zswap_kept) and stores fewer pages in zswap; the
+ *                       second generation overwrites kept pages, so a stale
+ *                       copy would be read back.  Then the workload holds
+ *                       after reading, a syscall program writes back all
+ *                       its zswap entries, and the kept copies of pages in
+ *                       memory are given up without I/O (ra_zswap_dropped)
+ *                       before it reads every page once more.  Nothing is
+ *                       left in zswap; a bad value is refused; every byte
+ *                       verifies.
  * vswap_tier_cgroup_map: a 32 GiB tier (a loop device over a sparse file
  *                       of the guest's tmpfs) swapped on while vswap is on
  *                       costs under CGMAP_ON_MAX bytes of free memory a
@@ -99,6 +112,7 @@
  *                       every byte verifies.
  */
 #include <errno.h>
+#include <limits.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -110,6 +124,7 @@
 
 #include "runner.h"
 #include "lib/st.h"
+#include "lib/sx.h"
 #include "lib/vst.h"
 
 #define WORK_MIB	64	/* workload size */
@@ -1108,6 +1123,7 @@ REGISTER_ST_TEST(vswap_readahead_zswap);
 struct keep_counts {
 	int status;		/* memverify's exit status */
 	uint64_t kept;		/* vswap/stat ra_zswap_kept */
+	uint64_t dropped;	/* vswap/stat ra_zswap_dropped */
 	uint64_t ra;		/* swap_ra: pages read ahead */
 	uint64_t zswpin;	/* pages loaded from zswap */
 	uint64_t zswpout;	/* pages stored in zswap */
@@ -1124,7 +1140,7 @@ struct keep_counts {
 static enum st_status keep_measure(struct vst_env *env, const char *mode,
 				   struct keep_counts *c)
 {
-	uint64_t k0, k1, ra0;
+	uint64_t k0, k1, d0, d1, ra0;
 	struct vst_result r;
 	struct vst_argv av;
 	char buf[16];
@@ -1134,19 +1150,64 @@ static enum st_status keep_measure(struct vst_env *env, const char *mode,
 	ST_FAIL_IF(strncmp(buf, mode, strlen(mode)),
 		   "readahead_zswap reads '%s' after '%s' was written", buf, mode);
 	ST_CHECK(!st_vswap_stat("ra_zswap_kept", &k0));
+	ST_CHECK(!st_vswap_stat("ra_zswap_dropped", &d0));
 	ra0 = st_vmstat("swap_ra");
 	c->status = vst_run_measured(env, vst_argv(&av, "memverify", "-s %u -p %u -R %u -f varied",
 						   WORK_MIB, PASSES, KEEP_ROUNDS), &r, NULL);
 	c->ra = st_vmstat("swap_ra") - ra0;
 	ST_CHECK(!st_vswap_stat("ra_zswap_kept", &k1));
+	ST_CHECK(!st_vswap_stat("ra_zswap_dropped", &d1));
 	c->kept = k1 - k0;
+	c->dropped = d1 - d0;
 	c->zswpin = r.d.v[VST_ZSWPIN];
 	c->zswpout = r.d.v[VST_ZSWPOUT];
 	/* the workload is gone: so is every copy zswap kept for it */
 	ST_CHECK(!st_read_u64(ZSWAP_STORED, &c->left));
 	c->leftover = r.leftover;
-	st_log("readahead_zswap %s: swap_ra %lu, ra_zswap_kept %lu, zswpin %lu, zswpout %lu, stored_pages after %lu",
-	       mode, c->ra, c->kept, c->zswpin, c->zswpout, c->left);
+	st_log("readahead_zswap %s: swap_ra %lu, ra_zswap_kept %lu, ra_zswap_dropped %lu, zswpin %lu, zswpout %lu, stored_pages after %lu",
+	       mode, c->ra, c->kept, c->dropped, c->zswpin, c->zswpout, c->left);
+	return ST_PASS;
+}
+
+/*
+ * Kept copies in the way of zswap's writeback: the workload holds after
+ * reading its pages back (zswap keeps the copies of those read ahead and
+ * still in memory), a syscall program writes back every zswap entry of
+ * its cgroup (bpf_swap_ext_writeback()), and the workload reads every page
+ * once more.  The number given up without I/O in *@dropped.
+ */
+static enum st_status keep_writeback(struct vst_env *env, uint64_t *dropped)
+{
+	uint64_t d0, d1, k0, k1;
+	char out[4096];
+	struct vst_argv av;
+	struct vst_proc p;
+	long long ret = LLONG_MIN;
+	const char *at;
+	int status;
+
+	ST_CHECK(!st_vswap_stat("ra_zswap_kept", &k0));
+	ST_CHECK(!vst_spawn(&p, env->cg, vst_argv(&av, "memverify", "-s %u -p 1 -R 2 -f varied -E -A",
+						  WORK_MIB)));
+	if (!vst_held(&p, "memverify: holding", 1)) {
+		vst_release(&p);
+		ST_FAIL_IF(true, "memverify did not hold");
+	}
+	ST_CHECK(!st_vswap_stat("ra_zswap_kept", &k1));
+	ST_CHECK(!st_vswap_stat("ra_zswap_dropped", &d0));
+	if (sx_ctl(out, sizeof(out), "run %s wb cgroup=%s nr=4096 min_age_ms=0",
+		   sx_obj("sx_proactive"), env->cg) <= 1 && (at = strstr(out, "  ret = ")))
+		ret = strtoll(at + 8, NULL, 10);
+	ST_CHECK(!st_vswap_stat("ra_zswap_dropped", &d1));
+	*dropped = d1 - d0;
+	status = vst_release(&p);
+	st_log("held with %lu zswap copies kept; writeback of every entry: %lld, %lu of them kept copies given up",
+	       k1 - k0, ret, *dropped);
+	ST_FAIL_IF(status, "memverify failed (%d): data lost or corrupted", status);
+	ST_FAIL_IF(ret <= 0, "the writeback program returned %lld", ret);
+	ST_FAIL_IF(k1 - k0 < MIN_OUT_PAGES / 8 || *dropped < MIN_OUT_PAGES / 32,
+		   "%lu copies kept, %lu given up to writeback: want >= %llu, >= %llu",
+		   k1 - k0, *dropped, MIN_OUT_PAGES / 8, MIN_OUT_PAGES / 32);
 	return ST_PASS;
 }
 
@@ -1163,7 +1224,7 @@ static enum st_status keep_run(void *arg)
 {
 	struct vst_env *env = arg;
 	struct keep_counts t, k;
-	uint64_t before;
+	uint64_t before, dropped, left;
 	char buf[16];
 	int err;
 
@@ -1183,7 +1244,9 @@ static enum st_status keep_run(void *arg)
 		return ST_FAIL;
 	ST_FAIL_IF(t.status || k.status, "memverify failed (take %d, keep %d): data lost or corrupted",
 		   t.status, k.status);
-	ST_FAIL_IF(t.kept, "take: %lu zswap copies kept", t.kept);
+	ST_FAIL_IF(t.kept || t.dropped, "take: %lu zswap copies kept, %lu dropped", t.kept,
+		   t.dropped);
+
 	ST_FAIL_IF(k.ra < MIN_OUT_PAGES / 4 || k.kept < MIN_OUT_PAGES / 8,
 		   "keep: swap_ra %lu, ra_zswap_kept %lu: want >= %llu read ahead, >= %llu kept",
 		   k.ra, k.kept, MIN_OUT_PAGES / 4, MIN_OUT_PAGES / 8);
@@ -1195,8 +1258,13 @@ static enum st_status keep_run(void *arg)
 	/* freed slots wait in the slot caches with their backends */
 	ST_FAIL_IF(t.leftover || k.leftover ||
 		   t.left > before + vst_freed_lag() || k.left > before + vst_freed_lag(),
-		   "held after the run: take %lu, keep %lu pages; zswap stored_pages %lu before, %lu after take, %lu after keep",
+		   "held after the run: take %lu, keep %lu pages; zswap stored_pages %lu before, %lu, %lu after",
 		   t.leftover, k.leftover, before, t.left, k.left);
+	if (keep_writeback(env, &dropped) != ST_PASS)
+		return ST_FAIL;
+	ST_CHECK(!st_read_u64(ZSWAP_STORED, &left));
+	ST_FAIL_IF(left > before + vst_freed_lag(), "zswap stored_pages %lu at the end, %lu before",
+		   left, before);
 	return ST_PASS;
 }
 
@@ -1210,7 +1278,7 @@ static void keep_cleanup(void *arg)
 
 static struct st_test vswap_readahead_keep = {
 	.name = "vswap_readahead_keep",
-	.description = "zswap keeps the copies of pages read ahead: pages only read are not compressed again, pages written are, every byte verified",
+	.description = "zswap keeps the copies of pages read ahead: pages only read are not compressed again, pages written are, writeback drops kept copies, every byte verified",
 	.setup = keep_setup,
 	.run = keep_run,
 	.cleanup = keep_cleanup,

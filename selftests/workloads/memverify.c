@@ -30,7 +30,8 @@
  * a test can read what the swapped-out pages look like while nothing
  * moves them.  -E holds the same way once more after the last verify,
  * before the memory goes, so that a test can look at what reading it back
- * left behind (swap cache, swap slots).
+ * left behind (swap cache, swap slots).  -A then reads and checks every
+ * page once more after that hold, after whatever the test did meanwhile.
  *
  * The last line is machine-readable:
  *   memverify: pages=N passes=P bytes_verified=B bad_pages=K write_s=..
@@ -79,7 +80,7 @@ static unsigned long long number(const char *s, unsigned long long max)
 static void usage(const char *prog)
 {
 	fprintf(stderr,
-		"usage: %s -s MIB [-p PASSES] [-R ROUNDS] [-f FILL] [-r] [-S] [-P] [-F] [-H] [-E]\n"
+		"usage: %s -s MIB [-p PASSES] [-R ROUNDS] [-f FILL] [-r] [-S] [-P] [-F] [-H] [-E] [-A]\n"
 		"  -s MIB     memory to use\n"
 		"  -p PASSES  generations to write and verify (default 2)\n"
 		"  -R ROUNDS  times every page is read back per pass (default 1)\n"
@@ -91,6 +92,7 @@ static void usage(const char *prog)
 		"  -F         then fork a child that reads every page once more\n"
 		"  -H         after the first writes, wait for SIGUSR1 to verify\n"
 		"  -E         after the last verify, wait for SIGUSR1 to exit\n"
+		"  -A         after -E's wait, read every page once more\n"
 		"  -X         self-test: corrupt one byte after writing; must fail\n",
 		prog);
 }
@@ -205,6 +207,7 @@ int main(int argc, char **argv)
 	enum pat_fill fill = PAT_RANDOM;
 	bool random_order = false, shared = false, pageout = false;
 	bool corrupt = false, forked = false, hold = false, hold_end = false;
+	bool again = false;
 	sigset_t usr1;
 	unsigned long long mib = 0, bytes = 0;
 	unsigned char *mem, *want;
@@ -213,7 +216,7 @@ int main(int argc, char **argv)
 	uint32_t *lat;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "s:p:R:f:rSPFXHEh")) != -1) {
+	while ((opt = getopt(argc, argv, "s:p:R:f:rSPFXHEAh")) != -1) {
 		switch (opt) {
 		case 's':
 			mib = number(optarg, 1ULL << 30);
@@ -252,12 +255,15 @@ int main(int argc, char **argv)
 		case 'E':
 			hold_end = true;
 			break;
+		case 'A':
+			again = true;
+			break;
 		default:
 			usage(argv[0]);
 			return 2;
 		}
 	}
-	if (!mib || !passes || !rounds) {
+	if (!mib || !passes || !rounds || (again && !hold_end)) {
 		usage(argv[0]);
 		return 2;
 	}
@@ -347,6 +353,19 @@ int main(int argc, char **argv)
 		printf("memverify: holding\n");
 		fflush(stdout);
 		sigwait(&usr1, &sig);
+	}
+
+	/* the last generation once more, after what the hold let happen */
+	for (i = 0; again && i < npages; i++) {
+		unsigned char *p = mem + i * psize;
+
+		pat_fill_page(want, psize, (uintptr_t)p, passes, fill);
+		if (memcmp(p, want, psize)) {
+			if (bad < MAX_REPORTS)
+				report(p, want, psize, (uintptr_t)p, passes);
+			bad++;
+		}
+		bytes += psize;
 	}
 
 	qsort(lat, nlat, sizeof(*lat), cmp_u32);
