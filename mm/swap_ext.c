@@ -2059,8 +2059,9 @@ static s64 swap_ext_pro_run(struct swap_ext_pro_op *op)
  * Sleepable context outside the ops: a policy's bpf_wq callback, or a BPF
  * syscall program.  Entries go oldest first, in requests as large as the
  * tier's free slots allow; an entry whose page is being read back is
- * skipped; a cgroup with memory.zswap.writeback 0 is skipped.  Returns the
- * number written back, -EINVAL for @nr or @tier out of range, -ENOENT for
+ * skipped; a cgroup with memory.zswap.writeback 0 is skipped; a copy vswap
+ * kept beside its page in memory is given up without I/O.  Returns the
+ * number written back or given up, -EINVAL for @nr or @tier out of range, -ENOENT for
  * an unknown cgroup, -EPERM for one the caller may not act for, -ENOSPC
  * when there is no tier to write to (or it filled before anything was
  * written), -EBUSY while the machine hibernates or suspends, or (a
