@@ -3203,8 +3203,11 @@ int vswap_ra_mode __read_mostly = VSWAP_RA_DISK;
 static DEFINE_PER_CPU(unsigned long, vswap_ra_windows_skipped);
 /* Virtual neighbours in zswap or all zeroes a window left unread ("tiers") */
 static DEFINE_PER_CPU(unsigned long, vswap_ra_skipped);
-/* Does zswap keep its copy of a virtual page read ahead?  readahead_zswap */
-static bool vswap_ra_keep __read_mostly = true;
+/*
+ * Does zswap keep its copy of a virtual page read ahead?  readahead_zswap:
+ * an index of vswap_ra_zswap_modes[], 1 for "keep"
+ */
+static int vswap_ra_keep __read_mostly = 1;
 /* Virtual pages read ahead from zswap whose zswap copy was kept */
 static DEFINE_PER_CPU(unsigned long, vswap_ra_zswap_kept);
 
@@ -3768,20 +3771,24 @@ static DEFINE_PER_CPU(unsigned long, vswap_ra_zswap_dropped);
  * from now on, as if zswap had handed it over at the load - and return
  * true: zswap frees @zentry, without I/O.  Under the folio's lock, taken
  * only if free (writeback does not wait for a swap-in): the swap cache
- * then owns @entry, and no free or writeout changes its descriptor.
+ * then owns @entry, and no free or writeout changes its descriptor.  A
+ * kept copy's folio is still marked read ahead, or mapped by the fault
+ * that used it; a folio just stored and on its way out of memory is
+ * neither, and is left to reclaim (-EEXIST), as on stock.
  */
 bool vswap_zswap_drop_kept(struct folio *folio, swp_entry_t entry,
 			   void *zentry)
 {
 	unsigned long old = vswap_zswap_desc(zentry), raw;
 	atomic_long_t *desc;
-	bool dropped = false;
+	bool dropped = false, ra;
 
 	if (!swp_entry_is_virtual(entry) || !folio_trylock(folio))
 		return false;
 	/* a folio being read is not uptodate: its load decides */
+	ra = folio_test_readahead(folio);
 	if (!folio_test_swapcache(folio) || folio->swap.val != entry.val ||
-	    !folio_test_uptodate(folio))
+	    !folio_test_uptodate(folio) || !(ra || folio_mapped(folio)))
 		goto unlock;
 	desc = vswap_desc(entry);
 	raw = atomic_long_read(desc);
@@ -3792,6 +3799,9 @@ bool vswap_zswap_drop_kept(struct folio *folio, swp_entry_t entry,
 					  vswap_desc_keep_id(VSWAP_NONE, raw)));
 	vswap_count(vswap_desc_id(raw), old, VSWAP_NONE);
 	folio_mark_dirty(folio);
+	/* which clears PG_readahead (PG_reclaim): a later hit still counts */
+	if (ra)
+		folio_set_readahead(folio);
 	this_cpu_inc(vswap_ra_zswap_dropped);
 	dropped = true;
 unlock:
@@ -4204,6 +4214,24 @@ static const char * const vswap_ra_modes[] = {
 	[VSWAP_RA_TIERS]	= "tiers",
 };
 
+/* What zswap does with a virtual page read ahead: readahead_zswap */
+static const char * const vswap_ra_zswap_modes[] = {
+	"take",		/* hands the data over, as 6.12 does */
+	"keep",		/* keeps its copy while the page is clean */
+};
+
+/* A knob that is one of @n names: *@mode indexes @modes */
+static ssize_t vswap_mode_store(const char * const *modes, size_t n,
+				int *mode, const char *buf, size_t count)
+{
+	int m = __sysfs_match_string(modes, n, buf);
+
+	if (m < 0)
+		return m;
+	WRITE_ONCE(*mode, m);
+	return count;
+}
+
 static ssize_t readahead_show(struct kobject *kobj,
 			      struct kobj_attribute *attr, char *buf)
 {
@@ -4214,19 +4242,9 @@ static ssize_t readahead_store(struct kobject *kobj,
 			       struct kobj_attribute *attr,
 			       const char *buf, size_t count)
 {
-	int mode = sysfs_match_string(vswap_ra_modes, buf);
-
-	if (mode < 0)
-		return mode;
-	WRITE_ONCE(vswap_ra_mode, mode);
-	return count;
+	return vswap_mode_store(vswap_ra_modes, ARRAY_SIZE(vswap_ra_modes),
+				&vswap_ra_mode, buf, count);
 }
-
-/* What zswap does with a virtual page read ahead: readahead_zswap */
-static const char * const vswap_ra_zswap_modes[] = {
-	"take",		/* hands the data over, as 6.12 does */
-	"keep",		/* keeps its copy while the page is clean */
-};
 
 static ssize_t readahead_zswap_show(struct kobject *kobj,
 				    struct kobj_attribute *attr, char *buf)
@@ -4239,12 +4257,9 @@ static ssize_t readahead_zswap_store(struct kobject *kobj,
 				     struct kobj_attribute *attr,
 				     const char *buf, size_t count)
 {
-	int mode = sysfs_match_string(vswap_ra_zswap_modes, buf);
-
-	if (mode < 0)
-		return mode;
-	WRITE_ONCE(vswap_ra_keep, mode);
-	return count;
+	return vswap_mode_store(vswap_ra_zswap_modes,
+				ARRAY_SIZE(vswap_ra_zswap_modes), &vswap_ra_keep,
+				buf, count);
 }
 
 /* One line per tier: type, priority, slots, in use, backing, device */

@@ -229,7 +229,7 @@ static inline bool vswap_zswap_keep(struct folio *folio)
  * entry: mark a virtual one read ahead already, for zswap_load() to see.
  * Readahead marks it again after the read, as stock does: an exclusive
  * load dirties the folio, which clears the mark (PG_readahead is
- * PG_reclaim).
+ * PG_reclaim).  A fault between the two may count a hit twice.
  */
 static inline void swap_ra_mark(struct folio *folio)
 {

@@ -159,6 +159,25 @@ static void report(const unsigned char *page, const unsigned char *want,
 		fprintf(stderr, "; no header\n");
 }
 
+/* Read every page of generation @gen once, in order: the bad ones */
+static size_t verify_all(unsigned char *mem, unsigned char *want, size_t npages,
+			 size_t psize, unsigned int gen, enum pat_fill fill)
+{
+	size_t i, bad = 0;
+
+	for (i = 0; i < npages; i++) {
+		unsigned char *p = mem + i * psize;
+
+		pat_fill_page(want, psize, (uintptr_t)p, gen, fill);
+		if (memcmp(p, want, psize)) {
+			if (bad < MAX_REPORTS)
+				report(p, want, psize, (uintptr_t)p, gen);
+			bad++;
+		}
+	}
+	return bad;
+}
+
 /*
  * -F: a child reads every page of generation @gen once; the parent waits.
  * The number of bad pages the child saw (capped at 250), or -1.
@@ -166,7 +185,7 @@ static void report(const unsigned char *page, const unsigned char *want,
 static int child_verify(unsigned char *mem, unsigned char *want, size_t npages,
 			size_t psize, unsigned int gen, enum pat_fill fill)
 {
-	size_t i, bad = 0;
+	size_t bad;
 	int status;
 	pid_t pid;
 
@@ -177,16 +196,7 @@ static int child_verify(unsigned char *mem, unsigned char *want, size_t npages,
 		return -1;
 	}
 	if (!pid) {
-		for (i = 0; i < npages; i++) {
-			unsigned char *p = mem + i * psize;
-
-			pat_fill_page(want, psize, (uintptr_t)p, gen, fill);
-			if (memcmp(p, want, psize)) {
-				if (bad < MAX_REPORTS)
-					report(p, want, psize, (uintptr_t)p, gen);
-				bad++;
-			}
-		}
+		bad = verify_all(mem, want, npages, psize, gen, fill);
 		_exit(bad > 250 ? 250 : bad);
 	}
 	if (waitpid(pid, &status, 0) < 0) {
@@ -356,16 +366,9 @@ int main(int argc, char **argv)
 	}
 
 	/* the last generation once more, after what the hold let happen */
-	for (i = 0; again && i < npages; i++) {
-		unsigned char *p = mem + i * psize;
-
-		pat_fill_page(want, psize, (uintptr_t)p, passes, fill);
-		if (memcmp(p, want, psize)) {
-			if (bad < MAX_REPORTS)
-				report(p, want, psize, (uintptr_t)p, passes);
-			bad++;
-		}
-		bytes += psize;
+	if (again) {
+		bad += verify_all(mem, want, npages, psize, passes, fill);
+		bytes += npages * psize;
 	}
 
 	qsort(lat, nlat, sizeof(*lat), cmp_u32);
