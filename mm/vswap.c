@@ -3190,7 +3190,8 @@ void __vswap_bio_scatter(struct bio *bio, struct folio *folio)
  * bit over), and a write is stored again, replacing zswap's stale copy
  * (vswap_writepage()).  The cost is the compressed copy while the page is
  * in memory and clean - the two copies 6.12's exclusive loads avoid for
- * the page a fault asked for, which still takes the data over.  zswap's
+ * the page a fault asked for, which still takes the data over; and zswap
+ * keeps one only while it has room to spare (vswap_zswap_spare()).  zswap's
  * writeback, which would pass such an entry by (-EEXIST: the page is
  * warm) and so stop its shrinker, takes the copy back instead: the folio
  * holds the data, dirty, as after an exclusive load, and the pool's
@@ -3210,6 +3211,8 @@ static DEFINE_PER_CPU(unsigned long, vswap_ra_skipped);
 static int vswap_ra_keep __read_mostly = 1;
 /* Virtual pages read ahead from zswap whose zswap copy was kept */
 static DEFINE_PER_CPU(unsigned long, vswap_ra_zswap_kept);
+/* ... and those taken over, zswap having no room to spare for a copy */
+static DEFINE_PER_CPU(unsigned long, vswap_ra_zswap_full);
 
 /* Read a window around a faulting virtual entry? */
 bool __vswap_ra_window(void)
@@ -3260,13 +3263,52 @@ bool __vswap_ra_worth(swp_entry_t entry)
 }
 
 /*
- * zswap_load() of a virtual page read ahead into the swap cache: keep the
- * zswap entry?  Counted when kept.
+ * Has zswap room to spare for a copy kept beside its page: is its pool, and
+ * the zswap share of @folio's cgroup and of each above it with a limit,
+ * under half its limit?  A kept copy takes room a later store needs: where
+ * zswap is (nearly) full, kept copies would send more pages to the tiers -
+ * with memory.zswap.max at 4M, 1.5x stock's bytes written to disk (make
+ * bench "mixed").  The cgroups' figures are rstat's, flushed lazily: a
+ * hint.
  */
-bool __vswap_ra_keep(void)
+static bool vswap_zswap_spare(struct folio *folio)
+{
+	bool spare = true;
+#if defined(CONFIG_MEMCG) && defined(CONFIG_ZSWAP)
+	struct mem_cgroup *memcg;
+#endif
+
+	if (zswap_total_pages() >= zswap_max_pages() / 2)
+		return false;
+#if defined(CONFIG_MEMCG) && defined(CONFIG_ZSWAP)
+	rcu_read_lock();
+	for (memcg = folio_memcg(folio); memcg && !mem_cgroup_is_root(memcg);
+	     memcg = parent_mem_cgroup(memcg)) {
+		unsigned long max = READ_ONCE(memcg->zswap_max);
+
+		if (max != PAGE_COUNTER_MAX &&
+		    memcg_page_state(memcg, MEMCG_ZSWAP_B) >> PAGE_SHIFT >= max / 2) {
+			spare = false;
+			break;
+		}
+	}
+	rcu_read_unlock();
+#endif
+	return spare;
+}
+
+/*
+ * zswap_load() of virtual page @folio, read ahead into the swap cache:
+ * keep the zswap entry?  Counted either way.
+ */
+bool __vswap_ra_keep(struct folio *folio)
 {
 	if (!READ_ONCE(vswap_ra_keep))
 		return false;
+	if (!vswap_zswap_spare(folio)) {
+		this_cpu_inc(vswap_ra_zswap_full);
+		return false;
+	}
 	this_cpu_inc(vswap_ra_zswap_kept);
 	return true;
 }
@@ -4369,6 +4411,8 @@ static ssize_t stat_show(struct kobject *kobj, struct kobj_attribute *attr,
 			     vswap_ra_sum(&vswap_ra_zswap_kept));
 	len += sysfs_emit_at(buf, len, "ra_zswap_dropped %lu\n",
 			     vswap_ra_sum(&vswap_ra_zswap_dropped));
+	len += sysfs_emit_at(buf, len, "ra_zswap_full %lu\n",
+			     vswap_ra_sum(&vswap_ra_zswap_full));
 	len += sysfs_emit_at(buf, len, "moves_pending %d\n",
 			     atomic_read(&vswap_moves_pending));
 	len += sysfs_emit_at(buf, len, "moves_done %ld\n",

@@ -97,7 +97,7 @@ enum vswap_ra_mode {
 extern int vswap_ra_mode;
 bool __vswap_ra_window(void);
 bool __vswap_ra_worth(swp_entry_t entry);
-bool __vswap_ra_keep(void);
+bool __vswap_ra_keep(struct folio *folio);
 int vswap_zeromap_batch(swp_entry_t entry, int max_nr, bool *is_zeromap);
 
 /* zswap.c: writeback to a tier (@tier: swap type first tried, or -1) */
@@ -216,12 +216,13 @@ static inline bool swap_ra_worth(swp_entry_t entry)
  * zswap_load() into the swap cache: does zswap keep its copy of @folio, a
  * virtual page that swap readahead reads (marked before its read), rather
  * than hand the data over?  The folio stays clean, and reclaim drops it
- * unless it was written meanwhile (sysfs vswap/readahead_zswap).
+ * unless it was written meanwhile (sysfs vswap/readahead_zswap); only
+ * while zswap has room to spare.
  */
 static inline bool vswap_zswap_keep(struct folio *folio)
 {
 	return folio_test_readahead(folio) &&
-	       swp_entry_is_virtual(folio->swap) && __vswap_ra_keep();
+	       swp_entry_is_virtual(folio->swap) && __vswap_ra_keep(folio);
 }
 
 /*

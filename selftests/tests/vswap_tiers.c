@@ -82,7 +82,9 @@
  *                       keep keeps zswap's copies of pages read ahead
  *                       (ra_zswap_kept) and stores fewer pages in zswap; the
  *                       second generation overwrites kept pages, so a stale
- *                       copy would be read back.  Then a workload swapped
+ *                       copy would be read back.  With memory.zswap.max 4M,
+ *                       mostly full, zswap has no room to spare and keeps
+ *                       few (ra_zswap_full).  Then a workload swapped
  *                       out reads its pages back with no limit and holds,
  *                       a syscall program writes back all its zswap
  *                       entries, and the kept copies of pages in memory are
@@ -1117,6 +1119,8 @@ REGISTER_ST_TEST(vswap_readahead_zswap);
 
 /* Times memverify reads every page back per pass: rounds 2.. read only */
 #define KEEP_ROUNDS	3
+/* memory.zswap.max of a run: full most of the time */
+#define KEEP_ZSWAP_MAX	"4M"
 /* Calls of the writeback program, 4096 entries each, at most */
 #define KEEP_WB_CALLS	16
 /* Pages in zswap, counted exactly */
@@ -1127,6 +1131,7 @@ struct keep_counts {
 	int status;		/* memverify's exit status */
 	uint64_t kept;		/* vswap/stat ra_zswap_kept */
 	uint64_t dropped;	/* vswap/stat ra_zswap_dropped */
+	uint64_t full;		/* vswap/stat ra_zswap_full */
 	uint64_t ra;		/* swap_ra: pages read ahead */
 	uint64_t zswpin;	/* pages loaded from zswap */
 	uint64_t zswpout;	/* pages stored in zswap */
@@ -1143,7 +1148,7 @@ struct keep_counts {
 static enum st_status keep_measure(struct vst_env *env, const char *mode,
 				   struct keep_counts *c)
 {
-	uint64_t k0, k1, d0, d1, ra0;
+	uint64_t k0, k1, d0, d1, f0, f1, ra0;
 	struct vst_result r;
 	struct vst_argv av;
 	char buf[16];
@@ -1154,21 +1159,24 @@ static enum st_status keep_measure(struct vst_env *env, const char *mode,
 		   "readahead_zswap reads '%s' after '%s' was written", buf, mode);
 	ST_CHECK(!st_vswap_stat("ra_zswap_kept", &k0));
 	ST_CHECK(!st_vswap_stat("ra_zswap_dropped", &d0));
+	ST_CHECK(!st_vswap_stat("ra_zswap_full", &f0));
 	ra0 = st_vmstat("swap_ra");
 	c->status = vst_run_measured(env, vst_argv(&av, "memverify", "-s %u -p %u -R %u -f varied",
 						   WORK_MIB, PASSES, KEEP_ROUNDS), &r, NULL);
 	c->ra = st_vmstat("swap_ra") - ra0;
 	ST_CHECK(!st_vswap_stat("ra_zswap_kept", &k1));
 	ST_CHECK(!st_vswap_stat("ra_zswap_dropped", &d1));
+	ST_CHECK(!st_vswap_stat("ra_zswap_full", &f1));
 	c->kept = k1 - k0;
 	c->dropped = d1 - d0;
+	c->full = f1 - f0;
 	c->zswpin = r.d.v[VST_ZSWPIN];
 	c->zswpout = r.d.v[VST_ZSWPOUT];
 	/* the workload is gone: so is every copy zswap kept for it */
 	ST_CHECK(!st_read_u64(ZSWAP_STORED, &c->left));
 	c->leftover = r.leftover;
-	st_log("readahead_zswap %s: swap_ra %lu, ra_zswap_kept %lu, ra_zswap_dropped %lu, zswpin %lu, zswpout %lu, stored_pages after %lu",
-	       mode, c->ra, c->kept, c->dropped, c->zswpin, c->zswpout, c->left);
+	st_log("readahead_zswap %s: swap_ra %lu, ra_zswap_kept %lu, ra_zswap_full %lu, ra_zswap_dropped %lu, zswpin %lu, zswpout %lu, stored_pages after %lu",
+	       mode, c->ra, c->kept, c->full, c->dropped, c->zswpin, c->zswpout, c->left);
 	return ST_PASS;
 }
 
@@ -1255,7 +1263,7 @@ static enum st_status keep_setup(void **ctx)
 static enum st_status keep_run(void *arg)
 {
 	struct vst_env *env = arg;
-	struct keep_counts t, k;
+	struct keep_counts t, k, f;
 	uint64_t before, dropped, left;
 	char buf[16];
 	int err;
@@ -1274,8 +1282,20 @@ static enum st_status keep_run(void *arg)
 	ST_CHECK(!st_read_u64(ZSWAP_STORED, &before));
 	if (keep_measure(env, "take", &t) != ST_PASS || keep_measure(env, "keep", &k) != ST_PASS)
 		return ST_FAIL;
-	ST_FAIL_IF(t.status || k.status, "memverify failed (take %d, keep %d): data lost or corrupted",
-		   t.status, k.status);
+	/* a full memory.zswap.max has no room to spare for copies */
+	ST_CHECK(!st_cg_write(env->cg, "memory.zswap.max", KEEP_ZSWAP_MAX));
+	if (keep_measure(env, "keep", &f) != ST_PASS)
+		return ST_FAIL;
+	ST_CHECK(!st_cg_write(env->cg, "memory.zswap.max", "max"));
+	ST_FAIL_IF(t.status || k.status || f.status,
+		   "memverify failed (take %d, keep %d, keep at zswap.max %d): data lost or corrupted",
+		   t.status, k.status, f.status);
+	ST_FAIL_IF(t.full || k.full > k.kept / 8,
+		   "ra_zswap_full: take %lu, keep %lu (of %lu kept): zswap had room", t.full, k.full,
+		   k.kept);
+	ST_FAIL_IF(f.full < MIN_OUT_PAGES / 8 || f.kept > f.full,
+		   "keep at memory.zswap.max " KEEP_ZSWAP_MAX ": %lu taken for lack of room, %lu kept: want >= %llu, and more than kept",
+		   f.full, f.kept, MIN_OUT_PAGES / 8);
 	ST_FAIL_IF(t.kept || t.dropped, "take: %lu zswap copies kept, %lu dropped", t.kept,
 		   t.dropped);
 
