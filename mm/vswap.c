@@ -3263,24 +3263,23 @@ bool __vswap_ra_worth(swp_entry_t entry)
 }
 
 /*
- * Has zswap room to spare for a copy kept beside its page: is its pool, and
- * the zswap share of @folio's cgroup and of each above it with a limit,
- * under half its limit?  A kept copy takes room a later store needs: where
- * zswap is (nearly) full, kept copies would send more pages to the tiers -
- * with memory.zswap.max at 4M, 1.5x stock's bytes written to disk (make
- * bench "mixed").  The cgroups' figures are rstat's, flushed lazily: a
- * hint.
+ * Has zswap room to spare for a copy kept beside its page: is the zswap
+ * share of @folio's cgroup, and of each above it with a memory.zswap.max,
+ * under half that limit?  A kept copy takes room a later store needs, and
+ * a store over a cgroup's limit is mostly rejected (zswap's shrinking at
+ * the store rotates one entry) and goes to a tier: copies kept regardless
+ * filled a 4M memory.zswap.max and sent 1.5x stock's bytes to disk (make
+ * bench "mixed").  zswap's pool limit is not asked: its shrink worker
+ * writes back, and gives kept copies up on the way (twocg, whose pool is
+ * full, wrote no more).  The cgroups' figures are rstat's, flushed lazily:
+ * a hint.
  */
 static bool vswap_zswap_spare(struct folio *folio)
 {
 	bool spare = true;
 #if defined(CONFIG_MEMCG) && defined(CONFIG_ZSWAP)
 	struct mem_cgroup *memcg;
-#endif
 
-	if (zswap_total_pages() >= zswap_max_pages() / 2)
-		return false;
-#if defined(CONFIG_MEMCG) && defined(CONFIG_ZSWAP)
 	rcu_read_lock();
 	for (memcg = folio_memcg(folio); memcg && !mem_cgroup_is_root(memcg);
 	     memcg = parent_mem_cgroup(memcg)) {
