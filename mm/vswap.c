@@ -3204,11 +3204,13 @@ int vswap_ra_mode __read_mostly = VSWAP_RA_DISK;
 static DEFINE_PER_CPU(unsigned long, vswap_ra_windows_skipped);
 /* Virtual neighbours in zswap or all zeroes a window left unread ("tiers") */
 static DEFINE_PER_CPU(unsigned long, vswap_ra_skipped);
-/*
- * Does zswap keep its copy of a virtual page read ahead?  readahead_zswap:
- * an index of vswap_ra_zswap_modes[], 1 for "keep"
- */
-static int vswap_ra_keep __read_mostly = 1;
+/* What zswap does with a virtual page read ahead: readahead_zswap */
+enum {
+	VSWAP_RA_TAKE,		/* hands the data over, as 6.12 does */
+	VSWAP_RA_KEEP,		/* keeps its copy while it has room to spare */
+	VSWAP_RA_ALWAYS,	/* keeps its copy, room or not */
+};
+static int vswap_ra_keep __read_mostly = VSWAP_RA_KEEP;
 /* Virtual pages read ahead from zswap whose zswap copy was kept */
 static DEFINE_PER_CPU(unsigned long, vswap_ra_zswap_kept);
 /* ... and those taken over, zswap having no room to spare for a copy */
@@ -3302,9 +3304,11 @@ static bool vswap_zswap_spare(struct folio *folio)
  */
 bool __vswap_ra_keep(struct folio *folio)
 {
-	if (!READ_ONCE(vswap_ra_keep))
+	int mode = READ_ONCE(vswap_ra_keep);
+
+	if (mode == VSWAP_RA_TAKE)
 		return false;
-	if (!vswap_zswap_spare(folio)) {
+	if (mode == VSWAP_RA_KEEP && !vswap_zswap_spare(folio)) {
 		this_cpu_inc(vswap_ra_zswap_full);
 		return false;
 	}
@@ -4257,8 +4261,9 @@ static const char * const vswap_ra_modes[] = {
 
 /* What zswap does with a virtual page read ahead: readahead_zswap */
 static const char * const vswap_ra_zswap_modes[] = {
-	"take",		/* hands the data over, as 6.12 does */
-	"keep",		/* keeps its copy while the page is clean */
+	[VSWAP_RA_TAKE]		= "take",
+	[VSWAP_RA_KEEP]		= "keep",
+	[VSWAP_RA_ALWAYS]	= "always",
 };
 
 /* A knob that is one of @n names: *@mode indexes @modes */
@@ -4477,14 +4482,14 @@ static int __init vswap_readahead_setup(char *s)
 }
 __setup("vswap_readahead=", vswap_readahead_setup);
 
-/* vswap_readahead_zswap=keep|take: readahead_zswap (default keep) */
+/* vswap_readahead_zswap=take|keep|always: readahead_zswap (default keep) */
 static int __init vswap_readahead_zswap_setup(char *s)
 {
 	int mode = match_string(vswap_ra_zswap_modes,
 				ARRAY_SIZE(vswap_ra_zswap_modes), s);
 
 	if (mode < 0) {
-		pr_warn("vswap_readahead_zswap=%s: not keep or take\n", s);
+		pr_warn("vswap_readahead_zswap=%s: not take, keep or always\n", s);
 		return 1;
 	}
 	vswap_ra_keep = mode;

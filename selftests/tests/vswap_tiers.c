@@ -84,7 +84,7 @@
  *                       second generation overwrites kept pages, so a stale
  *                       copy would be read back.  With memory.zswap.max 4M,
  *                       mostly full, zswap has no room to spare and keeps
- *                       few (ra_zswap_full).  Then a workload swapped
+ *                       few (ra_zswap_full); "always" keeps them anyway.  Then a workload swapped
  *                       out reads its pages back with no limit and holds,
  *                       a syscall program writes back all its zswap
  *                       entries, and the kept copies of pages in memory are
@@ -1263,7 +1263,7 @@ static enum st_status keep_setup(void **ctx)
 static enum st_status keep_run(void *arg)
 {
 	struct vst_env *env = arg;
-	struct keep_counts t, k, f;
+	struct keep_counts t, k, f, a;
 	uint64_t before, dropped, left;
 	char buf[16];
 	int err;
@@ -1284,12 +1284,16 @@ static enum st_status keep_run(void *arg)
 		return ST_FAIL;
 	/* a full memory.zswap.max has no room to spare for copies */
 	ST_CHECK(!st_cg_write(env->cg, "memory.zswap.max", KEEP_ZSWAP_MAX));
-	if (keep_measure(env, "keep", &f) != ST_PASS)
+	if (keep_measure(env, "keep", &f) != ST_PASS || keep_measure(env, "always", &a) != ST_PASS)
 		return ST_FAIL;
 	ST_CHECK(!st_cg_write(env->cg, "memory.zswap.max", "max"));
-	ST_FAIL_IF(t.status || k.status || f.status,
-		   "memverify failed (take %d, keep %d, keep at zswap.max %d): data lost or corrupted",
-		   t.status, k.status, f.status);
+	ST_CHECK(!st_write(VSWAP_RA_ZSWAP, "keep"));
+	ST_FAIL_IF(t.status || k.status || f.status || a.status,
+		   "memverify failed (take %d, keep %d, at zswap.max keep %d, always %d): data lost or corrupted",
+		   t.status, k.status, f.status, a.status);
+	ST_FAIL_IF(a.full || a.kept < f.kept * 2,
+		   "always at memory.zswap.max " KEEP_ZSWAP_MAX ": %lu kept, %lu taken for lack of room: want none taken, twice keep's %lu kept",
+		   a.kept, a.full, f.kept);
 	ST_FAIL_IF(t.full || k.full > k.kept / 8,
 		   "ra_zswap_full: take %lu, keep %lu (of %lu kept): zswap had room", t.full, k.full,
 		   k.kept);
