@@ -3183,7 +3183,9 @@ void __vswap_bio_scatter(struct bio *bio, struct folio *folio)
  *
  * What a window reads from zswap need not be compressed again, though:
  * zswap keeps its copy of a virtual page read ahead (zswap_load(),
- * vswap_zswap_keep(); readahead_zswap "keep", the default).  The folio is
+ * vswap_zswap_keep(); readahead_zswap "keep" or "always"; the default,
+ * "take", loads as stock: 6.12's cgroup/test_zswap expects writeback
+ * after a read back, where kept copies are given up without it).  The folio is
  * clean in the swap cache with its descriptor still ZSWAP, as a page read
  * from a tier is clean with its descriptor PHYS: reclaim drops it unless
  * it was written meanwhile (try_to_unmap() carries the page table's dirty
@@ -3210,7 +3212,7 @@ enum {
 	VSWAP_RA_KEEP,		/* keeps its copy while it has room to spare */
 	VSWAP_RA_ALWAYS,	/* keeps its copy, room or not */
 };
-static int vswap_ra_keep __read_mostly = VSWAP_RA_KEEP;
+static int vswap_ra_keep __read_mostly = VSWAP_RA_TAKE;
 /* Virtual pages read ahead from zswap whose zswap copy was kept */
 static DEFINE_PER_CPU(unsigned long, vswap_ra_zswap_kept);
 /* ... and those taken over, zswap having no room to spare for a copy */
@@ -4482,7 +4484,7 @@ static int __init vswap_readahead_setup(char *s)
 }
 __setup("vswap_readahead=", vswap_readahead_setup);
 
-/* vswap_readahead_zswap=take|keep|always: readahead_zswap (default keep) */
+/* vswap_readahead_zswap=take|keep|always: readahead_zswap (default take) */
 static int __init vswap_readahead_zswap_setup(char *s)
 {
 	int mode = match_string(vswap_ra_zswap_modes,

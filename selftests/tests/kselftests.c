@@ -36,6 +36,7 @@
  *
  * make check STOCK=1 runs the same binaries on stock 6.12.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -351,6 +352,24 @@ static enum st_status kst_parse(struct kst *k, int status)
 		bool ok;
 
 		line[strcspn(line, "\n")] = '\0';
+		/*
+		 * A message printed with no newline ends up before the result
+		 * (6.12's test_zswap: "# zswpwb_after is 0 ...not ok 4 ..."):
+		 * keep it as context, read the result after it
+		 */
+		if (line[0] == '#') {
+			char *r = strstr(line, "not ok ");
+
+			if (!r)
+				r = strstr(line, "ok ");
+			/* glued to the message: not a nested "# ok N" */
+			if (r && r > line + 2 && !isspace((unsigned char)r[-1]) &&
+			    isdigit((unsigned char)r[r[0] == 'n' ? 7 : 3])) {
+				snprintf(ctx[nctx++ % 4], sizeof(ctx[0]), "%.*s",
+					 (int)(r - line), line);
+				memmove(line, r, strlen(r) + 1);
+			}
+		}
 		if (plan < 0 && sscanf(line, "1..%d", &plan) == 1)
 			continue;
 		if (strstr(line, "Bail out!")) {

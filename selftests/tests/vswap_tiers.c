@@ -1269,12 +1269,12 @@ static enum st_status keep_run(void *arg)
 	int err;
 
 	ST_CHECK(st_read(VSWAP_RA_ZSWAP, keep_mode_saved, sizeof(keep_mode_saved)) > 0);
-	ST_FAIL_IF(strncmp(keep_mode_saved, "keep", 4), "readahead_zswap defaults to '%s', want keep",
+	ST_FAIL_IF(strncmp(keep_mode_saved, "take", 4), "readahead_zswap defaults to '%s', want take",
 		   keep_mode_saved);
 	err = vst_try_write(VSWAP_RA_ZSWAP, "some");
 	ST_FAIL_IF(err != -EINVAL, "writing 'some' to readahead_zswap: %d, want -EINVAL", err);
 	ST_CHECK(st_read(VSWAP_RA_ZSWAP, buf, sizeof(buf)) > 0);
-	ST_FAIL_IF(strncmp(buf, "keep", 4), "readahead_zswap reads '%s' after a refused write", buf);
+	ST_FAIL_IF(strncmp(buf, "take", 4), "readahead_zswap reads '%s' after a refused write", buf);
 	/* readahead as stock: windows read zswap's neighbours too */
 	ST_CHECK(st_read(VSWAP_READAHEAD, keep_ra_saved, sizeof(keep_ra_saved)) > 0);
 	ST_CHECK(!st_write(VSWAP_READAHEAD, "all"));
@@ -1326,7 +1326,7 @@ static enum st_status keep_run(void *arg)
 
 static void keep_cleanup(void *arg)
 {
-	vst_try_write(VSWAP_RA_ZSWAP, keep_mode_saved[0] ? keep_mode_saved : "keep");
+	vst_try_write(VSWAP_RA_ZSWAP, keep_mode_saved[0] ? keep_mode_saved : "take");
 	vst_try_write(VSWAP_READAHEAD, keep_ra_saved[0] ? keep_ra_saved : "disk");
 	keep_mode_saved[0] = keep_ra_saved[0] = 0;
 	vst_cleanup(arg);
