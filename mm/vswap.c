@@ -583,9 +583,9 @@ static inline unsigned char vswap_map_count(unsigned char ent)
  * owner alone changes the backend, but cgroup v1's charge moving may
  * change the id meanwhile (vswap_cgroup_cmpxchg()): hence the loop.  A
  * zswap entry is not ours to drop here: zswap lets it go itself on an
- * exclusive load, writeback and a failed or replacing store, and the free paths invalidate
- * it before calling vswap_release(); the one case left, a page rewritten
- * as zeroes, is handled in vswap_writepage().
+ * exclusive load, writeback and a failed or replacing store, and the free
+ * paths invalidate it before calling vswap_release(); the one case left, a
+ * page rewritten as zeroes, is handled in vswap_writepage().
  */
 static __always_inline unsigned long
 vswap_xchg(swp_entry_t entry, unsigned long new)
@@ -3185,10 +3185,10 @@ void __vswap_bio_scatter(struct bio *bio, struct folio *folio)
  * zswap keeps its copy of a virtual page read ahead (zswap_load(),
  * vswap_zswap_keep(); readahead_zswap "keep" or "always"; the default,
  * "take", loads as stock: 6.12's cgroup/test_zswap expects writeback
- * after a read back, where kept copies are given up without it).  The folio is
- * clean in the swap cache with its descriptor still ZSWAP, as a page read
- * from a tier is clean with its descriptor PHYS: reclaim drops it unless
- * it was written meanwhile (try_to_unmap() carries the page table's dirty
+ * after a read back, where kept copies are given up without it).  The
+ * folio is clean in the swap cache with its descriptor still ZSWAP, as a
+ * page read from a tier is clean with its descriptor PHYS: reclaim drops
+ * it unless it was written meanwhile (try_to_unmap() carries the page table's dirty
  * bit over), and a write is stored again, replacing zswap's stale copy
  * (vswap_writepage()).  The cost is the compressed copy while the page is
  * in memory and clean - the two copies 6.12's exclusive loads avoid for
@@ -3212,6 +3212,7 @@ enum {
 	VSWAP_RA_KEEP,		/* keeps its copy while it has room to spare */
 	VSWAP_RA_ALWAYS,	/* keeps its copy, room or not */
 };
+
 static int vswap_ra_keep __read_mostly = VSWAP_RA_TAKE;
 /* Virtual pages read ahead from zswap whose zswap copy was kept */
 static DEFINE_PER_CPU(unsigned long, vswap_ra_zswap_kept);
@@ -3808,6 +3809,26 @@ void *vswap_zswap_load(swp_entry_t entry)
 	return vswap_desc_zswap(vswap_load(vswap_desc(entry)));
 }
 
+/*
+ * If @entry's backend is still zswap entry @zentry, make it @new, keeping
+ * the cgroup id, and count the move; false if it is not
+ */
+static bool vswap_zswap_replace(swp_entry_t entry, void *zentry,
+				unsigned long new)
+{
+	atomic_long_t *desc = vswap_desc(entry);
+	unsigned long old = vswap_zswap_desc(zentry);
+	unsigned long raw = atomic_long_read(desc);
+
+	do {
+		if (vswap_desc_backend(raw) != old)
+			return false;
+	} while (!atomic_long_try_cmpxchg(desc, &raw,
+					  vswap_desc_keep_id(new, raw)));
+	vswap_count(vswap_desc_id(raw), old, new);
+	return true;
+}
+
 /* Kept zswap copies given up to zswap's writeback (readahead_zswap) */
 static DEFINE_PER_CPU(unsigned long, vswap_ra_zswap_dropped);
 
@@ -3826,25 +3847,16 @@ static DEFINE_PER_CPU(unsigned long, vswap_ra_zswap_dropped);
 bool vswap_zswap_drop_kept(struct folio *folio, swp_entry_t entry,
 			   void *zentry)
 {
-	unsigned long old = vswap_zswap_desc(zentry), raw;
-	atomic_long_t *desc;
 	bool dropped = false, ra;
 
 	if (!swp_entry_is_virtual(entry) || !folio_trylock(folio))
 		return false;
-	/* a folio being read is not uptodate: its load decides */
 	ra = folio_test_readahead(folio);
+	/* a folio being read is not uptodate: its load decides */
 	if (!folio_test_swapcache(folio) || folio->swap.val != entry.val ||
-	    !folio_test_uptodate(folio) || !(ra || folio_mapped(folio)))
+	    !folio_test_uptodate(folio) || !(ra || folio_mapped(folio)) ||
+	    !vswap_zswap_replace(entry, zentry, VSWAP_NONE))
 		goto unlock;
-	desc = vswap_desc(entry);
-	raw = atomic_long_read(desc);
-	do {
-		if (vswap_desc_backend(raw) != old)
-			goto unlock;
-	} while (!atomic_long_try_cmpxchg(desc, &raw,
-					  vswap_desc_keep_id(VSWAP_NONE, raw)));
-	vswap_count(vswap_desc_id(raw), old, VSWAP_NONE);
 	folio_mark_dirty(folio);
 	/* which clears PG_readahead (PG_reclaim): a later hit still counts */
 	if (ra)
@@ -3863,20 +3875,9 @@ unlock:
  */
 bool vswap_zswap_writeback(swp_entry_t entry, void *zentry, swp_entry_t phys)
 {
-	atomic_long_t *desc = vswap_desc(entry);
-	unsigned long old = vswap_zswap_desc(zentry);
-	unsigned long new = vswap_phys_desc(phys);
-	unsigned long raw = atomic_long_read(desc);
-
 	if (WARN_ON_ONCE(!phys.val))
 		return false;
-	do {
-		if (vswap_desc_backend(raw) != old)
-			return false;
-	} while (!atomic_long_try_cmpxchg(desc, &raw,
-					  vswap_desc_keep_id(new, raw)));
-	vswap_count(vswap_desc_id(raw), old, new);
-	return true;
+	return vswap_zswap_replace(entry, zentry, vswap_phys_desc(phys));
 }
 
 /* May zswap write back at all?  With vswap and no tier, it may not */
