@@ -3842,7 +3842,12 @@ static DEFINE_PER_CPU(unsigned long, vswap_ra_zswap_dropped);
  * then owns @entry, and no free or writeout changes its descriptor.  A
  * kept copy's folio is still marked read ahead, or mapped by the fault
  * that used it; a folio just stored and on its way out of memory is
- * neither, and is left to reclaim (-EEXIST), as on stock.
+ * neither, and is left to reclaim (-EEXIST), as on stock.  So is a kept
+ * copy's folio off the LRU: reclaim has isolated it, to drop it clean and
+ * leave the copy the only one; given up, the copy would make reclaim
+ * compress the folio again, and a store over memory.zswap.max, shrinking
+ * one entry, would give up the copy of the next folio in reclaim's batch,
+ * and so on through the batch: nothing freed, nothing written back.
  */
 bool vswap_zswap_drop_kept(struct folio *folio, swp_entry_t entry,
 			   void *zentry)
@@ -3855,6 +3860,7 @@ bool vswap_zswap_drop_kept(struct folio *folio, swp_entry_t entry,
 	/* a folio being read is not uptodate: its load decides */
 	if (!folio_test_swapcache(folio) || folio->swap.val != entry.val ||
 	    !folio_test_uptodate(folio) || !(ra || folio_mapped(folio)) ||
+	    !folio_test_lru(folio) ||
 	    !vswap_zswap_replace(entry, zentry, VSWAP_NONE))
 		goto unlock;
 	folio_mark_dirty(folio);
