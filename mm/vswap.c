@@ -3183,21 +3183,23 @@ void __vswap_bio_scatter(struct bio *bio, struct folio *folio)
  *
  * What a window reads from zswap need not be compressed again, though:
  * zswap keeps its copy of a virtual page read ahead (zswap_load(),
- * vswap_zswap_keep(); readahead_zswap "keep" or "always"; the default,
- * "take", loads as stock: 6.12's cgroup/test_zswap expects writeback
- * after a read back, where kept copies are given up without it).  The
- * folio is clean in the swap cache with its descriptor still ZSWAP, as a
- * page read from a tier is clean with its descriptor PHYS: reclaim drops
- * it unless it was written meanwhile (try_to_unmap() carries the page table's dirty
- * bit over), and a write is stored again, replacing zswap's stale copy
- * (vswap_writepage()).  The cost is the compressed copy while the page is
- * in memory and clean - the two copies 6.12's exclusive loads avoid for
- * the page a fault asked for, which still takes the data over; and zswap
- * keeps one only while it has room to spare (vswap_zswap_spare()).  zswap's
- * writeback, which would pass such an entry by (-EEXIST: the page is
- * warm) and so stop its shrinker, takes the copy back instead: the folio
- * holds the data, dirty, as after an exclusive load, and the pool's
- * memory is freed without I/O (vswap_zswap_drop_kept()).
+ * vswap_zswap_keep(); readahead_zswap "keep", the default, or "always").
+ * The folio is clean in the swap cache with its descriptor still ZSWAP,
+ * as a page read from a tier is clean with its descriptor PHYS: reclaim
+ * drops it unless it was written meanwhile (try_to_unmap() carries the
+ * page table's dirty bit over), and a write is stored again, replacing
+ * zswap's stale copy (vswap_writepage()).  In "keep", a fault that maps
+ * the page takes the data over (vswap_fault_take()), as the fault that
+ * reads a page does: the two copies 6.12's exclusive loads avoid live only
+ * while a page read ahead is unused, and a page read ahead and dropped
+ * unused - the pages stock compresses twice - costs one compression.
+ * "always" keeps the copy while the page is clean, used or not: a page
+ * only read costs one compression too, for a copy held beside it.
+ * zswap's writeback, which would pass such an entry by (-EEXIST: the page
+ * is warm) and so stop its shrinker, takes the copy back instead: the
+ * folio holds the data, dirty, as after an exclusive load, and the pool's
+ * memory is freed without I/O (vswap_zswap_drop_kept()).  "take" loads
+ * as 6.12 does.
  */
 
 /* How swap readahead reads around virtual entries: sysfs vswap/readahead */
@@ -3207,17 +3209,11 @@ static DEFINE_PER_CPU(unsigned long, vswap_ra_windows_skipped);
 /* Virtual neighbours in zswap or all zeroes a window left unread ("tiers") */
 static DEFINE_PER_CPU(unsigned long, vswap_ra_skipped);
 /* What zswap does with a virtual page read ahead: readahead_zswap */
-enum {
-	VSWAP_RA_TAKE,		/* hands the data over, as 6.12 does */
-	VSWAP_RA_KEEP,		/* keeps its copy while it has room to spare */
-	VSWAP_RA_ALWAYS,	/* keeps its copy, room or not */
-};
-
-static int vswap_ra_keep __read_mostly = VSWAP_RA_TAKE;
+int vswap_ra_keep __read_mostly = VSWAP_RA_KEEP;
 /* Virtual pages read ahead from zswap whose zswap copy was kept */
 static DEFINE_PER_CPU(unsigned long, vswap_ra_zswap_kept);
-/* ... and those taken over, zswap having no room to spare for a copy */
-static DEFINE_PER_CPU(unsigned long, vswap_ra_zswap_full);
+/* ... and whose copy a fault mapping the page took over ("keep") */
+static DEFINE_PER_CPU(unsigned long, vswap_ra_zswap_used);
 
 /* Read a window around a faulting virtual entry? */
 bool __vswap_ra_window(void)
@@ -3268,55 +3264,31 @@ bool __vswap_ra_worth(swp_entry_t entry)
 }
 
 /*
- * Has zswap room to spare for a copy kept beside its page: is the zswap
- * share of @folio's cgroup, and of each above it with a memory.zswap.max,
- * under half that limit?  A kept copy takes room a later store needs, and
- * a store over a cgroup's limit is mostly rejected (zswap's shrinking at
- * the store rotates one entry) and goes to a tier: copies kept regardless
- * filled a 4M memory.zswap.max and sent 1.5x stock's bytes to disk (make
- * bench "mixed").  zswap's pool limit is not asked: its shrink worker
- * writes back, and gives kept copies up on the way (twocg, whose pool is
- * full, wrote no more).  The cgroups' figures are rstat's, flushed lazily:
- * a hint.
- */
-static bool vswap_zswap_spare(struct folio *folio)
-{
-	bool spare = true;
-#if defined(CONFIG_MEMCG) && defined(CONFIG_ZSWAP)
-	struct mem_cgroup *memcg;
-
-	rcu_read_lock();
-	for (memcg = folio_memcg(folio); memcg && !mem_cgroup_is_root(memcg);
-	     memcg = parent_mem_cgroup(memcg)) {
-		unsigned long max = READ_ONCE(memcg->zswap_max);
-
-		if (max != PAGE_COUNTER_MAX &&
-		    memcg_page_state(memcg, MEMCG_ZSWAP_B) >> PAGE_SHIFT >= max / 2) {
-			spare = false;
-			break;
-		}
-	}
-	rcu_read_unlock();
-#endif
-	return spare;
-}
-
-/*
  * zswap_load() of virtual page @folio, read ahead into the swap cache:
  * keep the zswap entry?  Counted either way.
  */
 bool __vswap_ra_keep(struct folio *folio)
 {
-	int mode = READ_ONCE(vswap_ra_keep);
-
-	if (mode == VSWAP_RA_TAKE)
+	if (READ_ONCE(vswap_ra_keep) == VSWAP_RA_TAKE)
 		return false;
-	if (mode == VSWAP_RA_KEEP && !vswap_zswap_spare(folio)) {
-		this_cpu_inc(vswap_ra_zswap_full);
-		return false;
-	}
 	this_cpu_inc(vswap_ra_zswap_kept);
 	return true;
+}
+
+/*
+ * vswap_fault_take(): a fault maps virtual page @folio, locked in the swap
+ * cache.  If zswap kept a copy when readahead read it, the page is used
+ * now: zswap hands the data over (zswap_take_kept()), and the folio,
+ * dirty, is compressed again only if reclaim finds it again.  A folio not
+ * uptodate failed its read, and the copy is all there is; a large folio
+ * was not read from zswap.
+ */
+void __vswap_fault_take(struct folio *folio)
+{
+	if (!folio_test_uptodate(folio) || folio_test_large(folio))
+		return;
+	if (zswap_take_kept(folio))
+		this_cpu_inc(vswap_ra_zswap_used);
 }
 
 static unsigned long vswap_ra_sum(unsigned long __percpu *counter)
@@ -4424,8 +4396,8 @@ static ssize_t stat_show(struct kobject *kobj, struct kobj_attribute *attr,
 			     vswap_ra_sum(&vswap_ra_zswap_kept));
 	len += sysfs_emit_at(buf, len, "ra_zswap_dropped %lu\n",
 			     vswap_ra_sum(&vswap_ra_zswap_dropped));
-	len += sysfs_emit_at(buf, len, "ra_zswap_full %lu\n",
-			     vswap_ra_sum(&vswap_ra_zswap_full));
+	len += sysfs_emit_at(buf, len, "ra_zswap_used %lu\n",
+			     vswap_ra_sum(&vswap_ra_zswap_used));
 	len += sysfs_emit_at(buf, len, "moves_pending %d\n",
 			     atomic_read(&vswap_moves_pending));
 	len += sysfs_emit_at(buf, len, "moves_done %ld\n",

@@ -97,7 +97,18 @@ enum vswap_ra_mode {
 extern int vswap_ra_mode;
 bool __vswap_ra_window(void);
 bool __vswap_ra_worth(swp_entry_t entry);
+/* What zswap does with a virtual page read ahead: vswap/readahead_zswap */
+enum vswap_ra_zswap {
+	VSWAP_RA_TAKE,		/* hands the data over, as 6.12 does */
+	VSWAP_RA_KEEP,		/* keeps its copy until a fault maps the page */
+	VSWAP_RA_ALWAYS,	/* keeps its copy while the page is clean */
+};
+
+extern int vswap_ra_keep;
 bool __vswap_ra_keep(struct folio *folio);
+void __vswap_fault_take(struct folio *folio);
+/* zswap.c: free @folio's zswap copy and dirty it; false if it had none */
+bool zswap_take_kept(struct folio *folio);
 int vswap_zeromap_batch(swp_entry_t entry, int max_nr, bool *is_zeromap);
 
 /* zswap.c: writeback to a tier (@tier: swap type first tried, or -1) */
@@ -216,13 +227,26 @@ static inline bool swap_ra_worth(swp_entry_t entry)
  * zswap_load() into the swap cache: does zswap keep its copy of @folio, a
  * virtual page that swap readahead reads (marked before its read), rather
  * than hand the data over?  The folio stays clean, and reclaim drops it
- * unless it was written meanwhile (sysfs vswap/readahead_zswap); only
- * while zswap has room to spare.
+ * unless it was written meanwhile (sysfs vswap/readahead_zswap).
  */
 static inline bool vswap_zswap_keep(struct folio *folio)
 {
 	return folio_test_readahead(folio) &&
 	       swp_entry_is_virtual(folio->swap) && __vswap_ra_keep(folio);
+}
+
+/*
+ * do_swap_page() maps @folio, locked and still in the swap cache: in
+ * readahead_zswap "keep", the fault takes over the data of a copy zswap
+ * kept when readahead read the page, as zswap_load() does for the page a
+ * fault asks for.
+ */
+static inline void vswap_fault_take(struct folio *folio)
+{
+	if (IS_ENABLED(CONFIG_ZSWAP) &&
+	    READ_ONCE(vswap_ra_keep) == VSWAP_RA_KEEP &&
+	    swp_entry_is_virtual(folio->swap))
+		__vswap_fault_take(folio);
 }
 
 /*
@@ -422,6 +446,10 @@ static inline bool swap_ra_worth(swp_entry_t entry)
 static inline bool vswap_zswap_keep(struct folio *folio)
 {
 	return false;
+}
+
+static inline void vswap_fault_take(struct folio *folio)
+{
 }
 
 static inline void swap_ra_mark(struct folio *folio)

@@ -78,20 +78,21 @@
  *                       they do, as on stock.
  * vswap_readahead_keep: a rotational tier behind zswap, readahead "all";
  *                       two generations of varied pages each read back three
- *                       times, with readahead_zswap "take", then "keep":
- *                       keep keeps zswap's copies of pages read ahead
- *                       (ra_zswap_kept) and stores fewer pages in zswap; the
- *                       second generation overwrites kept pages, so a stale
- *                       copy would be read back.  With memory.zswap.max 4M,
- *                       mostly full, zswap has no room to spare and keeps
- *                       few (ra_zswap_full); "always" keeps them anyway.  Then a workload swapped
- *                       out reads its pages back with no limit and holds,
- *                       a syscall program writes back all its zswap
- *                       entries, and the kept copies of pages in memory are
- *                       given up without I/O (ra_zswap_dropped) before it
- *                       reads every page once more.  Nothing is
- *                       left in zswap; a bad value is refused; every byte
- *                       verifies.
+ *                       times, with readahead_zswap "take", "keep" (the
+ *                       default) and "always": keep keeps zswap's copies of
+ *                       pages read ahead (ra_zswap_kept) until a fault maps
+ *                       the page (ra_zswap_used) and stores fewer pages in
+ *                       zswap than take; always keeps them for used pages
+ *                       too (none used).  The second generation overwrites
+ *                       kept pages, so a stale copy would be read back; keep
+ *                       and always again at memory.zswap.max 4M, mostly full.
+ *                       Then, in always, a workload swapped out reads its
+ *                       pages back with no limit and holds, a syscall
+ *                       program writes back all its zswap entries, and the
+ *                       kept copies of pages in memory are given up without
+ *                       I/O (ra_zswap_dropped) before it reads every page
+ *                       once more.  Nothing is left in zswap; a bad value is
+ *                       refused; every byte verifies.
  * vswap_tier_cgroup_map: a 32 GiB tier (a loop device over a sparse file
  *                       of the guest's tmpfs) swapped on while vswap is on
  *                       costs under CGMAP_ON_MAX bytes of free memory a
@@ -1131,7 +1132,7 @@ struct keep_counts {
 	int status;		/* memverify's exit status */
 	uint64_t kept;		/* vswap/stat ra_zswap_kept */
 	uint64_t dropped;	/* vswap/stat ra_zswap_dropped */
-	uint64_t full;		/* vswap/stat ra_zswap_full */
+	uint64_t used;		/* vswap/stat ra_zswap_used */
 	uint64_t ra;		/* swap_ra: pages read ahead */
 	uint64_t zswpin;	/* pages loaded from zswap */
 	uint64_t zswpout;	/* pages stored in zswap */
@@ -1148,7 +1149,7 @@ struct keep_counts {
 static enum st_status keep_measure(struct vst_env *env, const char *mode,
 				   struct keep_counts *c)
 {
-	uint64_t k0, k1, d0, d1, f0, f1, ra0;
+	uint64_t k0, k1, d0, d1, u0, u1, ra0;
 	struct vst_result r;
 	struct vst_argv av;
 	char buf[16];
@@ -1159,24 +1160,24 @@ static enum st_status keep_measure(struct vst_env *env, const char *mode,
 		   "readahead_zswap reads '%s' after '%s' was written", buf, mode);
 	ST_CHECK(!st_vswap_stat("ra_zswap_kept", &k0));
 	ST_CHECK(!st_vswap_stat("ra_zswap_dropped", &d0));
-	ST_CHECK(!st_vswap_stat("ra_zswap_full", &f0));
+	ST_CHECK(!st_vswap_stat("ra_zswap_used", &u0));
 	ra0 = st_vmstat("swap_ra");
 	c->status = vst_run_measured(env, vst_argv(&av, "memverify", "-s %u -p %u -R %u -f varied",
 						   WORK_MIB, PASSES, KEEP_ROUNDS), &r, NULL);
 	c->ra = st_vmstat("swap_ra") - ra0;
 	ST_CHECK(!st_vswap_stat("ra_zswap_kept", &k1));
 	ST_CHECK(!st_vswap_stat("ra_zswap_dropped", &d1));
-	ST_CHECK(!st_vswap_stat("ra_zswap_full", &f1));
+	ST_CHECK(!st_vswap_stat("ra_zswap_used", &u1));
 	c->kept = k1 - k0;
 	c->dropped = d1 - d0;
-	c->full = f1 - f0;
+	c->used = u1 - u0;
 	c->zswpin = r.d.v[VST_ZSWPIN];
 	c->zswpout = r.d.v[VST_ZSWPOUT];
 	/* the workload is gone: so is every copy zswap kept for it */
 	ST_CHECK(!st_read_u64(ZSWAP_STORED, &c->left));
 	c->leftover = r.leftover;
-	st_log("readahead_zswap %s: swap_ra %lu, ra_zswap_kept %lu, ra_zswap_full %lu, ra_zswap_dropped %lu, zswpin %lu, zswpout %lu, stored_pages after %lu",
-	       mode, c->ra, c->kept, c->full, c->dropped, c->zswpin, c->zswpout, c->left);
+	st_log("readahead_zswap %s: swap_ra %lu, ra_zswap_kept %lu, ra_zswap_used %lu, ra_zswap_dropped %lu, zswpin %lu, zswpout %lu, stored_pages after %lu",
+	       mode, c->ra, c->kept, c->used, c->dropped, c->zswpin, c->zswpout, c->left);
 	return ST_PASS;
 }
 
@@ -1263,59 +1264,65 @@ static enum st_status keep_setup(void **ctx)
 static enum st_status keep_run(void *arg)
 {
 	struct vst_env *env = arg;
-	struct keep_counts t, k, f, a;
+	struct keep_counts t, k, a, kf, af;
 	uint64_t before, dropped, left;
 	char buf[16];
 	int err;
 
 	ST_CHECK(st_read(VSWAP_RA_ZSWAP, keep_mode_saved, sizeof(keep_mode_saved)) > 0);
-	ST_FAIL_IF(strncmp(keep_mode_saved, "take", 4), "readahead_zswap defaults to '%s', want take",
+	ST_FAIL_IF(strncmp(keep_mode_saved, "keep", 4), "readahead_zswap defaults to '%s', want keep",
 		   keep_mode_saved);
 	err = vst_try_write(VSWAP_RA_ZSWAP, "some");
 	ST_FAIL_IF(err != -EINVAL, "writing 'some' to readahead_zswap: %d, want -EINVAL", err);
 	ST_CHECK(st_read(VSWAP_RA_ZSWAP, buf, sizeof(buf)) > 0);
-	ST_FAIL_IF(strncmp(buf, "take", 4), "readahead_zswap reads '%s' after a refused write", buf);
+	ST_FAIL_IF(strncmp(buf, "keep", 4), "readahead_zswap reads '%s' after a refused write", buf);
 	/* readahead as stock: windows read zswap's neighbours too */
 	ST_CHECK(st_read(VSWAP_READAHEAD, keep_ra_saved, sizeof(keep_ra_saved)) > 0);
 	ST_CHECK(!st_write(VSWAP_READAHEAD, "all"));
 
 	ST_CHECK(!st_read_u64(ZSWAP_STORED, &before));
-	if (keep_measure(env, "take", &t) != ST_PASS || keep_measure(env, "keep", &k) != ST_PASS)
+	if (keep_measure(env, "take", &t) != ST_PASS || keep_measure(env, "keep", &k) != ST_PASS ||
+	    keep_measure(env, "always", &a) != ST_PASS)
 		return ST_FAIL;
-	/* a full memory.zswap.max has no room to spare for copies */
+	/* copies kept where the cgroup's zswap share is mostly full */
 	ST_CHECK(!st_cg_write(env->cg, "memory.zswap.max", KEEP_ZSWAP_MAX));
-	if (keep_measure(env, "keep", &f) != ST_PASS || keep_measure(env, "always", &a) != ST_PASS)
+	if (keep_measure(env, "keep", &kf) != ST_PASS ||
+	    keep_measure(env, "always", &af) != ST_PASS)
 		return ST_FAIL;
 	ST_CHECK(!st_cg_write(env->cg, "memory.zswap.max", "max"));
-	ST_CHECK(!st_write(VSWAP_RA_ZSWAP, "keep"));
-	ST_FAIL_IF(t.status || k.status || f.status || a.status,
-		   "memverify failed (take %d, keep %d, at zswap.max keep %d, always %d): data lost or corrupted",
-		   t.status, k.status, f.status, a.status);
-	ST_FAIL_IF(a.full || a.kept < f.kept * 2,
-		   "always at memory.zswap.max " KEEP_ZSWAP_MAX ": %lu kept, %lu taken for lack of room: want none taken, twice keep's %lu kept",
-		   a.kept, a.full, f.kept);
-	ST_FAIL_IF(t.full || k.full > k.kept / 8,
-		   "ra_zswap_full: take %lu, keep %lu (of %lu kept): zswap had room", t.full, k.full,
-		   k.kept);
-	ST_FAIL_IF(f.full < MIN_OUT_PAGES / 8 || f.kept > k.kept / 4,
-		   "keep at memory.zswap.max " KEEP_ZSWAP_MAX ": %lu taken for lack of room, %lu kept (%lu with no limit): want >= %llu, and a quarter as many kept at most",
-		   f.full, f.kept, k.kept, MIN_OUT_PAGES / 8);
-	ST_FAIL_IF(t.kept || t.dropped, "take: %lu zswap copies kept, %lu dropped", t.kept,
-		   t.dropped);
+	ST_FAIL_IF(t.status || k.status || a.status || kf.status || af.status,
+		   "memverify failed (take %d, keep %d, always %d; at zswap.max keep %d, always %d): data lost or corrupted",
+		   t.status, k.status, a.status, kf.status, af.status);
+	ST_FAIL_IF(t.kept || t.used || t.dropped, "take: %lu zswap copies kept, %lu used, %lu dropped",
+		   t.kept, t.used, t.dropped);
 
 	ST_FAIL_IF(k.ra < MIN_OUT_PAGES / 4 || k.kept < MIN_OUT_PAGES / 8,
 		   "keep: swap_ra %lu, ra_zswap_kept %lu: want >= %llu read ahead, >= %llu kept",
 		   k.ra, k.kept, MIN_OUT_PAGES / 4, MIN_OUT_PAGES / 8);
 	ST_FAIL_IF(k.kept > k.ra, "keep: %lu zswap copies kept of %lu pages read ahead",
 		   k.kept, k.ra);
-	/* pages read ahead and then only read are dropped, not compressed again */
+	/* most pages read ahead are used: their faults take the data over */
+	ST_FAIL_IF(!k.used || k.used > k.kept,
+		   "keep: %lu of %lu kept copies taken over by a fault: want some, at most all",
+		   k.used, k.kept);
+	ST_FAIL_IF(a.used || a.kept < MIN_OUT_PAGES / 8,
+		   "always: %lu kept copies taken over by a fault, %lu kept: want none, >= %llu",
+		   a.used, a.kept, MIN_OUT_PAGES / 8);
+	/* pages read ahead and dropped unused are not compressed again */
 	ST_FAIL_IF(k.zswpout >= t.zswpout, "keep: %lu pages stored in zswap, take %lu: want fewer",
 		   k.zswpout, t.zswpout);
+	/* ... nor are those only read, in always */
+	ST_FAIL_IF(a.zswpout >= k.zswpout,
+		   "always: %lu pages stored in zswap, keep %lu: want fewer", a.zswpout,
+		   k.zswpout);
 	/* freed slots wait in the slot caches with their backends */
-	ST_FAIL_IF(t.leftover || k.leftover ||
-		   t.left > before + vst_freed_lag() || k.left > before + vst_freed_lag(),
-		   "held after the run: take %lu, keep %lu pages; zswap stored_pages %lu before, %lu, %lu after",
-		   t.leftover, k.leftover, before, t.left, k.left);
+	ST_FAIL_IF(t.leftover || k.leftover || a.leftover ||
+		   t.left > before + vst_freed_lag() || k.left > before + vst_freed_lag() ||
+		   a.left > before + vst_freed_lag(),
+		   "held after the run: take %lu, keep %lu, always %lu pages; zswap stored_pages %lu before, %lu, %lu, %lu after",
+		   t.leftover, k.leftover, a.leftover, before, t.left, k.left, a.left);
+	/* kept copies beside pages in memory, in the way of writeback */
+	ST_CHECK(!st_write(VSWAP_RA_ZSWAP, "always"));
 	if (keep_writeback(env, &dropped) != ST_PASS)
 		return ST_FAIL;
 	ST_CHECK(!st_read_u64(ZSWAP_STORED, &left));
@@ -1326,7 +1333,7 @@ static enum st_status keep_run(void *arg)
 
 static void keep_cleanup(void *arg)
 {
-	vst_try_write(VSWAP_RA_ZSWAP, keep_mode_saved[0] ? keep_mode_saved : "take");
+	vst_try_write(VSWAP_RA_ZSWAP, keep_mode_saved[0] ? keep_mode_saved : "keep");
 	vst_try_write(VSWAP_READAHEAD, keep_ra_saved[0] ? keep_ra_saved : "disk");
 	keep_mode_saved[0] = keep_ra_saved[0] = 0;
 	vst_cleanup(arg);
@@ -1334,7 +1341,7 @@ static void keep_cleanup(void *arg)
 
 static struct st_test vswap_readahead_keep = {
 	.name = "vswap_readahead_keep",
-	.description = "zswap keeps the copies of pages read ahead: pages only read are not compressed again, pages written are, writeback drops kept copies, every byte verified",
+	.description = "zswap keeps the copies of pages read ahead until used: pages dropped unused are not compressed again, pages written are, writeback drops kept copies, every byte verified",
 	.setup = keep_setup,
 	.run = keep_run,
 	.cleanup = keep_cleanup,
