@@ -3808,42 +3808,51 @@ static DEFINE_PER_CPU(unsigned long, vswap_ra_zswap_dropped);
  * zswap's writeback found @folio in the swap cache at virtual @entry, whose
  * zswap copy @zentry it wants gone: if that is a copy kept beside the
  * folio (vswap_zswap_keep()), give it up - the folio holds the data, dirty
- * from now on, as if zswap had handed it over at the load - and return
- * true: zswap frees @zentry, without I/O.  Under the folio's lock, taken
- * only if free (writeback does not wait for a swap-in): the swap cache
- * then owns @entry, and no free or writeout changes its descriptor.  A
- * kept copy's folio is still marked read ahead, or mapped by the fault
- * that used it; a folio just stored and on its way out of memory is
- * neither, and is left to reclaim (-EEXIST), as on stock.  So is a kept
- * copy's folio off the LRU: reclaim has isolated it, to drop it clean and
- * leave the copy the only one; given up, the copy would make reclaim
- * compress the folio again, and a store over memory.zswap.max, shrinking
- * one entry, would give up the copy of the next folio in reclaim's batch,
- * and so on through the batch: nothing freed, nothing written back.
+ * from now on, as if zswap had handed it over at the load - and return 1:
+ * zswap frees @zentry, without I/O.  Under the folio's lock, taken only
+ * if free (writeback does not wait for a swap-in): the swap cache then
+ * owns @entry, and no free or writeout changes its descriptor.  A kept
+ * copy's folio is still marked read ahead, or mapped by the fault that
+ * used it; a folio just stored and on its way out of memory is neither,
+ * and is left to reclaim: 0, -EEXIST for zswap, as on stock.
+ *
+ * A kept copy whose folio is off the LRU is left too, with -EBUSY, on
+ * which zswap's shrinkers go on to the next entry: reclaim may have
+ * isolated the folio, to drop it clean and leave the copy the only one.
+ * Given up, the copy would make reclaim compress the folio again, and a
+ * store over memory.zswap.max, shrinking one entry, would give up the copy
+ * of the next folio in reclaim's batch, and so on through the batch:
+ * nothing freed, nothing written back.  (A folio read ahead a moment ago
+ * and still in a CPU's LRU batch is left as well.)
  */
-bool vswap_zswap_drop_kept(struct folio *folio, swp_entry_t entry,
-			   void *zentry)
+int vswap_zswap_drop_kept(struct folio *folio, swp_entry_t entry,
+			  void *zentry)
 {
-	bool dropped = false, ra;
+	int ret = 0;
+	bool ra;
 
 	if (!swp_entry_is_virtual(entry) || !folio_trylock(folio))
-		return false;
+		return 0;
 	ra = folio_test_readahead(folio);
 	/* a folio being read is not uptodate: its load decides */
 	if (!folio_test_swapcache(folio) || folio->swap.val != entry.val ||
-	    !folio_test_uptodate(folio) || !(ra || folio_mapped(folio)) ||
-	    !folio_test_lru(folio) ||
-	    !vswap_zswap_replace(entry, zentry, VSWAP_NONE))
+	    !folio_test_uptodate(folio) || !(ra || folio_mapped(folio)))
+		goto unlock;
+	if (!folio_test_lru(folio)) {
+		ret = -EBUSY;
+		goto unlock;
+	}
+	if (!vswap_zswap_replace(entry, zentry, VSWAP_NONE))
 		goto unlock;
 	folio_mark_dirty(folio);
 	/* which clears PG_readahead (PG_reclaim): a later hit still counts */
 	if (ra)
 		folio_set_readahead(folio);
 	this_cpu_inc(vswap_ra_zswap_dropped);
-	dropped = true;
+	ret = 1;
 unlock:
 	folio_unlock(folio);
-	return dropped;
+	return ret;
 }
 
 /*
@@ -4463,7 +4472,7 @@ static int __init vswap_readahead_setup(char *s)
 }
 __setup("vswap_readahead=", vswap_readahead_setup);
 
-/* vswap_readahead_zswap=take|keep|always: readahead_zswap (default take) */
+/* vswap_readahead_zswap=take|keep|always: readahead_zswap (default keep) */
 static int __init vswap_readahead_zswap_setup(char *s)
 {
 	int mode = match_string(vswap_ra_zswap_modes,

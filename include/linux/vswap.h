@@ -107,8 +107,15 @@ enum vswap_ra_zswap {
 extern int vswap_ra_keep;
 bool __vswap_ra_keep(struct folio *folio);
 void __vswap_fault_take(struct folio *folio);
-/* zswap.c: free @folio's zswap copy and dirty it; false if it had none */
+#ifdef CONFIG_ZSWAP
+/* zswap.c: free @folio's kept zswap copy and dirty it; false if none */
 bool zswap_take_kept(struct folio *folio);
+#else
+static inline bool zswap_take_kept(struct folio *folio)
+{
+	return false;
+}
+#endif
 int vswap_zeromap_batch(swp_entry_t entry, int max_nr, bool *is_zeromap);
 
 /* zswap.c: writeback to a tier (@tier: swap type first tried, or -1) */
@@ -120,8 +127,8 @@ bool vswap_wb_possible(void);
 void *vswap_zswap_store(swp_entry_t entry, void *zentry);
 void *vswap_zswap_erase(swp_entry_t entry);
 void *vswap_zswap_load(swp_entry_t entry);
-bool vswap_zswap_drop_kept(struct folio *folio, swp_entry_t entry,
-			   void *zentry);
+int vswap_zswap_drop_kept(struct folio *folio, swp_entry_t entry,
+			  void *zentry);
 bool vswap_zswap_writeback(swp_entry_t entry, void *zentry, swp_entry_t phys);
 
 /* swap_cgroup.c: the descriptor of a virtual entry holds its cgroup id */
@@ -318,10 +325,12 @@ static inline bool vswap_folio(struct folio *folio)
 	return false;
 }
 
+#ifdef CONFIG_SWAP
 static inline atomic_long_t *swap_free_counter(struct swap_info_struct *si)
 {
 	return &nr_swap_pages;
 }
+#endif
 
 static inline unsigned long swap_dev_pages(struct swap_info_struct *si)
 {
@@ -456,10 +465,10 @@ static inline void swap_ra_mark(struct folio *folio)
 {
 }
 
-static inline bool vswap_zswap_drop_kept(struct folio *folio,
-					 swp_entry_t entry, void *zentry)
+static inline int vswap_zswap_drop_kept(struct folio *folio,
+					swp_entry_t entry, void *zentry)
 {
-	return false;
+	return 0;
 }
 
 static inline int vswap_zeromap_batch(swp_entry_t entry, int max_nr,
