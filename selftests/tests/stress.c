@@ -16,7 +16,10 @@
  * a pin, mkdir and rmdir child cgroups (with or without a policy), eject
  * everything through sysfs, switch vswap off and on, swapoff and swapon a
  * tier, switch zswap off and on, change memory.max and memory.zswap.max,
- * take a CPU offline and back (each CPU sums backend counts of its own).
+ * take a CPU offline and back (each CPU sums backend counts of its own),
+ * switch vswap's readahead and readahead_zswap modes (copies zswap kept
+ * of pages read ahead, taken over by faults or given up to writeback,
+ * under every mode change).
  *
  * Most operations are the driver's own system calls, not commands: on the
  * debug kernel a process costs a third of a second and swapctl attach
@@ -80,12 +83,12 @@
 enum stress_op {
 	OP_ATTACH, OP_DETACH, OP_UNPIN, OP_MKDIR, OP_RMDIR, OP_EJECT,
 	OP_VSWAP, OP_SWAPOFF, OP_SWAPON, OP_ZSWAP, OP_MAX, OP_ZSWAP_MAX,
-	OP_CPU, NR_STRESS_OPS,
+	OP_CPU, OP_READAHEAD, NR_STRESS_OPS,
 };
 
 static const char *const op_names[NR_STRESS_OPS] = {
 	"attach", "detach", "unpin", "mkdir", "rmdir", "eject", "vswap",
-	"swapoff", "swapon", "zswap", "max", "zswap_max", "cpu",
+	"swapoff", "swapon", "zswap", "max", "zswap_max", "cpu", "readahead",
 };
 
 /* How often each is picked, out of the sum */
@@ -93,7 +96,7 @@ static const unsigned int op_weight[NR_STRESS_OPS] = {
 	[OP_ATTACH] = 20, [OP_DETACH] = 8, [OP_UNPIN] = 5, [OP_MKDIR] = 8,
 	[OP_RMDIR] = 8, [OP_EJECT] = 2, [OP_VSWAP] = 3, [OP_SWAPOFF] = 3,
 	[OP_SWAPON] = 4, [OP_ZSWAP] = 4, [OP_MAX] = 10, [OP_ZSWAP_MAX] = 5,
-	[OP_CPU] = 3,
+	[OP_CPU] = 3, [OP_READAHEAD] = 4,
 };
 
 struct stress_group {
@@ -672,6 +675,27 @@ static int op_cpu(void)
 	return vst_try_write(path, buf[0] == '0' ? "1" : "0");
 }
 
+/* vswap's readahead modes at setup, put back when the storm calms */
+static char ra_saved[16], raz_saved[16];
+static const char *const ra_modes[] = { "all", "disk", "tiers" };
+static const char *const raz_modes[] = { "take", "keep", "always" };
+
+/* A readahead mode, or what zswap does with the pages it reads, at random */
+static int op_readahead(void)
+{
+	if (rnd(2))
+		return vst_try_write(VSWAP_READAHEAD, ra_modes[rnd(3)]);
+	return vst_try_write(VSWAP_RA_ZSWAP, raz_modes[rnd(3)]);
+}
+
+static void readahead_restore(void)
+{
+	if (ra_saved[0])
+		vst_try_write(VSWAP_READAHEAD, ra_saved);
+	if (raz_saved[0])
+		vst_try_write(VSWAP_RA_ZSWAP, raz_saved);
+}
+
 static int stress_op(enum stress_op op)
 {
 	struct stress_group *g = &S.g[rnd(STRESS_GROUPS)];
@@ -708,6 +732,8 @@ static int stress_op(enum stress_op op)
 				st_cg_write(g->work, "memory.zswap.max", "max");
 	case OP_CPU:
 		return op_cpu();
+	case OP_READAHEAD:
+		return op_readahead();
 	default:
 		return -1;
 	}
@@ -754,6 +780,10 @@ static enum st_status stress_setup(void **ctx)
 	}
 	if (st_zswap_available())
 		st_zswap_set("enabled", "Y");
+	ra_saved[0] = raz_saved[0] = 0;
+	if (st_read(VSWAP_READAHEAD, ra_saved, sizeof(ra_saved)) <= 0 ||
+	    st_read(VSWAP_RA_ZSWAP, raz_saved, sizeof(raz_saved)) <= 0)
+		return ST_FAIL;
 	for (i = 0; i < STRESS_GROUPS; i++) {
 		struct stress_group *g = &S.g[i];
 
@@ -787,6 +817,7 @@ static void stress_calm(void)
 	vst_try_write("/sys/kernel/mm/swap_ext/eject", "1");
 	vst_try_write("/sys/kernel/mm/vswap/enabled", "1");
 	vst_try_write("/sys/module/zswap/parameters/enabled", "Y");
+	readahead_restore();
 	for (i = 0; i < STRESS_TIERS; i++)
 		tier_set(i, true);
 	for (i = 0; i < STRESS_GROUPS; i++) {
@@ -922,6 +953,7 @@ static void stress_cleanup(void *ctx)
 		}
 	if (S.kmsg >= 0)
 		close(S.kmsg);
+	readahead_restore();
 	for (i = 0; i < POOL_SIZE; i++)
 		pool_unload(&pool[i]);
 }
