@@ -3208,6 +3208,8 @@ int vswap_ra_mode __read_mostly = VSWAP_RA_DISK;
 static DEFINE_PER_CPU(unsigned long, vswap_ra_windows_skipped);
 /* Virtual neighbours in zswap or all zeroes a window left unread ("tiers") */
 static DEFINE_PER_CPU(unsigned long, vswap_ra_skipped);
+/* Faults on such neighbours counted as readahead hits ("tiers") */
+static DEFINE_PER_CPU(unsigned long, vswap_ra_passed);
 /* What zswap does with a virtual page read ahead: readahead_zswap */
 int vswap_ra_keep __read_mostly = VSWAP_RA_KEEP;
 /* Virtual pages read ahead from zswap whose zswap copy was kept */
@@ -3261,6 +3263,25 @@ bool __vswap_ra_worth(swp_entry_t entry)
 	default:
 		return false;
 	}
+}
+
+/*
+ * Readahead "tiers": a fault on virtual @entry near the last window, which
+ * passed over the pages in zswap or zero: was @entry one of them?  Then
+ * the fault counts as a readahead hit, as it would have, read ahead, and
+ * the window grows over runs that mix zswap's pages with the disk's.  The
+ * fault holds a reference on @entry's device; the descriptor is peeked, a
+ * hint as in swap_ra_worth().
+ */
+bool __vswap_ra_passed(swp_entry_t entry)
+{
+	unsigned long desc;
+
+	vswap_desc_peek(swp_swap_info(entry), entry, 1, &desc);
+	if (vswap_tag(desc) != VSWAP_ZSWAP && vswap_tag(desc) != VSWAP_ZERO)
+		return false;
+	this_cpu_inc(vswap_ra_passed);
+	return true;
 }
 
 /*
@@ -4401,6 +4422,8 @@ static ssize_t stat_show(struct kobject *kobj, struct kobj_attribute *attr,
 			     vswap_ra_sum(&vswap_ra_windows_skipped));
 	len += sysfs_emit_at(buf, len, "ra_skipped %lu\n",
 			     vswap_ra_sum(&vswap_ra_skipped));
+	len += sysfs_emit_at(buf, len, "ra_passed %lu\n",
+			     vswap_ra_sum(&vswap_ra_passed));
 	len += sysfs_emit_at(buf, len, "ra_zswap_kept %lu\n",
 			     vswap_ra_sum(&vswap_ra_zswap_kept));
 	len += sysfs_emit_at(buf, len, "ra_zswap_dropped %lu\n",

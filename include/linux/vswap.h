@@ -97,6 +97,7 @@ enum vswap_ra_mode {
 extern int vswap_ra_mode;
 bool __vswap_ra_window(void);
 bool __vswap_ra_worth(swp_entry_t entry);
+bool __vswap_ra_passed(swp_entry_t entry);
 /* What zswap does with a virtual page read ahead: vswap/readahead_zswap */
 enum vswap_ra_zswap {
 	VSWAP_RA_TAKE,		/* hands the data over, as 6.12 does */
@@ -217,7 +218,8 @@ static inline bool swap_read_synchronous(struct swap_info_struct *si,
  * around every faulting entry.  Around a virtual entry, vswap reads no
  * window unless some tier is asynchronous, where readahead saves I/O
  * (swap_ra_window()); readahead "tiers" reads of the window's virtual
- * neighbours only those on such a tier (swap_ra_worth()).
+ * neighbours only those on such a tier (swap_ra_worth()), and counts a
+ * fault on one it passed over as a hit (swap_ra_passed()).
  */
 static inline bool swap_ra_window(swp_entry_t entry)
 {
@@ -228,6 +230,17 @@ static inline bool swap_ra_worth(swp_entry_t entry)
 {
 	return READ_ONCE(vswap_ra_mode) != VSWAP_RA_TIERS ||
 	       !swp_entry_is_virtual(entry) || __vswap_ra_worth(entry);
+}
+
+/*
+ * A fault on @entry near the last window (swap_state.c judges that): is it
+ * a page that window passed over, to count as a readahead hit?  Only in
+ * readahead "tiers", whose windows pass pages in zswap over.
+ */
+static inline bool swap_ra_passed(swp_entry_t entry)
+{
+	return READ_ONCE(vswap_ra_mode) == VSWAP_RA_TIERS &&
+	       swp_entry_is_virtual(entry) && __vswap_ra_passed(entry);
 }
 
 /*
@@ -450,6 +463,11 @@ static inline bool swap_ra_window(swp_entry_t entry)
 static inline bool swap_ra_worth(swp_entry_t entry)
 {
 	return true;
+}
+
+static inline bool swap_ra_passed(swp_entry_t entry)
+{
+	return false;
 }
 
 static inline bool vswap_zswap_keep(struct folio *folio)
