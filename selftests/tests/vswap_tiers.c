@@ -68,10 +68,11 @@
  *                       (swap_ra <= pswpin, and > 0) and zswap's neighbours
  *                       were left unread (ra_skipped), faults on them
  *                       counted as hits (ra_passed), and the tier's read
- *                       requests are at most 1.25x disk's; with "disk" (the
- *                       default) nothing is skipped and zswap's pages are
- *                       read ahead too (swap_ra > pswpin), as on stock.  A
- *                       bad value is refused.  Every byte verifies.
+ *                       requests are at most 1.25x disk's (tiers is the
+ *                       default); with "disk" nothing is skipped and
+ *                       zswap's pages are read ahead too (swap_ra >
+ *                       pswpin), as on stock.  A bad value is refused.
+ *                       Every byte verifies.
  * vswap_readahead_ssd:  the same with a non-rotational tier (VMA
  *                       readahead).
  * vswap_readahead_zswap: zswap and no tier, compressible pages: with
@@ -997,7 +998,7 @@ static enum st_status ra_zswap_setup(void **ctx)
 /* The mode before the test, put back by ra_cleanup() */
 static char ra_mode_saved[16];
 
-/* Bad input is refused and changes nothing; the default is "disk" */
+/* Bad input is refused and changes nothing; the default is "tiers" */
 static enum st_status ra_knob_check(void)
 {
 	char buf[16];
@@ -1005,11 +1006,11 @@ static enum st_status ra_knob_check(void)
 
 	ST_CHECK(st_read(VSWAP_READAHEAD, ra_mode_saved, sizeof(ra_mode_saved)) > 0);
 	ST_CHECK(st_read(VSWAP_READAHEAD, buf, sizeof(buf)) > 0);
-	ST_FAIL_IF(strncmp(buf, "disk", 4), "readahead defaults to '%s', want disk", buf);
+	ST_FAIL_IF(strncmp(buf, "tiers", 5), "readahead defaults to '%s', want tiers", buf);
 	err = vst_try_write(VSWAP_READAHEAD, "some");
 	ST_FAIL_IF(err != -EINVAL, "writing 'some' to readahead: %d, want -EINVAL", err);
 	ST_CHECK(st_read(VSWAP_READAHEAD, buf, sizeof(buf)) > 0);
-	ST_FAIL_IF(strncmp(buf, "disk", 4), "readahead reads '%s' after a refused write", buf);
+	ST_FAIL_IF(strncmp(buf, "tiers", 5), "readahead reads '%s' after a refused write", buf);
 	return ST_PASS;
 }
 
@@ -1098,7 +1099,7 @@ static enum st_status ra_zswap_run(void *arg)
 
 static void ra_cleanup(void *arg)
 {
-	vst_try_write(VSWAP_READAHEAD, ra_mode_saved[0] ? ra_mode_saved : "disk");
+	vst_try_write(VSWAP_READAHEAD, ra_mode_saved[0] ? ra_mode_saved : "tiers");
 	ra_mode_saved[0] = 0;
 	vst_cleanup(arg);
 }
@@ -1353,7 +1354,7 @@ static enum st_status keep_run(void *arg)
 static void keep_cleanup(void *arg)
 {
 	vst_try_write(VSWAP_RA_ZSWAP, keep_mode_saved[0] ? keep_mode_saved : "keep");
-	vst_try_write(VSWAP_READAHEAD, keep_ra_saved[0] ? keep_ra_saved : "disk");
+	vst_try_write(VSWAP_READAHEAD, keep_ra_saved[0] ? keep_ra_saved : "tiers");
 	keep_mode_saved[0] = keep_ra_saved[0] = 0;
 	vst_cleanup(arg);
 }
