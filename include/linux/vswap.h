@@ -235,7 +235,7 @@ static inline bool swap_ra_worth(swp_entry_t entry)
 /*
  * A fault on @entry near the last window (swap_state.c judges that): is it
  * a page that window passed over, to count as a readahead hit?  Only in
- * readahead "tiers", whose windows pass pages in zswap over.
+ * readahead "tiers", whose windows pass pages in zswap or zero over.
  */
 static inline bool swap_ra_passed(swp_entry_t entry)
 {

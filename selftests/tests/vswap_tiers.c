@@ -1044,7 +1044,7 @@ static enum st_status ra_tier_run(void *arg)
 	ST_FAIL_IF(t.pswpin < MIN_OUT_PAGES / 4 || t.zswpin < MIN_OUT_PAGES / 4,
 		   "pswpin %lu, zswpin %lu: want >= %llu of each for neighbours on both",
 		   t.pswpin, t.zswpin, MIN_OUT_PAGES / 4);
-	/* tiers: windows around every fault, of the tier's pages only */
+	/* tiers: windows of the tier's pages only, none for a passed-over page */
 	ST_FAIL_IF(!t.ra, "tiers: nothing read ahead: the tier's neighbours must still be");
 	ST_FAIL_IF(t.ra > t.pswpin, "tiers: %lu pages read ahead, only %lu read from the tier",
 		   t.ra, t.pswpin);
