@@ -242,9 +242,16 @@ static enum st_status kst_setup(struct kst *k)
 
 static void kst_cleanup(struct kst *k)
 {
-	/* the device keeps what it was swapped on with; swapoff is the reset's */
-	if (k->rot_saved >= 0 && st_set_rotational(st_disk(0), k->rot_saved))
-		st_log("cannot restore %s's queue/rotational", st_disk(0));
+	/*
+	 * Swap off before queue/rotational changes back: 6.12's swapoff
+	 * reads it again to undo what swapon counted in nr_rotate_swap, and
+	 * a count left at -1 turns VMA readahead off until reboot.
+	 */
+	if (k->rot_saved >= 0) {
+		st_swapoff_all();
+		if (st_set_rotational(st_disk(0), k->rot_saved))
+			st_log("cannot restore %s's queue/rotational", st_disk(0));
+	}
 	if (k->mounted && st_cmd(NULL, 0, "umount %s", KST_FS_DIR))
 		st_log("umount %s failed", KST_FS_DIR);
 	if (k->thp_saved[0][0])

@@ -68,7 +68,7 @@
  *                       (swap_ra <= pswpin, and > 0) and zswap's neighbours
  *                       were left unread (ra_skipped), faults on them
  *                       counted as hits (ra_passed), and the tier's read
- *                       requests are at most 1.25x disk's (tiers is the
+ *                       requests are at most 1.4x disk's (tiers is the
  *                       default); with "disk" nothing is skipped and
  *                       zswap's pages are read ahead too (swap_ra >
  *                       pswpin), as on stock.  A bad value is refused.
@@ -1053,14 +1053,14 @@ static enum st_status ra_tier_run(void *arg)
 		   t.skipped, MIN_OUT_PAGES / 8);
 	/*
 	 * and faults on zswap's neighbours count as the hits they would have
-	 * been, so the window grows as stock's: about disk's read requests
-	 * (1.7-1.8x before they counted)
+	 * been, so the window grows as stock's: 0.9-1.2x disk's read
+	 * requests in runs so far (1.7-1.8x before they counted)
 	 */
 	ST_FAIL_IF(t.passed < MIN_OUT_PAGES / 8,
 		   "tiers: %lu faults on neighbours passed over counted as hits, want >= %llu",
 		   t.passed, MIN_OUT_PAGES / 8);
-	ST_FAIL_IF(t.reqs * 4 > a.reqs * 5,
-		   "tiers: %lu read requests on the tier, disk %lu: want <= 1.25x",
+	ST_FAIL_IF(t.reqs * 5 > a.reqs * 7,
+		   "tiers: %lu read requests on the tier, disk %lu: want <= 1.4x",
 		   t.reqs, a.reqs);
 	/* only faults before the tier took its first page read no window */
 	ST_FAIL_IF(t.windows > RA_EARLY_FAULTS,
