@@ -3234,6 +3234,12 @@ bool __vswap_ra_window(void)
 	return false;
 }
 
+/* Readahead "tiers" leaves a page in zswap or all zeroes to its own fault */
+static bool vswap_ra_passes_over(unsigned long desc)
+{
+	return vswap_tag(desc) == VSWAP_ZSWAP || vswap_tag(desc) == VSWAP_ZERO;
+}
+
 /*
  * Readahead "tiers": read virtual @entry, a neighbour of a faulting entry,
  * ahead?  Yes on an asynchronous tier; in zswap or zero, no, and counted;
@@ -3260,16 +3266,11 @@ bool __vswap_ra_worth(swp_entry_t entry)
 	}
 	vswap_desc_peek(si, entry, 1, &desc);
 	put_swap_device(si);
-	switch (vswap_tag(desc)) {
-	case VSWAP_PHYS:
-		return !vswap_phys_synchronous(desc);
-	case VSWAP_ZSWAP:
-	case VSWAP_ZERO:
+	if (vswap_ra_passes_over(desc)) {
 		this_cpu_inc(vswap_ra_skipped);
 		return false;
-	default:
-		return false;
 	}
+	return vswap_tag(desc) == VSWAP_PHYS && !vswap_phys_synchronous(desc);
 }
 
 /*
@@ -3288,7 +3289,7 @@ bool __vswap_ra_passed(swp_entry_t entry)
 	if (WARN_ON_ONCE(!(si->flags & SWP_VIRTUAL)))
 		return false;
 	vswap_desc_peek(si, entry, 1, &desc);
-	if (vswap_tag(desc) != VSWAP_ZSWAP && vswap_tag(desc) != VSWAP_ZERO)
+	if (!vswap_ra_passes_over(desc))
 		return false;
 	this_cpu_inc(vswap_ra_passed);
 	return true;

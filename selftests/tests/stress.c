@@ -679,13 +679,15 @@ static int op_cpu(void)
 static char ra_saved[16], raz_saved[16];
 static const char *const ra_modes[] = { "all", "disk", "tiers" };
 static const char *const raz_modes[] = { "take", "keep", "always" };
+#define NR_RA_MODES	(sizeof(ra_modes) / sizeof(ra_modes[0]))
+#define NR_RAZ_MODES	(sizeof(raz_modes) / sizeof(raz_modes[0]))
 
 /* A readahead mode, or what zswap does with the pages it reads, at random */
 static int op_readahead(void)
 {
 	if (rnd(2))
-		return vst_try_write(VSWAP_READAHEAD, ra_modes[rnd(3)]);
-	return vst_try_write(VSWAP_RA_ZSWAP, raz_modes[rnd(3)]);
+		return vst_try_write(VSWAP_READAHEAD, ra_modes[rnd(NR_RA_MODES)]);
+	return vst_try_write(VSWAP_RA_ZSWAP, raz_modes[rnd(NR_RAZ_MODES)]);
 }
 
 static void readahead_restore(void)
