@@ -2592,58 +2592,92 @@ static void vswap_release_tier(struct vswap_release *rel)
 	rel->nr = 0;
 }
 
-/* Count the slots @moves[tag] of cgroup @id released, and zero @moves */
-static void vswap_uncount(unsigned short id, int *moves)
+/*
+ * Count the slots @moves[tag] of cgroup @id released, for the tags set in
+ * *@tags (a run mostly has one), and clear *@tags
+ */
+static void vswap_uncount(unsigned short id, int *moves, unsigned int *tags)
 {
 	int t;
 
-	for (t = 0; t < ARRAY_SIZE(vswap_stat_item); t++) {
-		if (moves[t])
-			vswap_count_n(id, t, -1, moves[t]);
-		moves[t] = 0;
+	while (*tags) {
+		t = __ffs(*tags);
+		*tags &= *tags - 1;
+		vswap_count_n(id, t, -1, moves[t]);
 	}
 }
 
 /*
+ * Point the descriptor @desc, whose last reference is gone, at no backend,
+ * keeping its cgroup id; returns the backend it had, its raw value before
+ * in *@raw
+ */
+static __always_inline unsigned long vswap_desc_clear(atomic_long_t *desc,
+						      unsigned long *raw)
+{
+	unsigned long old;
+
+	*raw = atomic_long_read(desc);
+	do {
+		old = vswap_desc_backend(*raw);
+		if (old == VSWAP_NONE)
+			break;
+	} while (!atomic_long_try_cmpxchg(desc, raw,
+					  vswap_desc_keep_id(VSWAP_NONE, *raw)));
+	return old;
+}
+
+/* Give the tier slot of backend @old, if it has one, to @rel */
+static __always_inline void vswap_release_phys(unsigned long old,
+					       struct vswap_release *rel)
+{
+	if (vswap_tag(old) != VSWAP_PHYS)
+		return;
+	if (rel->nr == ARRAY_SIZE(rel->tier))
+		vswap_release_tier(rel);
+	rel->tier[rel->nr++] = vswap_desc_phys(old);
+}
+
+/*
  * Release the backends of the @nr slots from @entry on, all of one
- * cluster, whose last references are gone; tier slots go to @rel
+ * cluster, whose last references are gone; tier slots go to @rel.  A
+ * slot on its own (pages freed in random order) is counted at once, a
+ * run per cgroup and backend.
  */
 static void vswap_release_run(swp_entry_t entry, int nr,
 			      struct vswap_release *rel)
 {
 	atomic_long_t *desc = vswap_desc(entry);
-	int moves[ARRAY_SIZE(vswap_stat_item)] = {};
+	int moves[ARRAY_SIZE(vswap_stat_item)] __uninitialized;
+	unsigned int tags = 0;	/* the tags whose @moves count */
 	unsigned long raw, old;
 	unsigned short id = 0;
-	bool counted = false;
-	int i;
+	int i, t;
 
+	if (nr == 1) {
+		old = vswap_desc_clear(desc, &raw);
+		if (vswap_counted(old))
+			vswap_count_n(vswap_desc_id(raw), vswap_tag(old), -1, 1);
+		vswap_release_phys(old, rel);
+		return;
+	}
 	for (i = 0; i < nr; i++) {
-		raw = atomic_long_read(desc + i);
-		do {
-			old = vswap_desc_backend(raw);
-			if (old == VSWAP_NONE)
-				break;
-		} while (!atomic_long_try_cmpxchg(desc + i, &raw,
-						  vswap_desc_keep_id(VSWAP_NONE, raw)));
-		if (old == VSWAP_NONE)
-			continue;
+		old = vswap_desc_clear(desc + i, &raw);
 		if (vswap_counted(old)) {
 			/* a run is mostly one cgroup's: count it once per cgroup */
-			if (counted && vswap_desc_id(raw) != id)
-				vswap_uncount(id, moves);
+			if (tags && vswap_desc_id(raw) != id)
+				vswap_uncount(id, moves, &tags);
 			id = vswap_desc_id(raw);
-			counted = true;
-			moves[vswap_tag(old)]++;
+			t = vswap_tag(old);
+			if (!(tags & BIT(t)))
+				moves[t] = 0;
+			moves[t]++;
+			tags |= BIT(t);
 		}
-		if (vswap_tag(old) == VSWAP_PHYS) {
-			if (rel->nr == ARRAY_SIZE(rel->tier))
-				vswap_release_tier(rel);
-			rel->tier[rel->nr++] = vswap_desc_phys(old);
-		}
+		vswap_release_phys(old, rel);
 	}
-	if (counted)
-		vswap_uncount(id, moves);
+	if (tags)
+		vswap_uncount(id, moves, &tags);
 }
 
 /* The last references to @nr virtual entries from @entry on are gone */
@@ -3578,7 +3612,7 @@ void vswap_wb_cancel(swp_entry_t phys)
  * part as it finds it.
  */
 
-static atomic_long_t *vswap_cgroup_desc(swp_entry_t entry)
+static __always_inline atomic_long_t *vswap_cgroup_desc(swp_entry_t entry)
 {
 	atomic_long_t __rcu **tables = READ_ONCE(vswap.tables);
 	pgoff_t off = swp_offset(entry);
@@ -3602,6 +3636,17 @@ unsigned short vswap_cgroup_record(swp_entry_t entry, unsigned short id,
 	atomic_long_t *desc;
 	unsigned int i;
 
+	/* an order-0 page's charge and uncharge */
+	if (nr == 1) {
+		desc = vswap_cgroup_desc(entry);
+		if (!desc)
+			return 0;
+		raw = atomic_long_read(desc);
+		while (!atomic_long_try_cmpxchg(desc, &raw,
+						vswap_desc_set_id(raw, id)))
+			;
+		return vswap_desc_id(raw);
+	}
 	for (i = 0; i < nr; i++) {
 		/* a cluster's descriptors are one table */
 		if (!i || !((swp_offset(entry) + i) % SWAPFILE_CLUSTER))
