@@ -2640,12 +2640,11 @@ static __always_inline void vswap_release_phys(unsigned long old,
 
 /*
  * Release the backends of the @nr slots from @entry on, all of one
- * cluster, whose last references are gone; tier slots go to @rel.  A
- * slot on its own (pages freed in random order) is counted at once, a
- * run per cgroup and backend.
+ * cluster, whose last references are gone; tier slots go to @rel.  Counted
+ * a run per cgroup and backend.
  */
-static void vswap_release_run(swp_entry_t entry, int nr,
-			      struct vswap_release *rel)
+static noinline void vswap_release_run(swp_entry_t entry, int nr,
+				       struct vswap_release *rel)
 {
 	atomic_long_t *desc = vswap_desc(entry);
 	int moves[ARRAY_SIZE(vswap_stat_item)] __uninitialized;
@@ -2654,13 +2653,6 @@ static void vswap_release_run(swp_entry_t entry, int nr,
 	unsigned short id = 0;
 	int i, t;
 
-	if (nr == 1) {
-		old = vswap_desc_clear(desc, &raw);
-		if (vswap_counted(old))
-			vswap_count_n(vswap_desc_id(raw), vswap_tag(old), -1, 1);
-		vswap_release_phys(old, rel);
-		return;
-	}
 	for (i = 0; i < nr; i++) {
 		old = vswap_desc_clear(desc + i, &raw);
 		if (vswap_counted(old)) {
@@ -2680,6 +2672,26 @@ static void vswap_release_run(swp_entry_t entry, int nr,
 		vswap_uncount(id, moves, &tags);
 }
 
+/*
+ * vswap_release_run() for @nr slots from @entry on, of one cluster.  A slot
+ * on its own (pages freed in random order) goes without a run's
+ * bookkeeping, inline in the caller.
+ */
+static __always_inline void vswap_release_slots(swp_entry_t entry, int nr,
+						struct vswap_release *rel)
+{
+	unsigned long raw, old;
+
+	if (nr > 1) {
+		vswap_release_run(entry, nr, rel);
+		return;
+	}
+	old = vswap_desc_clear(vswap_desc(entry), &raw);
+	if (vswap_counted(old))
+		vswap_count_n(vswap_desc_id(raw), vswap_tag(old), -1, 1);
+	vswap_release_phys(old, rel);
+}
+
 /* The last references to @nr virtual entries from @entry on are gone */
 void __vswap_release(swp_entry_t entry, int nr)
 {
@@ -2690,7 +2702,7 @@ void __vswap_release(swp_entry_t entry, int nr)
 	while (nr > 0) {
 		n = min_t(int, nr, SWAPFILE_CLUSTER -
 				   swp_offset(entry) % SWAPFILE_CLUSTER);
-		vswap_release_run(entry, n, &rel);
+		vswap_release_slots(entry, n, &rel);
 		entry.val += n;
 		nr -= n;
 	}
@@ -2717,7 +2729,7 @@ void __vswap_release_entries(swp_entry_t *entries, int n)
 		while (i + nr < n && entries[i + nr].val == entries[i].val + nr &&
 		       (swp_offset(entries[i]) + nr) % SWAPFILE_CLUSTER)
 			nr++;
-		vswap_release_run(entries[i], nr, &rel);
+		vswap_release_slots(entries[i], nr, &rel);
 	}
 	if (rel.nr)
 		vswap_release_tier(&rel);
@@ -3352,6 +3364,9 @@ bool __vswap_ra_keep(struct folio *folio)
 void __vswap_fault_take(struct folio *folio)
 {
 	if (!folio_test_uptodate(folio) || folio_test_large(folio))
+		return;
+	/* a kept copy leaves the descriptor ZSWAP; the folio lock holds it */
+	if (vswap_tag(vswap_load(vswap_desc(folio->swap))) != VSWAP_ZSWAP)
 		return;
 	if (zswap_take_kept(folio))
 		this_cpu_inc(vswap_ra_zswap_used);
