@@ -2592,18 +2592,15 @@ static void vswap_release_tier(struct vswap_release *rel)
 	rel->nr = 0;
 }
 
-/*
- * Count the slots @moves[tag] of cgroup @id released, for the tags set in
- * *@tags (a run mostly has one), and clear *@tags
- */
-static void vswap_uncount(unsigned short id, int *moves, unsigned int *tags)
+/* Count the slots @moves[tag] of cgroup @id released, and zero @moves */
+static void vswap_uncount(unsigned short id, int *moves)
 {
 	int t;
 
-	while (*tags) {
-		t = __ffs(*tags);
-		*tags &= *tags - 1;
-		vswap_count_n(id, t, -1, moves[t]);
+	for (t = 0; t < ARRAY_SIZE(vswap_stat_item); t++) {
+		if (moves[t])
+			vswap_count_n(id, t, -1, moves[t]);
+		moves[t] = 0;
 	}
 }
 
@@ -2647,29 +2644,26 @@ static noinline void vswap_release_run(swp_entry_t entry, int nr,
 				       struct vswap_release *rel)
 {
 	atomic_long_t *desc = vswap_desc(entry);
-	int moves[ARRAY_SIZE(vswap_stat_item)] __uninitialized;
-	unsigned int tags = 0;	/* the tags whose @moves count */
+	int moves[ARRAY_SIZE(vswap_stat_item)] = {};
 	unsigned long raw, old;
 	unsigned short id = 0;
-	int i, t;
+	bool counted = false;
+	int i;
 
 	for (i = 0; i < nr; i++) {
 		old = vswap_desc_clear(desc + i, &raw);
 		if (vswap_counted(old)) {
 			/* a run is mostly one cgroup's: count it once per cgroup */
-			if (tags && vswap_desc_id(raw) != id)
-				vswap_uncount(id, moves, &tags);
+			if (counted && vswap_desc_id(raw) != id)
+				vswap_uncount(id, moves);
 			id = vswap_desc_id(raw);
-			t = vswap_tag(old);
-			if (!(tags & BIT(t)))
-				moves[t] = 0;
-			moves[t]++;
-			tags |= BIT(t);
+			counted = true;
+			moves[vswap_tag(old)]++;
 		}
 		vswap_release_phys(old, rel);
 	}
-	if (tags)
-		vswap_uncount(id, moves, &tags);
+	if (counted)
+		vswap_uncount(id, moves);
 }
 
 /*
@@ -3642,25 +3636,29 @@ static __always_inline atomic_long_t *vswap_cgroup_desc(swp_entry_t entry)
 	return table + off % SWAPFILE_CLUSTER;
 }
 
+/* Set descriptor @desc's cgroup id to @id, keeping its backend; the old id */
+static __always_inline unsigned short vswap_desc_xchg_id(atomic_long_t *desc,
+							 unsigned short id)
+{
+	unsigned long raw = atomic_long_read(desc);
+
+	while (!atomic_long_try_cmpxchg(desc, &raw, vswap_desc_set_id(raw, id)))
+		;
+	return vswap_desc_id(raw);
+}
+
 /* swap_cgroup_record(): @id for @nr slots from @entry; returns the old id */
 unsigned short vswap_cgroup_record(swp_entry_t entry, unsigned short id,
 				   unsigned int nr)
 {
-	unsigned long raw;
-	unsigned short old = 0;
+	unsigned short old = 0, prev;
 	atomic_long_t *desc;
 	unsigned int i;
 
 	/* an order-0 page's charge and uncharge */
 	if (nr == 1) {
 		desc = vswap_cgroup_desc(entry);
-		if (!desc)
-			return 0;
-		raw = atomic_long_read(desc);
-		while (!atomic_long_try_cmpxchg(desc, &raw,
-						vswap_desc_set_id(raw, id)))
-			;
-		return vswap_desc_id(raw);
+		return desc ? vswap_desc_xchg_id(desc, id) : 0;
 	}
 	for (i = 0; i < nr; i++) {
 		/* a cluster's descriptors are one table */
@@ -3670,15 +3668,12 @@ unsigned short vswap_cgroup_record(swp_entry_t entry, unsigned short id,
 			desc++;
 		if (!desc)
 			continue;
-		raw = atomic_long_read(desc);
-		while (!atomic_long_try_cmpxchg(desc, &raw,
-						vswap_desc_set_id(raw, id)))
-			;
+		prev = vswap_desc_xchg_id(desc, id);
 		/* a range is charged to, and uncharged from, one cgroup */
 		if (!i)
-			old = vswap_desc_id(raw);
+			old = prev;
 		else
-			VM_WARN_ON_ONCE(vswap_desc_id(raw) != old);
+			VM_WARN_ON_ONCE(prev != old);
 	}
 	return old;
 }
